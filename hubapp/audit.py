@@ -1,0 +1,69 @@
+"""The audit trail: who changed what, when, from which state to which.
+
+Every state change in a service calls ``record`` inside the same transaction as the change, so
+that a change and its audit row are committed together or not at all. Users are known by id
+only, so that ``auth`` can audit its own changes without an import circle.
+"""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hubapp import clock
+from hubapp.extensions import db
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    #: The user who made the change; None for the system (cron, public visitors).
+    actor_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: A short English verb, e.g. "booking.confirm"; the page translates the common ones.
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    object_type: Mapped[str] = mapped_column(String(40), index=True)
+    object_id: Mapped[str] = mapped_column(String(40), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(60))
+    to_state: Mapped[str | None] = mapped_column(String(60))
+    #: JSON with whatever else explains the change (a reason, changed fields).
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def detail_dict(self) -> dict[str, Any]:
+        return json.loads(self.detail) if self.detail else {}
+
+
+def record(
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    **detail: Any,
+) -> AuditEntry:
+    entry = AuditEntry(
+        at=clock.now(),
+        actor_id=actor_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        from_state=from_state,
+        to_state=to_state,
+        detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def entries_for(object_type: str, object_id: Any) -> list[AuditEntry]:
+    stmt = (
+        select(AuditEntry)
+        .where(AuditEntry.object_type == object_type, AuditEntry.object_id == str(object_id))
+        .order_by(AuditEntry.at, AuditEntry.id)
+    )
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,40 @@
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+from hubapp.blueprints.auth.roles import ROLE_LABELS
+from hubapp.forms import HubForm
+
+ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+USERNAME_RULE = Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和短横线。")
+PHONE_RULE = Regexp(r"^[0-9-]{7,20}$", message="请输入有效的电话号码。")
+
+
+class LoginForm(HubForm):
+    username = StringField("用户名", validators=[DataRequired(message="请输入用户名。"), Length(max=40)])
+    password = PasswordField("密码", validators=[DataRequired(message="请输入密码。")])
+    remember = BooleanField("记住我")
+
+
+class PasswordChangeForm(HubForm):
+    current_password = PasswordField("当前密码", validators=[DataRequired(message="请输入当前密码。")])
+    new_password = PasswordField("新密码", validators=[DataRequired(message="请输入新密码。")])
+    confirm = PasswordField(
+        "确认新密码",
+        validators=[DataRequired(message="请再次输入新密码。"), EqualTo("new_password", message="两次输入的新密码不一致。")],
+    )
+
+
+class UserForm(HubForm):
+    """Create or edit a user; ``password`` is only shown when creating."""
+
+    username = StringField("用户名", validators=[DataRequired(message="请输入用户名。"), Length(max=40), USERNAME_RULE])
+    display_name = StringField("姓名", validators=[DataRequired(message="请输入姓名。"), Length(max=40)])
+    role = SelectField("角色", choices=ROLE_CHOICES)
+    department_id = SelectField("所属部门（部门联络员）", coerce=int, validators=[Optional()])
+    grid_id = SelectField("所属网格（网格员）", coerce=int, validators=[Optional()])
+    phone = StringField("联系电话", validators=[Optional(), PHONE_RULE])
+    password = PasswordField("初始密码")
+
+
+class ResetPasswordForm(HubForm):
+    new_password = PasswordField("新密码", validators=[DataRequired(message="请输入新密码。")])

@@ -1,0 +1,57 @@
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from hubapp.blueprints.auth.roles import Role
+from hubapp.extensions import db
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "app_user"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'staff', 'grid_worker', 'liaison')", name="role_known"),
+        CheckConstraint("role <> 'liaison' OR department_id IS NOT NULL", name="liaison_has_department"),
+        CheckConstraint("role <> 'grid_worker' OR grid_id IS NOT NULL", name="grid_worker_has_grid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(40))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    #: A liaison belongs to the department whose transferred demands and decisions they answer.
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    #: A grid worker visits the enterprises of this grid.
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    department = relationship("Department")
+    grid = relationship("Grid")
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.ADMIN, Role.STAFF)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)

@@ -1,0 +1,229 @@
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from hubapp.audit import AuditEntry
+from hubapp.blueprints.auth import bp, services
+from hubapp.blueprints.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, UserForm
+from hubapp.blueprints.auth.models import User
+from hubapp.blueprints.auth.roles import ROLE_LABELS, admin_required, public
+from hubapp.blueprints.directory import services as directory
+from hubapp.extensions import db, limiter, login_manager
+from hubapp.htmx import render
+
+
+def safe_next(target: str | None) -> str:
+    """Only a local path may follow a login: never another host, never a scheme."""
+    if not target:
+        return url_for("core.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for("core.home")
+    return target
+
+
+def _account_key() -> str:
+    return "login-account:" + request.form.get("username", "").strip().lower()
+
+
+def _failed_login(response) -> bool:
+    return response.status_code == 401
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed_login)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed_login,
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if request.method == "POST":
+        if form.validate():
+            user = services.authenticate(form.username.data, form.password.data)
+            if user:
+                login_user(user, remember=form.remember.data)
+                flash(f"欢迎，{user.display_name}。", "success")
+                return redirect(safe_next(request.args.get("next")))
+            form.password.errors.append("用户名或密码不正确，或账号已停用。")
+            return render_template("auth/login.html", form=form), 401
+        return render_template("auth/login.html", form=form), 422
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("您已退出登录。", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if request.method == "POST":
+        if form.validate():
+            try:
+                services.change_own_password(current_user, form.current_password.data, form.new_password.data)
+            except services.AccountError as error:
+                getattr(form, error.field, form.new_password).errors.append(error.message)
+            else:
+                flash("密码已修改。", "success")
+                return redirect(url_for("core.home"))
+        return render("auth/password.html", form=form, status=422)
+    return render("auth/password.html", form=form)
+
+
+def _fill_choices(form: UserForm) -> None:
+    form.department_id.choices = [(0, "（无）")] + [(d.id, d.name) for d in directory.departments()]
+    form.grid_id.choices = [(0, "（无）")] + [(g.id, f"第{g.number}网格 {g.name}") for g in directory.grids()]
+
+
+@bp.get("/admin/users")
+@admin_required
+def users():
+    role = request.args.get("role") or None
+    return render("auth/users.html", "auth/_user_rows.html", users=services.list_users(role), role=role, roles=ROLE_LABELS)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@admin_required
+def new_user():
+    form = UserForm()
+    _fill_choices(form)
+    if request.method == "POST":
+        if form.validate():
+            try:
+                user = services.create_user(
+                    current_user.id,
+                    form.username.data,
+                    form.display_name.data,
+                    form.password.data or "",
+                    form.role.data,
+                    form.department_id.data or None,
+                    form.grid_id.data or None,
+                    form.phone.data,
+                )
+            except services.AccountError as error:
+                getattr(form, error.field).errors.append(error.message)
+            else:
+                flash(f"已创建用户 {user.username}。", "success")
+                return redirect(url_for("auth.users"))
+        return render("auth/user_form.html", form=form, user=None, status=422)
+    return render("auth/user_form.html", form=form, user=None)
+
+
+def _user_or_404(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int):
+    user = _user_or_404(user_id)
+    form = UserForm(obj=user)
+    _fill_choices(form)
+    if request.method == "GET":
+        form.department_id.data = user.department_id or 0
+        form.grid_id.data = user.grid_id or 0
+    reset_form = ResetPasswordForm(prefix="reset")
+    if request.method == "POST":
+        form.username.data = user.username
+        if form.validate():
+            try:
+                services.update_user(
+                    current_user.id,
+                    user,
+                    form.display_name.data,
+                    form.role.data,
+                    form.department_id.data or None,
+                    form.grid_id.data or None,
+                    form.phone.data,
+                )
+            except services.AccountError as error:
+                getattr(form, error.field).errors.append(error.message)
+            else:
+                flash("用户信息已保存。", "success")
+                return redirect(url_for("auth.users"))
+        return render("auth/user_form.html", form=form, user=user, reset_form=reset_form, status=422)
+    return render("auth/user_form.html", form=form, user=user, reset_form=reset_form)
+
+
+@bp.post("/admin/users/<int:user_id>/active")
+@admin_required
+def set_user_active(user_id: int):
+    user = _user_or_404(user_id)
+    active = request.form.get("active") == "1"
+    try:
+        services.set_active(current_user.id, user, active)
+    except services.AccountError as error:
+        flash(error.message, "error")
+        return redirect(url_for("auth.edit_user", user_id=user.id)), 409
+    flash(f"已{'启用' if active else '停用'}用户 {user.username}。", "success")
+    return redirect(url_for("auth.users"))
+
+
+@bp.post("/admin/users/<int:user_id>/password")
+@admin_required
+def reset_user_password(user_id: int):
+    user = _user_or_404(user_id)
+    reset_form = ResetPasswordForm(prefix="reset")
+    if reset_form.validate():
+        try:
+            services.reset_password(current_user.id, user, reset_form.new_password.data)
+        except services.AccountError as error:
+            reset_form.new_password.errors.append(error.message)
+        else:
+            flash(f"已重置 {user.username} 的密码。", "success")
+            return redirect(url_for("auth.edit_user", user_id=user.id))
+    form = UserForm(obj=user)
+    _fill_choices(form)
+    return render("auth/user_form.html", form=form, user=user, reset_form=reset_form, status=422)
+
+
+@bp.get("/admin/audit")
+@admin_required
+def audit_log():
+    stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    filters = {key: request.args.get(key, "").strip() for key in ("object_type", "action", "actor", "object_id")}
+    if filters["object_type"]:
+        stmt = stmt.where(AuditEntry.object_type == filters["object_type"])
+    if filters["action"]:
+        stmt = stmt.where(AuditEntry.action.contains(filters["action"]))
+    if filters["object_id"]:
+        stmt = stmt.where(AuditEntry.object_id == filters["object_id"])
+    if filters["actor"]:
+        actor = services.find_by_username(filters["actor"])
+        stmt = stmt.where(AuditEntry.actor_id == (actor.id if actor else -1))
+    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    actor_ids = {entry.actor_id for entry in page.items if entry.actor_id}
+    actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))} if actor_ids else {}
+    object_types = db.session.scalars(select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)).all()
+    return render(
+        "auth/audit.html",
+        "auth/_audit_rows.html",
+        page=page,
+        actors=actors,
+        filters=filters,
+        object_types=object_types,
+    )
+
+
+@bp.before_app_request
+def require_login():
+    """Every page needs a login unless its view is marked ``@public`` (see design: stable addresses)."""
+    if request.endpoint is None or request.endpoint == "static":
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "is_public", False) or current_user.is_authenticated:
+        return None
+    return login_manager.unauthorized()

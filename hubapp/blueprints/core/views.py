@@ -1,0 +1,30 @@
+from flask import current_app, make_response
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from hubapp.blueprints.auth.roles import public
+from hubapp.blueprints.core import bp
+from hubapp.extensions import db
+from hubapp.htmx import render
+
+
+@bp.get("/")
+def home():
+    panels = [panel(current_user) for panel in current_app.extensions["hub_home_panels"]]
+    return render("core/home.html", panels=[Markup(p) for p in panels if p])
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1")).scalar_one()
+    except SQLAlchemyError:
+        db.session.rollback()
+        response = make_response("database unavailable", 503)
+    else:
+        response = make_response("ok", 200)
+    response.mimetype = "text/plain"
+    return response

@@ -1,0 +1,53 @@
+"""The register every module reads: member departments, grids and enterprises."""
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hubapp.extensions import db
+
+ENTERPRISE_KINDS = ["企业", "众创空间", "孵化器", "加速器"]
+
+
+class Department(db.Model):
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    short_name: Mapped[str] = mapped_column(String(20))
+    #: One of the 8 member units of the joint meeting (联席会议成员单位).
+    joint_meeting_member: Mapped[bool] = mapped_column(Boolean, default=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Grid(db.Model):
+    __tablename__ = "grid"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(40))
+    area: Mapped[str | None] = mapped_column(String(200))
+
+    enterprises = relationship("Enterprise", back_populates="grid", order_by="Enterprise.name")
+
+
+class Enterprise(db.Model):
+    __tablename__ = "enterprise"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    short_name: Mapped[str | None] = mapped_column(String(30))
+    #: 统一社会信用代码, 18 characters with a GB 32100-2015 check digit.
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), default="企业")
+    #: 规上企业: above designated size.
+    above_designated_size: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_party_organisation: Mapped[bool] = mapped_column(Boolean, default=False)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
+    industry: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(String(200))
+    contact_name: Mapped[str | None] = mapped_column(String(40))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    grid = relationship("Grid", back_populates="enterprises")

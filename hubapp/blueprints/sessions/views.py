@@ -1,0 +1,1 @@
+"""Routes of this module (filled in by its issue)."""

@@ -1,0 +1,39 @@
+"""Configuration defaults.
+
+Order of precedence (later wins): these defaults, then ``instance/config.py``, then ``HUB_*``
+environment variables (``HUB_SQLALCHEMY_DATABASE_URI``, ``HUB_SECRET_KEY``, ``HUB_CENTRE_NAME``,
+``HUB_PUBLIC_BASE_URL`` …).
+
+Times are stored as naive local time of the centre (Asia/Shanghai): the centre, its rooms and
+its users live in one time zone, and opening hours are wall-clock times. ``hubapp.clock.now()``
+is the one place that reads the clock.
+"""
+
+CENTRE_NAME = "蓝色创业谷产业社区党群服务中心"
+CENTRE_SHORT_NAME = "蓝色创业谷党群服务中心"
+TIMEZONE = "Asia/Shanghai"
+
+#: Printed QR codes encode this base + a stable address (/g/<code>, /s/<id>), so that a sheet
+#: points at the host enterprises reach, not at the machine that rendered it.
+PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+SQLITE_BUSY_TIMEOUT_MS = 15000
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+WTF_CSRF_TIME_LIMIT = None
+
+#: memory:// is right for one server process; several gunicorn workers or hosts share counts
+#: through Redis: HUB_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+LOGIN_LIMIT_PER_ACCOUNT = "5 per 5 minutes"
+LOGIN_LIMIT_PER_ADDRESS = "20 per 5 minutes"
+
+PAGE_SIZE = 30
+
+#: Field messages come from WTForms' own Chinese catalogue (HubForm sets the locale).
+WTF_I18N_ENABLED = False

@@ -1,0 +1,42 @@
+"""Engine set-up that SQLAlchemy cannot express in a URI.
+
+SQLite: WAL (readers never wait for the writer), foreign keys on, a busy timeout, and
+``BEGIN IMMEDIATE`` for every transaction that may write. With a deferred ``BEGIN`` a
+transaction that first reads and then writes can fail at once with "database is locked" when
+another writer committed in between (the busy handler is not called for that case); taking the
+write lock at the start makes concurrent writers queue instead. Safe methods (GET, HEAD) keep a
+deferred ``BEGIN`` so that pages are read in parallel.
+"""
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
+    if not is_sqlite(engine):
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (the pysqlite driver would not).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        if has_request_context() and request.method in READ_ONLY_METHODS:
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,153 @@
+"""Demo data drawn from the seed article: the Blue Entrepreneurship Valley centre, its rooms, the
+8 member units of the joint meeting, 12 grids, 48 enterprises and one account per role.
+
+Each domain that has demo data of its own provides ``hubapp/blueprints/<domain>/demo.py`` with
+``seed(ctx: DemoContext)``; they run in the order of ``blueprints.DOMAINS``.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import time
+from importlib import import_module
+from importlib.util import find_spec
+
+from hubapp.blueprints import DOMAINS
+from hubapp.blueprints.auth import services as accounts
+from hubapp.blueprints.auth.models import User
+from hubapp.blueprints.auth.roles import Role
+from hubapp.blueprints.directory.models import Department, Enterprise, Grid
+from hubapp.blueprints.directory.uscc import make_code
+from hubapp.blueprints.facilities.models import EXCLUSIVE, SHARED, OpeningHours, Room
+from hubapp.extensions import db
+
+DEPARTMENTS = [
+    ("南海新区党工委党群工作部", "党群工作部", "0631-3981001"),
+    ("南海新区经济发展局", "经济发展局", "0631-3981002"),
+    ("南海新区科技工信局", "科技工信局", "0631-3981003"),
+    ("南海新区财政金融局", "财政金融局", "0631-3981004"),
+    ("国家税务总局威海南海新区税务局", "税务分局", "0631-3981005"),
+    ("南海新区便民服务中心", "便民服务中心", "0631-3981006"),
+    ("南海新区人力资源和社会保障局", "人社局", "0631-3981007"),
+    ("南海新区市场监督管理局", "市场监管局", "0631-3981008"),
+]
+
+#: Enterprises named in the article come first; the rest are plausible demo names.
+NAMED_ENTERPRISES = [
+    ("威海汇科工控技术有限公司", "汇科工控", "企业", True),
+    ("威海鸿锐金属制品有限公司", "鸿锐金属", "企业", True),
+]
+DEMO_NAME_PARTS = [
+    "蓝海新材料", "南海智能装备", "海澜生物医药", "星海电子科技", "威盛精密机械", "瀚洋海洋科技", "国泰碳纤维",
+    "鑫源环保", "泓泰复合材料", "中科光电", "远航船舶配套", "海纳数据", "翔宇汽车零部件", "蓝创软件",
+    "睿达自动化", "恒信医疗器械", "天诚检测", "海韵食品", "金岸物流", "华晟新能源", "凯润化工",
+    "北辰仪器", "和盛建材", "鲁海模具", "创新谷孵化", "明德教育科技", "云帆信息", "博远工业设计",
+    "安盛安全技术", "宏图包装", "东岳电气", "新锐激光", "澳柯精工", "瑞丰纺织", "青松农业科技",
+    "海视传媒", "汇智人力资源", "信达会计服务", "君合知识产权", "乐享健康管理", "百川电商", "聚能储能",
+    "众联物联网", "优品家居", "海蓝众创空间", "南海加速器运营",
+]
+DEMO_PASSWORD = "demo-2026"
+
+
+@dataclass
+class DemoContext:
+    """What earlier seed steps made, for later ones to use."""
+
+    rng: random.Random
+    users: dict[str, User] = field(default_factory=dict)
+    departments: list[Department] = field(default_factory=list)
+    grids: list[Grid] = field(default_factory=list)
+    enterprises: list[Enterprise] = field(default_factory=list)
+    rooms: dict[str, Room] = field(default_factory=dict)
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def seed_directory(ctx: DemoContext) -> None:
+    for order, (name, short, phone) in enumerate(DEPARTMENTS):
+        ctx.departments.append(Department(name=name, short_name=short, phone=phone, sort_order=order))
+    for number in range(1, 13):
+        ctx.grids.append(Grid(number=number, name=f"蓝色创业谷{number}号网格", area=f"创业谷{(number + 1) // 2}号楼及周边"))
+    db.session.add_all(ctx.departments + ctx.grids)
+    db.session.flush()
+    names = NAMED_ENTERPRISES + [
+        (f"威海{part}有限公司" if "空间" not in part and "加速器" not in part else f"威海{part}", part, kind, False)
+        for part, kind in zip(DEMO_NAME_PARTS, ["企业"] * 44 + ["众创空间", "加速器"], strict=True)
+    ]
+    above_size = {0, 1, 2, 3, 4, 5, 6, 9, 12}  # 9 above designated size, all with party organisations
+    for index, (name, short, kind, _named) in enumerate(names):
+        enterprise = Enterprise(
+            name=name,
+            short_name=short,
+            uscc=make_code("371000", 20180000 + index * 7919),
+            kind=kind,
+            above_designated_size=index in above_size,
+            has_party_organisation=index in above_size or index % 5 == 0,
+            grid=ctx.grids[index % 12],
+            industry=ctx.rng.choice(["高端装备", "新材料", "电子信息", "生物医药", "现代服务", "海洋经济"]),
+            address=f"威海南海新区蓝色创业谷{index % 6 + 1}号楼{100 + index}室",
+            contact_name=ctx.rng.choice("王李张刘陈杨赵黄周吴") + ctx.rng.choice(["经理", "主任", "女士", "先生"]),
+            contact_phone=f"139{ctx.rng.randrange(10**7, 10**8)}",
+        )
+        ctx.enterprises.append(enterprise)
+    db.session.add_all(ctx.enterprises)
+    db.session.flush()
+
+
+ROOMS = [
+    # name, kind, capacity, mode, equipment, description
+    ("党员组织生活教育馆", "教育馆", 60, EXCLUSIVE, "投影仪、音响、党旗、入党誓词墙", "开展主题党日、党员教育、参观学习。"),
+    ("文化活动室", "活动室", 40, EXCLUSIVE, "桌椅、投影仪、书画桌、音响", "文体活动、兴趣课堂、企业沙龙。"),
+    ("办事大厅洽谈区", "办事大厅", 20, EXCLUSIVE, "洽谈桌、自助服务终端", "银企对接、税企联动、政策咨询等现场服务。"),
+    ("健身房", "健身房", 20, SHARED, "跑步机、动感单车、力量器械", "产业社区党员职工免费使用，按时段限流。"),
+    ("会议室", "会议室", 24, EXCLUSIVE, "会议桌、视频会议系统、投影仪", "月度恳谈会、季度座谈会、联席会议。"),
+]
+
+
+def seed_rooms(ctx: DemoContext) -> None:
+    for order, (name, kind, capacity, mode, equipment, description) in enumerate(ROOMS):
+        room = Room(
+            name=name,
+            kind=kind,
+            capacity=capacity,
+            booking_mode=mode,
+            equipment=equipment,
+            description=description,
+            active=True,
+            needs_approval=mode == EXCLUSIVE,
+            min_minutes=30,
+            max_minutes=240 if mode == SHARED else 480,
+            max_days_ahead=90,
+            sort_order=order,
+        )
+        room.opening_hours = [OpeningHours(weekday=day, opens=time(8, 30), closes=time(21, 0)) for day in range(7)]
+        db.session.add(room)
+        ctx.rooms[name] = room
+    db.session.flush()
+
+
+def seed_users(ctx: DemoContext) -> None:
+    people = [
+        ("admin", "系统管理员", Role.ADMIN, {}),
+        ("staff", "孙晓梅", Role.STAFF, {}),
+        ("staff2", "李建国", Role.STAFF, {}),
+        ("grid", "周海涛", Role.GRID_WORKER, {"grid_id": ctx.grids[0].id}),
+        ("liaison", "陈立新", Role.LIAISON, {"department_id": ctx.departments[4].id}),
+    ]
+    for username, name, role, links in people:
+        user = accounts.create_user(None, username, name, DEMO_PASSWORD, role, **links)
+        ctx.users[username] = user
+        ctx.accounts.append((username, DEMO_PASSWORD, role.label))
+
+
+def seed_all(seed: int = 20261125) -> list[tuple[str, str, str]]:
+    ctx = DemoContext(rng=random.Random(seed))
+    seed_directory(ctx)
+    seed_rooms(ctx)
+    seed_users(ctx)
+    for name in DOMAINS:
+        module_name = f"hubapp.blueprints.{name}.demo"
+        if find_spec(module_name) is not None:
+            import_module(module_name).seed(ctx)
+    db.session.commit()
+    return ctx.accounts
+
+

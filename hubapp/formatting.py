@@ -1,0 +1,58 @@
+"""Chinese formats that users check: dates without leading zeros, weekdays, money."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask
+
+WEEKDAYS = "一二三四五六日"
+
+
+def chinese_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def chinese_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{chinese_date(value)} {value:%H:%M}"
+
+
+def weekday(value: date | datetime) -> str:
+    return "周" + WEEKDAYS[value.weekday()]
+
+
+def yuan(fen: int | None) -> str:
+    """Money is kept as integer 分; shown as 元 with two decimals."""
+    if fen is None:
+        return ""
+    return f"{Decimal(fen) / 100:,.2f}"
+
+
+def mask_phone(phone: str | None) -> str:
+    if not phone:
+        return ""
+    if len(phone) == 11:
+        return phone[:3] + "****" + phone[7:]
+    return phone
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(chinese_date, "cdate")
+    app.add_template_filter(chinese_datetime, "cdatetime")
+    app.add_template_filter(weekday, "weekday")
+    app.add_template_filter(yuan, "yuan")
+    app.add_template_filter(mask_phone, "mask_phone")
+
+    @app.context_processor
+    def centre():
+        from hubapp import clock
+
+        return {
+            "centre_name": app.config["CENTRE_NAME"],
+            "centre_short_name": app.config["CENTRE_SHORT_NAME"],
+            "today": clock.today(),
+            "nav_items": lambda: app.extensions["hub_nav"],
+        }

@@ -1,0 +1,31 @@
+"""PDF rendering with WeasyPrint.
+
+Print templates extend ``pdf/base.html``, which inlines ``pdf/print.css``: A4, and the Debian
+fonts named explicitly (Noto Serif CJK SC for body text, Noto Sans CJK SC for headings), never
+left to a fallback. Nothing is fetched over the network: the intranet has none.
+"""
+
+from urllib.parse import quote
+
+from flask import current_app, make_response, render_template
+from weasyprint import HTML, default_url_fetcher
+
+
+def _local_only_fetcher(url: str, *args, **kwargs):
+    if url.startswith(("data:", "file:")):
+        return default_url_fetcher(url, *args, **kwargs)
+    raise ValueError(f"PDF rendering does not fetch {url!r}: embed it instead")
+
+
+def render_pdf(template: str, **context) -> bytes:
+    html = render_template(template, **context)
+    return HTML(string=html, base_url=current_app.root_path, url_fetcher=_local_only_fetcher).write_pdf()
+
+
+def pdf_response(data: bytes, filename: str, download: bool = False):
+    response = make_response(data)
+    response.mimetype = "application/pdf"
+    disposition = "attachment" if download else "inline"
+    # RFC 5987 form, so that Chinese file names survive every browser.
+    response.headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -1,0 +1,240 @@
+"""Fixtures in the manner of flaskr's tests: ``app``, ``client``, ``auth``; plus a migrated database
+per test (SQLite by default, PostgreSQL when HUB_TEST_DATABASE_URI names one), demo data on
+demand, and a real gunicorn server for concurrency and browser tests.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import flask_migrate
+import pytest
+import requests
+from sqlalchemy import create_engine, inspect, text
+
+from hubapp import create_app
+from hubapp.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = str(ROOT / "migrations")
+PG_URI = os.environ.get("HUB_TEST_DATABASE_URI", "")
+TEST_SECRET = "test-secret-key"
+PASSWORD = "pass-word-1"
+
+
+def base_config(uri: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "PUBLIC_BASE_URL": "http://hub.example.cn",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+def migrate_to_head(uri: str) -> None:
+    app = create_app(base_config(uri))
+    with app.app_context():
+        flask_migrate.upgrade(directory=MIGRATIONS)
+        db.engine.dispose()
+
+
+def reset_postgresql(uri: str) -> None:
+    engine = create_engine(uri)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def truncate_postgresql(uri: str) -> None:
+    engine = create_engine(uri)
+    with engine.begin() as conn:
+        tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+        conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """Migrate once per run; each test then starts from a copy (SQLite) or a truncation (PostgreSQL)."""
+    if PG_URI:
+        reset_postgresql(PG_URI)
+        migrate_to_head(PG_URI)
+        return None
+    template = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    migrate_to_head(f"sqlite:///{template}")
+    return template
+
+
+@pytest.fixture
+def database_uri(migrated_template, tmp_path):
+    if PG_URI:
+        truncate_postgresql(PG_URI)
+        return PG_URI
+    target = tmp_path / "hub.sqlite3"
+    shutil.copyfile(migrated_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app_config(database_uri):
+    """Override in a test module to change configuration before the app is made."""
+    return base_config(database_uri)
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def users(app):
+    """One user per role (username = role), with a department and a grid for the linked roles."""
+    from hubapp.blueprints.auth import services
+    from hubapp.blueprints.directory.models import Department, Grid
+
+    department = Department(name="国家税务总局威海南海新区税务局", short_name="税务分局", sort_order=1)
+    other_department = Department(name="南海新区经济发展局", short_name="经济发展局", sort_order=2)
+    grid = Grid(number=1, name="一号网格")
+    db.session.add_all([department, other_department, grid])
+    db.session.commit()
+    made = {
+        "admin": services.create_user(None, "admin", "管理员甲", PASSWORD, "admin"),
+        "staff": services.create_user(None, "staff", "工作人员乙", PASSWORD, "staff"),
+        "grid_worker": services.create_user(None, "grid_worker", "网格员丙", PASSWORD, "grid_worker", grid_id=grid.id),
+        "liaison": services.create_user(
+            None, "liaison", "联络员丁", PASSWORD, "liaison", department_id=department.id
+        ),
+    }
+    return made
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username: str = "staff", password: str = PASSWORD):
+        response = self._client.post("/login", data={"username": username, "password": password})
+        assert response.status_code == 302, f"login as {username} failed: {response.status_code}"
+        return response
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client, users):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def demo(app):
+    """The full demo data set (rooms, enterprises, departments, accounts with password demo-2026)."""
+    from hubapp import demo as demo_module
+
+    return demo_module.seed_all()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """gunicorn serving the test database on 127.0.0.1, as in production."""
+
+    def __init__(self, uri: str, workers: int, log_dir: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ)
+        env.update(
+            HUB_SQLALCHEMY_DATABASE_URI=uri,
+            HUB_SECRET_KEY=TEST_SECRET,
+            HUB_PUBLIC_BASE_URL=self.url,
+            HUB_RATELIMIT_STORAGE_URI="memory://",
+        )
+        self.log = open(log_dir / f"gunicorn-{self.port}.log", "wb")
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "wsgi:app",
+                "--bind", f"127.0.0.1:{self.port}",
+                "--workers", str(workers),
+                "--threads", "4",
+                "--timeout", "60",
+            ],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not start: {(log_dir / f'gunicorn-{self.port}.log').read_text()}")
+
+    def session(self, username: str | None = None, password: str = PASSWORD) -> requests.Session:
+        """A requests session, logged in when a username is given (CSRF token taken from the form)."""
+        http = requests.Session()
+        if username:
+            page = http.get(self.url + "/login")
+            token = csrf_token_from(page.text)
+            response = http.post(
+                self.url + "/login",
+                data={"username": username, "password": password, "csrf_token": token},
+                allow_redirects=False,
+            )
+            assert response.status_code == 302, response.text
+        return http
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+
+def csrf_token_from(html: str) -> str:
+    marker = 'name="csrf_token" type="hidden" value="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]
+
+
+@pytest.fixture
+def live_server(app, database_uri, tmp_path):
+    """Start gunicorn on the test database: ``server = live_server(workers=4)``.
+
+    Commit what the server should see before starting it; the app fixture's session stays usable.
+    """
+    servers = []
+
+    def start(workers: int = 2) -> LiveServer:
+        db.session.commit()
+        server = LiveServer(database_uri, workers, tmp_path)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

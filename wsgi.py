@@ -1,0 +1,3 @@
+from hubapp import create_app
+
+app = create_app()
