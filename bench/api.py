@@ -1,0 +1,27 @@
+"""What a domain's ``bench/rows_<domain>.py`` returns from ``rows(app)``.
+
+``rows(app)`` runs inside an app context on the benchmark database (already holding the demo
+data, demo accounts with password ``demo-2026``); it may add data of its own and must commit it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class HttpRow:
+    """A page loaded with wrk through gunicorn: req/s and p99, next to the bare Flask page."""
+
+    label: str
+    path: str
+    #: A demo username to log in as, or None for a public page.
+    user: str | None = None
+
+
+@dataclass
+class TimedRow:
+    """Work timed in-process (PDF rendering, …): the median of ``repeat`` runs."""
+
+    label: str
+    func: Callable[[], object]
+    repeat: int = 5
