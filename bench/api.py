@@ -1,7 +1,8 @@
 """What a domain's ``bench/rows_<domain>.py`` returns from ``rows(app)``.
 
 ``rows(app)`` runs inside an app context on the benchmark database (already holding the demo
-data, demo accounts with password ``demo-2026``); it may add data of its own and must commit it.
+data, demo accounts with password ``demo-2026``); it may add data of its own and must commit it. The runner handles the returned items in order:
+measuring each ``HttpRow`` and ``TimedRow``, and running each ``Prepare`` when it comes.
 """
 
 from collections.abc import Callable
@@ -25,3 +26,11 @@ class TimedRow:
     label: str
     func: Callable[[], object]
     repeat: int = 5
+
+
+@dataclass
+class Prepare:
+    """Work run between measurements, in list order (e.g. grow a table, then measure again)."""
+
+    label: str
+    func: Callable[[], object]
