@@ -35,5 +35,8 @@ LOGIN_LIMIT_PER_ADDRESS = "20 per 5 minutes"
 
 PAGE_SIZE = 30
 
+#: werkzeug's default; the test suite sets a cheap one so that making users does not dominate it.
+PASSWORD_HASH_METHOD = "scrypt"
+
 #: Field messages come from WTForms' own Chinese catalogue (HubForm sets the locale).
 WTF_I18N_ENABLED = False

@@ -35,6 +35,7 @@ def base_config(uri: str) -> dict:
         "PUBLIC_BASE_URL": "http://hub.example.cn",
         "RATELIMIT_STORAGE_URI": "memory://",
         "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 
@@ -169,6 +170,7 @@ class LiveServer:
             HUB_SECRET_KEY=TEST_SECRET,
             HUB_PUBLIC_BASE_URL=self.url,
             HUB_RATELIMIT_STORAGE_URI="memory://",
+            HUB_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
         )
         self.log = open(log_dir / f"gunicorn-{self.port}.log", "wb")
         self.process = subprocess.Popen(
