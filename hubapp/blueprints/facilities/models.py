@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -67,6 +68,8 @@ class Room(db.Model):
     #: How many days ahead a booking may start.
     max_days_ahead: Mapped[int] = mapped_column(Integer, default=90)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    #: A confirmed booking not checked in this many minutes after its start becomes a no-show.
+    no_show_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
 
     opening_hours = relationship("OpeningHours", order_by="OpeningHours.weekday", cascade="all, delete-orphan")
 
@@ -105,6 +108,92 @@ class Closure(db.Model):
     room = relationship("Room")
 
 
+class SpecialOpening(db.Model):
+    """A day that opens with its own hours whatever the weekday or closures say: a make-up
+    working day (调休上班), or an event day outside the usual hours."""
+
+    __tablename__ = "special_opening"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: None opens every room.
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    opens: Mapped[time] = mapped_column(Time)
+    closes: Mapped[time] = mapped_column(Time)
+    reason: Mapped[str] = mapped_column(String(100))
+
+    room = relationship("Room")
+
+
+WEEKLY = "weekly"
+MONTHLY = "monthly"
+FREQUENCIES = {WEEKLY: "每周", MONTHLY: "每月"}
+
+
+class BookingSeries(db.Model):
+    """The rule a recurring booking was made from. Each occurrence is its own booking row with
+    ``series_id``; a date of the rule without a live row is a skipped date that can be added back."""
+
+    __tablename__ = "booking_series"
+    __table_args__ = (
+        CheckConstraint("frequency IN ('weekly', 'monthly')", name="frequency_known"),
+        CheckConstraint("interval >= 1", name="interval_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id"))
+    title: Mapped[str] = mapped_column(String(100))
+    frequency: Mapped[str] = mapped_column(String(10))
+    #: Every N weeks (weekly) or months (monthly).
+    interval: Mapped[int] = mapped_column(Integer, default=1)
+    #: Weekly: chosen weekdays as "0,2,4" (0 = Monday). Monthly: the one weekday of the nth.
+    weekdays: Mapped[str] = mapped_column(String(20))
+    #: Monthly: which weekday of the month, 1–4, or -1 for the last one.
+    nth: Mapped[int | None] = mapped_column(Integer)
+    first_day: Mapped[date] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date)
+    count: Mapped[int | None] = mapped_column(Integer)
+    start_time: Mapped[time] = mapped_column(Time)
+    #: At or before start_time means the next day.
+    end_time: Mapped[time] = mapped_column(Time)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    room = relationship("Room")
+
+    @property
+    def weekday_list(self) -> list[int]:
+        return [int(d) for d in self.weekdays.split(",") if d != ""]
+
+    @property
+    def description(self) -> str:
+        names = "、".join("周" + "一二三四五六日"[d] for d in self.weekday_list)
+        if self.frequency == WEEKLY:
+            every = "每周" if self.interval == 1 else f"每{self.interval}周"
+            rule = f"{every}{names}"
+        else:
+            which = "最后一个" if self.nth == -1 else f"第{self.nth}个"
+            every = "每月" if self.interval == 1 else f"每{self.interval}个月"
+            rule = f"{every}{which}{names}"
+        end = f"，至{self.until.year}年{self.until.month}月{self.until.day}日" if self.until else f"，共{self.count}次"
+        return f"{rule} {self.start_time:%H:%M}–{self.end_time:%H:%M}{end}"
+
+
+class CalendarToken(db.Model):
+    """The secret in a calendar feed address: one per room and one per user."""
+
+    __tablename__ = "calendar_token"
+    __table_args__ = (
+        CheckConstraint("(room_id IS NULL) <> (user_id IS NULL)", name="one_owner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class Booking(db.Model):
     __tablename__ = "booking"
     __table_args__ = (
@@ -115,6 +204,13 @@ class Booking(db.Model):
         ),
         # Views ask "which bookings of these rooms touch this window": cost follows the window.
         Index("ix_booking_room_window", "room_id", "start_at", "end_at"),
+        # The no-show sweep runs on page views: it must read only the few confirmed bookings.
+        Index(
+            "ix_booking_confirmed_start",
+            "start_at",
+            sqlite_where=text("status = 'confirmed'"),
+            postgresql_where=text("status = 'confirmed'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,12 +238,17 @@ class Booking(db.Model):
     series_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     room = relationship("Room")
+    series = relationship("BookingSeries", primaryjoin="foreign(Booking.series_id) == BookingSeries.id", viewonly=True)
     enterprise = relationship("Enterprise")
     created_by = relationship("User")
 
     @property
     def status_label(self) -> str:
         return BOOKING_STATES[self.status]
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATES
 
     @property
     def holder_name(self) -> str:
