@@ -1,6 +1,8 @@
 """Fixtures in the manner of flaskr's tests: ``app``, ``client``, ``auth``; plus a migrated database
 per test (SQLite by default, PostgreSQL when HUB_TEST_DATABASE_URI names one), demo data on
-demand, and a real gunicorn server for concurrency and browser tests.
+demand, a real gunicorn server for concurrency and browser tests, and Playwright pages driving
+Debian's chromium (a browser test fails on any console error or any request to a host other than
+127.0.0.1). One conftest for all, so that tests anywhere can ``from conftest import …``.
 """
 
 import os
@@ -11,10 +13,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import flask_migrate
 import pytest
 import requests
+from playwright.sync_api import sync_playwright
 from sqlalchemy import create_engine, inspect, text
 
 from hubapp import create_app
@@ -240,3 +244,82 @@ def live_server(app, database_uri, tmp_path):
     yield start
     for server in servers:
         server.stop()
+
+
+# Browser tests
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+LOCAL_HOSTS = {"127.0.0.1"}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """What a page did wrong. A test that provokes an error on purpose (a 422 form, a 401 login)
+    says so with ``allow("status of 422")``; anything else fails it."""
+
+    def __init__(self):
+        self.console_errors: list[str] = []
+        self.foreign_requests: list[str] = []
+        self.allowed: list[str] = []
+
+    def allow(self, fragment: str) -> None:
+        self.allowed.append(fragment)
+
+    def check(self) -> None:
+        unexpected = [e for e in self.console_errors if not any(a in e for a in self.allowed)]
+        assert not unexpected, f"console errors: {unexpected}"
+        assert not self.foreign_requests, f"requests outside 127.0.0.1: {self.foreign_requests}"
+
+
+@pytest.fixture
+def page_watch():
+    return PageWatch()
+
+
+def _open_page(browser, viewport, watch: PageWatch):
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    page.on("console", lambda msg: msg.type == "error" and watch.console_errors.append(msg.text))
+    page.on("pageerror", lambda error: watch.console_errors.append(str(error)))
+
+    def check_request(request):
+        parts = urlsplit(request.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in LOCAL_HOSTS:
+            watch.foreign_requests.append(request.url)
+
+    page.on("request", check_request)
+    page.on("dialog", lambda dialog: dialog.accept())
+    return context, page
+
+
+@pytest.fixture
+def page(browser, page_watch):
+    """A desktop-sized page; checked at the end for console errors and requests off 127.0.0.1."""
+    context, page = _open_page(browser, {"width": 1366, "height": 900}, page_watch)
+    yield page
+    context.close()
+    page_watch.check()
+
+
+@pytest.fixture
+def phone_page(browser, page_watch):
+    """A phone-sized page (390×844), with the same checks."""
+    context, page = _open_page(browser, {"width": 390, "height": 844}, page_watch)
+    yield page
+    context.close()
+    page_watch.check()
