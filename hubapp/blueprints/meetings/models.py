@@ -1,0 +1,250 @@
+"""Meetings of the joint meeting, their attendance, agenda, decisions (议定事项) and minutes.
+
+A meeting's content (attendance, agenda, decisions) is edited in place while its newest minutes
+version is a draft. Issuing a version stores a snapshot of that content, so an issued 纪要 never
+changes afterwards; a correction opens a new draft version and the old snapshot stays readable.
+"""
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hubapp.extensions import db
+
+MONTHLY = "monthly"
+QUARTERLY = "quarterly"
+JOINT = "joint"
+OTHER = "other"
+#: Kind → the meeting's name as the minutes print it.
+KINDS = {
+    MONTHLY: "月度恳谈会",
+    QUARTERLY: "季度座谈会",
+    JOINT: "联席会议",
+    OTHER: "其他会议",
+}
+
+PRESENT = "present"
+ATTENDING = "attending"
+EXCUSED = "excused"
+#: Attendance groups in the order the minutes print them.
+GROUPS = {PRESENT: "出席", ATTENDING: "列席", EXCUSED: "请假"}
+
+OPEN = "open"
+DONE = "done"
+DECISION_STATES = {OPEN: "未完成", DONE: "已完成"}
+
+DRAFT = "draft"
+APPROVED = "approved"
+ISSUED = "issued"
+MINUTES_STATES = {DRAFT: "草稿", APPROVED: "已审定", ISSUED: "已印发"}
+
+
+class Meeting(db.Model):
+    __tablename__ = "meeting"
+    __table_args__ = (
+        UniqueConstraint("kind", "year", "number", name="uq_meeting_kind_year_number"),
+        CheckConstraint("kind IN ('monthly', 'quarterly', 'joint', 'other')", name="kind_known"),
+        CheckConstraint("end_at > start_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    #: The year of start_at, kept as a column so the database can enforce unique numbering.
+    year: Mapped[int] = mapped_column(Integer)
+    #: 第N次: the meeting's number within its kind and year, assigned when it is created.
+    number: Mapped[int] = mapped_column(Integer)
+    theme: Mapped[str] = mapped_column(String(200))
+    start_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    end_at: Mapped[datetime] = mapped_column(DateTime)
+    #: The room booking made through the facilities service; None when the meeting is elsewhere.
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("booking.id", ondelete="SET NULL"))
+    #: Where the meeting is held when it is not in one of the centre's rooms.
+    place: Mapped[str | None] = mapped_column(String(100))
+    headcount: Mapped[int] = mapped_column(Integer, default=10)
+    chair_name: Mapped[str] = mapped_column(String(60))
+    #: The chair's account, when the chair has one: that user may approve the minutes.
+    chair_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    recorder_name: Mapped[str] = mapped_column(String(60))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    booking = relationship("Booking")
+    chair_user = relationship("User", foreign_keys=[chair_user_id])
+    attendees = relationship(
+        "Attendee", back_populates="meeting", order_by="Attendee.position", cascade="all, delete-orphan"
+    )
+    agenda_items = relationship(
+        "AgendaItem", back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan"
+    )
+    decisions = relationship(
+        "Decision", back_populates="meeting", order_by="Decision.number", cascade="all, delete-orphan"
+    )
+    minutes_versions = relationship(
+        "MinutesVersion", back_populates="meeting", order_by="MinutesVersion.version", cascade="all, delete-orphan"
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+    @property
+    def title(self) -> str:
+        return f"{self.year}年第{self.number}次{self.kind_label}"
+
+    @property
+    def room_name(self) -> str | None:
+        return self.booking.room.name if self.booking else None
+
+    @property
+    def location(self) -> str:
+        return self.room_name or self.place or ""
+
+    @property
+    def current_minutes(self) -> "MinutesVersion | None":
+        return self.minutes_versions[-1] if self.minutes_versions else None
+
+    @property
+    def editable(self) -> bool:
+        """Content may change only while the newest minutes version is a draft."""
+        current = self.current_minutes
+        return current is None or current.status == DRAFT
+
+    def group(self, group: str) -> list["Attendee"]:
+        return [a for a in self.attendees if a.group == group]
+
+
+class Attendee(db.Model):
+    """One line of 出席 / 列席 / 请假: a unit and the names of its people."""
+
+    __tablename__ = "meeting_attendee"
+    __table_args__ = (CheckConstraint("grp IN ('present', 'attending', 'excused')", name="group_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    group: Mapped[str] = mapped_column("grp", String(20))
+    #: The unit as printed; linked to the register when it names a department or an enterprise.
+    unit: Mapped[str] = mapped_column(String(100))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"))
+    #: Names separated by the Chinese enumeration comma, as printed.
+    names: Mapped[str | None] = mapped_column(String(300))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    meeting = relationship("Meeting", back_populates="attendees")
+
+    @property
+    def printed(self) -> str:
+        return f"{self.unit}{self.names}" if self.names else self.unit
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "meeting_agenda_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    presenter: Mapped[str | None] = mapped_column(String(100))
+    #: The discussion summary, written during or after the meeting; paragraphs split by blank lines.
+    discussion: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    meeting = relationship("Meeting", back_populates="agenda_items")
+
+
+class Decision(db.Model):
+    """议定事项: numbered within its meeting, followed until done."""
+
+    __tablename__ = "meeting_decision"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "number", name="uq_meeting_decision_number"),
+        CheckConstraint("status IN ('open', 'done')", name="status_known"),
+        CheckConstraint("department_id IS NOT NULL OR unit_text IS NOT NULL", name="has_unit"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    #: The responsible unit: a member department (whose liaison follows it up) …
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    #: … or, for anyone else, its name typed in.
+    unit_text: Mapped[str | None] = mapped_column(String(100))
+    deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(10), default=OPEN, index=True)
+    done_note: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    meeting = relationship("Meeting", back_populates="decisions")
+    department = relationship("Department")
+    done_by = relationship("User")
+
+    @property
+    def unit_name(self) -> str:
+        return self.department.name if self.department else (self.unit_text or "")
+
+    @property
+    def status_label(self) -> str:
+        return DECISION_STATES[self.status]
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == OPEN and self.deadline is not None and self.deadline < today
+
+
+class MinutesVersion(db.Model):
+    """One version of a meeting's 纪要. Only the newest version of a meeting may be a draft."""
+
+    __tablename__ = "meeting_minutes"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "version", name="uq_meeting_minutes_version"),
+        UniqueConstraint("doc_year", "doc_seq", name="uq_meeting_minutes_doc_number"),
+        CheckConstraint("status IN ('draft', 'approved', 'issued')", name="status_known"),
+        CheckConstraint("status <> 'issued' OR (doc_seq IS NOT NULL AND snapshot IS NOT NULL)", name="issued_is_complete"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default=DRAFT)
+    #: Why this version exists, for a correction (更正说明).
+    reason: Mapped[str | None] = mapped_column(Text)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    issued_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: 〔doc_year〕doc_seq号: numbered per year across all issued minutes.
+    doc_year: Mapped[int | None] = mapped_column(Integer)
+    doc_seq: Mapped[int | None] = mapped_column(Integer)
+    #: Who receives the issued minutes besides the attendees (抄送), printed in the 版记.
+    copy_to: Mapped[str | None] = mapped_column(String(300))
+    #: JSON of everything the PDF prints, frozen when the version is issued.
+    snapshot: Mapped[str | None] = mapped_column(Text)
+
+    meeting = relationship("Meeting", back_populates="minutes_versions")
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
+    issued_by = relationship("User", foreign_keys=[issued_by_id])
+
+    @property
+    def status_label(self) -> str:
+        return MINUTES_STATES[self.status]
+
+    @property
+    def doc_number(self) -> str:
+        return f"〔{self.doc_year}〕{self.doc_seq}号" if self.doc_seq else ""
+
+    @property
+    def content(self) -> dict[str, Any] | None:
+        return json.loads(self.snapshot) if self.snapshot else None
