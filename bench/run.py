@@ -1,0 +1,172 @@
+"""`make bench`: serve hubapp with gunicorn on 127.0.0.1, load each page with wrk, and print req/s
+and p99 next to a bare Flask page served by the same gunicorn in the same run.
+
+Each ``bench/rows_<domain>.py`` contributes rows (see bench/api.py). Timings vary with what else
+the machine is doing: compare a row with the baseline of the same run, not across runs.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import import_module
+from pathlib import Path
+
+import flask_migrate
+import requests
+
+from bench.api import HttpRow, Prepare, TimedRow
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_PASSWORD = "demo-2026"
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare_database(uri: str):
+    os.environ["HUB_SQLALCHEMY_DATABASE_URI"] = uri
+    from hubapp import create_app, demo
+
+    app = create_app()
+    with app.app_context():
+        flask_migrate.upgrade(directory=str(ROOT / "migrations"))
+        demo.seed_all()
+    return app
+
+
+def start_gunicorn(uri: str, port: int, workers: int, log: Path) -> subprocess.Popen:
+    env = dict(os.environ, HUB_SQLALCHEMY_DATABASE_URI=uri)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "bench.wsgi:app", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--threads", "1", "--timeout", "120"],
+        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    for _ in range(300):
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"gunicorn did not start; see {log}")
+
+
+def login_cookie(base: str, username: str) -> str:
+    http = requests.Session()
+    page = http.get(base + "/login").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = http.post(
+        base + "/login", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token},
+        allow_redirects=False,
+    )  # fmt: skip
+    if response.status_code != 302:
+        raise SystemExit(f"could not log in as {username}: {response.status_code}")
+    return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+
+
+def wrk(url: str, seconds: int, connections: int, cookie: str | None) -> tuple[float, float, int]:
+    """req/s, p99 in ms, and the count of non-2xx/3xx answers."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M).groups()
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return rate, float(value) * UNITS[unit], int(errors.group(1)) if errors else 0
+
+
+def row_modules():
+    modules = [import_module(f"bench.{p.stem}") for p in sorted((ROOT / "bench").glob("rows_*.py"))]
+    # A module that grows a table for its own rows goes last, so it cannot colour the others.
+    return sorted(modules, key=lambda m: getattr(m, "ORDER", 50))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
+    parser.add_argument("--database", help="database URI (default: a fresh SQLite file)")
+    parser.add_argument("--only", help="run only rows modules whose name contains this")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="hub-bench-"))
+    uri = args.database or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    print(f"database: {uri}\nseeding demo data …", flush=True)
+    app = prepare_database(uri)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(uri, port, args.workers, workdir / "gunicorn.log")
+    cookies: dict[str, str] = {}
+    results: list[tuple[str, str, str, str]] = []
+
+    def measure_baseline(label: str) -> float:
+        rate, p99, _ = wrk(base + "/_bare/", args.seconds, args.connections, None)
+        results.append((label, f"{rate:,.0f}", f"{p99:.1f}", "100%"))
+        return rate
+
+    try:
+        baseline = measure_baseline("基线：裸 Flask 页面 /_bare/（同一 gunicorn）")
+        # A request context, so that rows may render templates that build URLs.
+        with app.test_request_context():
+            for module in row_modules():
+                if args.only and args.only not in module.__name__:
+                    continue
+                for item in module.rows(app):
+                    print(f"· {item.label}", flush=True)
+                    if isinstance(item, Prepare):
+                        item.func()
+                    elif isinstance(item, TimedRow):
+                        times = []
+                        for _ in range(item.repeat):
+                            started = time.perf_counter()
+                            item.func()
+                            times.append((time.perf_counter() - started) * 1000)
+                        results.append((item.label, "—", f"{statistics.median(times):.0f}（中位数）", "—"))
+                    elif isinstance(item, HttpRow):
+                        cookie = None
+                        if item.user:
+                            cookie = cookies.setdefault(item.user, login_cookie(base, item.user))
+                        rate, p99, errors = wrk(base + item.path, args.seconds, args.connections, cookie)
+                        note = f" ⚠ {errors} 个非 2xx/3xx 响应" if errors else ""
+                        results.append((item.label + note, f"{rate:,.0f}", f"{p99:.1f}", f"{rate / baseline:.0%}"))
+        measure_baseline("基线（结束时再测一次）")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    print_table(results, args)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def print_table(results, args) -> None:
+    lines = [
+        f"gunicorn {args.workers} workers (sync), wrk -t2 -c{args.connections} -d{args.seconds}s, "
+        f"{os.cpu_count()} CPU cores; PDF and other in-process rows: median time in ms",
+        "",
+        "| 行 | req/s | p99 (ms) / 耗时 (ms) | 相对基线 |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [f"| {label} | {rate} | {p99} | {ratio} |" for label, rate, p99, ratio in results]
+    text = "\n".join(lines)
+    print("\n" + text)
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    (out / "results.md").write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
