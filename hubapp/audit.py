@@ -37,6 +37,21 @@ class AuditEntry(db.Model):
         return json.loads(self.detail) if self.detail else {}
 
 
+#: Human labels for the state codes that audit rows store, registered by each domain
+#: (``audit.register_labels({...})``) so that the log reads "待审核 → 已确认", not "pending → confirmed".
+STATE_LABELS: dict[str, str] = {}
+
+
+def register_labels(labels: dict[str, str]) -> None:
+    STATE_LABELS.update({str(code): label for code, label in labels.items()})
+
+
+def state_label(code: str | None) -> str:
+    if code is None:
+        return "—"
+    return STATE_LABELS.get(code, code)
+
+
 def record(
     actor_id: int | None,
     action: str,

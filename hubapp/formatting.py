@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from flask import Flask
 
+from hubapp import audit
+
 WEEKDAYS = "一二三四五六日"
 
 
@@ -45,6 +47,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(weekday, "weekday")
     app.add_template_filter(yuan, "yuan")
     app.add_template_filter(mask_phone, "mask_phone")
+    app.add_template_filter(audit.state_label, "state_label")
 
     @app.context_processor
     def centre():

@@ -1,9 +1,11 @@
 from flask import Blueprint
 
+from hubapp import audit
 from hubapp.blueprints import NavItem
-from hubapp.blueprints.auth.roles import ADMIN_ONLY
+from hubapp.blueprints.auth.roles import ADMIN_ONLY, ROLE_LABELS
 
 bp = Blueprint("auth", __name__)
+audit.register_labels(ROLE_LABELS)
 BLUEPRINTS = [bp]
 NAV = [
     NavItem("用户管理", "auth.users", ADMIN_ONLY, order=90),
