@@ -8,18 +8,15 @@ left to a fallback. Nothing is fetched over the network: the intranet has none.
 from urllib.parse import quote
 
 from flask import current_app, make_response, render_template
-from weasyprint import HTML, default_url_fetcher
-
-
-def _local_only_fetcher(url: str, *args, **kwargs):
-    if url.startswith(("data:", "file:")):
-        return default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"PDF rendering does not fetch {url!r}: embed it instead")
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 
 def render_pdf(template: str, **context) -> bytes:
     html = render_template(template, **context)
-    return HTML(string=html, base_url=current_app.root_path, url_fetcher=_local_only_fetcher).write_pdf()
+    # Only embedded data and local files: a print job must never wait on the network.
+    fetcher = URLFetcher(allowed_protocols={"data", "file"})
+    return HTML(string=html, base_url=current_app.root_path, url_fetcher=fetcher).write_pdf()
 
 
 def pdf_response(data: bytes, filename: str, download: bool = False):

@@ -32,3 +32,26 @@ def test_unknown_page_is_a_chinese_404(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "页面不存在" in response.get_data(as_text=True)
+
+
+def test_an_unexpected_error_is_a_chinese_500_page(app_config):
+    from hubapp import create_app
+
+    app = create_app(app_config | {"TESTING": False, "PROPAGATE_EXCEPTIONS": False})
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    boom.is_public = True
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert "服务器内部错误" in response.get_data(as_text=True)
+
+
+def test_an_htmx_request_gets_the_error_message_alone(auth, client):
+    auth.login("staff")
+    response = client.get("/admin/users", headers={"HX-Request": "true"})
+    assert response.status_code == 403
+    body = response.get_data(as_text=True)
+    assert "没有权限" in body and "<html" not in body
