@@ -5,10 +5,18 @@ Other modules (sessions, meetings) book rooms by calling ``create_booking`` / ``
 its booking are committed together or not at all.
 """
 
-from datetime import date, datetime, timedelta
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
+from dateutil.rrule import MO, MONTHLY as MONTHLY_RRULE, SA, SU, TH, TU, WE, FR, WEEKLY as WEEKLY_RRULE, rrule
+from flask import current_app
+from icalendar import Calendar, Event
+from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from hubapp import audit, clock
 from hubapp.blueprints.facilities import constraints
@@ -18,15 +26,23 @@ from hubapp.blueprints.facilities.models import (
     CHECKED_IN,
     CONFIRMED,
     LIVE_STATES,
+    FREQUENCIES,
+    MONTHLY,
     NO_SHOW,
     PENDING,
     REJECTED,
+    WEEKLY,
     Booking,
+    BookingSeries,
+    CalendarToken,
     Closure,
     OpeningHours,
     Room,
+    SpecialOpening,
 )
 from hubapp.extensions import db
+
+rrule_weekdays = (MO, TU, WE, TH, FR, SA, SU)
 
 #: Which state may follow which.
 TRANSITIONS = {
@@ -71,15 +87,34 @@ def get_booking(booking_id: int) -> Booking | None:
     return db.session.get(Booking, booking_id)
 
 
+def special_opening(room: Room, day: date) -> SpecialOpening | None:
+    """A make-up working day or special hours on ``day``; one for this room beats one for all."""
+    found = db.session.scalars(
+        select(SpecialOpening).where(
+            SpecialOpening.day == day,
+            (SpecialOpening.room_id.is_(None)) | (SpecialOpening.room_id == room.id),
+        )
+    ).all()
+    return min(found, key=lambda s: s.room_id is None) if found else None
+
+
 def opening_window(room: Room, day: date) -> tuple[datetime, datetime] | None:
-    """The open period that starts on ``day``, or None when the room does not open that day."""
-    hours = db.session.scalar(
-        select(OpeningHours).where(OpeningHours.room_id == room.id, OpeningHours.weekday == day.weekday())
-    )
-    if hours is None:
-        return None
-    opens = datetime.combine(day, hours.opens)
-    closes = datetime.combine(day, hours.closes)
+    """The open period that starts on ``day``, or None when the room does not open that day.
+
+    Closures are not applied here (see ``closure_on``): a day can be open by its hours and closed.
+    """
+    special = special_opening(room, day)
+    if special is not None:
+        opens_at, closes_at = special.opens, special.closes
+    else:
+        hours = db.session.scalar(
+            select(OpeningHours).where(OpeningHours.room_id == room.id, OpeningHours.weekday == day.weekday())
+        )
+        if hours is None:
+            return None
+        opens_at, closes_at = hours.opens, hours.closes
+    opens = datetime.combine(day, opens_at)
+    closes = datetime.combine(day, closes_at)
     if closes <= opens:
         closes += timedelta(days=1)
     return opens, closes
@@ -92,6 +127,20 @@ def closures_between(room_id: int, first: date, last: date) -> list[Closure]:
         Closure.end_date >= first,
     )
     return list(db.session.scalars(stmt.order_by(Closure.start_date)))
+
+
+def closure_on(room: Room, day: date) -> Closure | None:
+    """The closure that shuts ``room`` on ``day``; a special opening that day wins over it (调休)."""
+    closures = closures_between(room.id, day, day)
+    if not closures or special_opening(room, day) is not None:
+        return None
+    return closures[0]
+
+
+def closure_message(closure: Closure) -> str:
+    first, last = closure.start_date, closure.end_date
+    span = f"{first.month}月{first.day}日" if first == last else f"{first.month}月{first.day}日至{last.month}月{last.day}日"
+    return f"{span}暂停开放（{closure.reason}），不能预约。"
 
 
 def check_slot_rules(room: Room, start: datetime, end: datetime, allow_past: bool = False) -> None:
@@ -113,13 +162,12 @@ def check_slot_rules(room: Room, start: datetime, end: datetime, allow_past: boo
     windows = [opening_window(room, start.date() - timedelta(days=1)), opening_window(room, start.date())]
     if not any(w and w[0] <= start and end <= w[1] for w in windows):
         raise BookingError(f"所选时间不在{room.name}的开放时间内。", "start_at")
-    last_day = (end - timedelta(microseconds=1)).date()
-    for closure in closures_between(room.id, start.date(), last_day):
-        raise BookingError(
-            f"{closure.start_date.month}月{closure.start_date.day}日至{closure.end_date.month}月{closure.end_date.day}日"
-            f"暂停开放（{closure.reason}），不能预约。",
-            "start_at",
-        )
+    day, last_day = start.date(), (end - timedelta(microseconds=1)).date()
+    while day <= last_day:
+        closure = closure_on(room, day)
+        if closure is not None:
+            raise BookingError(closure_message(closure), "start_at")
+        day += timedelta(days=1)
 
 
 def overlapping(room_id: int, start: datetime, end: datetime, states=LIVE_STATES, exclude_id: int | None = None):
@@ -289,3 +337,913 @@ def move_booking(
     if commit:
         db.session.commit()
     return booking
+
+
+def update_details(
+    booking_id: int,
+    actor_id: int | None,
+    *,
+    title: str,
+    purpose: str | None = None,
+    headcount: int = 1,
+    enterprise_id: int | None = None,
+    contact_name: str | None = None,
+    contact_phone: str | None = None,
+    notes: str | None = None,
+    commit: bool = True,
+) -> Booking:
+    """Change what a booking is for; the shared-room trigger re-checks a changed headcount."""
+    booking = get_booking(booking_id)
+    if booking is None:
+        raise BookingError("预约不存在。")
+    if booking.status not in (PENDING, CONFIRMED, CHECKED_IN):
+        raise BookingError(f"预约当前为“{booking.status_label}”，不能修改。")
+    if headcount < 1:
+        raise BookingError("人数至少为1人。", "headcount")
+    if headcount > booking.room.capacity:
+        raise BookingError(f"{booking.room.name}最多容纳{booking.room.capacity}人。", "headcount")
+    fields = {
+        "title": title.strip(),
+        "purpose": purpose,
+        "headcount": headcount,
+        "enterprise_id": enterprise_id,
+        "contact_name": contact_name,
+        "contact_phone": contact_phone,
+        "notes": notes,
+    }
+    changed = {name: value for name, value in fields.items() if getattr(booking, name) != value}
+    if not changed:
+        return booking
+    old = {name: getattr(booking, name) for name in changed}
+    for name, value in changed.items():
+        setattr(booking, name, value)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:
+        for name, value in old.items():
+            setattr(booking, name, value)
+        raise _refusal(error, booking.room, booking.start_at, booking.end_at, booking.id) from None
+    audit.record(actor_id, "booking.edit", "booking", booking.id, booking.status, booking.status, changed=sorted(changed))
+    if commit:
+        db.session.commit()
+    return booking
+
+
+# --- Approval, check-in, no-show -------------------------------------------------------------
+
+
+def pending_overlaps(booking: Booking) -> list[Booking]:
+    """Pending requests that approving ``booking`` would reject (exclusive rooms only)."""
+    if not booking.room.is_exclusive:
+        return []
+    return overlapping(booking.room_id, booking.start_at, booking.end_at, states=(PENDING,), exclude_id=booking.id)
+
+
+def approve_booking(booking_id: int, actor_id: int | None) -> tuple[Booking, list[Booking]]:
+    """Confirm a request and reject the pending requests it overlaps, in one transaction."""
+    booking = get_booking(booking_id)
+    if booking is None:
+        raise BookingError("预约不存在。")
+    if booking.status != PENDING:
+        raise BookingError(f"预约当前为“{booking.status_label}”，无需审核。")
+    check_slot_rules(booking.room, booking.start_at, booking.end_at)
+    change_status(booking, CONFIRMED, actor_id, commit=False)
+    rejected = pending_overlaps(booking)
+    reason = f"该时段已批准给“{booking.title}”（{booking.holder_name}）。"
+    for other in rejected:
+        change_status(other, REJECTED, actor_id, reason, commit=False)
+    db.session.commit()
+    return booking, rejected
+
+
+def reject_booking(booking_id: int, actor_id: int | None, reason: str) -> Booking:
+    booking = get_booking(booking_id)
+    if booking is None:
+        raise BookingError("预约不存在。")
+    return change_status(booking, REJECTED, actor_id, reason)
+
+
+#: Check-in opens this long before the start, so that people can arrive a little early.
+CHECK_IN_EARLY = timedelta(minutes=30)
+
+
+def check_in(booking_id: int, actor_id: int | None, now: datetime | None = None) -> Booking:
+    booking = get_booking(booking_id)
+    if booking is None:
+        raise BookingError("预约不存在。")
+    now = now or clock.now()
+    if booking.status == CONFIRMED and now < booking.start_at - CHECK_IN_EARLY:
+        raise BookingError(f"签到从开始前{CHECK_IN_EARLY.seconds // 60}分钟起开放（{booking.start_at:%H:%M}开始）。")
+    if booking.status == CONFIRMED and now >= booking.end_at:
+        raise BookingError("预约时段已结束，不能签到。")
+    return change_status(booking, CHECKED_IN, actor_id)
+
+
+def current_booking(room: Room, now: datetime | None = None) -> Booking | None:
+    """The confirmed booking of ``room`` that can be checked in at the door now."""
+    now = now or clock.now()
+    return db.session.scalar(
+        select(Booking)
+        .where(
+            Booking.room_id == room.id,
+            Booking.status == CONFIRMED,
+            Booking.start_at <= now + CHECK_IN_EARLY,
+            Booking.end_at > now,
+        )
+        .order_by(Booking.start_at)
+        .limit(1)
+    )
+
+
+def booker_phone(booking: Booking) -> str | None:
+    if booking.contact_phone:
+        return booking.contact_phone
+    if booking.enterprise is not None:
+        return booking.enterprise.contact_phone
+    return None
+
+
+def door_check_in(booking_id: int, room_id: int, phone_tail: str, now: datetime | None = None) -> Booking:
+    """Check-in by the booker at the door: the last four digits of the booking's phone stand for
+    a login, so that a passer-by cannot check in somebody else's slot."""
+    booking = get_booking(booking_id)
+    if booking is None or booking.room_id != room_id:
+        raise BookingError("预约不存在。")
+    phone = booker_phone(booking)
+    if phone and phone[-4:] != (phone_tail or "").strip():
+        raise BookingError("手机号后四位与预约登记的不一致。", "phone_tail")
+    return check_in(booking.id, None, now=now)
+
+
+#: Rooms booked for a session or a meeting are run by that module; their bookings do not lapse.
+NO_SHOW_SOURCES = ("staff", "public")
+
+
+def mark_no_shows(now: datetime | None = None) -> list[Booking]:
+    """Confirmed bookings not checked in ``room.no_show_minutes`` after their start become no-shows,
+    which frees the rest of their slot. Reads only started confirmed bookings (partial index)."""
+    now = now or clock.now()
+    started = db.session.scalars(
+        select(Booking)
+        .where(Booking.status == CONFIRMED, Booking.start_at <= now, Booking.source.in_(NO_SHOW_SOURCES))
+        .order_by(Booking.start_at)
+    ).all()
+    lapsed = [b for b in started if b.start_at + timedelta(minutes=b.room.no_show_minutes) <= now]
+    for booking in lapsed:
+        change_status(booking, NO_SHOW, None, f"开始后{booking.room.no_show_minutes}分钟未签到", commit=False)
+    if lapsed:
+        db.session.commit()
+    return lapsed
+
+
+# --- Recurring series ------------------------------------------------------------------------
+
+#: A series longer than this is almost certainly a typo in the end date.
+MAX_OCCURRENCES = 200
+
+
+@dataclass
+class Recurrence:
+    frequency: str
+    first_day: date
+    weekdays: list[int]
+    interval: int = 1
+    nth: int | None = None
+    until: date | None = None
+    count: int | None = None
+
+    def validate(self) -> None:
+        if self.frequency not in FREQUENCIES:
+            raise BookingError("请选择重复方式。", "frequency")
+        if not self.weekdays:
+            raise BookingError("请至少选择一个星期几。", "weekdays")
+        if not 1 <= self.interval <= 12:
+            raise BookingError("间隔应在1到12之间。", "interval")
+        if self.frequency == MONTHLY and self.nth not in (1, 2, 3, 4, -1):
+            raise BookingError("请选择每月第几个星期几。", "nth")
+        if self.until is None and not self.count:
+            raise BookingError("请填写结束日期或重复次数。", "until")
+        if self.until is not None and self.until < self.first_day:
+            raise BookingError("结束日期不能早于开始日期。", "until")
+        if self.count is not None and not 1 <= self.count <= MAX_OCCURRENCES:
+            raise BookingError(f"重复次数应在1到{MAX_OCCURRENCES}之间。", "count")
+
+    def dates(self) -> list[date]:
+        self.validate()
+        days = [rrule_weekdays[d] for d in self.weekdays]
+        if self.frequency == MONTHLY:
+            days = [rrule_weekdays[self.weekdays[0]](self.nth)]
+        rule = rrule(
+            WEEKLY_RRULE if self.frequency == WEEKLY else MONTHLY_RRULE,
+            dtstart=datetime.combine(self.first_day, time()),
+            interval=self.interval,
+            byweekday=days,
+            until=datetime.combine(self.until, time()) if self.until else None,
+            count=None if self.until else self.count,
+            wkst=0,
+        )
+        found = [moment.date() for moment in rule[: MAX_OCCURRENCES + 1]]
+        if len(found) > MAX_OCCURRENCES:
+            raise BookingError(f"一次最多生成{MAX_OCCURRENCES}次预约，请缩短结束日期。", "until")
+        return found
+
+    @classmethod
+    def of(cls, series: BookingSeries) -> "Recurrence":
+        return cls(
+            series.frequency, series.first_day, series.weekday_list, series.interval, series.nth, series.until, series.count
+        )
+
+
+def occurrence_window(day: date, start_time: time, end_time: time) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, start_time)
+    end = datetime.combine(day, end_time)
+    if end <= start:
+        end += timedelta(days=1)  # across midnight; check_slot_rules decides whether that is open
+    return start, end
+
+
+@dataclass
+class PlannedOccurrence:
+    day: date
+    start: datetime
+    end: datetime
+    #: None when the date can be booked; otherwise the Chinese reason it cannot.
+    problem: str | None = None
+    #: "conflict" (held by another booking), "closure", or "rule" (hours, past, horizon …).
+    kind: str | None = None
+
+
+def _probe(room: Room, start: datetime, end: datetime, headcount: int, exclude_id: int | None = None):
+    """Why a slot cannot be booked, without writing: (kind, message) or (None, None)."""
+    try:
+        check_slot_rules(room, start, end)
+    except BookingError as error:
+        return ("closure" if "暂停开放" in error.message else "rule"), error.message
+    if room.is_exclusive:
+        holders = overlapping(room.id, start, end, exclude_id=exclude_id)
+        if holders:
+            return "conflict", _conflict_message(room, holders[0])
+    elif peak_headcount(room.id, start, end, exclude_id=exclude_id) + headcount > room.capacity:
+        return "conflict", f"{room.name}在该时段人数已满（容量{room.capacity}人）。"
+    return None, None
+
+
+def peak_headcount(room_id: int, start: datetime, end: datetime, exclude_id: int | None = None) -> int:
+    """The most people booked at any moment of [start, end) in a shared room."""
+    live = overlapping(room_id, start, end, exclude_id=exclude_id)
+    moments = {start} | {b.start_at for b in live if b.start_at > start}
+    return max((sum(b.headcount for b in live if b.start_at <= m < b.end_at) for m in moments), default=0)
+
+
+def plan_series(room_id: int, recurrence: Recurrence, start_time: time, end_time: time, headcount: int = 1):
+    """Every date of the rule and whether it can be booked, so staff can keep the rest."""
+    room = get_room(room_id)
+    if room is None:
+        raise BookingError("请选择场地。", "room_id")
+    planned = []
+    for day in recurrence.dates():
+        start, end = occurrence_window(day, start_time, end_time)
+        kind, problem = _probe(room, start, end, headcount)
+        planned.append(PlannedOccurrence(day, start, end, problem, kind))
+    return planned
+
+
+def create_series(
+    *,
+    room_id: int,
+    recurrence: Recurrence,
+    start_time: time,
+    end_time: time,
+    title: str,
+    actor_id: int | None,
+    chosen: set[date] | None = None,
+    headcount: int = 1,
+    purpose: str | None = None,
+    enterprise_id: int | None = None,
+    contact_name: str | None = None,
+    contact_phone: str | None = None,
+    notes: str | None = None,
+    status: str = CONFIRMED,
+    source: str = "staff",
+) -> tuple[BookingSeries, list[Booking], list[PlannedOccurrence]]:
+    """Book the chosen dates of the rule (all bookable ones when ``chosen`` is None).
+
+    Each date is written in its own savepoint: a date taken by someone else meanwhile is
+    reported back as skipped, and the rest is kept. Skipped dates can be added back later.
+    """
+    room = get_room(room_id)
+    if room is None:
+        raise BookingError("请选择场地。", "room_id")
+    planned = plan_series(room_id, recurrence, start_time, end_time, headcount)
+    series = BookingSeries(
+        room_id=room.id,
+        title=title.strip(),
+        frequency=recurrence.frequency,
+        interval=recurrence.interval,
+        weekdays=",".join(str(d) for d in recurrence.weekdays),
+        nth=recurrence.nth if recurrence.frequency == MONTHLY else None,
+        first_day=recurrence.first_day,
+        until=recurrence.until,
+        count=None if recurrence.until else recurrence.count,
+        start_time=start_time,
+        end_time=end_time,
+        created_by_id=actor_id,
+        created_at=clock.now(),
+    )
+    db.session.add(series)
+    db.session.flush()
+    created, skipped = [], []
+    for occurrence in planned:
+        if chosen is not None and occurrence.day not in chosen:
+            continue
+        if occurrence.problem:
+            skipped.append(occurrence)
+            continue
+        try:
+            created.append(
+                create_booking(
+                    room_id=room.id, start=occurrence.start, end=occurrence.end, title=title, actor_id=actor_id,
+                    headcount=headcount, purpose=purpose, enterprise_id=enterprise_id, contact_name=contact_name,
+                    contact_phone=contact_phone, notes=notes, status=status, source=source, series_id=series.id,
+                    commit=False,
+                )
+            )  # fmt: skip
+        except BookingError as error:
+            occurrence.problem, occurrence.kind = error.message, "conflict"
+            skipped.append(occurrence)
+    if not created:
+        db.session.rollback()
+        raise BookingError("所选日期都无法预约，未创建任何预约。", "start_at")
+    audit.record(
+        actor_id, "series.create", "booking_series", series.id, None, None,
+        rule=series.description, created=len(created), skipped=[o.day.isoformat() for o in skipped],
+    )  # fmt: skip
+    db.session.commit()
+    return series, created, skipped
+
+
+def get_series(series_id: int) -> BookingSeries | None:
+    return db.session.get(BookingSeries, series_id)
+
+
+def series_bookings(series_id: int) -> list[Booking]:
+    return list(db.session.scalars(select(Booking).where(Booking.series_id == series_id).order_by(Booking.start_at)))
+
+
+@dataclass
+class SeriesDate:
+    day: date
+    booking: Booking | None
+
+    @property
+    def skipped(self) -> bool:
+        return self.booking is None or self.booking.status in (CANCELLED, REJECTED)
+
+
+def series_dates(series: BookingSeries) -> list[SeriesDate]:
+    """The rule's dates with the booking each has; dates moved off the rule are listed too."""
+    by_day: dict[date, Booking] = {}
+    for booking in series_bookings(series.id):
+        current = by_day.get(booking.start_at.date())
+        if current is None or (booking.status not in (CANCELLED, REJECTED)):
+            by_day[booking.start_at.date()] = booking
+    days = set(Recurrence.of(series).dates()) | set(by_day)
+    return [SeriesDate(day, by_day.get(day)) for day in sorted(days)]
+
+
+def add_back(series_id: int, day: date, actor_id: int | None) -> Booking:
+    """Book a skipped date of a series again, with the series' times and the details of its
+    other occurrences."""
+    series = get_series(series_id)
+    if series is None:
+        raise BookingError("重复预约不存在。")
+    if day not in Recurrence.of(series).dates():
+        raise BookingError("该日期不在重复规则内。")
+    live = [b for b in series_bookings(series.id) if b.start_at.date() == day and b.status not in (CANCELLED, REJECTED)]
+    if live:
+        raise BookingError("该日期已有预约。")
+    model = next(iter(series_bookings(series.id)), None)
+    start, end = occurrence_window(day, series.start_time, series.end_time)
+    return create_booking(
+        room_id=series.room_id, start=start, end=end, title=series.title, actor_id=actor_id,
+        headcount=model.headcount if model else 1, purpose=model.purpose if model else None,
+        enterprise_id=model.enterprise_id if model else None, contact_name=model.contact_name if model else None,
+        contact_phone=model.contact_phone if model else None, notes=model.notes if model else None,
+        source=model.source if model else "staff", series_id=series.id,
+    )  # fmt: skip
+
+
+THIS, FOLLOWING, ALL = "this", "following", "all"
+SCOPES = {THIS: "仅本次", FOLLOWING: "本次及以后各次", ALL: "全部各次"}
+
+
+def scope_bookings(booking: Booking, scope: str) -> list[Booking]:
+    """The occurrences an edit or cancellation of ``booking`` reaches; past ones are left alone."""
+    if scope == THIS or booking.series_id is None:
+        return [booking]
+    now = clock.now()
+    open_states = (PENDING, CONFIRMED)
+    others = [b for b in series_bookings(booking.series_id) if b.status in open_states and b.end_at > now]
+    if scope == FOLLOWING:
+        others = [b for b in others if b.start_at >= booking.start_at]
+    return others or [booking]
+
+
+def cancel_scope(booking_id: int, scope: str, actor_id: int | None, reason: str) -> list[Booking]:
+    booking = get_booking(booking_id)
+    if booking is None:
+        raise BookingError("预约不存在。")
+    if not (reason and reason.strip()):
+        raise BookingError("请填写原因。", "reason")
+    targets = [b for b in scope_bookings(booking, scope) if CANCELLED in TRANSITIONS[b.status]]
+    if not targets:
+        raise BookingError(f"预约当前为“{booking.status_label}”，不能取消。")
+    for target in targets:
+        change_status(target, CANCELLED, actor_id, reason, commit=False)
+    db.session.commit()
+    return targets
+
+
+def reschedule_scope(
+    booking_id: int, scope: str, actor_id: int | None, *, day: date, start_time: time, end_time: time
+) -> list[Booking]:
+    """Move one occurrence to another day and time, or the times of several occurrences (each
+    keeping its own date). All or nothing: one refused date refuses the change, naming it."""
+    booking = get_booking(booking_id)
+    if booking is None:
+        raise BookingError("预约不存在。")
+    targets = scope_bookings(booking, scope)
+    moved, problems = [], []
+    for target in targets:
+        target_day = day if target.id == booking.id else target.start_at.date()
+        start, end = occurrence_window(target_day, start_time, end_time)
+        try:
+            moved.append(move_booking(target.id, start, end, actor_id, commit=False))
+        except BookingError as error:
+            problems.append(f"{target_day.month}月{target_day.day}日：{error.message}")
+    if problems:
+        db.session.rollback()
+        raise BookingError("以下日期无法调整，未做任何修改：" + "；".join(problems), "start_at")
+    if booking.series_id is not None and scope == ALL:
+        series = get_series(booking.series_id)
+        series.start_time, series.end_time = start_time, end_time
+    db.session.commit()
+    return moved
+
+
+# --- What the calendar pages show ------------------------------------------------------------
+
+#: States drawn on the calendars; rejected and cancelled bookings no longer take any room.
+SHOWN_STATES = (PENDING, CONFIRMED, CHECKED_IN, NO_SHOW)
+SLOT = timedelta(minutes=30)
+
+
+def bookings_between(room_ids: list[int], start: datetime, end: datetime, states=SHOWN_STATES) -> list[Booking]:
+    """Bookings of these rooms touching [start, end): an index range scan per room, so the cost
+    follows the bookings in view and not the size of the table."""
+    if not room_ids:
+        return []
+    stmt = (
+        select(Booking)
+        .options(joinedload(Booking.enterprise))
+        .where(
+            Booking.room_id.in_(room_ids),
+            Booking.start_at < end,
+            # Bookings never last longer than a day: bounding start_at keeps the index range short.
+            Booking.start_at >= start - timedelta(days=1),
+            Booking.end_at > start,
+            Booking.status.in_(states),
+        )
+        .order_by(Booking.start_at, Booking.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+@dataclass
+class Placed:
+    """A booking placed on a grid of 15-minute steps: ``first`` is its first step (1-based)."""
+
+    booking: Booking
+    first: int
+    span: int
+
+
+@dataclass
+class Cell:
+    start: datetime
+    #: Why the cell cannot be booked (closed, past); None when free to click.
+    closed: str | None = None
+    #: Shared rooms: people already booked in this slot.
+    taken: int = 0
+
+
+@dataclass
+class Lane:
+    room: Room
+    cells: list[Cell]
+    placed: list[Placed]
+    closure: Closure | None = None
+
+
+STEP = timedelta(minutes=15)
+
+
+def _place(booking: Booking, origin: datetime, steps: int) -> Placed | None:
+    first = (max(booking.start_at, origin) - origin) // STEP
+    last = -((origin - min(booking.end_at, origin + steps * STEP)) // STEP)  # ceiling division
+    if last <= first:
+        return None
+    return Placed(booking, first + 1, last - first)
+
+
+def _lane(room: Room, origin: datetime, end: datetime, bookings: list[Booking], now: datetime) -> Lane:
+    """One room over [origin, end): clickable 30-minute cells under the placed bookings."""
+    day = origin.date()
+    closure = closure_on(room, day)
+    window = opening_window(room, day)
+    cells = []
+    moment = origin
+    while moment < end:
+        reason = None
+        if closure is not None:
+            reason = "暂停开放"
+        elif window is None or not (window[0] <= moment and moment + SLOT <= window[1]):
+            reason = "不开放"
+        elif moment + SLOT <= now:
+            reason = "已过"
+        taken = 0
+        if not room.is_exclusive:
+            taken = sum(b.headcount for b in bookings if b.is_live and b.start_at < moment + SLOT and b.end_at > moment)
+        cells.append(Cell(moment, reason, taken))
+        moment += SLOT
+    steps = (end - origin) // STEP
+    placed = [p for b in bookings if (p := _place(b, origin, steps)) is not None]
+    return Lane(room, cells, placed, closure)
+
+
+def day_bounds(room_list: list[Room], day: date) -> tuple[datetime, datetime]:
+    """The span the day timeline draws: earliest opening to latest closing of the shown rooms."""
+    windows = [w for room in room_list if (w := opening_window(room, day))]
+    if not windows:
+        return datetime.combine(day, time(8, 0)), datetime.combine(day, time(18, 0))
+    origin = min(w[0] for w in windows)
+    end = max(w[1] for w in windows)
+    # Align to the half hour, so that cells start at :00 or :30.
+    origin = origin.replace(minute=0 if origin.minute < 30 else 30)
+    if end.minute not in (0, 30):
+        end = end.replace(minute=30 if end.minute < 30 else 0) + (timedelta(hours=1) if end.minute > 30 else timedelta())
+    return origin, end
+
+
+def day_timeline(day: date, now: datetime | None = None) -> tuple[datetime, datetime, list[Lane]]:
+    now = now or clock.now()
+    room_list = rooms()
+    origin, end = day_bounds(room_list, day)
+    found = bookings_between([r.id for r in room_list], origin, end)
+    lanes = [_lane(room, origin, end, [b for b in found if b.room_id == room.id], now) for room in room_list]
+    return origin, end, lanes
+
+
+def week_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_view(room: Room, monday: date, now: datetime | None = None) -> tuple[time, time, list[Lane]]:
+    """Seven lanes (Monday to Sunday) of one room, all drawn over the same hours."""
+    now = now or clock.now()
+    days = [monday + timedelta(days=i) for i in range(7)]
+    bounds = [day_bounds([room], d) for d in days]
+    first = min(b[0].time() for b in bounds)
+    spans = [b[1] - b[0] for b in bounds]
+    length = max(datetime.combine(d, first) + s - datetime.combine(d, first) for d, s in zip(days, spans, strict=True))
+    found = bookings_between([room.id], datetime.combine(monday, first), datetime.combine(days[-1], first) + length)
+    lanes = []
+    for d in days:
+        origin = datetime.combine(d, first)
+        lanes.append(_lane(room, origin, origin + length, [b for b in found if b.start_at < origin + length and b.end_at > origin], now))
+    return first, (datetime.combine(monday, first) + length).time(), lanes
+
+
+def today_at_centre(day: date | None = None) -> list[Booking]:
+    day = day or clock.today()
+    start = datetime.combine(day, time())
+    return bookings_between([r.id for r in rooms()], start, start + timedelta(days=1))
+
+
+def pending_requests():
+    return select(Booking).where(Booking.status == PENDING).order_by(Booking.start_at)
+
+
+def user_bookings(user_id: int, upcoming: bool = True):
+    stmt = select(Booking).where(Booking.created_by_id == user_id)
+    now = clock.now()
+    if upcoming:
+        return stmt.where(Booking.end_at > now).order_by(Booking.start_at)
+    return stmt.where(Booking.end_at <= now).order_by(Booking.start_at.desc())
+
+
+# --- Utilisation -----------------------------------------------------------------------------
+
+
+@dataclass
+class Utilisation:
+    room: Room
+    open_hours: float
+    booked_hours: float
+    bookings: int
+    no_shows: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.booked_hours / self.open_hours if self.open_hours else None
+
+    @property
+    def no_show_rate(self) -> float | None:
+        return self.no_shows / self.bookings if self.bookings else None
+
+
+def open_hours(room: Room, first: date, last: date) -> float:
+    """Hours the room was open between two dates: its real hours, minus closures, plus make-up days."""
+    total = timedelta()
+    day = first
+    while day <= last:
+        window = opening_window(room, day)
+        if window is not None and closure_on(room, day) is None:
+            total += window[1] - window[0]
+        day += timedelta(days=1)
+    return total / timedelta(hours=1)
+
+
+def utilisation(year: int, month: int) -> list[Utilisation]:
+    """Per room: booked hours over open hours. A shared room counts person-hours over
+    capacity × open hours. Booked means it held the slot: confirmed, checked in or no-show."""
+    first = date(year, month, 1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    start, end = datetime.combine(first, time()), datetime.combine(last + timedelta(days=1), time())
+    rows = []
+    for room in rooms(active_only=False):
+        held = bookings_between([room.id], start, end, states=(CONFIRMED, CHECKED_IN, NO_SHOW))
+        booked = timedelta()
+        for b in held:
+            length = min(b.end_at, end) - max(b.start_at, start)
+            booked += length if room.is_exclusive else length * b.headcount
+        hours = open_hours(room, first, last) * (1 if room.is_exclusive else room.capacity)
+        finished = [b for b in held if b.status != CONFIRMED or b.end_at <= clock.now()]
+        rows.append(
+            Utilisation(room, hours, booked / timedelta(hours=1), len(finished), sum(b.status == NO_SHOW for b in finished))
+        )
+    return rows
+
+
+def utilisation_workbook(year: int, month: int) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"{year}年{month}月"
+    sheet.append(["场地", "预约方式", "开放时长（小时）", "已预约时长（小时）", "利用率", "已结束预约数", "爽约数", "爽约率"])
+    for row in utilisation(year, month):
+        sheet.append(
+            [
+                row.room.name,
+                "独占" if row.room.is_exclusive else f"共享（按人次，容量{row.room.capacity}人）",
+                round(row.open_hours, 1),
+                round(row.booked_hours, 1),
+                row.rate,
+                row.bookings,
+                row.no_shows,
+                row.no_show_rate,
+            ]
+        )
+    for cell in list(sheet["E"])[1:] + list(sheet["H"])[1:]:
+        cell.number_format = "0.0%"
+    for column, width in zip("ABCDEFGH", (20, 26, 16, 18, 10, 14, 8, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- Calendar feeds --------------------------------------------------------------------------
+
+
+def feed_token(*, room_id: int | None = None, user_id: int | None = None) -> CalendarToken:
+    """The secret of a room's or a user's feed, made on first use."""
+    owner = CalendarToken.room_id == room_id if room_id is not None else CalendarToken.user_id == user_id
+    token = db.session.scalar(select(CalendarToken).where(owner))
+    if token is None:
+        token = CalendarToken(token=secrets.token_urlsafe(24), room_id=room_id, user_id=user_id, created_at=clock.now())
+        db.session.add(token)
+        audit.record(user_id, "calendar_token.create", "calendar_token", room_id or user_id, None, None)
+        db.session.commit()
+    return token
+
+
+def renew_feed_token(actor_id: int | None, *, room_id: int | None = None, user_id: int | None = None) -> CalendarToken:
+    """A new secret: whoever had the old address loses the feed."""
+    old = feed_token(room_id=room_id, user_id=user_id)
+    old.token = secrets.token_urlsafe(24)
+    audit.record(actor_id, "calendar_token.renew", "calendar_token", old.id, None, None)
+    db.session.commit()
+    return old
+
+
+def token_matches(expected: str, given: str | None) -> bool:
+    return bool(given) and secrets.compare_digest(expected, given)
+
+
+#: A feed holds this much history and future: subscribers refresh it often.
+FEED_PAST = timedelta(days=60)
+FEED_FUTURE = timedelta(days=180)
+
+
+def feed_bookings(*, room_id: int | None = None, user_id: int | None = None) -> list[Booking]:
+    now = clock.now()
+    stmt = select(Booking).where(
+        Booking.start_at >= now - FEED_PAST,
+        Booking.start_at < now + FEED_FUTURE,
+        Booking.status.in_((PENDING, CONFIRMED, CHECKED_IN)),
+    )
+    stmt = stmt.where(Booking.room_id == room_id) if room_id is not None else stmt.where(Booking.created_by_id == user_id)
+    return list(db.session.scalars(stmt.order_by(Booking.start_at)))
+
+
+def ical(name: str, bookings: list[Booking], domain: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//hubapp//facilities//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", current_app.config["TIMEZONE"])
+    for booking in bookings:
+        event = Event()
+        event.add("uid", f"booking-{booking.id}@{domain}")
+        event.add("dtstamp", clock.to_aware(booking.created_at))
+        event.add("dtstart", clock.to_aware(booking.start_at))
+        event.add("dtend", clock.to_aware(booking.end_at))
+        event.add("summary", f"{booking.title}（{booking.status_label}）" if booking.status == PENDING else booking.title)
+        event.add("location", booking.room.name)
+        event.add("description", f"预约人：{booking.holder_name}\n人数：{booking.headcount}" + (f"\n{booking.purpose}" if booking.purpose else ""))
+        event.add("status", "TENTATIVE" if booking.status == PENDING else "CONFIRMED")
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+# --- Rooms, hours, closures ------------------------------------------------------------------
+
+ROOM_FIELDS = (
+    "name", "kind", "capacity", "equipment", "description", "active", "needs_approval",
+    "min_minutes", "max_minutes", "max_days_ahead", "no_show_minutes",
+)  # fmt: skip
+
+
+def update_room(room_id: int, actor_id: int | None, **fields) -> Room:
+    """Room settings. The booking mode is fixed once a room exists: existing bookings were
+    checked under it."""
+    room = get_room(room_id)
+    if room is None:
+        raise BookingError("场地不存在。")
+    if fields.get("min_minutes", room.min_minutes) > fields.get("max_minutes", room.max_minutes):
+        raise BookingError("最短预约时长不能超过最长时长。", "max_minutes")
+    name = fields.get("name", room.name).strip()
+    if db.session.scalar(select(Room.id).where(Room.name == name, Room.id != room.id)):
+        raise BookingError("已有同名场地。", "name")
+    if not room.is_exclusive and fields.get("capacity", room.capacity) < room.capacity:
+        taken = overlapping(room.id, clock.now(), clock.now() + timedelta(days=room.max_days_ahead + 1))
+        if taken:
+            peak = max(peak_headcount(room.id, b.start_at, b.end_at) for b in taken)
+            if fields["capacity"] < peak:
+                raise BookingError(f"已有时段预约了{peak}人，容量不能低于{peak}人。", "capacity")
+    changed = sorted(name for name, value in fields.items() if name in ROOM_FIELDS and getattr(room, name) != value)
+    for name in changed:
+        setattr(room, name, fields[name])
+    if changed:
+        audit.record(actor_id, "room.edit", "room", room.id, None, None, changed=changed)
+    db.session.commit()
+    return room
+
+
+def set_opening_hours(room_id: int, actor_id: int | None, hours: dict[int, tuple[time, time] | None]) -> Room:
+    """Hours per weekday (0 = Monday); None closes that weekday."""
+    room = get_room(room_id)
+    if room is None:
+        raise BookingError("场地不存在。")
+    existing = {h.weekday: h for h in room.opening_hours}
+    for weekday, pair in hours.items():
+        row = existing.get(weekday)
+        if pair is None:
+            if row is not None:
+                room.opening_hours.remove(row)
+        elif row is None:
+            room.opening_hours.append(OpeningHours(weekday=weekday, opens=pair[0], closes=pair[1]))
+        else:
+            row.opens, row.closes = pair
+    summary = {str(d): (f"{p[0]:%H:%M}-{p[1]:%H:%M}" if p else "closed") for d, p in sorted(hours.items())}
+    audit.record(actor_id, "room.hours", "room", room.id, None, None, hours=summary)
+    db.session.commit()
+    return room
+
+
+def closures(upcoming_from: date | None = None) -> list[Closure]:
+    stmt = select(Closure).order_by(Closure.start_date)
+    if upcoming_from is not None:
+        stmt = stmt.where(Closure.end_date >= upcoming_from)
+    return list(db.session.scalars(stmt))
+
+
+def add_closure(actor_id: int | None, *, room_id: int | None, start_date: date, end_date: date, reason: str) -> Closure:
+    """Close a room (or all). Live bookings inside are not cancelled silently: they are named, and
+    staff cancel them with a reason the bookers will read."""
+    if end_date < start_date:
+        raise BookingError("结束日期不能早于开始日期。", "end_date")
+    if not reason.strip():
+        raise BookingError("请填写原因。", "reason")
+    closure = Closure(room_id=room_id, start_date=start_date, end_date=end_date, reason=reason.strip())
+    db.session.add(closure)
+    db.session.flush()
+    audit.record(actor_id, "closure.create", "closure", closure.id, None, None, room_id=room_id,
+                 start=start_date.isoformat(), end=end_date.isoformat(), reason=reason)  # fmt: skip
+    db.session.commit()
+    return closure
+
+
+def bookings_in_closure(closure: Closure) -> list[Booking]:
+    room_ids = [closure.room_id] if closure.room_id else [r.id for r in rooms(active_only=False)]
+    start = datetime.combine(closure.start_date, time())
+    end = datetime.combine(closure.end_date + timedelta(days=1), time())
+    return bookings_between(room_ids, start, end, states=(PENDING, CONFIRMED))
+
+
+def delete_closure(closure_id: int, actor_id: int | None) -> None:
+    closure = db.session.get(Closure, closure_id)
+    if closure is None:
+        raise BookingError("闭馆安排不存在。")
+    audit.record(actor_id, "closure.delete", "closure", closure.id, None, None, reason=closure.reason)
+    db.session.delete(closure)
+    db.session.commit()
+
+
+def special_openings(upcoming_from: date | None = None) -> list[SpecialOpening]:
+    stmt = select(SpecialOpening).order_by(SpecialOpening.day)
+    if upcoming_from is not None:
+        stmt = stmt.where(SpecialOpening.day >= upcoming_from)
+    return list(db.session.scalars(stmt))
+
+
+def add_special_opening(
+    actor_id: int | None, *, room_id: int | None, day: date, opens: time, closes: time, reason: str
+) -> SpecialOpening:
+    if not reason.strip():
+        raise BookingError("请填写原因。", "reason")
+    special = SpecialOpening(room_id=room_id, day=day, opens=opens, closes=closes, reason=reason.strip())
+    db.session.add(special)
+    db.session.flush()
+    audit.record(actor_id, "special_opening.create", "special_opening", special.id, None, None,
+                 day=day.isoformat(), reason=reason)  # fmt: skip
+    db.session.commit()
+    return special
+
+
+def delete_special_opening(special_id: int, actor_id: int | None) -> None:
+    special = db.session.get(SpecialOpening, special_id)
+    if special is None:
+        raise BookingError("调休开放安排不存在。")
+    audit.record(actor_id, "special_opening.delete", "special_opening", special.id, None, None)
+    db.session.delete(special)
+    db.session.commit()
+
+
+def import_public_holidays(year: int, actor_id: int | None, opens: time = time(8, 30), closes: time = time(21, 0)):
+    """Statutory holidays of ``year`` as closures of all rooms, and make-up working days (调休上班)
+    as special openings, from the chinese-calendar tables. Dates already entered are kept."""
+    import chinese_calendar
+
+    holidays = chinese_calendar.get_holidays(date(year, 1, 1), date(year, 12, 31), include_weekends=False)
+    by_name: dict[str, list[date]] = {}
+    for day in holidays:
+        _on_holiday, name = chinese_calendar.get_holiday_detail(day)
+        if name:
+            by_name.setdefault(chinese_calendar.Holiday(name).chinese, []).append(day)
+    added_closures = []
+    for name, days in by_name.items():
+        for run in _runs(sorted(days)):
+            if not closures_between(-1, run[0], run[-1]):
+                added_closures.append(add_closure(actor_id, room_id=None, start_date=run[0], end_date=run[-1], reason=name))
+    added_openings = []
+    workdays = [d for d in chinese_calendar.get_workdays(date(year, 1, 1), date(year, 12, 31)) if d.weekday() >= 5]
+    for day in workdays:
+        if not db.session.scalar(select(SpecialOpening.id).where(SpecialOpening.day == day)):
+            added_openings.append(
+                add_special_opening(actor_id, room_id=None, day=day, opens=opens, closes=closes, reason="调休上班")
+            )
+    return added_closures, added_openings
+
+
+def _runs(days: list[date]) -> list[list[date]]:
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and runs[-1][-1] + timedelta(days=1) == day:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return runs

@@ -1,0 +1,294 @@
+"""The booking rules, tested on the service functions."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from hubapp import clock
+from hubapp.audit import AuditEntry
+from hubapp.blueprints.facilities import services
+from hubapp.blueprints.facilities.models import (
+    CANCELLED,
+    CHECKED_IN,
+    CONFIRMED,
+    EXCLUSIVE,
+    MONTHLY,
+    NO_SHOW,
+    PENDING,
+    REJECTED,
+    SHARED,
+    WEEKLY,
+    Booking,
+    OpeningHours,
+    Room,
+)
+from hubapp.extensions import db
+
+
+def make_room(name="文化活动室", mode=EXCLUSIVE, capacity=40, opens=time(8, 30), closes=time(21, 0), **extra):
+    room = Room(name=name, kind="活动室", capacity=capacity, booking_mode=mode, **extra)
+    room.opening_hours = [OpeningHours(weekday=d, opens=opens, closes=closes) for d in range(7)]
+    db.session.add(room)
+    db.session.commit()
+    return room
+
+
+@pytest.fixture
+def room(app):
+    return make_room()
+
+
+@pytest.fixture
+def gym(app):
+    return make_room("健身房", SHARED, capacity=3)
+
+
+@pytest.fixture
+def day():
+    return clock.today() + timedelta(days=7)
+
+
+def at(day: date, hhmm: str) -> datetime:
+    return datetime.combine(day, time.fromisoformat(hhmm))
+
+
+def book(room, day, start, end, **kw):
+    kw.setdefault("title", "兴趣课堂")
+    return services.create_booking(room_id=room.id, start=at(day, start), end=at(day, end), actor_id=None, **kw)
+
+
+def test_booking_ending_at_ten_and_one_starting_at_ten_do_not_collide(room, day):
+    book(room, day, "09:00", "10:00")
+    second = book(room, day, "10:00", "11:00")
+    assert second.status == CONFIRMED
+
+
+def test_overlapping_booking_is_refused_naming_the_holder(room, day):
+    book(room, day, "09:00", "10:30", title="书法课", contact_name="王老师")
+    with pytest.raises(services.BookingConflict) as refused:
+        book(room, day, "10:00", "11:00")
+    assert "书法课" in refused.value.message and "王老师" in refused.value.message
+    assert refused.value.holder is not None
+
+
+def test_database_refuses_an_overlap_even_when_python_checks_are_skipped(room, day, monkeypatch):
+    book(room, day, "09:00", "10:30", title="书法课")
+    monkeypatch.setattr(services, "overlapping", lambda *a, **k: [])
+    with pytest.raises(services.BookingConflict):
+        book(room, day, "10:00", "11:00")
+    assert db.session.scalar(select(func.count(Booking.id))) == 1
+
+
+def test_pending_requests_may_overlap_but_approval_rejects_the_others(room, day):
+    first = book(room, day, "14:00", "16:00", status=PENDING, title="企业沙龙")
+    second = book(room, day, "15:00", "17:00", status=PENDING, title="读书会")
+    apart = book(room, day, "17:00", "18:00", status=PENDING, title="合唱排练")
+    assert [b.id for b in services.pending_overlaps(first)] == [second.id]
+    approved, rejected = services.approve_booking(first.id, actor_id=None)
+    assert approved.status == CONFIRMED
+    assert [b.id for b in rejected] == [second.id]
+    assert second.status == REJECTED and "企业沙龙" in second.status_reason
+    assert apart.status == PENDING
+
+
+def test_shared_room_never_exceeds_capacity(gym, day):
+    book(gym, day, "18:00", "19:00", headcount=2)
+    book(gym, day, "18:30", "19:30", headcount=1)
+    with pytest.raises(services.BookingConflict) as refused:
+        book(gym, day, "18:45", "19:15", headcount=1)
+    assert "人数已满" in refused.value.message
+    assert book(gym, day, "19:00", "20:00", headcount=2).status == CONFIRMED
+
+
+def test_outside_opening_hours_is_refused(room, day):
+    with pytest.raises(services.BookingError) as refused:
+        book(room, day, "20:30", "21:30")
+    assert "开放时间" in refused.value.message
+    with pytest.raises(services.BookingError):
+        book(room, day, "08:00", "09:00")
+
+
+def test_end_must_follow_start_and_past_is_refused(room, day):
+    with pytest.raises(services.BookingError) as refused:
+        book(room, day, "10:00", "10:00")
+    assert refused.value.field == "end_at"
+    yesterday = clock.today() - timedelta(days=1)
+    with pytest.raises(services.BookingError) as refused:
+        book(room, yesterday, "10:00", "11:00")
+    assert "过去" in refused.value.message
+
+
+def test_across_midnight_only_where_the_hours_allow_it(app, day):
+    late = make_room("通宵自习室", opens=time(18, 0), closes=time(2, 0))
+    booking = services.create_booking(
+        room_id=late.id, start=at(day, "23:00"), end=at(day + timedelta(days=1), "01:00"), title="夜读", actor_id=None
+    )
+    assert booking.end_at.date() == day + timedelta(days=1)
+    normal = make_room("会客室")
+    with pytest.raises(services.BookingError):
+        services.create_booking(
+            room_id=normal.id, start=at(day, "20:00"), end=at(day + timedelta(days=1), "00:30"), title="夜读", actor_id=None
+        )
+
+
+def test_closure_refuses_bookings_and_a_make_up_day_opens_it(room, day):
+    services.add_closure(None, room_id=None, start_date=day, end_date=day + timedelta(days=2), reason="国庆节")
+    with pytest.raises(services.BookingError) as refused:
+        book(room, day + timedelta(days=1), "10:00", "11:00")
+    assert "国庆节" in refused.value.message
+    services.add_special_opening(None, room_id=None, day=day + timedelta(days=1), opens=time(9), closes=time(17), reason="调休上班")
+    assert book(room, day + timedelta(days=1), "10:00", "11:00").status == CONFIRMED
+    with pytest.raises(services.BookingError):
+        book(room, day + timedelta(days=1), "17:00", "18:00")  # the make-up day keeps its own hours
+
+
+def test_closure_of_another_room_does_not_apply(room, day):
+    other = make_room("健身房", SHARED, capacity=20)
+    services.add_closure(None, room_id=other.id, start_date=day, end_date=day, reason="器械检修")
+    assert book(room, day, "10:00", "11:00").status == CONFIRMED
+
+
+def test_length_and_horizon_rules(app, day):
+    strict = make_room("教育馆", min_minutes=60, max_minutes=120, max_days_ahead=10)
+    with pytest.raises(services.BookingError, match="至少60分钟"):
+        book(strict, day, "10:00", "10:30")
+    with pytest.raises(services.BookingError, match="最长120分钟"):
+        book(strict, day, "10:00", "13:00")
+    with pytest.raises(services.BookingError, match="提前10天"):
+        book(strict, day + timedelta(days=7), "10:00", "11:00")
+
+
+def test_every_state_change_is_audited(room, day):
+    booking = book(room, day, "10:00", "11:00")
+    services.cancel_booking(booking.id, None, "活动改期")
+    actions = [e.action for e in db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "booking"))]
+    assert actions == ["booking.create", "booking.cancelled"]
+    assert booking.status == CANCELLED and booking.status_reason == "活动改期"
+
+
+def test_cancelling_needs_a_reason(room, day):
+    booking = book(room, day, "10:00", "11:00")
+    with pytest.raises(services.BookingError) as refused:
+        services.cancel_booking(booking.id, None, "  ")
+    assert refused.value.field == "reason"
+
+
+def test_no_show_frees_the_rest_of_the_slot(room):
+    yesterday = clock.today() - timedelta(days=1)
+    booking = services.create_booking(
+        room_id=room.id, start=at(yesterday, "10:00"), end=at(yesterday, "12:00"), title="沙龙", actor_id=None,
+        allow_past=True,
+    )  # fmt: skip
+    recent = services.create_booking(
+        room_id=make_room("会客室").id, start=at(yesterday, "10:10"), end=at(yesterday, "11:00"), title="座谈",
+        actor_id=None, allow_past=True,
+    )  # fmt: skip
+    lapsed = services.mark_no_shows(now=at(yesterday, "10:20"))
+    assert [b.id for b in lapsed] == [booking.id]
+    assert booking.status == NO_SHOW and recent.status == CONFIRMED
+    assert "15分钟未签到" in booking.status_reason
+    assert services.overlapping(room.id, at(yesterday, "10:20"), at(yesterday, "12:00")) == []
+
+
+def test_bookings_of_sessions_do_not_lapse(room):
+    yesterday = clock.today() - timedelta(days=1)
+    booking = services.create_booking(
+        room_id=room.id, start=at(yesterday, "10:00"), end=at(yesterday, "12:00"), title="银企对接会", actor_id=None,
+        allow_past=True, source="session",
+    )  # fmt: skip
+    assert services.mark_no_shows() == []
+    assert booking.status == CONFIRMED
+
+
+def test_check_in_window_and_door_check_in_needs_the_phone(room, day):
+    booking = book(room, day, "10:00", "11:00", contact_name="李女士", contact_phone="13912345678")
+    with pytest.raises(services.BookingError, match="开始前30分钟"):
+        services.check_in(booking.id, None, now=at(day, "09:00"))
+    with pytest.raises(services.BookingError) as refused:
+        services.door_check_in(booking.id, room.id, "0000", now=at(day, "09:50"))
+    assert refused.value.field == "phone_tail"
+    services.door_check_in(booking.id, room.id, "5678", now=at(day, "09:50"))
+    assert booking.status == CHECKED_IN
+
+
+def test_weekly_series_reports_collisions_and_closures_and_keeps_the_rest(room):
+    monday = services.week_of(clock.today()) + timedelta(days=14)
+    book(room, monday + timedelta(days=7), "18:30", "19:30", title="合唱排练")
+    services.add_closure(None, room_id=None, start_date=monday + timedelta(days=16), end_date=monday + timedelta(days=16), reason="元旦")
+    rule = services.Recurrence(WEEKLY, monday, [0, 2], interval=1, count=6)
+    plan = services.plan_series(room.id, rule, time(18), time(20))
+    assert [p.day for p in plan] == [monday + timedelta(days=d) for d in (0, 2, 7, 9, 14, 16)]
+    assert [p.kind for p in plan] == [None, None, "conflict", None, None, "closure"]
+    series, created, skipped = services.create_series(
+        room_id=room.id, recurrence=rule, start_time=time(18), end_time=time(20), title="瑜伽课", actor_id=None
+    )
+    assert len(created) == 4 and [s.day for s in skipped] == [monday + timedelta(days=7), monday + timedelta(days=16)]
+    assert all(b.series_id == series.id for b in created)
+    assert "每周周一、周三" in series.description
+
+
+def test_every_other_week_and_monthly_nth_weekday(room):
+    first = date(2027, 1, 1)
+    weekly = services.Recurrence(WEEKLY, first, [4], interval=2, until=date(2027, 2, 28))
+    assert weekly.dates()[:3] == [date(2027, 1, 1), date(2027, 1, 15), date(2027, 1, 29)]
+    monthly = services.Recurrence(MONTHLY, first, [2], nth=-1, count=3)
+    assert monthly.dates() == [date(2027, 1, 27), date(2027, 2, 24), date(2027, 3, 31)]
+    second_tuesday = services.Recurrence(MONTHLY, first, [1], nth=2, count=2)
+    assert second_tuesday.dates() == [date(2027, 1, 12), date(2027, 2, 9)]
+
+
+def test_cancel_this_and_following_then_add_a_skipped_date_back(room):
+    monday = services.week_of(clock.today()) + timedelta(days=14)
+    rule = services.Recurrence(WEEKLY, monday, [0], count=4)
+    series, created, _ = services.create_series(
+        room_id=room.id, recurrence=rule, start_time=time(9), end_time=time(10), title="党课", actor_id=None
+    )
+    services.cancel_scope(created[1].id, services.THIS, None, "讲师出差")
+    assert [b.status for b in created] == [CONFIRMED, CANCELLED, CONFIRMED, CONFIRMED]
+    services.cancel_scope(created[2].id, services.FOLLOWING, None, "课程结束")
+    assert [b.status for b in created] == [CONFIRMED, CANCELLED, CANCELLED, CANCELLED]
+    dates = services.series_dates(series)
+    assert [d.skipped for d in dates] == [False, True, True, True]
+    again = services.add_back(series.id, created[1].start_at.date(), None)
+    assert again.series_id == series.id and again.start_at == created[1].start_at
+    with pytest.raises(services.BookingError):
+        services.add_back(series.id, created[1].start_at.date(), None)
+
+
+def test_moving_all_occurrences_is_all_or_nothing(room):
+    monday = services.week_of(clock.today()) + timedelta(days=14)
+    rule = services.Recurrence(WEEKLY, monday, [0], count=3)
+    _, created, _ = services.create_series(
+        room_id=room.id, recurrence=rule, start_time=time(9), end_time=time(10), title="党课", actor_id=None
+    )
+    book(room, monday + timedelta(days=14), "15:00", "16:00", title="企业沙龙")
+    with pytest.raises(services.BookingError) as refused:
+        services.reschedule_scope(created[0].id, services.ALL, None, day=monday, start_time=time(15), end_time=time(16))
+    assert "企业沙龙" in refused.value.message
+    assert [b.start_at.time() for b in created] == [time(9)] * 3
+    services.reschedule_scope(created[0].id, services.ALL, None, day=monday, start_time=time(14), end_time=time(15))
+    assert [b.start_at.time() for b in created] == [time(14)] * 3
+
+
+def test_utilisation_divides_by_real_open_hours_minus_closures(room):
+    first = date(2026, 2, 1)  # 28 days of 12.5 open hours
+    services.add_closure(None, room_id=None, start_date=date(2026, 2, 16), end_date=date(2026, 2, 17), reason="春节")
+    for d in (2, 3):
+        services.create_booking(
+            room_id=room.id, start=at(first.replace(day=d), "09:00"), end=at(first.replace(day=d), "11:30"),
+            title="培训", actor_id=None, allow_past=True,
+        )  # fmt: skip
+    [row] = services.utilisation(2026, 2)
+    assert row.open_hours == 26 * 12.5
+    assert row.booked_hours == 5
+    assert row.rate == pytest.approx(5 / 325)
+
+
+def test_timeline_places_bookings_on_quarter_hour_steps(room, day):
+    book(room, day, "09:00", "10:15")
+    origin, end, lanes = services.day_timeline(day)
+    assert origin == at(day, "08:30") and end == at(day, "21:00")
+    [placed] = lanes[0].placed
+    assert (placed.first, placed.span) == (3, 5)
+    assert lanes[0].cells[0].closed is None
