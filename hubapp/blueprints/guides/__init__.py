@@ -1,6 +1,28 @@
-from flask import Blueprint
+"""Guides (一事一码): matters with their pre-guides, the public page behind each QR code, QR
+sheets and posters, views and feedback. Staff pages live under /guides, public ones under /g/."""
+
+from flask import Blueprint, current_app, render_template
+
+from hubapp.blueprints import NavItem
+from hubapp.blueprints.auth.roles import STAFF_ROLES
 
 bp = Blueprint("guides", __name__, url_prefix="/guides")
-BLUEPRINTS = [bp]
+public_bp = Blueprint("guides_public", __name__)
+BLUEPRINTS = [bp, public_bp]
+NAV = [NavItem("办事指南", "guides.index", STAFF_ROLES, order=30)]
 
-from hubapp.blueprints.guides import views  # noqa: E402,F401
+
+def home_panel(user) -> str | None:
+    """Published guides nobody has confirmed for GUIDE_REVIEW_DAYS days."""
+    if user.role not in STAFF_ROLES:
+        return None
+    from hubapp.blueprints.guides import services
+
+    days = services.review_days(current_app.config)
+    stale = services.stale_guides(days)
+    if not stale:
+        return None
+    return render_template("guides/_home_panel.html", stale=stale, days=days)
+
+
+from hubapp.blueprints.guides import public_views, views  # noqa: E402,F401

@@ -1,0 +1,41 @@
+"""The printed side of 一事一码: the A4 sheet of QR codes for the hall, and one guide's poster."""
+
+from flask import url_for
+
+from hubapp import clock, pdf, qr
+from hubapp.blueprints.guides import services
+from hubapp.blueprints.guides.models import Matter
+
+#: 3 × 4 cells of 60 × 64 mm on A4: a code a phone reads from a metre away, and room to cut.
+SHEET_COLUMNS = 3
+SHEET_ROWS = 4
+
+
+def guide_url(matter: Matter) -> str:
+    return qr.public_url(url_for("guides_public.public_guide", code=matter.code))
+
+
+def qr_sheet_pdf(matters: list[Matter], category_label: str | None = None) -> bytes:
+    per_page = SHEET_COLUMNS * SHEET_ROWS
+    cells = [(m, qr.svg(guide_url(m), scale=4, border=0)) for m in matters]
+    pages = [cells[i : i + per_page] for i in range(0, len(cells), per_page)]
+    return pdf.render_pdf(
+        "guides/pdf/qr_sheet.html",
+        pages=pages,
+        columns=SHEET_COLUMNS,
+        category_label=category_label,
+        printed=clock.today(),
+    )
+
+
+def poster_pdf(matter: Matter) -> bytes:
+    """The published version when there is one (what the QR code leads to), else the working copy."""
+    version = services.published_version(matter)
+    doc = version.content if version else services.snapshot(matter)
+    return pdf.render_pdf(
+        "guides/pdf/poster.html",
+        doc=doc,
+        qr_svg=qr.svg(guide_url(matter), scale=5, border=0),
+        url=guide_url(matter),
+        updated=version.published_at if version else matter.updated_at,
+    )
