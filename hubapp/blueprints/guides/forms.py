@@ -12,6 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from hubapp.blueprints.guides.models import CATEGORIES, MATERIAL_FORMS, MATTER_TYPES, SERVICE_OBJECTS
@@ -22,9 +23,13 @@ ROW_LISTS = ("materials", "steps", "faq")
 MAX_ROWS = 40
 
 
+def _choices(labels: dict[str, str]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
 class MaterialRow(Form):
-    name = StringField("材料名称", [Optional(), Length(max=100, message="材料名称不超过100字。")])
-    form = SelectField("材料形式", choices=list(MATERIAL_FORMS.items()), default="original")
+    name = StringField("材料名称", [Length(max=100, message="材料名称不超过100字。")])
+    form = SelectField("材料形式", choices=_choices(MATERIAL_FORMS), default="original")
     copies = IntegerField("份数", [Optional(), NumberRange(1, 99, message="份数为 1–99。")], default=1)
     required = BooleanField("必需", default=True)
     notes = StringField("备注", [Optional(), Length(max=300, message="备注不超过300字。")])
@@ -35,7 +40,7 @@ class MaterialRow(Form):
 
 
 class StepRow(Form):
-    title = StringField("步骤", [Optional(), Length(max=100, message="步骤名称不超过100字。")])
+    title = StringField("步骤", [Length(max=100, message="步骤名称不超过100字。")])
     detail = StringField("说明", [Optional(), Length(max=500, message="说明不超过500字。")])
 
     def validate_title(self, field):
@@ -44,7 +49,7 @@ class StepRow(Form):
 
 
 class FaqRow(Form):
-    question = StringField("问题", [Optional(), Length(max=200, message="问题不超过200字。")])
+    question = StringField("问题", [Length(max=200, message="问题不超过200字。")])
     answer = TextAreaField("解答", [Optional(), Length(max=1000, message="解答不超过1000字。")])
 
     def validate_question(self, field):
@@ -61,11 +66,11 @@ class GuideForm(HubForm):
     code = StringField("二维码编码", [DataRequired(message="请填写编码。")])
     name = StringField("事项名称", _text("事项名称", 100, required=True))
     official_code = StringField("事项编码（官方，可选）", _text("事项编码", 60))
-    category = SelectField("事项类别", choices=[("", "请选择")] + list(CATEGORIES.items()))
-    matter_type = RadioField("事项类型", choices=list(MATTER_TYPES.items()), default="instant")
+    category = SelectField("事项类别", choices=[SelectChoice("", "请选择"), *_choices(CATEGORIES)])
+    matter_type = RadioField("事项类型", choices=_choices(MATTER_TYPES), default="instant")
     department = StringField("实施主体", _text("实施主体", 100))
     window = StringField("受理窗口", _text("受理窗口", 100))
-    service_object = RadioField("服务对象", choices=list(SERVICE_OBJECTS.items()), default="legal")
+    service_object = RadioField("服务对象", choices=_choices(SERVICE_OBJECTS), default="legal")
     legal_basis = TextAreaField("设定依据", _text("设定依据", 4000))
     conditions = TextAreaField("受理条件（每行一条）", _text("受理条件", 4000))
     materials = FieldList(FormField(MaterialRow), max_entries=MAX_ROWS)
@@ -76,7 +81,7 @@ class GuideForm(HubForm):
     promised_limit_days = IntegerField(
         "承诺办结时限（工作日）", [Optional(), NumberRange(0, 365, message="请填 0–365 的整数。")]
     )
-    fee_free = RadioField("是否收费", choices=[("1", "不收费"), ("0", "收费")], default="1")
+    fee_free = RadioField("是否收费", choices=[SelectChoice("1", "不收费"), SelectChoice("0", "收费")], default="1")
     fee_basis = TextAreaField("收费依据", _text("收费依据", 1000))
     fee_amount = StringField("收费标准", _text("收费标准", 200))
     place = StringField("办理地点", _text("办理地点", 200))

@@ -60,6 +60,9 @@ FIELDS = {
     "tips": "事前辅导",
     "value_added": "增值服务",
 }
+#: Text elements stored as "" when empty (an empty form field may come in as None).
+TEXT_FIELDS = frozenset(FIELDS) - {"official_code", "materials", "steps", "faq", "legal_limit_days",
+                                   "promised_limit_days", "fee_free"}  # fmt: skip
 #: What a guide must have before the public may see it.
 REQUIRED_TO_PUBLISH = ("department", "window", "place", "office_hours", "consult_phone", "materials", "steps")
 
@@ -199,6 +202,8 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     for key in FIELDS:
         if key in data:
             value = data[key]
+            if value is None and key in TEXT_FIELDS:
+                value = ""
             clean[key] = value.strip() if isinstance(value, str) else value
     if not clean.get("name"):
         raise GuideError("请填写事项名称。", "name")

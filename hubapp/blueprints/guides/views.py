@@ -116,8 +116,9 @@ def edit(code: str):
 @bp.get("/<code>")
 @staff_required
 def detail(code: str):
-    matter = _matter_or_404(code)
+    # Before the first read: on SQLite the request's snapshot starts there, and should see them.
     viewcount.flush()
+    matter = _matter_or_404(code)
     days = services.review_days(current_app.config)
     return render(
         "guides/detail.html",
