@@ -14,8 +14,8 @@ from dateutil.rrule import MO, MONTHLY as MONTHLY_RRULE, SA, SU, TH, TU, WE, FR,
 from flask import current_app
 from icalendar import Calendar, Event
 from openpyxl import Workbook
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 
 from hubapp import audit, clock
@@ -574,17 +574,17 @@ class PlannedOccurrence:
     kind: str | None = None
 
 
-def _probe(room: Room, start: datetime, end: datetime, headcount: int, exclude_id: int | None = None):
+def _probe(room: Room, start: datetime, end: datetime, headcount: int, allow_past: bool = False):
     """Why a slot cannot be booked, without writing: (kind, message) or (None, None)."""
     try:
-        check_slot_rules(room, start, end)
+        check_slot_rules(room, start, end, allow_past=allow_past)
     except BookingError as error:
         return ("closure" if "暂停开放" in error.message else "rule"), error.message
     if room.is_exclusive:
-        holders = overlapping(room.id, start, end, exclude_id=exclude_id)
+        holders = overlapping(room.id, start, end)
         if holders:
             return "conflict", _conflict_message(room, holders[0])
-    elif peak_headcount(room.id, start, end, exclude_id=exclude_id) + headcount > room.capacity:
+    elif peak_headcount(room.id, start, end) + headcount > room.capacity:
         return "conflict", f"{room.name}在该时段人数已满（容量{room.capacity}人）。"
     return None, None
 
@@ -596,7 +596,9 @@ def peak_headcount(room_id: int, start: datetime, end: datetime, exclude_id: int
     return max((sum(b.headcount for b in live if b.start_at <= m < b.end_at) for m in moments), default=0)
 
 
-def plan_series(room_id: int, recurrence: Recurrence, start_time: time, end_time: time, headcount: int = 1):
+def plan_series(
+    room_id: int, recurrence: Recurrence, start_time: time, end_time: time, headcount: int = 1, allow_past: bool = False
+):
     """Every date of the rule and whether it can be booked, so staff can keep the rest."""
     room = get_room(room_id)
     if room is None:
@@ -604,7 +606,7 @@ def plan_series(room_id: int, recurrence: Recurrence, start_time: time, end_time
     planned = []
     for day in recurrence.dates():
         start, end = occurrence_window(day, start_time, end_time)
-        kind, problem = _probe(room, start, end, headcount)
+        kind, problem = _probe(room, start, end, headcount, allow_past)
         planned.append(PlannedOccurrence(day, start, end, problem, kind))
     return planned
 
@@ -626,6 +628,7 @@ def create_series(
     notes: str | None = None,
     status: str = CONFIRMED,
     source: str = "staff",
+    allow_past: bool = False,
 ) -> tuple[BookingSeries, list[Booking], list[PlannedOccurrence]]:
     """Book the chosen dates of the rule (all bookable ones when ``chosen`` is None).
 
@@ -635,7 +638,7 @@ def create_series(
     room = get_room(room_id)
     if room is None:
         raise BookingError("请选择场地。", "room_id")
-    planned = plan_series(room_id, recurrence, start_time, end_time, headcount)
+    planned = plan_series(room_id, recurrence, start_time, end_time, headcount, allow_past)
     series = BookingSeries(
         room_id=room.id,
         title=title.strip(),
@@ -666,7 +669,7 @@ def create_series(
                     room_id=room.id, start=occurrence.start, end=occurrence.end, title=title, actor_id=actor_id,
                     headcount=headcount, purpose=purpose, enterprise_id=enterprise_id, contact_name=contact_name,
                     contact_phone=contact_phone, notes=notes, status=status, source=source, series_id=series.id,
-                    commit=False,
+                    allow_past=allow_past, commit=False,
                 )
             )  # fmt: skip
         except BookingError as error:
@@ -766,7 +769,14 @@ def cancel_scope(booking_id: int, scope: str, actor_id: int | None, reason: str)
 
 
 def reschedule_scope(
-    booking_id: int, scope: str, actor_id: int | None, *, day: date, start_time: time, end_time: time
+    booking_id: int,
+    scope: str,
+    actor_id: int | None,
+    *,
+    day: date,
+    start_time: time,
+    end_time: time,
+    commit: bool = True,
 ) -> list[Booking]:
     """Move one occurrence to another day and time, or the times of several occurrences (each
     keeping its own date). All or nothing: one refused date refuses the change, naming it."""
@@ -775,20 +785,25 @@ def reschedule_scope(
         raise BookingError("预约不存在。")
     targets = scope_bookings(booking, scope)
     moved, problems = [], []
+    savepoint = db.session.begin_nested()
     for target in targets:
         target_day = day if target.id == booking.id else target.start_at.date()
         start, end = occurrence_window(target_day, start_time, end_time)
+        if (start, end) == (target.start_at, target.end_at):
+            continue
         try:
             moved.append(move_booking(target.id, start, end, actor_id, commit=False))
         except BookingError as error:
             problems.append(f"{target_day.month}月{target_day.day}日：{error.message}")
     if problems:
-        db.session.rollback()
+        savepoint.rollback()
         raise BookingError("以下日期无法调整，未做任何修改：" + "；".join(problems), "start_at")
+    savepoint.commit()
     if booking.series_id is not None and scope == ALL:
         series = get_series(booking.series_id)
         series.start_time, series.end_time = start_time, end_time
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return moved
 
 
@@ -1247,3 +1262,31 @@ def _runs(days: list[date]) -> list[list[date]]:
         else:
             runs.append([day])
     return runs
+
+
+def pending_count() -> int:
+    return db.session.scalar(select(func.count(Booking.id)).where(Booking.status == PENDING)) or 0
+
+
+#: Pages apply the no-show rule at most this often per process; cron does the same job exactly.
+SWEEP_EVERY = timedelta(seconds=30)
+
+
+def sweep_no_shows() -> None:
+    """The no-show rule on page views, so the calendar is right even without cron. It must never
+    break the page: when SQLite cannot upgrade a reading transaction to write (another writer
+    got in first), it gives up and the next view, or cron, does it."""
+    state = current_app.extensions.setdefault("facilities_sweep", {"at": None})
+    now = clock.now()
+    if state["at"] is not None and now - state["at"] < SWEEP_EVERY:
+        return
+    state["at"] = now
+    try:
+        mark_no_shows(now)
+    except OperationalError:
+        db.session.rollback()
+
+
+def today_bookings(room: Room, day: date) -> list[Booking]:
+    start = datetime.combine(day, time())
+    return bookings_between([room.id], start, start + timedelta(days=1), states=(CONFIRMED, CHECKED_IN, NO_SHOW))
