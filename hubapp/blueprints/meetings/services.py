@@ -560,7 +560,7 @@ def _current(meeting: Meeting) -> MinutesVersion:
     return current
 
 
-def approve_minutes(meeting: Meeting, user) -> MinutesVersion:
+def approve_minutes(meeting: Meeting, user, approved_at: datetime | None = None) -> MinutesVersion:
     if not may_approve(user, meeting):
         raise NotAllowed("纪要只能由会议主持人或管理员审定。")
     current = _current(meeting)
@@ -571,7 +571,7 @@ def approve_minutes(meeting: Meeting, user) -> MinutesVersion:
     if not meeting.agenda_items and not meeting.decisions:
         raise MeetingError("请先填写会议议题或议定事项。")
     current.status = APPROVED
-    current.approved_by_id, current.approved_at = user.id, clock.now()
+    current.approved_by_id, current.approved_at = user.id, approved_at or clock.now()
     audit.record(user.id, "minutes.approve", "meeting", meeting.id, DRAFT, APPROVED, version=current.version)
     db.session.commit()
     return current
@@ -592,14 +592,16 @@ def return_to_draft(meeting: Meeting, user, reason: str | None) -> MinutesVersio
     return current
 
 
-def issue_minutes(meeting: Meeting, user, copy_to: str | None = None) -> MinutesVersion:
-    """Give the approved version its document number and freeze what it prints."""
+def issue_minutes(meeting: Meeting, user, copy_to: str | None = None, issued_at: datetime | None = None) -> MinutesVersion:
+    """Give the approved version its document number and freeze what it prints.
+
+    ``issued_at`` is for minutes issued on paper before they were entered here (demo data)."""
     if user.role not in (Role.ADMIN, Role.STAFF):
         raise NotAllowed("只有中心工作人员可以印发纪要。")
     current = _current(meeting)
     if current.status != APPROVED:
         raise MeetingError("纪要须先经主持人或管理员审定，才能印发。")
-    issued_at = clock.now()
+    issued_at = issued_at or clock.now()
     current.copy_to = _clean(copy_to)
 
     def write() -> MinutesVersion:

@@ -1,0 +1,47 @@
+"""The 纪要 PDF: rendered twice so that the 版记 (抄送, 印发) sits at the foot of the last page.
+
+GB/T 9704-2012 puts the 版记 on the last lines of the last page. CSS cannot say "bottom of the
+last page" (WeasyPrint has no ``:last`` page selector, and its footnote area moved the block to
+a page of its own), so the first pass measures the room left under the text on the last page
+and the second pass puts a spacer of exactly that height above the 版记.
+"""
+
+from flask import current_app, render_template
+from weasyprint import HTML, URLFetcher
+
+PX_PER_MM = 96 / 25.4
+
+
+class _LocalOnlyFetcher(URLFetcher):
+    """The print templates embed everything; nothing is fetched over the intranet or beyond."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        raise ValueError(f"PDF rendering does not fetch {url!r}: embed it instead")
+
+
+def _document(template: str, **context):
+    html = render_template(template, **context)
+    return HTML(string=html, base_url=current_app.root_path, url_fetcher=_LocalOnlyFetcher()).render()
+
+
+def _room_below(document, css_class: str) -> float | None:
+    """Millimetres between the bottom of the element with ``css_class`` and the bottom of the text
+    block, when that element is on the last page."""
+    page = document.pages[-1]._page_box
+    bottom = page.content_box_y() + page.height
+    for box in page.descendants():
+        element = getattr(box, "element", None)
+        if element is not None and element.get("class") == css_class and box.element_tag == "div":
+            return (bottom - (box.position_y + box.margin_height())) / PX_PER_MM
+    return None
+
+
+def render_minutes(template: str, **context) -> bytes:
+    first = _document(template, spacer_mm=0, **context)
+    room = _room_below(first, "banji")
+    if room is None or room < 0.5:
+        return first.write_pdf()
+    # A hair less than measured, so that rounding never pushes the 版记 onto a page of its own.
+    return _document(template, spacer_mm=round(room - 0.3, 2), **context).write_pdf()
