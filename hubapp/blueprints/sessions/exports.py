@@ -149,6 +149,8 @@ def session_ics(session: Session) -> bytes:
     if session.is_cancelled:
         event.add("status", "CANCELLED")
     calendar.add_component(event)
+    # Calendar programs that do not know Asia/Shanghai by name read it from the file.
+    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 

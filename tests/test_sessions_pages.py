@@ -1,0 +1,320 @@
+"""Sessions through HTTP: the public sign-up page and personal link, staff planning, the door,
+outcomes, and the paper and files they print and export."""
+
+import io
+import re
+import shutil
+import subprocess
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from icalendar import Calendar
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from hubapp.blueprints.facilities import services as facilities
+from hubapp.blueprints.sessions import services
+from hubapp.blueprints.sessions.models import BANK, POLICY, REGISTERED, WAITLISTED, HostOrganisation, Registration
+from hubapp.extensions import db
+from tests.test_sessions_services import day, make_room, phone, plan, signup
+
+
+@pytest.fixture
+def room(app):
+    return make_room()
+
+
+@pytest.fixture
+def session(room):
+    return services.create_session(plan(room, capacity=2), actor_id=None)
+
+
+def form(**overrides):
+    data = {"enterprise_name": "威海汇科工控技术有限公司", "attendee_name": "王敏", "phone": "13906310001", "position": "财务经理"}
+    data.update(overrides)
+    return data
+
+
+def registrations():
+    return db.session.scalar(select(func.count()).select_from(Registration))
+
+
+# --- public -------------------------------------------------------------------------------------
+
+
+def test_the_public_page_shows_the_session_and_its_form(client, session):
+    response = client.get(f"/s/{session.id}")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert session.title in text
+    assert "尚余 2 个" in text
+    assert 'name="phone"' in text
+    assert "<script" not in text
+
+
+def test_signing_up_leads_to_a_personal_page_with_a_check_in_code(client, session):
+    response = client.post(f"/s/{session.id}", data=form(questions="专项附加扣除如何补填？"))
+    assert response.status_code == 302
+    token = db.session.scalar(select(Registration.token))
+    assert response.headers["Location"] == f"/s/{session.id}/r/{token}"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "报名成功" in page
+    assert "<svg" in page
+    assert "139****0001" in page
+
+
+def test_a_bad_phone_is_shown_next_to_the_field_and_nothing_typed_is_lost(client, session):
+    response = client.post(f"/s/{session.id}", data=form(phone="1390631"))
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert re.search(r'id="phone-error">请输入11位手机号码', text)
+    assert 'value="威海汇科工控技术有限公司"' in text
+    assert 'value="1390631"' in text
+    assert registrations() == 0
+
+
+def test_a_duplicate_phone_is_refused_with_a_chinese_message(client, session):
+    assert client.post(f"/s/{session.id}", data=form()).status_code == 302
+    response = client.post(f"/s/{session.id}", data=form(attendee_name="李强"))
+    assert response.status_code == 422
+    assert "同一手机号不能重复报名" in response.get_data(as_text=True)
+    assert registrations() == 1
+
+
+def test_a_wrong_credit_code_check_digit_is_refused(client, session):
+    response = client.post(f"/s/{session.id}", data=form(enterprise_name="新企业", uscc="913710002018000001"))
+    assert response.status_code == 422
+    assert "校验位不正确" in response.get_data(as_text=True)
+
+
+def test_a_closed_sign_up_says_so_and_takes_nothing(client, room):
+    closed = services.create_session(
+        plan(room, start=day(9, 9), signup_opens_at=day(-3, 9), signup_closes_at=day(-1, 9)), actor_id=None
+    )
+    page = client.get(f"/s/{closed.id}").get_data(as_text=True)
+    assert "报名已截止" in page
+    assert 'name="phone"' not in page
+    assert client.post(f"/s/{closed.id}", data=form()).status_code == 422
+    assert registrations() == 0
+
+
+def test_a_full_session_offers_the_waitlist_and_shows_the_position(client, session):
+    for n in range(2):
+        services.register(session.id, signup(phone(n)))
+    assert "候补" in client.get(f"/s/{session.id}").get_data(as_text=True)
+    response = client.post(f"/s/{session.id}", data=form())
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "候补名单第 <strong>1</strong> 位" in page
+    assert "<svg" not in page
+
+
+def test_the_personal_link_cancels_after_confirmation_and_promotes_the_waitlist(client, session):
+    first = services.register(session.id, signup(phone(1)))
+    services.register(session.id, signup(phone(2)))
+    waiting = services.register(session.id, signup(phone(3)))
+    url = f"/s/{session.id}/r/{first.token}"
+    client.post(url + "/cancel")
+    assert db.session.get(Registration, first.id).status == REGISTERED
+    response = client.post(url + "/cancel", data={"confirm": "yes"}, follow_redirects=True)
+    assert "您的报名已取消" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Registration, waiting.id).status == REGISTERED
+
+
+def test_an_unknown_token_is_404(client, session):
+    assert client.get(f"/s/{session.id}/r/not-a-token").status_code == 404
+    assert client.get("/s/999").status_code == 404
+
+
+def test_bank_sessions_ask_for_the_financing_need_on_the_form(client, room):
+    bank = services.create_session(plan(room, kind=BANK), actor_id=None)
+    response = client.post(f"/s/{bank.id}", data=form())
+    assert response.status_code == 422
+    assert "请填写融资需求金额" in response.get_data(as_text=True)
+    data = form(financing_amount="450", financing_purpose="购置设备", financing_term="36", financing_collateral="yes")
+    assert client.post(f"/s/{bank.id}", data=data).status_code == 302
+    registration = db.session.scalar(select(Registration))
+    assert registration.financing_amount == Decimal("450")
+    assert registration.financing_collateral is True
+
+
+def test_public_sign_ups_are_rate_limited_per_address(app, client, session):
+    app.config["SESSION_SIGNUP_LIMIT"] = "3 per minute"
+    codes = [client.post(f"/s/{session.id}", data=form(phone=phone(n))).status_code for n in range(4)]
+    assert codes[:3] == [302, 302, 302]
+    assert codes[3] == 429
+
+
+# --- staff --------------------------------------------------------------------------------------
+
+
+def session_form(room, **overrides):
+    start = day(10, 14)
+    data = {
+        "kind": POLICY,
+        "title": "高新技术企业认定政策宣讲",
+        "host_id": "0",
+        "start_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "end_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "room_id": str(room.id),
+        "capacity": "30",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_staff_create_a_session_and_its_room_is_booked(client, auth, room):
+    auth.login("staff")
+    response = client.post("/sessions/new", data=session_form(room))
+    assert response.status_code == 302
+    created = services.month_sessions(day(10, 14).year, day(10, 14).month)[0]
+    assert created.booking.room_id == room.id
+
+
+def test_a_taken_room_is_shown_with_its_holder_and_nothing_is_created(client, auth, room):
+    auth.login("staff")
+    facilities.create_booking(room_id=room.id, start=day(10, 13), end=day(10, 15), title="企业座谈会", actor_id=None)
+    response = client.post("/sessions/new", data=session_form(room))
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "企业座谈会" in text and "已被" in text
+    assert 'value="高新技术企业认定政策宣讲"' in text
+    assert services.month_sessions(day(10, 14).year, day(10, 14).month) == []
+
+
+def test_the_month_view_and_the_theme_plan(client, auth, session):
+    auth.login("staff")
+    month = session.start_at.strftime("%Y-%m")
+    assert session.title in client.get(f"/sessions/?month={month}").get_data(as_text=True)
+    year = session.start_at.year
+    response = client.post(f"/sessions/themes?year={year}", data={"m3": "银企对接 融资纾困"})
+    assert response.status_code == 302
+    page = client.get(f"/sessions/themes?year={year}").get_data(as_text=True)
+    assert 'value="银企对接 融资纾困"' in page
+    assert services.theme_plan(year)[3].theme == "银企对接 融资纾困"
+
+
+def test_check_in_by_code_is_idempotent(client, auth, session):
+    auth.login("staff")
+    registration = services.register(session.id, signup(phone(1)))
+    scanned = f"http://hub.example.cn/sessions/{session.id}/checkin/{registration.token}"
+    first = client.post(f"/sessions/{session.id}/checkin", data={"code": scanned}).get_data(as_text=True)
+    assert "签到成功" in first
+    second = client.post(f"/sessions/{session.id}/checkin", data={"code": registration.token}).get_data(as_text=True)
+    db.session.refresh(registration)
+    assert f"已于 {registration.checked_in_at:%H:%M} 签到" in second
+
+
+def test_an_unknown_code_at_the_door_is_a_clear_422(client, auth, session):
+    auth.login("staff")
+    response = client.post(f"/sessions/{session.id}/checkin", data={"code": "nonsense"})
+    assert response.status_code == 422
+    assert "未找到该签到码" in response.get_data(as_text=True)
+
+
+def test_the_scanned_link_opens_a_confirmation_for_staff(client, auth, session):
+    registration = services.register(session.id, signup(phone(1)))
+    url = f"/sessions/{session.id}/checkin/{registration.token}"
+    assert client.get(url).status_code == 302  # anonymous: to login
+    auth.login("staff")
+    page = client.get(url).get_data(as_text=True)
+    assert "确认签到" in page and registration.attendee_name in page
+
+
+def test_a_walk_in_is_added_and_checked_in(client, auth, session):
+    auth.login("staff")
+    response = client.post(
+        f"/sessions/{session.id}/walkin", data={"enterprise_name": "威海蓝创软件有限公司", "attendee_name": "赵强", "phone": "13906319999"}
+    )
+    assert response.status_code == 302
+    walk_in = db.session.scalar(select(Registration))
+    assert walk_in.checked_in_at is not None
+
+
+def test_financing_outcome_is_recorded_and_reported(client, auth, room):
+    auth.login("staff")
+    bank_host = HostOrganisation(name="中国建设银行威海南海新区支行", kind="bank", active=True)
+    db.session.add(bank_host)
+    db.session.commit()
+    bank = services.create_session(plan(room, kind=BANK, start=day(-3, 9)), actor_id=None, allow_past=True)
+    data = {"enterprise_name": "汇科工控", "bank_id": str(bank_host.id), "amount": "450", "status": "granted"}
+    assert client.post(f"/sessions/{bank.id}/financing", data=data).status_code == 302
+    page = client.get(f"/sessions/{bank.id}/outcome").get_data(as_text=True)
+    assert "协助汇科工控获得融资450万元" in page
+    bad = client.post(f"/sessions/{bank.id}/financing", data={**data, "amount": "-1"})
+    assert bad.status_code == 422
+
+
+# --- paper and files ----------------------------------------------------------------------------
+
+
+def pdf_text(data: bytes) -> str:
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
+    return result.stdout.decode()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_sign_in_sheet_is_a4_chinese_with_masked_phones(client, auth, session):
+    auth.login("staff")
+    services.register(session.id, signup("13906312345", name="王敏", position="财务经理"))
+    response = client.get(f"/sessions/{session.id}/signin.pdf")
+    assert response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert "签到表" in text and "签名" in text and "企业名称" in text
+    assert "139****2345" in text and "13906312345" not in text
+    assert "王敏" in text and "财务经理" in text
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None, reason="zbar/poppler missing")
+def test_the_poster_qr_points_at_the_public_page(client, auth, session, tmp_path):
+    auth.login("staff")
+    response = client.get(f"/sessions/{session.id}/poster.pdf")
+    (tmp_path / "poster.pdf").write_bytes(response.data)
+    subprocess.run(["pdftoppm", "-png", "-r", "100", str(tmp_path / "poster.pdf"), str(tmp_path / "poster")], check=True)
+    image = next(tmp_path.glob("poster*.png"))
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(image)], capture_output=True, check=True).stdout.decode()
+    assert decoded.strip() == f"http://hub.example.cn/s/{session.id}"
+
+
+def test_the_excel_export_has_chinese_headers(client, auth, room):
+    auth.login("staff")
+    bank = services.create_session(plan(room, kind=BANK), actor_id=None)
+    services.register(bank.id, signup(phone(1), financing_amount=Decimal("450"), financing_purpose="购置设备"))
+    response = client.get(f"/sessions/{bank.id}/registrations.xlsx")
+    book = load_workbook(io.BytesIO(response.data))
+    sheet = book["报名名单"]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[:4] == ["序号", "企业名称", "统一社会信用代码", "参会人"]
+    assert "融资金额（万元）" in headers
+    assert sheet.cell(row=2, column=headers.index("融资金额（万元）") + 1).value == 450
+    assert {"报名名单", "活动成效", "融资对接成果"} <= set(book.sheetnames)
+
+
+def test_the_calendar_file_describes_the_session(client, auth, session):
+    auth.login("staff")
+    response = client.get(f"/sessions/{session.id}/session.ics")
+    assert response.mimetype == "text/calendar"
+    event = Calendar.from_ical(response.data).walk("VEVENT")[0]
+    assert session.title in str(event["summary"])
+    assert event.decoded("dtstart").replace(tzinfo=None) == session.start_at
+    assert f"/s/{session.id}" in str(event["url"])
+
+
+def test_staff_cancel_a_session_only_with_a_reason(client, auth, session):
+    auth.login("staff")
+    client.post(f"/sessions/{session.id}/cancel", data={"reason": ""})
+    db.session.refresh(session)
+    assert not session.is_cancelled
+    client.post(f"/sessions/{session.id}/cancel", data={"reason": "主讲人临时有事"})
+    db.session.refresh(session)
+    assert session.is_cancelled and session.booking.status == "cancelled"
+    assert "已取消" in client.get(f"/s/{session.id}").get_data(as_text=True)
+
+
+def test_waitlisted_count_shows_on_staff_page(client, auth, session):
+    auth.login("staff")
+    for n in range(3):
+        services.register(session.id, signup(phone(n)))
+    page = client.get(f"/sessions/{session.id}?status={WAITLISTED}").get_data(as_text=True)
+    assert "候补 <strong>1</strong>" in page
