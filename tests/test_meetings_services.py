@@ -57,7 +57,7 @@ def issue(meeting, users):
     return services.issue_minutes(meeting, users["staff"])
 
 
-def tax(app) -> Department:
+def tax() -> Department:
     return db.session.scalar(db.select(Department).where(Department.short_name == "税务分局"))
 
 
@@ -128,12 +128,12 @@ def test_attendees_are_linked_to_the_register_and_names_joined(users):
     meeting = make_meeting(users)
     present = services.add_attendee(meeting, "present", "税务分局", "张三, 李四 王五", users["staff"].id)
     guest = services.add_attendee(meeting, "attending", "山东大学威海校区", "赵教授", users["staff"].id)
-    assert present.department_id == tax(None).id and present.names == "张三、李四、王五"
+    assert present.department_id == tax().id and present.names == "张三、李四、王五"
     assert guest.department_id is None and guest.enterprise_id is None
 
 
 def test_issuing_numbers_per_year_and_freezes_the_content(users, room):
-    department = tax(None)
+    department = tax()
     first = make_meeting(users, room)
     fill(first, users, department)
     version = issue(first, users)
@@ -151,7 +151,7 @@ def test_issuing_numbers_per_year_and_freezes_the_content(users, room):
 
 def test_a_correction_is_a_new_version_and_the_old_stays_readable(users):
     meeting = make_meeting(users)
-    decision = fill(meeting, users, tax(None))
+    decision = fill(meeting, users, tax())
     issue(meeting, users)
     with pytest.raises(MeetingError) as error:
         services.start_correction(meeting, users["staff"], "")
@@ -168,11 +168,11 @@ def test_a_correction_is_a_new_version_and_the_old_stays_readable(users):
 
 def test_only_the_chair_or_an_admin_approves(users):
     meeting = make_meeting(users, chair_user_id=users["admin"].id)
-    fill(meeting, users, tax(None))
+    fill(meeting, users, tax())
     with pytest.raises(NotAllowed):
         services.approve_minutes(meeting, users["staff"])
     chaired = make_meeting(users, start=future(9))
-    fill(chaired, users, tax(None))
+    fill(chaired, users, tax())
     assert services.approve_minutes(chaired, users["staff"]).status == "approved"
     with pytest.raises(MeetingError):
         services.add_agenda_item(chaired, "审定后不能加议题", None, users["staff"].id)
@@ -188,13 +188,13 @@ def test_minutes_need_attendance_and_content_before_approval(users):
 
 def test_issue_needs_approval(users):
     meeting = make_meeting(users)
-    fill(meeting, users, tax(None))
+    fill(meeting, users, tax())
     with pytest.raises(MeetingError, match="审定"):
         services.issue_minutes(meeting, users["staff"])
 
 
 def test_open_decisions_across_meetings_and_the_liaison_sees_their_own(users):
-    department = tax(None)
+    department = tax()
     other = db.session.scalar(db.select(Department).where(Department.short_name == "经济发展局"))
     meeting = make_meeting(users)
     mine = fill(meeting, users, department)
@@ -213,7 +213,7 @@ def test_open_decisions_across_meetings_and_the_liaison_sees_their_own(users):
 
 
 def test_a_liaison_updates_only_their_own_units_decisions(users):
-    department = tax(None)
+    department = tax()
     other = db.session.scalar(db.select(Department).where(Department.short_name == "经济发展局"))
     meeting = make_meeting(users)
     mine = fill(meeting, users, department)
@@ -244,7 +244,7 @@ def test_removing_a_decision_renumbers_the_rest(users):
 def test_a_meeting_with_issued_minutes_cannot_be_deleted(users, room):
     meeting = make_meeting(users, room)
     booking = meeting.booking
-    fill(meeting, users, tax(None))
+    fill(meeting, users, tax())
     issue(meeting, users)
     with pytest.raises(MeetingError):
         services.delete_meeting(meeting, users["staff"].id)
@@ -256,7 +256,7 @@ def test_a_meeting_with_issued_minutes_cannot_be_deleted(users, room):
 
 def test_every_state_change_is_audited(users):
     meeting = make_meeting(users)
-    fill(meeting, users, tax(None))
+    fill(meeting, users, tax())
     issue(meeting, users)
     services.start_correction(meeting, users["staff"], "更正日期")
     actions = [e.action for e in audit.entries_for("meeting", meeting.id)]

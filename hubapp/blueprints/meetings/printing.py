@@ -7,23 +7,18 @@ and the second pass puts a spacer of exactly that height above the 版记.
 """
 
 from flask import current_app, render_template
-from weasyprint import HTML, URLFetcher
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 PX_PER_MM = 96 / 25.4
 
 
-class _LocalOnlyFetcher(URLFetcher):
-    """The print templates embed everything; nothing is fetched over the intranet or beyond."""
-
-    def fetch(self, url, headers=None):
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        raise ValueError(f"PDF rendering does not fetch {url!r}: embed it instead")
-
-
 def _document(template: str, **context):
+    """Laid out but not yet written, so that positions can be measured (same fetcher rule as
+    ``hubapp.pdf.render_pdf``: embedded data and local files only)."""
     html = render_template(template, **context)
-    return HTML(string=html, base_url=current_app.root_path, url_fetcher=_LocalOnlyFetcher()).render()
+    fetcher = URLFetcher(allowed_protocols={"data", "file"})
+    return HTML(string=html, base_url=current_app.root_path, url_fetcher=fetcher).render()
 
 
 def _room_below(document, css_class: str) -> float | None:

@@ -200,6 +200,7 @@ def _book(meeting_title: str, room_id: int, start: datetime, end: datetime, head
             actor_id=actor_id,
             headcount=headcount,
             purpose="会议",
+            source="meeting",
             # A meeting entered after it took place records the room it used.
             allow_past=start < clock.now(),
             commit=False,

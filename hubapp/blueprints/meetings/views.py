@@ -465,7 +465,7 @@ def decisions():
         "meetings/decisions.html",
         "meetings/_decision_rows.html",
         page=page,
-        status=status,
+        chosen_status=status,
         department_id=department_id,
         overdue=overdue,
         states=DECISION_STATES,

@@ -1,0 +1,186 @@
+"""Meeting pages through HTTP: forms that keep what was typed, htmx sections and autosave, the
+minutes workflow buttons, the decisions list and who may see and update what."""
+
+from datetime import timedelta
+
+import pytest
+
+from hubapp import clock
+from hubapp.blueprints.directory.models import Department
+from hubapp.blueprints.meetings import services
+from hubapp.blueprints.meetings.models import Meeting
+from hubapp.extensions import db
+from tests.test_meetings_services import fill, future, issue, make_meeting, room, tax  # noqa: F401
+
+HTMX = {"HX-Request": "true"}
+
+
+def meeting_form(**overrides):
+    day = clock.today() + timedelta(days=5)
+    data = {
+        "kind": "monthly",
+        "theme": "企业用工与社保政策",
+        "day": day.isoformat(),
+        "start_time": "14:30",
+        "end_time": "16:30",
+        "room_id": "0",
+        "place": "南海新区管委会三楼会议室",
+        "headcount": "16",
+        "chair_name": "刘志强",
+        "chair_user_id": "0",
+        "recorder_name": "李建国",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_staff_creates_a_meeting_with_its_room_booked(auth, client, room):
+    auth.login("staff")
+    response = client.post("/meetings/new", data=meeting_form(room_id=str(room.id), place=""))
+    assert response.status_code == 302
+    meeting = db.session.scalar(db.select(Meeting))
+    assert meeting.number == 1 and meeting.booking.room_id == room.id
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"{meeting.year}年第1次月度恳谈会" in page and "会议室" in page
+
+
+def test_a_refused_form_keeps_what_was_typed(auth, client, room):
+    auth.login("staff")
+    client.post("/meetings/new", data=meeting_form(room_id=str(room.id), place=""))
+    response = client.post(
+        "/meetings/new", data=meeting_form(room_id=str(room.id), place="", theme="第二场：研发费用加计扣除")
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "已被" in page and "第二场：研发费用加计扣除" in page
+    missing = client.post("/meetings/new", data=meeting_form(theme="", end_time="13:00"))
+    assert missing.status_code == 422
+    assert "请填写会议主题。" in missing.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Meeting)) == 1
+
+
+def test_sections_answer_htmx_with_their_fragment(auth, client, users):
+    meeting = make_meeting(users)
+    auth.login("staff")
+    response = client.post(
+        f"/meetings/{meeting.id}/attendees", data={"group": "present", "unit": "税务分局", "names": "张三，李四"}, headers=HTMX
+    )
+    assert response.status_code == 200
+    fragment = response.get_data(as_text=True)
+    assert fragment.lstrip().startswith('<section id="attendance"') and "张三、李四" in fragment
+    assert "<html" not in fragment
+    refused = client.post(f"/meetings/{meeting.id}/attendees", data={"group": "present", "unit": ""}, headers=HTMX)
+    assert refused.status_code == 422 and "请填写单位。" in refused.get_data(as_text=True)
+
+
+def test_the_discussion_editor_saves_as_you_type(auth, client, users):
+    meeting = make_meeting(users)
+    item = services.add_agenda_item(meeting, "通报用工情况", "人社局", users["staff"].id)
+    auth.login("staff")
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert 'hx-trigger="input changed delay:800ms' in page
+    response = client.post(
+        f"/meetings/{meeting.id}/agenda/{item.id}",
+        data={"title": "通报用工情况", "presenter": "人社局", "discussion": "在岗职工增加6.2%。"},
+        headers=HTMX,
+    )
+    assert response.status_code == 200 and "已自动保存" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(type(item), item.id).discussion == "在岗职工增加6.2%。"
+    blank = client.post(f"/meetings/{meeting.id}/agenda/{item.id}", data={"title": "", "discussion": "x"}, headers=HTMX)
+    assert blank.status_code == 422 and "未保存" in blank.get_data(as_text=True)
+    plain = client.post(
+        f"/meetings/{meeting.id}/agenda/{item.id}", data={"title": "通报用工情况", "discussion": "第二段。"}
+    )
+    assert plain.status_code == 302 and plain.headers["Location"].endswith(f"#item-{item.id}")
+
+
+def test_the_minutes_workflow_through_the_page(auth, client, users):
+    meeting = make_meeting(users, chair_user_id=users["admin"].id)
+    fill(meeting, users, tax())
+    auth.login("staff")
+    assert client.post(f"/meetings/{meeting.id}/minutes/approve").status_code == 403
+    auth.logout()
+    auth.login("admin")
+    assert client.post(f"/meetings/{meeting.id}/minutes/approve").status_code == 302
+    response = client.post(f"/meetings/{meeting.id}/minutes/issue", data={"copy_to": "党工委办公室"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert f"〔{clock.today().year}〕1号" in page and "发起更正" in page
+    locked = client.post(f"/meetings/{meeting.id}/attendees", data={"group": "present", "unit": "人社局"})
+    assert locked.status_code == 422 and "内容已锁定" in locked.get_data(as_text=True)
+    no_reason = client.post(f"/meetings/{meeting.id}/minutes/correct", data={"reason": ""})
+    assert no_reason.status_code == 422
+    assert client.post(f"/meetings/{meeting.id}/minutes/correct", data={"reason": "日期有误"}).status_code == 302
+    assert "第2版" in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+
+
+def test_a_meeting_with_issued_minutes_offers_no_delete(auth, client, users):
+    meeting = make_meeting(users)
+    fill(meeting, users, tax())
+    issue(meeting, users)
+    auth.login("staff")
+    response = client.post(f"/meetings/{meeting.id}/delete", follow_redirects=True)
+    assert "不能删除" in response.get_data(as_text=True)
+    assert services.get_meeting(meeting.id) is not None
+
+
+def _two_units_decisions(users):
+    other = db.session.scalar(db.select(Department).where(Department.short_name == "经济发展局"))
+    meeting = make_meeting(users)
+    mine = fill(meeting, users, tax())
+    theirs = services.add_decision(
+        meeting, "梳理规上企业名单", other.id, None, clock.today() - timedelta(days=2), users["staff"].id
+    )
+    issue(meeting, users)
+    return mine, theirs
+
+
+def test_the_decisions_list_highlights_overdue_and_filters_by_unit(auth, client, users):
+    mine, theirs = _two_units_decisions(users)
+    auth.login("staff")
+    page = client.get("/meetings/decisions").get_data(as_text=True)
+    assert "梳理规上企业名单" in page and "开展社保政策进企业宣讲" in page
+    assert 'class="overdue"' in page and "逾期2天" in page
+    filtered = client.get(f"/meetings/decisions?unit={theirs.department_id}", headers=HTMX).get_data(as_text=True)
+    assert "梳理规上企业名单" in filtered and "开展社保政策进企业宣讲" not in filtered
+
+
+def test_a_liaison_sees_and_closes_their_own_units_decisions(auth, client, users):
+    mine, theirs = _two_units_decisions(users)
+    auth.login("liaison")
+    page = client.get("/meetings/decisions").get_data(as_text=True)
+    assert "开展社保政策进企业宣讲" in page and "梳理规上企业名单" not in page
+    assert client.post(f"/meetings/decisions/{theirs.id}/done", data={"note": "完成"}).status_code == 403
+    refused = client.post(f"/meetings/decisions/{mine.id}/done", data={"note": ""}, headers=HTMX)
+    assert refused.status_code == 422 and "请填写办理情况" in refused.get_data(as_text=True)
+    done = client.post(f"/meetings/decisions/{mine.id}/done", data={"note": "已开展三场宣讲"}, headers=HTMX)
+    assert done.status_code == 200 and "已完成" in done.get_data(as_text=True)
+    assert client.get("/meetings/").status_code == 403
+    assert client.get(f"/meetings/{mine.meeting_id}/minutes.pdf").status_code == 403
+
+
+def test_the_home_panel_counts_overdue_decisions(auth, client, users):
+    _two_units_decisions(users)
+    auth.login("staff")
+    assert "已逾期 1 项" in client.get("/").get_data(as_text=True)
+    auth.logout()
+    auth.login("liaison")
+    home = client.get("/").get_data(as_text=True)
+    assert "议定事项" in home and "已逾期" not in home
+
+
+@pytest.mark.parametrize("path", ["/meetings/", "/meetings/new", "/meetings/decisions"])
+def test_empty_pages_say_so(auth, client, users, path):
+    auth.login("staff")
+    response = client.get(path)
+    assert response.status_code == 200
+    if path != "/meetings/new":
+        assert 'class="empty"' in response.get_data(as_text=True)
+
+
+def test_unknown_meeting_and_decision_are_404(auth, client, users):
+    auth.login("staff")
+    assert client.get("/meetings/999").status_code == 404
+    assert client.post("/meetings/decisions/999/done", data={"note": "x"}).status_code == 404
+    meeting = make_meeting(users)
+    assert client.get(f"/meetings/{meeting.id}/minutes.pdf?version=7").status_code == 404
