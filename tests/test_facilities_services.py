@@ -206,10 +206,17 @@ def test_check_in_window_and_door_check_in_needs_the_phone(room, day):
     with pytest.raises(services.BookingError, match="开始前30分钟"):
         services.check_in(booking.id, None, now=at(day, "09:00"))
     with pytest.raises(services.BookingError) as refused:
-        services.door_check_in(booking.id, room.id, "0000", now=at(day, "09:50"))
+        services.door_check_in(room.id, "0000", now=at(day, "09:50"))
     assert refused.value.field == "phone_tail"
-    services.door_check_in(booking.id, room.id, "5678", now=at(day, "09:50"))
+    services.door_check_in(room.id, "5678", now=at(day, "09:50"))
     assert booking.status == CHECKED_IN
+
+
+def test_door_check_in_picks_the_bookers_own_gym_slot(gym, day):
+    first = book(gym, day, "18:00", "19:00", contact_phone="13900001111")
+    second = book(gym, day, "18:00", "19:00", contact_phone="13900002222")
+    services.door_check_in(gym.id, "2222", now=at(day, "18:05"))
+    assert (first.status, second.status) == (CONFIRMED, CHECKED_IN)
 
 
 def test_weekly_series_reports_collisions_and_closures_and_keeps_the_rest(room):

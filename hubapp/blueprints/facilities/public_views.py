@@ -25,7 +25,7 @@ def door_page(room, form, status=200):
     today = services.today_bookings(room, now.date())
     return render(
         "facilities/door.html", status=status, room=room, form=form, bookings=today, now=now,
-        current=services.current_booking(room, now), closure=services.closure_on(room, now.date()),
+        current=services.current_bookings(room, now), closure=services.closure_on(room, now.date()),
         window=services.opening_window(room, now.date()),
     )  # fmt: skip
 
@@ -47,11 +47,10 @@ def door_check_in(room_id: int):
     if room is None:
         abort(404)
     form = DoorCheckInForm()
-    booking_id = request.form.get("booking_id", type=int)
-    if not form.validate() or booking_id is None:
+    if not form.validate():
         return door_page(room, form, 422)
     try:
-        booking = services.door_check_in(booking_id, room.id, form.phone_tail.data)
+        booking = services.door_check_in(room.id, form.phone_tail.data)
     except services.BookingError as error:
         form.phone_tail.errors = [*form.phone_tail.errors, error.message]
         return door_page(room, form, 422)

@@ -440,19 +440,21 @@ def check_in(booking_id: int, actor_id: int | None, now: datetime | None = None)
     return change_status(booking, CHECKED_IN, actor_id)
 
 
-def current_booking(room: Room, now: datetime | None = None) -> Booking | None:
-    """The confirmed booking of ``room`` that can be checked in at the door now."""
+def current_bookings(room: Room, now: datetime | None = None) -> list[Booking]:
+    """Confirmed bookings of ``room`` that can be checked in at the door now."""
     now = now or clock.now()
-    return db.session.scalar(
-        select(Booking)
-        .where(
-            Booking.room_id == room.id,
-            Booking.status == CONFIRMED,
-            Booking.start_at <= now + CHECK_IN_EARLY,
-            Booking.end_at > now,
+    return list(
+        db.session.scalars(
+            select(Booking)
+            .where(
+                Booking.room_id == room.id,
+                Booking.status == CONFIRMED,
+                Booking.start_at <= now + CHECK_IN_EARLY,
+                Booking.start_at >= now - timedelta(days=1),
+                Booking.end_at > now,
+            )
+            .order_by(Booking.start_at, Booking.id)
         )
-        .order_by(Booking.start_at)
-        .limit(1)
     )
 
 
@@ -464,16 +466,23 @@ def booker_phone(booking: Booking) -> str | None:
     return None
 
 
-def door_check_in(booking_id: int, room_id: int, phone_tail: str, now: datetime | None = None) -> Booking:
-    """Check-in by the booker at the door: the last four digits of the booking's phone stand for
-    a login, so that a passer-by cannot check in somebody else's slot."""
-    booking = get_booking(booking_id)
-    if booking is None or booking.room_id != room_id:
-        raise BookingError("预约不存在。")
-    phone = booker_phone(booking)
-    if phone and phone[-4:] != (phone_tail or "").strip():
-        raise BookingError("手机号后四位与预约登记的不一致。", "phone_tail")
-    return check_in(booking.id, None, now=now)
+def door_check_in(room_id: int, phone_tail: str | None, now: datetime | None = None) -> Booking:
+    """Check-in by the booker at the door. The last four digits of the booking's phone stand for
+    a login: they pick the booker's own booking (several share a gym slot) and keep a passer-by
+    from checking in somebody else's slot."""
+    room = get_room(room_id)
+    if room is None:
+        raise BookingError("场地不存在。")
+    candidates = current_bookings(room, now)
+    if not candidates:
+        raise BookingError("现在没有可以签到的预约。", "phone_tail")
+    tail = (phone_tail or "").strip()
+    matching = [b for b in candidates if (booker_phone(b) or "")[-4:] == tail and tail]
+    if not matching and len(candidates) == 1 and not booker_phone(candidates[0]):
+        matching = candidates
+    if not matching:
+        raise BookingError("没有找到与该手机号后四位对应的预约，请核对后重试。", "phone_tail")
+    return check_in(matching[0].id, None, now=now)
 
 
 #: Rooms booked for a session or a meeting are run by that module; their bookings do not lapse.

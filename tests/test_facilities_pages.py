@@ -1,0 +1,287 @@
+"""The facilities pages, through HTTP as a browser would use them."""
+
+import io
+from datetime import datetime, time, timedelta
+
+import icalendar
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from hubapp import clock
+from hubapp.blueprints.facilities import services
+from hubapp.blueprints.facilities.models import (
+    CHECKED_IN,
+    CONFIRMED,
+    EXCLUSIVE,
+    NO_SHOW,
+    PENDING,
+    REJECTED,
+    SHARED,
+    Booking,
+    OpeningHours,
+    Room,
+)
+from hubapp.extensions import db
+
+
+def make_room(name, mode=EXCLUSIVE, capacity=40, needs_approval=True):
+    room = Room(name=name, kind="活动室", capacity=capacity, booking_mode=mode, needs_approval=needs_approval)
+    room.opening_hours = [OpeningHours(weekday=d, opens=time(8, 30), closes=time(21, 0)) for d in range(7)]
+    db.session.add(room)
+    db.session.commit()
+    return room
+
+
+@pytest.fixture
+def room(app):
+    return make_room("文化活动室")
+
+
+@pytest.fixture
+def day():
+    return clock.today() + timedelta(days=3)
+
+
+def form(room, day, start="10:00", end="11:00", **extra):
+    data = {"room_id": room.id, "day": day.isoformat(), "start": start, "end": end, "title": "企业沙龙", "headcount": 10,
+            "enterprise_id": 0}  # fmt: skip
+    data.update(extra)
+    return data
+
+
+def count(**where):
+    stmt = select(func.count(Booking.id))
+    for name, value in where.items():
+        stmt = stmt.where(getattr(Booking, name) == value)
+    return db.session.scalar(stmt)
+
+
+STAFF_PAGES = ["/facilities/", "/facilities/rooms/{room}/week", "/facilities/bookings/new", "/facilities/requests",
+               "/facilities/rooms", "/facilities/rooms/{room}/edit", "/facilities/utilisation",
+               "/facilities/utilisation.xlsx"]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", STAFF_PAGES)
+def test_staff_pages_need_staff(client, auth, room, path):
+    url = path.format(room=room.id)
+    assert client.get(url).status_code == 302
+    auth.login("grid_worker")
+    assert client.get(url).status_code == 403
+    auth.logout()
+    auth.login("staff")
+    assert client.get(url).status_code == 200
+
+
+def test_every_logged_in_user_sees_my_bookings(client, auth, room):
+    auth.login("liaison")
+    page = client.get("/facilities/mine")
+    assert page.status_code == 200
+    assert "没有即将进行的预约" in page.get_data(as_text=True)
+
+
+def test_booking_from_the_form_shows_on_the_day_timeline(client, auth, room, day):
+    auth.login("staff")
+    response = client.post("/facilities/bookings/new", data=form(room, day))
+    assert response.status_code == 303
+    timeline = client.get(f"/facilities/?date={day.isoformat()}").get_data(as_text=True)
+    assert "企业沙龙" in timeline and "10:00–11:00" in timeline
+
+
+def test_htmx_booking_answers_with_the_detail_and_a_refresh_trigger(client, auth, room, day):
+    auth.login("staff")
+    response = client.post("/facilities/bookings/new", data=form(room, day), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.headers["HX-Trigger"] == "bookingsChanged"
+    assert "已预约" in response.get_data(as_text=True)
+
+
+def test_conflict_is_a_409_naming_the_holder_and_keeps_what_was_typed(client, auth, room, day):
+    auth.login("staff")
+    client.post("/facilities/bookings/new", data=form(room, day, title="书法课", contact_name="王老师"))
+    response = client.post("/facilities/bookings/new", data=form(room, day, "10:30", "11:30", title="读书会"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "书法课" in page and "王老师" in page
+    assert 'value="读书会"' in page
+    assert count() == 1
+
+
+def test_invalid_times_are_a_422_next_to_the_field(client, auth, room, day):
+    auth.login("staff")
+    response = client.post("/facilities/bookings/new", data=form(room, day, "20:00", "22:00", title="晚会"))
+    assert response.status_code == 422
+    assert "开放时间" in response.get_data(as_text=True)
+    response = client.post("/facilities/bookings/new", data=form(room, day, title=""))
+    assert response.status_code == 422 and "请填写活动名称" in response.get_data(as_text=True)
+    assert count() == 0
+
+
+def test_series_is_previewed_then_booked_without_the_colliding_date(client, auth, room):
+    auth.login("staff")
+    monday = services.week_of(clock.today()) + timedelta(days=7)
+    services.create_booking(room_id=room.id, start=datetime.combine(monday + timedelta(days=7), time(19)),
+                            end=datetime.combine(monday + timedelta(days=7), time(20)), title="合唱排练", actor_id=None)  # fmt: skip
+    data = form(room, monday, "18:30", "20:00", title="书法课", repeat="weekly", interval=1, weekdays=["0"], count=3)
+    preview = client.post("/facilities/bookings/new", data=data)
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "合唱排练" in page and "预约选中的日期" in page
+    assert count() == 1
+    chosen = [monday.isoformat(), (monday + timedelta(days=14)).isoformat()]
+    done = client.post("/facilities/bookings/new", data={**data, "confirm": "1", "chosen": chosen})
+    assert done.status_code == 303 and "/facilities/series/" in done.headers["Location"]
+    assert count(title="书法课") == 2
+    series_page = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "加回这一次" in series_page
+
+
+def test_approving_a_request_rejects_the_overlapping_ones(client, auth, room, day):
+    auth.login("staff")
+    first = services.create_booking(room_id=room.id, start=datetime.combine(day, time(14)),
+                                    end=datetime.combine(day, time(16)), title="入职培训", actor_id=None, status=PENDING)  # fmt: skip
+    second = services.create_booking(room_id=room.id, start=datetime.combine(day, time(15)),
+                                     end=datetime.combine(day, time(17)), title="读书沙龙", actor_id=None, status=PENDING)  # fmt: skip
+    detail = client.get(f"/facilities/bookings/{first.id}").get_data(as_text=True)
+    assert "将同时驳回" in detail and "读书沙龙" in detail
+    response = client.post(f"/facilities/bookings/{first.id}/approve")
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert (first.status, second.status) == (CONFIRMED, REJECTED)
+
+
+def test_cancel_without_a_reason_is_refused(client, auth, room, day):
+    auth.login("staff")
+    booking = services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)),
+                                      end=datetime.combine(day, time(10)), title="党课", actor_id=None)  # fmt: skip
+    response = client.post(f"/facilities/bookings/{booking.id}/cancel", data={"reason": ""}, headers={"HX-Request": "true"})
+    assert response.status_code == 422 and "请填写原因" in response.get_data(as_text=True)
+    assert booking.status == CONFIRMED
+
+
+def test_public_request_lands_as_pending(client, room, day):
+    response = client.post("/book", data={
+        "room_id": room.id, "day": day.isoformat(), "start": "14:00", "end": "16:00", "title": "季度培训",
+        "headcount": 20, "enterprise_name": "威海某某科技有限公司", "contact_name": "刘经理", "contact_phone": "13912345678",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert "等待审核" in response.get_data(as_text=True)
+    booking = db.session.scalar(select(Booking))
+    assert booking.status == PENDING and booking.source == "public"
+
+
+def test_public_request_rejects_a_bad_phone_and_keeps_the_form(client, room, day):
+    response = client.post("/book", data={
+        "room_id": room.id, "day": day.isoformat(), "start": "14:00", "end": "16:00", "title": "季度培训",
+        "headcount": 20, "enterprise_name": "威海某某科技有限公司", "contact_name": "刘经理", "contact_phone": "12345",
+    })  # fmt: skip
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "11位手机号" in page and 'value="季度培训"' in page
+
+
+def test_door_page_is_public_and_checks_in_the_current_booking(client, app):
+    now = clock.now()
+    # Open round the clock from two hours ago, so that the test does not depend on the hour.
+    opens = (now - timedelta(hours=2)).time().replace(second=0)
+    door_room = Room(name="门牌测试室", kind="活动室", capacity=10, booking_mode=EXCLUSIVE)
+    door_room.opening_hours = [OpeningHours(weekday=d, opens=opens, closes=opens) for d in range(7)]
+    db.session.add(door_room)
+    db.session.commit()
+    booking = services.create_booking(room_id=door_room.id, start=now - timedelta(minutes=5),
+                                      end=now + timedelta(minutes=40), title="企业沙龙", actor_id=None,
+                                      contact_phone="13900001234", allow_past=True)  # fmt: skip
+    page = client.get(f"/r/{door_room.id}").get_data(as_text=True)
+    assert "企业沙龙" in page and "签到" in page
+    wrong = client.post(f"/r/{door_room.id}/check-in", data={"phone_tail": "9999"})
+    assert wrong.status_code == 422 and "手机号后四位" in wrong.get_data(as_text=True)
+    response = client.post(f"/r/{door_room.id}/check-in", data={"phone_tail": "1234"})
+    assert response.status_code == 303
+    assert booking.status == CHECKED_IN
+
+
+def test_door_page_of_unknown_room_is_404(client):
+    assert client.get("/r/999").status_code == 404
+
+
+def test_room_feed_needs_its_token(client, auth, room, day):
+    services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)), end=datetime.combine(day, time(10)),
+                            title="党课", actor_id=None)  # fmt: skip
+    token = services.feed_token(room_id=room.id).token
+    assert client.get(f"/facilities/{room.id}/calendar.ics").status_code == 404
+    assert client.get(f"/facilities/{room.id}/calendar.ics?token=wrong").status_code == 404
+    response = client.get(f"/facilities/{room.id}/calendar.ics?token={token}")
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    calendar = icalendar.Calendar.from_ical(response.data)
+    [event] = calendar.walk("VEVENT")
+    assert str(event["summary"]) == "党课"
+    assert event.decoded("dtstart").utcoffset() == timedelta(hours=8)
+
+
+def test_user_feed_lists_the_users_own_bookings(client, auth, users, room, day):
+    services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)), end=datetime.combine(day, time(10)),
+                            title="我的党课", actor_id=users["staff"].id)  # fmt: skip
+    token = services.feed_token(user_id=users["staff"].id).token
+    response = client.get(f"/facilities/me/calendar.ics?token={token}")
+    assert response.status_code == 200 and "我的党课".encode() in icalendar.Calendar.from_ical(response.data).to_ical()
+    assert client.get("/facilities/me/calendar.ics?token=nope").status_code == 404
+
+
+def test_utilisation_exports_to_excel(client, auth, room):
+    auth.login("staff")
+    response = client.get("/facilities/utilisation.xlsx?month=2026-02")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    assert sheet["A1"].value == "场地" and sheet["E1"].value == "利用率"
+    assert sheet["A2"].value == "文化活动室" and sheet["C2"].value == 28 * 12.5
+    assert client.get("/facilities/utilisation?month=2026-13").status_code == 400
+
+
+def test_no_show_rule_applies_when_a_page_is_viewed(client, auth, room):
+    yesterday = clock.today() - timedelta(days=1)
+    booking = services.create_booking(room_id=room.id, start=datetime.combine(yesterday, time(10)),
+                                      end=datetime.combine(yesterday, time(11)), title="沙龙", actor_id=None, allow_past=True)  # fmt: skip
+    auth.login("staff")
+    client.get("/facilities/")
+    db.session.expire_all()
+    assert booking.status == NO_SHOW
+
+
+def test_mark_no_shows_command(app, room):
+    yesterday = clock.today() - timedelta(days=1)
+    services.create_booking(room_id=room.id, start=datetime.combine(yesterday, time(10)),
+                            end=datetime.combine(yesterday, time(11)), title="沙龙", actor_id=None, allow_past=True)  # fmt: skip
+    result = app.test_cli_runner().invoke(args=["facilities", "mark-no-shows"])
+    assert result.exit_code == 0 and "共标记 1 个" in result.output
+
+
+def test_home_panel_lists_today(client, auth, room):
+    today = clock.today()
+    services.create_booking(room_id=room.id, start=datetime.combine(today, time(20)), end=datetime.combine(today, time(21)),
+                            title="今晚合唱", actor_id=None, allow_past=True)  # fmt: skip
+    auth.login("staff")
+    page = client.get("/").get_data(as_text=True)
+    assert "今日场地安排" in page and "今晚合唱" in page
+
+
+def test_bad_date_is_a_400(client, auth, room):
+    auth.login("staff")
+    assert client.get("/facilities/?date=2026-02-30").status_code == 400
+
+
+def test_closure_added_from_the_rooms_page_blocks_booking(client, auth, room, day):
+    auth.login("staff")
+    response = client.post("/facilities/closures", data={"room_id": 0, "start_date": day.isoformat(),
+                                                         "end_date": day.isoformat(), "reason": "设备检修"})  # fmt: skip
+    assert response.status_code == 303
+    refused = client.post("/facilities/bookings/new", data=form(room, day))
+    assert refused.status_code == 422 and "设备检修" in refused.get_data(as_text=True)
+
+
+def test_gym_week_view_shows_people_per_slot(client, auth, day):
+    gym = make_room("健身房", SHARED, capacity=20, needs_approval=False)
+    for _ in range(3):
+        services.create_booking(room_id=gym.id, start=datetime.combine(day, time(18)), end=datetime.combine(day, time(19)),
+                                title="健身", actor_id=None)  # fmt: skip
+    auth.login("staff")
+    page = client.get(f"/facilities/rooms/{gym.id}/week?date={day.isoformat()}").get_data(as_text=True)
+    assert "3/20" in page
