@@ -1,0 +1,63 @@
+"""A member of staff books a room from the week view, sees it appear without a reload, and
+cancels it again."""
+
+from datetime import time, timedelta
+
+import pytest
+import requests
+
+from hubapp import clock
+from hubapp.blueprints.facilities.models import EXCLUSIVE, OpeningHours, Room
+from hubapp.extensions import db
+
+
+@pytest.fixture
+def patient_health_check(monkeypatch):
+    """LiveServer's start-up check reads with a 1 s timeout and retries only connection errors;
+    workers importing the app can take longer. Wait longer until conftest retries timeouts."""
+    original = requests.get
+
+    def get(url, **kwargs):
+        kwargs["timeout"] = max(kwargs.get("timeout") or 0, 20)
+        return original(url, **kwargs)
+
+    monkeypatch.setattr(requests, "get", get)
+
+
+def test_book_from_the_week_view_then_cancel(app, users, patient_health_check, live_server, page):
+    room = Room(name="文化活动室", kind="活动室", capacity=40, booking_mode=EXCLUSIVE)
+    room.opening_hours = [OpeningHours(weekday=d, opens=time(8, 30), closes=time(21, 0)) for d in range(7)]
+    db.session.add(room)
+    db.session.commit()
+    room_id = room.id
+    db.session.rollback()
+    server = live_server(workers=2)
+    day = clock.today() + timedelta(days=7)
+
+    page.goto(server.url + "/login")
+    page.fill("input[name=username]", "staff")
+    page.fill("input[name=password]", "pass-word-1")
+    page.click("button[type=submit]")
+    page.goto(f"{server.url}/facilities/rooms/{room_id}/week?date={day.isoformat()}")
+    page.evaluate("window.notReloaded = true")
+
+    page.click(f"a.wk-cell[data-slot='{day.isoformat()}T10:00']")
+    page.wait_for_selector("#booking-panel form")
+    assert page.input_value("#start") == "10:00"
+    page.fill("#title", "企业读书沙龙")
+    page.fill("#headcount", "12")
+    page.click("#booking-panel button.primary")
+
+    booking = page.locator("a.wk-booking", has_text="企业读书沙龙")
+    booking.wait_for()
+    assert "10:00" in booking.inner_text()
+    assert page.evaluate("window.notReloaded") is True
+    assert "已预约" in page.inner_text("#booking-panel")
+
+    booking.click()
+    page.wait_for_selector("#booking-panel .fac-actions")
+    page.fill("#booking-panel form.fac-reason input[name=reason]", "活动改期")
+    page.click("#booking-panel form.fac-reason button.danger")  # the confirm dialog is accepted
+    page.locator("#booking-panel", has_text="已取消").wait_for()
+    page.locator("a.wk-booking", has_text="企业读书沙龙").wait_for(state="detached")
+    assert page.evaluate("window.notReloaded") is True
