@@ -1,0 +1,54 @@
+"""A visitor signs up from the poster's address on a phone and gets a check-in code; staff check
+them in at the door from the list."""
+
+import re
+
+from playwright.sync_api import expect
+
+from hubapp.blueprints.sessions import services
+from tests.conftest import PASSWORD
+from tests.test_sessions_concurrency import start_patiently
+from tests.test_sessions_services import make_room, plan
+
+
+def test_a_visitor_signs_up_on_a_phone_and_staff_check_them_in(
+    app, users, live_server, monkeypatch, phone_page, page, page_watch
+):
+    room = make_room()
+    session_id = services.create_session(plan(room, capacity=30), actor_id=None).id
+    server = start_patiently(live_server, monkeypatch, workers=2)
+
+    phone_page.goto(f"{server.url}/s/{session_id}")
+    expect(phone_page.get_by_role("heading", level=1)).to_contain_text("个人所得税")
+    phone_page.get_by_label("企业名称").fill("威海鸿锐金属制品有限公司")
+    phone_page.get_by_label("参会人姓名").fill("刘洋")
+    page_watch.allow("status of 422")  # the refused form comes back as 422, on purpose
+    phone_page.get_by_label("手机号码").fill("1380631")
+    phone_page.get_by_role("button", name="提交报名").click()
+    expect(phone_page.locator("#phone-error")).to_contain_text("11位手机号码")
+    expect(phone_page.get_by_label("企业名称")).to_have_value("威海鸿锐金属制品有限公司")
+
+    phone_page.get_by_label("手机号码").fill("13806310001")
+    phone_page.get_by_label("希望现场解答的问题").fill("年度汇算补税如何缴纳？")
+    phone_page.get_by_role("button", name="提交报名").click()
+    expect(phone_page.get_by_text("您已报名成功")).to_be_visible()
+    qr = phone_page.get_by_role("img", name="签到二维码")
+    expect(qr).to_be_visible()
+    box = qr.bounding_box()
+    assert box["width"] <= 390, "the QR code fits the phone screen"
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scrolling"
+
+    page.goto(f"{server.url}/login")
+    page.get_by_label("用户名").fill("staff")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(f"{server.url}/sessions/{session_id}/checkin")
+    page.get_by_role("searchbox").fill("刘洋")
+    row = page.locator("#checkin-rows tr", has_text="刘洋")
+    expect(row).to_have_count(1)
+    row.get_by_role("button", name="签到").click()
+    expect(page.locator("#door-result")).to_contain_text("刘洋（威海鸿锐金属制品有限公司）签到成功")
+    expect(page.locator("#checkin-rows tr", has_text="刘洋")).to_contain_text(re.compile(r"已于 \d\d:\d\d 签到"))
+
+    phone_page.reload()
+    expect(phone_page.get_by_text(re.compile(r"已于 \d\d:\d\d 签到"))).to_be_visible()
