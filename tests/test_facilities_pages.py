@@ -285,3 +285,53 @@ def test_gym_week_view_shows_people_per_slot(client, auth, day):
     auth.login("staff")
     page = client.get(f"/facilities/rooms/{gym.id}/week?date={day.isoformat()}").get_data(as_text=True)
     assert "3/20" in page
+
+
+def test_public_request_from_a_registered_enterprise_is_linked_to_it(client, demo):
+    from hubapp.blueprints.directory.models import Enterprise
+
+    room = db.session.scalar(select(Room).where(Room.name == "文化活动室"))
+    day = clock.today() + timedelta(days=20)
+    response = client.post("/book", data={
+        "room_id": room.id, "day": day.isoformat(), "start": "09:00", "end": "10:00", "title": "安全生产培训",
+        "headcount": 15, "enterprise_name": "威海汇科工控技术有限公司", "contact_name": "王经理",
+        "contact_phone": "13912345678",
+    })  # fmt: skip
+    assert response.status_code == 200
+    booking = db.session.scalar(select(Booking).where(Booking.title == "安全生产培训"))
+    assert booking.enterprise == db.session.scalar(select(Enterprise).where(Enterprise.short_name == "汇科工控"))
+
+
+def test_editing_all_occurrences_moves_their_times_and_keeps_their_dates(client, auth, room):
+    auth.login("staff")
+    monday = services.week_of(clock.today()) + timedelta(days=7)
+    _, created, _ = services.create_series(
+        room_id=room.id, recurrence=services.Recurrence("weekly", monday, [0], count=3), start_time=time(9),
+        end_time=time(10), title="党课", actor_id=None,
+    )  # fmt: skip
+    edit_page = client.get(f"/facilities/bookings/{created[1].id}/edit").get_data(as_text=True)
+    assert 'value="党课"' in edit_page and "全部各次" in edit_page
+    response = client.post(f"/facilities/bookings/{created[1].id}/edit", data={
+        "day": created[1].start_at.date().isoformat(), "start": "14:00", "end": "15:30", "title": "党课（下午）",
+        "headcount": 30, "enterprise_id": 0, "scope": "all",
+    })  # fmt: skip
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert [(b.start_at.date(), b.start_at.time(), b.title) for b in created] == [
+        (monday + timedelta(days=7 * i), time(14), "党课（下午）") for i in range(3)
+    ]
+
+
+def test_edit_into_a_taken_slot_is_a_409_and_changes_nothing(client, auth, room, day):
+    auth.login("staff")
+    services.create_booking(room_id=room.id, start=datetime.combine(day, time(14)), end=datetime.combine(day, time(15)),
+                            title="企业沙龙", actor_id=None)  # fmt: skip
+    mine = services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)),
+                                   end=datetime.combine(day, time(10)), title="党课", actor_id=None)  # fmt: skip
+    response = client.post(f"/facilities/bookings/{mine.id}/edit", data={
+        "day": day.isoformat(), "start": "14:30", "end": "15:30", "title": "党课改名", "headcount": 5, "enterprise_id": 0,
+        "scope": "this",
+    })  # fmt: skip
+    assert response.status_code == 409 and "企业沙龙" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (mine.start_at.time(), mine.title) == (time(9), "党课")

@@ -77,6 +77,9 @@ def request_booking():
             form.uscc.errors = [problem]
             return render("facilities/request.html", status=422, form=form, rooms=services.rooms())
         enterprise = directory.enterprise_by_uscc(form.uscc.data)
+    else:
+        name = form.enterprise_name.data.strip()
+        enterprise = next((e for e in directory.search_enterprises(name) if name in (e.name, e.short_name)), None)
     room = services.get_room(form.room_id.data)
     start, end = services.occurrence_window(form.day.data, form.start.data, form.end.data)
     try:

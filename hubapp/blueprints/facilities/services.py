@@ -804,8 +804,11 @@ def reschedule_scope(
             moved.append(move_booking(target.id, start, end, actor_id, commit=False))
         except BookingError as error:
             problems.append(f"{target_day.month}月{target_day.day}日：{error.message}")
+            refused = error
     if problems:
         savepoint.rollback()
+        if len(targets) == 1:
+            raise refused
         raise BookingError("以下日期无法调整，未做任何修改：" + "；".join(problems), "start_at")
     savepoint.commit()
     if booking.series_id is not None and scope == ALL:
