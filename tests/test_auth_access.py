@@ -17,7 +17,7 @@ def _app_for_url_map():
 
 def _sample_url(rule: Rule) -> str:
     values = {}
-    for name in rule.arguments:
+    for name in rule.arguments - set(rule.defaults or {}):
         converter = rule._converters[name]
         values[name] = 1 if type(converter).__name__ in ("IntegerConverter", "FloatConverter") else "x"
     return rule.build(values, append_unknown=False)[1]

@@ -15,7 +15,7 @@ def _get_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
         values = {}
-        for name in rule.arguments:
+        for name in rule.arguments - set(rule.defaults or {}):
             converter = type(rule._converters[name]).__name__
             values[name] = 1 if converter in ("IntegerConverter", "FloatConverter") else "unknown-value"
         urls.append(rule.build(values, append_unknown=False)[1])
