@@ -1,0 +1,57 @@
+"""A recorder writes the discussion in the browser and it is saved as they type; a liaison closes
+a decision of their unit from the open-decisions list without leaving the page."""
+
+from conftest import PASSWORD
+
+from hubapp.blueprints.meetings import services
+from tests.test_meetings_services import fill, issue, make_meeting, tax
+
+
+def log_in(page, server, username):
+    page.goto(server.url + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(server.url + "/")
+
+
+def test_the_discussion_is_saved_as_you_type(users, live_server, page):
+    meeting = make_meeting(users)
+    item = services.add_agenda_item(meeting, "通报本季度企业用工情况", "人社局", users["staff"].id)
+    meeting_id, item_id = meeting.id, item.id  # read now: a later read would hold SQLite's write lock
+    server = live_server(workers=1)
+    log_in(page, server, "staff")
+    page.goto(f"{server.url}/meetings/{meeting_id}")
+    editor = page.locator(f"#item-{item_id} textarea[name=discussion]")
+    editor.click()
+    editor.press_sequentially("在岗职工较年初增加6.2%。", delay=20)
+    page.locator(f"#item-{item_id} .save-status .saved").wait_for(timeout=10000)
+    page.reload()
+    assert page.locator(f"#item-{item_id} textarea[name=discussion]").input_value() == "在岗职工较年初增加6.2%。"
+
+
+def test_adding_an_attendee_swaps_only_the_section(users, live_server, page):
+    meeting_id = make_meeting(users).id
+    server = live_server(workers=1)
+    log_in(page, server, "staff")
+    page.goto(f"{server.url}/meetings/{meeting_id}")
+    page.select_option("#attendance select[name=group]", "present")
+    page.fill("#attendance input[name=unit]", "税务分局")
+    page.fill("#attendance input[name=names]", "张三，李四")
+    page.click("#attendance button:has-text('添加')")
+    page.locator("#attendance .roster li:has-text('张三、李四')").wait_for()
+    assert page.input_value("#attendance input[name=unit]") == ""
+
+
+def test_a_liaison_closes_a_decision_from_the_list(users, live_server, page):
+    meeting = make_meeting(users)
+    decision_id = fill(meeting, users, tax()).id
+    issue(meeting, users)
+    server = live_server(workers=1)
+    log_in(page, server, "liaison")
+    page.click("nav.mainnav >> text=议定事项")
+    row = page.locator(f"#decision-{decision_id}")
+    row.locator("textarea[name=note]").fill("已开展三场宣讲")
+    row.locator("button:has-text('标记完成')").click()
+    page.locator(f"#decision-{decision_id} .badge-ok").wait_for()
+    assert "已开展三场宣讲" in page.locator(f"#decision-{decision_id}").inner_text()
