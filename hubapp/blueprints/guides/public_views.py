@@ -10,17 +10,6 @@ from hubapp.blueprints.guides.services import GuideError, GuideGone, GuideNotFou
 from hubapp.extensions import limiter
 
 
-def _flush_after(response):
-    """Write pending view counts once the visitor has the page, in a context of our own."""
-    app = current_app._get_current_object()
-
-    def flush():
-        with app.app_context():
-            viewcount.flush()
-
-    response.call_on_close(flush)
-
-
 def _missing(code: str, status: int):
     return render_template("guides/public_missing.html", code=code, gone=status == 410), status
 
@@ -32,12 +21,9 @@ def _guide_page(code: str, status: int = 200, **extra):
         return _missing(code, 404)
     except GuideGone:
         return _missing(code, 410)
-    response = current_app.make_response(
-        (render_template("guides/public_guide.html", guide=guide, doc=guide.content, **extra), status)
-    )
-    if status == 200 and viewcount.count(guide.matter_id, clock.today()):
-        _flush_after(response)
-    return response
+    if status == 200:
+        viewcount.count(guide.matter_id, clock.today())
+    return render_template("guides/public_guide.html", guide=guide, doc=guide.content, **extra), status
 
 
 @public_bp.get("/g/")

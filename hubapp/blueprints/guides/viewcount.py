@@ -1,17 +1,18 @@
 """Views of /g/<code>, counted per matter per day without slowing the page down.
 
 A scan must never wait for, or fail on, a write: on SQLite a GET reads in a deferred transaction
-and a write in it could meet "database is locked" under load. So each process adds hits up in
-memory and writes them in a short transaction of its own, at most every ``GUIDE_VIEW_FLUSH_SECONDS``
-seconds or ``GUIDE_VIEW_FLUSH_HITS`` hits, after the response has been sent. The write is one
-UPSERT per (matter, day), which adds to what other processes wrote. If it fails, the counts go
-back into memory for the next try: a count may arrive late, but the page never suffers.
+and a write in it could meet "database is locked" under load. So the page only adds 1 in memory;
+one writer thread per process writes the sums at most every ``GUIDE_VIEW_FLUSH_SECONDS`` seconds
+(sooner after ``GUIDE_VIEW_FLUSH_HITS`` hits), in a short transaction of its own: one UPSERT per
+(matter, day), which adds to what other processes wrote. If a write fails, the sums go back into
+memory for the next round: a count may arrive late, but the page never suffers. A process that
+stops loses at most the views since its last write, the price of never writing on the reader's time.
+The thread ends when there is nothing left to write and starts again with the next view.
 """
 
-import atexit
 import logging
+import os
 import threading
-import time
 from collections import Counter
 from datetime import date
 
@@ -25,30 +26,37 @@ from hubapp.extensions import db
 log = logging.getLogger(__name__)
 
 DEFAULT_FLUSH_SECONDS = 10
-DEFAULT_FLUSH_HITS = 50
+DEFAULT_FLUSH_HITS = 200
 
 
 class ViewCounter:
-    def __init__(self, flush_seconds: float, flush_hits: int):
-        self.flush_seconds = flush_seconds
-        self.flush_hits = flush_hits
+    def __init__(self, app: Flask):
+        self.app = app
+        self.flush_seconds = float(app.config.get("GUIDE_VIEW_FLUSH_SECONDS", DEFAULT_FLUSH_SECONDS))
+        self.flush_hits = int(app.config.get("GUIDE_VIEW_FLUSH_HITS", DEFAULT_FLUSH_HITS))
         self._lock = threading.Lock()
+        self._wake = threading.Event()
         self._pending: Counter[tuple[int, date]] = Counter()
         self._hits = 0
-        self._last_flush = time.monotonic()
+        self._writer: threading.Thread | None = None
+        self._writer_pid = 0
 
-    def hit(self, matter_id: int, day: date) -> bool:
-        """Count one view; True when it is time to write."""
+    def hit(self, matter_id: int, day: date) -> None:
         with self._lock:
             self._pending[(matter_id, day)] += 1
             self._hits += 1
-            return self._hits >= self.flush_hits or time.monotonic() - self._last_flush >= self.flush_seconds
+            if self._hits >= self.flush_hits:
+                self._wake.set()
+            # A writer started before a fork does not exist in the child: check the pid too.
+            if self._writer is None or self._writer_pid != os.getpid() or not self._writer.is_alive():
+                self._writer = threading.Thread(target=self._run, name="guide-view-writer", daemon=True)
+                self._writer_pid = os.getpid()
+                self._writer.start()
 
     def take(self) -> Counter:
         with self._lock:
             pending, self._pending = self._pending, Counter()
             self._hits = 0
-            self._last_flush = time.monotonic()
             return pending
 
     def give_back(self, pending: Counter) -> None:
@@ -56,38 +64,44 @@ class ViewCounter:
             self._pending.update(pending)
             self._hits += sum(pending.values())
 
+    def _run(self) -> None:
+        while True:
+            self._wake.wait(self.flush_seconds)
+            self._wake.clear()
+            with self.app.app_context():
+                write(self)
+            with self._lock:
+                if not self._pending:
+                    self._writer = None
+                    return
+
 
 def _counter(app: Flask) -> ViewCounter:
     counter = app.extensions.get("guide_views")
     if counter is None:
-        counter = app.extensions["guide_views"] = ViewCounter(
-            float(app.config.get("GUIDE_VIEW_FLUSH_SECONDS", DEFAULT_FLUSH_SECONDS)),
-            int(app.config.get("GUIDE_VIEW_FLUSH_HITS", DEFAULT_FLUSH_HITS)),
-        )
-        atexit.register(_flush_at_exit, app)
+        counter = app.extensions["guide_views"] = ViewCounter(app)
     return counter
 
 
-def count(matter_id: int, day: date) -> bool:
-    """Count a view in memory; True when the caller should ``flush`` once the response is out."""
-    return _counter(current_app._get_current_object()).hit(matter_id, day)
-
-
-def _upsert(dialect_name: str):
-    return postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+def count(matter_id: int, day: date) -> None:
+    """Count one view in memory; the writer thread takes it from there."""
+    _counter(current_app._get_current_object()).hit(matter_id, day)
 
 
 def flush() -> int:
-    """Write this process's pending counts (needs an app context); returns how many were written."""
-    counter = _counter(current_app._get_current_object())
+    """Write this process's pending counts now (needs an app context); returns how many."""
+    return write(_counter(current_app._get_current_object()))
+
+
+def write(counter: ViewCounter) -> int:
     pending = counter.take()
     if not pending:
         return 0
     engine = db.engine
-    insert = _upsert(engine.dialect.name)
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
     table = GuideViewCount.__table__
     try:
-        # A connection of its own, never the request's session: one short write transaction.
+        # A connection of its own, never a request's session: one short write transaction.
         with engine.begin() as conn:
             for (matter_id, day), n in sorted(pending.items()):
                 stmt = insert(table).values(matter_id=matter_id, day=day, count=n)
@@ -101,11 +115,3 @@ def flush() -> int:
         counter.give_back(pending)
         return 0
     return sum(pending.values())
-
-
-def _flush_at_exit(app: Flask) -> None:
-    try:
-        with app.app_context():
-            flush()
-    except Exception:  # noqa: BLE001 - the process is ending; losing a few counts beats a traceback
-        log.warning("guide view counts lost at exit", exc_info=True)

@@ -1,0 +1,138 @@
+"""The printed side, checked as a reader would: every QR code on the sheet scans (rasterised with
+pdftoppm, each column decoded with zbarimg) to its /g/<code> address, which answers with the
+guide; the PDFs embed the CJK fonts, their text extracts, and no character lacks a glyph."""
+
+import subprocess
+from functools import cache
+
+import pytest
+from fontTools.ttLib import TTCollection
+from PIL import Image
+
+from hubapp.blueprints.guides import printing, services, viewcount
+from hubapp.blueprints.guides.models import Matter
+from hubapp.extensions import db
+from test_guides_services import guide_data
+
+BASE = "http://hub.example.cn"
+
+
+@pytest.fixture(autouse=True)
+def no_views_left_behind(app):
+    """Write this test's views before its database goes, so that no writer thread outlives it."""
+    yield
+    viewcount.flush()
+
+
+@pytest.fixture
+def staff_client(client, demo):
+    client.post("/login", data={"username": "staff", "password": "demo-2026"})
+    return client
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_pages(path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def decode_sheet(path, tmp_path, pages: int) -> list[str]:
+    """Decode each column of cells of each page (the layout is 3 columns of 60 mm from 15 mm)."""
+    found = []
+    dpi = 150
+    mm = dpi / 25.4
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(path), str(tmp_path / "page")], check=True)
+    for number in range(1, pages + 1):
+        image = Image.open(next(tmp_path.glob(f"page-*{number}.png")))
+        for column in range(printing.SHEET_COLUMNS):
+            strip = tmp_path / f"strip-{number}-{column}.png"
+            image.crop((int((15 + column * 60) * mm), 0, int((15 + (column + 1) * 60) * mm), image.height)).save(strip)
+            result = subprocess.run(["zbarimg", "-q", "--raw", str(strip)], capture_output=True, text=True)
+            found += result.stdout.split()
+    return found
+
+
+@cache
+def cjk_cmap() -> set[int]:
+    chars: set[int] = set()
+    for path in ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"):
+        chars |= set(TTCollection(path).fonts[0].getBestCmap())
+    return chars
+
+
+def assert_fonts_embedded_and_complete(path):
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows, "no fonts in the PDF"
+    assert all("CJK" in row for row in rows), fonts  # nothing fell back to another font
+    assert any("Noto-Sans-CJK-SC" in row for row in rows) and all(" yes " in row for row in rows), fonts
+    missing = {ch for ch in pdf_text(path) if not ch.isspace() and ord(ch) not in cjk_cmap()}
+    assert not missing, f"characters without a glyph: {missing}"
+
+
+def test_every_code_on_the_qr_sheet_scans_to_its_guide(staff_client, more_guides, tmp_path):
+    response = staff_client.get("/guides/qr-sheet.pdf")
+    assert response.mimetype == "application/pdf"
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(response.data)
+    published = services.published_matters()
+    assert len(published) == 14
+    pages = pdf_pages(path)
+    assert pages == 2  # 12 cells a page
+    found = decode_sheet(path, tmp_path, pages)
+    assert sorted(found) == sorted(f"{BASE}/g/{m.code}" for m in published)
+    staff_client.post("/logout")
+    for url in found:
+        code = url.removeprefix(BASE + "/g/")
+        page = staff_client.get(url.removeprefix(BASE))
+        assert page.status_code == 200
+        assert f"<h1>{services.get_by_code(code).name}</h1>" in page.get_data(as_text=True)
+    text = pdf_text(path)
+    for matter in published:
+        assert f"编码 {matter.code}" in text
+    assert "沿虚线剪下" in text
+    assert_fonts_embedded_and_complete(path)
+
+
+@pytest.fixture
+def more_guides(demo):
+    """Six more published guides, so that the sheet runs onto a second page."""
+    for number in range(6):
+        matter = services.create_matter(None, f"extra-{number}", guide_data(name=f"补充事项第{number + 1}号", category="talent"))
+        services.publish(matter, None)
+
+
+def test_the_sheet_can_be_limited_to_one_category(staff_client, tmp_path):
+    path = tmp_path / "tax.pdf"
+    path.write_bytes(staff_client.get("/guides/qr-sheet.pdf?category=tax").data)
+    text = pdf_text(path)
+    assert "税务发票" in text and "发票领用" in text and "企业变更登记" not in text
+    assert decode_sheet(path, tmp_path, 1) == [f"{BASE}/g/fp-sl"]
+
+
+def test_an_empty_sheet_says_so(client, auth, tmp_path):
+    auth.login("staff")
+    path = tmp_path / "empty.pdf"
+    path.write_bytes(client.get("/guides/qr-sheet.pdf").data)
+    assert "没有已发布的办事指南" in pdf_text(path)
+
+
+def test_the_poster_is_one_a4_page_with_materials_and_a_working_code(staff_client, tmp_path):
+    matter = db.session.scalar(db.select(Matter).where(Matter.code == "rz-db"))
+    path = tmp_path / "poster.pdf"
+    response = staff_client.get("/guides/rz-db/poster.pdf")
+    assert response.mimetype == "application/pdf"
+    path.write_bytes(response.data)
+    assert pdf_pages(path) == 1
+    text = pdf_text(path)
+    for element in [matter.name, "申请材料清单", "承诺时限", "15个工作日", "办理地点", "办理时间", "0631-3981004", "示例内容"]:
+        assert element in text
+    for material in matter.materials:
+        assert material["name"][:8] in text
+    subprocess.run(["pdftoppm", "-png", "-r", "150", str(path), str(tmp_path / "poster")], check=True)
+    scanned = subprocess.run(["zbarimg", "-q", "--raw", str(next(tmp_path.glob("poster*.png")))], capture_output=True, text=True)
+    assert scanned.stdout.split() == [f"{BASE}/g/rz-db"]
+    assert_fonts_embedded_and_complete(path)
