@@ -20,6 +20,7 @@ STATIC = Path(__file__).resolve().parent.parent / "hubapp" / "static"
 def no_views_left_behind(app):
     """Write this test's views before its database goes, so that no writer thread outlives it."""
     yield
+    db.session.rollback()  # outside a request the test's session may hold SQLite's write lock
     viewcount.flush()
 
 
