@@ -11,12 +11,14 @@ from typing import Any, TypeVar
 from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from hubapp import audit, clock
 from hubapp.blueprints.auth.models import User
 from hubapp.blueprints.auth.roles import Role
 from hubapp.blueprints.directory.models import Department, Enterprise
 from hubapp.blueprints.facilities import services as facilities
+from hubapp.blueprints.facilities.models import Booking
 from hubapp.blueprints.facilities.services import BookingError
 from hubapp.blueprints.meetings.models import (
     APPROVED,
@@ -74,7 +76,11 @@ def get_meeting(meeting_id: int) -> Meeting | None:
 
 
 def meetings_query(kind: str | None = None, year: int | None = None, search: str = ""):
-    stmt = select(Meeting).order_by(Meeting.start_at.desc(), Meeting.id.desc())
+    stmt = (
+        select(Meeting)
+        .options(selectinload(Meeting.minutes_versions), joinedload(Meeting.booking).joinedload(Booking.room))
+        .order_by(Meeting.start_at.desc(), Meeting.id.desc())
+    )
     if kind:
         stmt = stmt.where(Meeting.kind == kind)
     if year:
@@ -109,6 +115,7 @@ def decisions_query(user, status: str | None = OPEN, department_id: int | None =
     stmt = (
         select(Decision)
         .join(Meeting, Decision.meeting_id == Meeting.id)
+        .options(joinedload(Decision.meeting), joinedload(Decision.department), joinedload(Decision.done_by))
         # Decisions of a meeting whose minutes were never issued are still being drafted.
         .where(Decision.meeting_id.in_(select(MinutesVersion.meeting_id).where(MinutesVersion.status == ISSUED)))
         .order_by(Decision.deadline.is_(None), Decision.deadline, Meeting.start_at, Decision.number)
