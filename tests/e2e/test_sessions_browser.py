@@ -1,27 +1,40 @@
 """A visitor signs up from the poster's address on a phone and gets a check-in code; staff check
-them in at the door from the list."""
+them in at the door by scanning it, and someone else from the list."""
 
 import re
+import shutil
+import subprocess
+
+import pytest
 
 from playwright.sync_api import expect
 
 from hubapp.blueprints.sessions import services
 from tests.conftest import PASSWORD
 from tests.test_sessions_concurrency import start_patiently
-from tests.test_sessions_services import make_room, plan
+from tests.test_sessions_services import make_room, phone, plan, signup
 
 
+def decode_qr(locator, tmp_path) -> str:
+    """What a camera reads from the code on screen (zbar, from a screenshot of the element)."""
+    image = tmp_path / "qr.png"
+    locator.screenshot(path=str(image))
+    return subprocess.run(["zbarimg", "--raw", "-q", str(image)], capture_output=True, check=True).stdout.decode().strip()
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbar-tools not installed")
 def test_a_visitor_signs_up_on_a_phone_and_staff_check_them_in(
-    app, users, live_server, monkeypatch, phone_page, page, page_watch
+    app, users, live_server, monkeypatch, phone_page, page, page_watch, tmp_path
 ):
     room = make_room()
     session_id = services.create_session(plan(room, capacity=30), actor_id=None).id
+    services.register(session_id, signup(phone(7), name="刘洋", enterprise="威海蓝创软件有限公司"))
     server = start_patiently(live_server, monkeypatch, workers=2)
 
     phone_page.goto(f"{server.url}/s/{session_id}")
     expect(phone_page.get_by_role("heading", level=1)).to_contain_text("个人所得税")
     phone_page.get_by_label("企业名称").fill("威海鸿锐金属制品有限公司")
-    phone_page.get_by_label("参会人姓名").fill("刘洋")
+    phone_page.get_by_label("参会人姓名").fill("王敏")
     page_watch.allow("status of 422")  # the refused form comes back as 422, on purpose
     phone_page.get_by_label("手机号码").fill("1380631")
     phone_page.get_by_role("button", name="提交报名").click()
@@ -37,17 +50,29 @@ def test_a_visitor_signs_up_on_a_phone_and_staff_check_them_in(
     box = qr.bounding_box()
     assert box["width"] <= 390, "the QR code fits the phone screen"
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scrolling"
+    scanned = decode_qr(qr, tmp_path)
+    assert scanned.startswith(f"{server.url}/sessions/{session_id}/checkin/")
 
     page.goto(f"{server.url}/login")
     page.get_by_label("用户名").fill("staff")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.goto(f"{server.url}/sessions/{session_id}/checkin")
+    code = page.get_by_label("签到码")
+    code.fill(scanned)
+    code.press("Enter")
+    expect(page.locator("#door-result")).to_contain_text("王敏（威海鸿锐金属制品有限公司）签到成功")
+    expect(page.locator("#checked-count")).to_have_text("1")
+    expect(code).to_have_value("")
+    code.fill(scanned)
+    code.press("Enter")
+    expect(page.locator("#door-result")).to_contain_text(re.compile(r"王敏（威海鸿锐金属制品有限公司）已于 \d\d:\d\d 签到"))
+
     page.get_by_role("searchbox").fill("刘洋")
     row = page.locator("#checkin-rows tr", has_text="刘洋")
     expect(row).to_have_count(1)
     row.get_by_role("button", name="签到").click()
-    expect(page.locator("#door-result")).to_contain_text("刘洋（威海鸿锐金属制品有限公司）签到成功")
+    expect(page.locator("#door-result")).to_contain_text("刘洋（威海蓝创软件有限公司）签到成功")
     expect(page.locator("#checkin-rows tr", has_text="刘洋")).to_contain_text(re.compile(r"已于 \d\d:\d\d 签到"))
 
     phone_page.reload()

@@ -5,7 +5,8 @@ from flask import Blueprint, render_template
 from hubapp.blueprints import NavItem
 from hubapp.blueprints.auth.roles import STAFF_ROLES
 
-bp = Blueprint("sessions", __name__, url_prefix="/sessions")
+#: static/ holds the door's camera scanner script (its QR decoder is vendored under static/vendor/jsqr-*).
+bp = Blueprint("sessions", __name__, url_prefix="/sessions", static_folder="static")
 #: Stable public addresses (printed on posters): /s/<id> and the personal link /s/<id>/r/<token>.
 public_bp = Blueprint("sessions_public", __name__)
 BLUEPRINTS = [bp, public_bp]

@@ -264,13 +264,14 @@ def registration_action(session_id: int, registration_id: int, action: str):
 # --- at the door --------------------------------------------------------------------------------
 
 
-def _door(session, status=200, result=None, error=None, walk_in_form=None):
+def _door(session, status=200, result=None, error=None, walk_in_form=None, fragment="sessions/_checkin_rows.html"):
+    """The door page; htmx gets the list (searching) or the scan result (scanning) alone."""
     search = request.args.get("q", "")
     stmt = services.registrations_query(session.id, search)
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render(
         "sessions/checkin.html",
-        "sessions/_checkin_rows.html",
+        fragment,
         status=status,
         session=session,
         page=page,
@@ -294,20 +295,22 @@ def checkin(session_id: int):
 def checkin_post(session_id: int):
     session = _session_or_404(session_id)
     form = CheckInForm()
+    result_only = "sessions/_door_result.html"
     if not form.validate_on_submit():
-        return _door(session, status=422, error="请求无效，请刷新页面后重试。")
+        return _door(session, status=422, error="请求无效，请刷新页面后重试。", fragment=result_only)
     registration = None
     if form.registration_id.data and form.registration_id.data.isdigit():
         registration = services.get_registration(session.id, int(form.registration_id.data))
     elif form.code.data:
         registration = services.registration_by_token(session.id, services.token_from_scan(form.code.data))
     if registration is None:
-        return _door(session, status=422, error="未找到该签到码对应的报名，请确认是本场活动的签到码，或在名单中搜索。")
+        message = "未找到该签到码对应的报名，请确认是本场活动的签到码，或在名单中搜索。"
+        return _door(session, status=422, error=message, fragment=result_only)
     try:
         result = services.check_in(registration, current_user.id)
     except SessionError as error:
-        return _door(session, status=409, error=error.message)
-    return _door(session, result=result)
+        return _door(session, status=409, error=error.message, fragment=result_only)
+    return _door(session, result=result, fragment=result_only)
 
 
 @bp.get("/<int:session_id>/checkin/<token>")
