@@ -135,3 +135,20 @@ def test_a_writer_thread_writes_the_views_without_being_asked(app, client, publi
             break
         time.sleep(0.05)
     assert counted == 2
+
+
+def test_the_guide_page_needs_no_cookie_and_answers_304_when_unchanged(client, published, users):
+    first = client.get("/g/qy-bg")
+    assert "Set-Cookie" not in first.headers
+    assert first.headers["Cache-Control"] == "no-cache" and first.headers["ETag"]
+    again = client.get("/g/qy-bg", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    services.update_matter(published, users["staff"].id, guide_data(name="企业变更登记（新版）"))
+    services.publish(published, users["staff"].id)
+    changed = client.get("/g/qy-bg", headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and "企业变更登记（新版）" in changed.get_data(as_text=True)
+
+
+def test_feedback_from_the_page_works_with_csrf_protection_on(app, client, published):
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post("/g/qy-bg/feedback", data={"helpful": "yes"}).status_code == 302

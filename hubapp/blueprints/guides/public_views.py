@@ -1,17 +1,40 @@
 """The public addresses: /g/ (the index) and /g/<code> (what each printed QR code encodes)."""
 
-from flask import current_app, redirect, render_template, request, url_for
+import hashlib
+
+from flask import current_app, make_response, redirect, render_template, request, session, url_for
 
 from hubapp import clock
 from hubapp.blueprints.auth.roles import public
 from hubapp.blueprints.guides import public_bp, services, viewcount
 from hubapp.blueprints.guides.models import CATEGORIES, MATERIAL_FORMS, MATTER_TYPES, SERVICE_OBJECTS
 from hubapp.blueprints.guides.services import GuideError, GuideGone, GuideNotFound
-from hubapp.extensions import limiter
+from hubapp.extensions import csrf, limiter
 
 
 def _missing(code: str, status: int):
     return render_template("guides/public_missing.html", code=code, gone=status == 410), status
+
+
+#: Rendered pages by (matter, version). A published version never changes, so its page never goes
+#: stale; the one query that finds the current version still runs on every scan.
+PAGE_CACHE_SIZE = 512
+
+
+def _cached_page(guide: services.PublicGuide) -> tuple[str, str]:
+    cache = current_app.extensions.setdefault("guide_pages", {})
+    key = (guide.matter_id, guide.version_number)
+    if key in cache:
+        return cache[key]
+    # A signed-in staff member's pending message would be rendered into the page: not for everyone.
+    shareable = "_flashes" not in session
+    html = render_template("guides/public_guide.html", guide=guide, doc=guide.content)
+    page = (html, hashlib.blake2b(html.encode(), digest_size=12).hexdigest())
+    if shareable:
+        if len(cache) >= PAGE_CACHE_SIZE:
+            cache.clear()
+        cache[key] = page
+    return page
 
 
 def _guide_page(code: str, status: int = 200, **extra):
@@ -36,11 +59,29 @@ def public_index():
 @public_bp.get("/g/<code>")
 @public
 def public_guide(code: str):
-    return _guide_page(code, thanks=request.args.get("feedback") == "thanks")
+    if request.args:
+        return _guide_page(code, thanks=request.args.get("feedback") == "thanks")
+    try:
+        guide = services.public_guide(code)
+    except GuideNotFound:
+        return _missing(code, 404)
+    except GuideGone:
+        return _missing(code, 410)
+    viewcount.count(guide.matter_id, clock.today())
+    html, etag = _cached_page(guide)
+    response = make_response(html)
+    # A phone on a weak connection that scans again gets 304 instead of the page.
+    response.set_etag(etag)
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
 
 
 @public_bp.post("/g/<code>/feedback")
 @public
+# Anonymous feedback carries no one's authority, so a forged cross-site post gains nothing that a
+# direct one would not (both meet the limit per address). Without a CSRF token the guide page needs
+# no session cookie: it is the same for everyone, cacheable, and the scan path stays light.
+@csrf.exempt
 @limiter.limit(lambda: current_app.config.get("GUIDE_FEEDBACK_LIMIT", "5 per hour"), methods=["POST"])
 def public_feedback(code: str):
     try:
