@@ -272,3 +272,16 @@ def test_deadline_formats_without_leading_zeros(users):
     meeting = make_meeting(users)
     services.add_decision(meeting, "事项", None, "甲单位", date(2026, 3, 8), users["staff"].id)
     assert services.minutes_content(meeting)["decisions"][0]["deadline"] == "2026年3月8日前"
+
+
+def test_a_number_taken_in_between_is_computed_again(users, monkeypatch):
+    make_meeting(users)
+    real = services.next_meeting_number
+    calls = []
+
+    def stale_then_real(kind, year):
+        calls.append(kind)
+        return 1 if len(calls) == 1 else real(kind, year)  # as if another writer took 1 meanwhile
+
+    monkeypatch.setattr(services, "next_meeting_number", stale_then_real)
+    assert make_meeting(users, start=future(4)).number == 2 and len(calls) == 2

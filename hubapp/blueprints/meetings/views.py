@@ -39,14 +39,6 @@ def _show_error(form, error: services.MeetingError, field_map: dict[str, str] | 
         form.form_errors.append(error.message)
 
 
-def _date_arg(name: str):
-    value = request.args.get(name, "")
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date() if value else None
-    except ValueError:
-        return None
-
-
 # --- meetings list and meeting form --------------------------------------------------------
 
 
@@ -93,6 +85,10 @@ def _meeting_form(meeting=None) -> forms.MeetingForm:
         form.recorder_name.data = meeting.recorder_name
     elif meeting is None and request.method == "GET":
         form.chair_user_id.data = current_user.id
+        form.recorder_name.data = current_user.display_name
+        # The joint meeting's own room is the usual place; any other is one click away.
+        usual = next((room_id for room_id, label in form.room_id.choices if label.startswith("会议室")), forms.NONE)
+        form.room_id.data = usual
     return form
 
 
