@@ -32,7 +32,7 @@ KINDS = {
     MONTHLY: "月度恳谈会",
     QUARTERLY: "季度座谈会",
     JOINT: "联席会议",
-    OTHER: "其他会议",
+    OTHER: "专题会议",
 }
 
 PRESENT = "present"
