@@ -335,3 +335,12 @@ def test_edit_into_a_taken_slot_is_a_409_and_changes_nothing(client, auth, room,
     assert response.status_code == 409 and "企业沙龙" in response.get_data(as_text=True)
     db.session.expire_all()
     assert (mine.start_at.time(), mine.title) == (time(9), "党课")
+
+
+def test_door_sign_is_an_a4_pdf_pointing_at_the_door_page(client, auth, room):
+    auth.login("staff")
+    response = client.get(f"/facilities/rooms/{room.id}/sign.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    settings = client.get(f"/facilities/rooms/{room.id}/edit").get_data(as_text=True)
+    assert f"http://hub.example.cn/r/{room.id}" in settings and "<svg" in settings

@@ -1171,6 +1171,18 @@ def set_opening_hours(room_id: int, actor_id: int | None, hours: dict[int, tuple
     return room
 
 
+def hours_summary(room: Room) -> str:
+    """"周一至周日 08:30–21:00", or the hours day by day when they differ."""
+    hours = room.opening_hours
+    if not hours:
+        return "暂不开放"
+    spans = {(h.opens, h.closes) for h in hours}
+    if len(hours) == 7 and len(spans) == 1:
+        opens, closes = spans.pop()
+        return f"周一至周日 {opens:%H:%M}–{closes:%H:%M}"
+    return "；".join(f"周{'一二三四五六日'[h.weekday]} {h.opens:%H:%M}–{h.closes:%H:%M}" for h in hours)
+
+
 def closures(upcoming_from: date | None = None) -> list[Closure]:
     stmt = select(Closure).order_by(Closure.start_date)
     if upcoming_from is not None:

@@ -23,6 +23,7 @@ from hubapp.blueprints.facilities.models import BOOKING_STATES, MONTHLY, PENDING
 from hubapp.errors import chinese_abort
 from hubapp.extensions import db
 from hubapp.htmx import is_htmx, render
+from hubapp.pdf import pdf_response, render_pdf
 
 #: Where a service's field name shows up in the forms.
 FIELD_MAP = {"start_at": "start", "end_at": "end", "frequency": "repeat"}
@@ -54,6 +55,7 @@ def helpers():
         "qr_svg": qr.svg,
         "action_labels": ACTION_LABELS,
         "booking_states": BOOKING_STATES,
+        "hours_summary": services.hours_summary,
     }
 
 
@@ -497,6 +499,18 @@ def parse_hours(errors: dict[int, str]) -> dict[int, tuple[time, time] | None]:
             errors[weekday] = "开放和关闭时间不能相同。"
         parsed[weekday] = (opens, closes)
     return parsed
+
+
+@bp.get("/rooms/<int:room_id>/sign.pdf")
+@staff_required
+def door_sign(room_id: int):
+    """The A4 sign for the door: the room's name and the QR code of its door page."""
+    room = get_room_or_404(room_id)
+    data = render_pdf(
+        "facilities/pdf/door_sign.html", room=room, hours=services.hours_summary(room), qr_svg=qr.svg,
+        door_url=qr.public_url(url_for("facilities_public.door", room_id=room.id)),
+    )  # fmt: skip
+    return pdf_response(data, f"{room.name}-门牌.pdf")
 
 
 @bp.post("/rooms/<int:room_id>/feed/renew")
