@@ -344,3 +344,23 @@ def test_door_sign_is_an_a4_pdf_pointing_at_the_door_page(client, auth, room):
     assert response.data.startswith(b"%PDF")
     settings = client.get(f"/facilities/rooms/{room.id}/edit").get_data(as_text=True)
     assert f"http://hub.example.cn/r/{room.id}" in settings and "<svg" in settings
+
+
+def test_staff_add_a_shared_room_and_change_its_hours(client, auth):
+    auth.login("staff")
+    fields = {"name": "乒乓球室", "kind": "活动室", "capacity": 8, "booking_mode": "shared", "active": "y",
+              "min_minutes": 30, "max_minutes": 120, "max_days_ahead": 14, "no_show_minutes": 10}  # fmt: skip
+    response = client.post("/facilities/rooms/new", data=fields)
+    assert response.status_code == 303
+    room = db.session.scalar(select(Room).where(Room.name == "乒乓球室"))
+    assert room.booking_mode == SHARED and len(room.opening_hours) == 7
+    assert client.post("/facilities/rooms/new", data=fields).status_code == 422  # same name
+    hours = {f"opens_{d}": "09:00" for d in range(7)} | {f"closes_{d}": "18:00" for d in range(7)}
+    edit = {k: v for k, v in fields.items() if k != "booking_mode"} | hours | {"closed_6": "1"}
+    assert client.post(f"/facilities/rooms/{room.id}/edit", data=edit).status_code == 303
+    db.session.expire_all()
+    assert [h.weekday for h in room.opening_hours] == [0, 1, 2, 3, 4, 5]
+    assert room.opening_hours[0].opens == time(9)
+    bad = edit | {"opens_2": ""}
+    response = client.post(f"/facilities/rooms/{room.id}/edit", data=bad)
+    assert response.status_code == 422 and "请填写开放和关闭时间" in response.get_data(as_text=True)

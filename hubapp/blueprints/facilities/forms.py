@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from hubapp.blueprints.facilities.models import MONTHLY, WEEKLY
+from hubapp.blueprints.facilities.models import BOOKING_MODES, MONTHLY, WEEKLY
 from hubapp.blueprints.facilities.services import SCOPES
 from hubapp.forms import HubForm
 
@@ -97,6 +97,10 @@ class RoomForm(HubForm):
     max_minutes = IntegerField("最长预约（分钟）", validators=[InputRequired(message="请填写。"), NumberRange(min=15, max=1440, message="应在15到1440分钟之间。")])
     max_days_ahead = IntegerField("最多提前（天）", validators=[InputRequired(message="请填写。"), NumberRange(min=0, max=365, message="应在0到365天之间。")])
     no_show_minutes = IntegerField("开始后多少分钟未签到记为爽约", validators=[InputRequired(message="请填写。"), NumberRange(min=5, max=240, message="应在5到240分钟之间。")])
+
+
+class NewRoomForm(RoomForm):
+    booking_mode = SelectField("预约方式", choices=list(BOOKING_MODES.items()), default="exclusive")
 
 
 class ClosureForm(HubForm):

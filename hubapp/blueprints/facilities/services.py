@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload
 from hubapp import audit, clock
 from hubapp.blueprints.facilities import constraints
 from hubapp.blueprints.facilities.models import (
+    BOOKING_MODES,
     BOOKING_STATES,
     CANCELLED,
     CHECKED_IN,
@@ -1122,6 +1123,27 @@ ROOM_FIELDS = (
     "name", "kind", "capacity", "equipment", "description", "active", "needs_approval",
     "min_minutes", "max_minutes", "max_days_ahead", "no_show_minutes",
 )  # fmt: skip
+
+
+def create_room(actor_id: int | None, *, booking_mode: str, opens: time = time(8, 30), closes: time = time(21, 0),
+                **fields) -> Room:
+    """A new room, open every day with the centre's usual hours until staff change them."""
+    if booking_mode not in BOOKING_MODES:
+        raise BookingError("请选择预约方式。", "booking_mode")
+    if fields.get("min_minutes", 30) > fields.get("max_minutes", 480):
+        raise BookingError("最短预约时长不能超过最长时长。", "max_minutes")
+    name = fields.get("name", "").strip()
+    if db.session.scalar(select(Room.id).where(Room.name == name)):
+        raise BookingError("已有同名场地。", "name")
+    order = (db.session.scalar(select(func.max(Room.sort_order))) or 0) + 1
+    room = Room(booking_mode=booking_mode, sort_order=order, **{k: v for k, v in fields.items() if k in ROOM_FIELDS})
+    room.name = name
+    room.opening_hours = [OpeningHours(weekday=d, opens=opens, closes=closes) for d in range(7)]
+    db.session.add(room)
+    db.session.flush()
+    audit.record(actor_id, "room.create", "room", room.id, None, None, name=room.name, mode=booking_mode)
+    db.session.commit()
+    return room
 
 
 def update_room(room_id: int, actor_id: int | None, **fields) -> Room:

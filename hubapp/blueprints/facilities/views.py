@@ -15,6 +15,7 @@ from hubapp.blueprints.facilities.forms import (
     BookingForm,
     ClosureForm,
     EditBookingForm,
+    NewRoomForm,
     ReasonForm,
     RoomForm,
     SpecialOpeningForm,
@@ -451,6 +452,25 @@ def rooms_page(closure_form, special_form, status=200):
         closures=services.closures(upcoming_from=today), specials=services.special_openings(upcoming_from=today),
         closure_form=closure_form, special_form=special_form, year=today.year,
     )  # fmt: skip
+
+
+@bp.route("/rooms/new", methods=["GET", "POST"])
+@staff_required
+def new_room():
+    form = NewRoomForm()
+    if request.method == "GET":
+        form.active.data, form.needs_approval.data = True, True
+        form.min_minutes.data, form.max_minutes.data, form.max_days_ahead.data, form.no_show_minutes.data = 30, 480, 90, 15
+        return render("facilities/room_new.html", form=form)
+    if form.validate():
+        try:
+            room = services.create_room(current_user.id, **{f.name: f.data for f in form if f.name != "csrf_token"})
+        except services.BookingError as error:
+            attach(form, error)
+        else:
+            flash(f"已新增场地“{room.name}”，开放时间默认为每天08:30–21:00，可在此修改。", "success")
+            return redirect(url_for("facilities.edit_room", room_id=room.id), 303)
+    return render("facilities/room_new.html", status=422, form=form)
 
 
 @bp.route("/rooms/<int:room_id>/edit", methods=["GET", "POST"])
