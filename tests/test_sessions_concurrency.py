@@ -55,6 +55,9 @@ def test_200_simultaneous_sign_ups_for_100_seats(app, live_server, monkeypatch):
     visitors = []
     for n in range(PEOPLE):
         http = requests.Session()
+        # A phone fills in the form for a while: the server will have closed an idle keep-alive
+        # connection by then, so each request gets a connection of its own.
+        http.headers["Connection"] = "close"
         visitors.append((http, csrf_token_from(http.get(url, timeout=30).text), n))
 
     def submit(visitor):
@@ -83,6 +86,7 @@ def test_200_simultaneous_sign_ups_for_100_seats(app, live_server, monkeypatch):
 
     def cancel(registration):
         http = requests.Session()
+        http.headers["Connection"] = "close"
         link = f"{server.url}/s/{session_id}/r/{registration.token}"
         token = csrf_token_from(http.get(link, timeout=30).text)
         return http.post(link + "/cancel", data={"csrf_token": token, "confirm": "yes"}, allow_redirects=False, timeout=60)

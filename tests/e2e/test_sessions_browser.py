@@ -77,3 +77,58 @@ def test_a_visitor_signs_up_on_a_phone_and_staff_check_them_in(
 
     phone_page.reload()
     expect(phone_page.get_by_text(re.compile(r"已于 \d\d:\d\d 签到"))).to_be_visible()
+
+
+def write_y4m(path, text: str, width: int = 640, height: int = 480) -> None:
+    """A one-frame grey Y4M video of a QR code, for Chromium's fake camera."""
+    import io
+
+    import segno
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=8, border=4)
+    code = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
+    frame = Image.new("L", (width, height), 255)
+    frame.paste(code, ((width - code.width) // 2, (height - code.height) // 2))
+    chroma = bytes([128]) * (width // 2) * (height // 2)
+    with open(path, "wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        out.write(b"FRAME\n" + frame.tobytes() + chroma + chroma)
+
+
+def test_staff_check_in_with_the_camera(app, users, live_server, monkeypatch, browser, tmp_path):
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    room = make_room()
+    session_id = services.create_session(plan(room, capacity=30), actor_id=None).id
+    registration = services.register(session_id, signup(phone(8), name="赵静", enterprise="威海海纳数据有限公司"))
+    token = registration.token
+    server = start_patiently(live_server, monkeypatch, workers=2)
+    video = tmp_path / "qr.y4m"
+    write_y4m(video, f"{server.url}/sessions/{session_id}/checkin/{token}")
+
+    camera_args = [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    errors = []
+    # A browser of its own: the shared one has no fake camera.
+    camera_browser = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + camera_args)
+    try:
+        page = camera_browser.new_page(locale="zh-CN")
+        page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{server.url}/login")
+        page.get_by_label("用户名").fill("staff")
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.goto(f"{server.url}/sessions/{session_id}/checkin")
+        page.get_by_role("button", name="打开摄像头扫码").click()
+        expect(page.locator("#door-result")).to_contain_text("赵静（威海海纳数据有限公司）签到成功")
+        expect(page.locator("#checked-count")).to_have_text("1")
+        page.get_by_role("button", name="关闭摄像头").click()
+    finally:
+        camera_browser.close()
+    assert not errors, errors
