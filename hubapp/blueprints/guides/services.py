@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from hubapp import audit, clock
 from hubapp.blueprints.guides.models import (
@@ -103,7 +103,9 @@ def get_by_code(code: str) -> Matter | None:
 
 
 def matter_query(search: str = "", category: str = "", status: str = ""):
-    stmt = select(Matter).order_by(Matter.category, Matter.name)
+    """Matters in the order of ``CATEGORIES`` (the order of the index and the QR sheet), then by name."""
+    category_order = case({key: index for index, key in enumerate(CATEGORIES)}, value=Matter.category, else_=len(CATEGORIES))
+    stmt = select(Matter).order_by(category_order, Matter.name)
     search = search.strip()
     if search:
         pattern = f"%{search}%"
@@ -187,10 +189,7 @@ def public_index(search: str = "") -> list[tuple[str, list[Matter]]]:
 
 
 def published_matters(category: str = "") -> list[Matter]:
-    """Published matters in the order of ``CATEGORIES``, then by name: the order of the QR sheet."""
-    order = list(CATEGORIES)
-    matters = db.session.scalars(matter_query(category=category, status=PUBLISHED))
-    return sorted(matters, key=lambda m: (order.index(m.category) if m.category in order else len(order), m.name))
+    return list(db.session.scalars(matter_query(category=category, status=PUBLISHED)))
 
 
 # --- writing --------------------------------------------------------------------------------
