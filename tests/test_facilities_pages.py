@@ -364,3 +364,22 @@ def test_staff_add_a_shared_room_and_change_its_hours(client, auth):
     bad = edit | {"opens_2": ""}
     response = client.post(f"/facilities/rooms/{room.id}/edit", data=bad)
     assert response.status_code == 422 and "请填写开放和关闭时间" in response.get_data(as_text=True)
+
+
+def test_a_liaison_requests_a_room_and_withdraws_it_from_my_bookings(client, auth, users, room, day):
+    auth.login("liaison")
+    client.post("/book", data={
+        "room_id": room.id, "day": day.isoformat(), "start": "14:00", "end": "15:00", "title": "税务政策宣讲",
+        "headcount": 20, "enterprise_name": "税务分局", "contact_name": "联络员丁", "contact_phone": "13900005678",
+    })  # fmt: skip
+    booking = db.session.scalar(select(Booking).where(Booking.title == "税务政策宣讲"))
+    assert booking.created_by_id == users["liaison"].id
+    page = client.get("/facilities/mine").get_data(as_text=True)
+    assert "税务政策宣讲" in page and "撤回" in page
+    other = services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)),
+                                    end=datetime.combine(day, time(10)), title="别人的", actor_id=users["staff"].id)  # fmt: skip
+    client.post(f"/facilities/mine/{other.id}/withdraw")
+    assert other.status == CONFIRMED
+    assert client.post(f"/facilities/mine/{booking.id}/withdraw").status_code == 303
+    db.session.expire_all()
+    assert booking.status == "cancelled" and booking.status_reason == "预约人撤回"

@@ -963,6 +963,16 @@ def pending_requests():
     return select(Booking).where(Booking.status == PENDING).order_by(Booking.start_at)
 
 
+def withdraw(booking_id: int, user_id: int, reason: str) -> Booking:
+    """The booker calls off their own request or booking before it starts."""
+    booking = get_booking(booking_id)
+    if booking is None or booking.created_by_id != user_id:
+        raise BookingError("预约不存在。")
+    if booking.start_at <= clock.now():
+        raise BookingError("预约已经开始，不能撤回，请联系中心工作人员。")
+    return change_status(booking, CANCELLED, user_id, reason or "预约人撤回")
+
+
 def user_bookings(user_id: int, upcoming: bool = True):
     stmt = select(Booking).where(Booking.created_by_id == user_id)
     now = clock.now()

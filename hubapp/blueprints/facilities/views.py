@@ -387,7 +387,18 @@ def mine():
     )
     token = services.feed_token(user_id=current_user.id)
     feed = qr.public_url(url_for("facilities.user_feed", token=token.token))
-    return render("facilities/mine.html", page=page, past=past, feed=feed)
+    return render("facilities/mine.html", page=page, past=past, feed=feed, now=clock.now())
+
+
+@bp.post("/mine/<int:booking_id>/withdraw")
+def withdraw(booking_id: int):
+    try:
+        booking = services.withdraw(booking_id, current_user.id, request.form.get("reason", "").strip())
+    except services.BookingError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"已撤回“{booking.title}”。", "success")
+    return redirect(url_for("facilities.mine"), 303)
 
 
 @bp.post("/mine/feed/renew")
