@@ -122,6 +122,7 @@ def seed(ctx) -> None:
             end=_at(-15, 16, 30),
             room_id=room.id,
             capacity=40,
+            theme="个税汇算 税企联动",
             host_id=tax_branch.id,
             speakers="税务分局纳税服务科 陈立新",
             description="讲解个人所得税综合所得年度汇算清缴的范围、时间、扣除项目和办理渠道，"
@@ -144,6 +145,7 @@ def seed(ctx) -> None:
             end=_at(-8, 11, 30),
             room_id=room.id,
             capacity=30,
+            theme="金融活水 助企发展",
             host_id=finance.id,
             speakers="建设银行、威海市商业银行客户经理",
             description="银行介绍科技型企业信用贷款、设备更新贷款等产品，企业现场提出融资需求、一对一洽谈。",
