@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from hubapp import clock
-from hubapp.blueprints.facilities import services
+from hubapp.blueprints.facilities import feeds, schedule, services
 from hubapp.blueprints.facilities.models import (
     CHECKED_IN,
     CONFIRMED,
@@ -119,7 +119,7 @@ def test_invalid_times_are_a_422_next_to_the_field(client, auth, room, day):
 
 def test_series_is_previewed_then_booked_without_the_colliding_date(client, auth, room):
     auth.login("staff")
-    monday = services.week_of(clock.today()) + timedelta(days=7)
+    monday = schedule.week_of(clock.today()) + timedelta(days=7)
     services.create_booking(room_id=room.id, start=datetime.combine(monday + timedelta(days=7), time(19)),
                             end=datetime.combine(monday + timedelta(days=7), time(20)), title="合唱排练", actor_id=None)  # fmt: skip
     data = form(room, monday, "18:30", "20:00", title="书法课", repeat="weekly", interval=1, weekdays=["0"], count=3)
@@ -206,7 +206,7 @@ def test_door_page_of_unknown_room_is_404(client):
 def test_room_feed_needs_its_token(client, auth, room, day):
     services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)), end=datetime.combine(day, time(10)),
                             title="党课", actor_id=None)  # fmt: skip
-    token = services.feed_token(room_id=room.id).token
+    token = feeds.feed_token(room_id=room.id).token
     assert client.get(f"/facilities/{room.id}/calendar.ics").status_code == 404
     assert client.get(f"/facilities/{room.id}/calendar.ics?token=wrong").status_code == 404
     response = client.get(f"/facilities/{room.id}/calendar.ics?token={token}")
@@ -220,7 +220,7 @@ def test_room_feed_needs_its_token(client, auth, room, day):
 def test_user_feed_lists_the_users_own_bookings(client, auth, users, room, day):
     services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)), end=datetime.combine(day, time(10)),
                             title="我的党课", actor_id=users["staff"].id)  # fmt: skip
-    token = services.feed_token(user_id=users["staff"].id).token
+    token = feeds.feed_token(user_id=users["staff"].id).token
     response = client.get(f"/facilities/me/calendar.ics?token={token}")
     assert response.status_code == 200 and "我的党课".encode() in icalendar.Calendar.from_ical(response.data).to_ical()
     assert client.get("/facilities/me/calendar.ics?token=nope").status_code == 404
@@ -304,7 +304,7 @@ def test_public_request_from_a_registered_enterprise_is_linked_to_it(client, dem
 
 def test_editing_all_occurrences_moves_their_times_and_keeps_their_dates(client, auth, room):
     auth.login("staff")
-    monday = services.week_of(clock.today()) + timedelta(days=7)
+    monday = schedule.week_of(clock.today()) + timedelta(days=7)
     _, created, _ = services.create_series(
         room_id=room.id, recurrence=services.Recurrence("weekly", monday, [0], count=3), start_time=time(9),
         end_time=time(10), title="党课", actor_id=None,

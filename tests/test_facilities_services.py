@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from hubapp import clock
 from hubapp.audit import AuditEntry
-from hubapp.blueprints.facilities import services
+from hubapp.blueprints.facilities import reports, rooms, schedule, services
 from hubapp.blueprints.facilities.models import (
     CANCELLED,
     CHECKED_IN,
@@ -133,11 +133,11 @@ def test_across_midnight_only_where_the_hours_allow_it(app, day):
 
 
 def test_closure_refuses_bookings_and_a_make_up_day_opens_it(room, day):
-    services.add_closure(None, room_id=None, start_date=day, end_date=day + timedelta(days=2), reason="国庆节")
+    rooms.add_closure(None, room_id=None, start_date=day, end_date=day + timedelta(days=2), reason="国庆节")
     with pytest.raises(services.BookingError) as refused:
         book(room, day + timedelta(days=1), "10:00", "11:00")
     assert "国庆节" in refused.value.message
-    services.add_special_opening(None, room_id=None, day=day + timedelta(days=1), opens=time(9), closes=time(17), reason="调休上班")
+    rooms.add_special_opening(None, room_id=None, day=day + timedelta(days=1), opens=time(9), closes=time(17), reason="调休上班")
     assert book(room, day + timedelta(days=1), "10:00", "11:00").status == CONFIRMED
     with pytest.raises(services.BookingError):
         book(room, day + timedelta(days=1), "17:00", "18:00")  # the make-up day keeps its own hours
@@ -145,7 +145,7 @@ def test_closure_refuses_bookings_and_a_make_up_day_opens_it(room, day):
 
 def test_closure_of_another_room_does_not_apply(room, day):
     other = make_room("健身房", SHARED, capacity=20)
-    services.add_closure(None, room_id=other.id, start_date=day, end_date=day, reason="器械检修")
+    rooms.add_closure(None, room_id=other.id, start_date=day, end_date=day, reason="器械检修")
     assert book(room, day, "10:00", "11:00").status == CONFIRMED
 
 
@@ -220,9 +220,9 @@ def test_door_check_in_picks_the_bookers_own_gym_slot(gym, day):
 
 
 def test_weekly_series_reports_collisions_and_closures_and_keeps_the_rest(room):
-    monday = services.week_of(clock.today()) + timedelta(days=14)
+    monday = schedule.week_of(clock.today()) + timedelta(days=14)
     book(room, monday + timedelta(days=7), "18:30", "19:30", title="合唱排练")
-    services.add_closure(None, room_id=None, start_date=monday + timedelta(days=16), end_date=monday + timedelta(days=16), reason="元旦")
+    rooms.add_closure(None, room_id=None, start_date=monday + timedelta(days=16), end_date=monday + timedelta(days=16), reason="元旦")
     rule = services.Recurrence(WEEKLY, monday, [0, 2], interval=1, count=6)
     plan = services.plan_series(room.id, rule, time(18), time(20))
     assert [p.day for p in plan] == [monday + timedelta(days=d) for d in (0, 2, 7, 9, 14, 16)]
@@ -246,7 +246,7 @@ def test_every_other_week_and_monthly_nth_weekday(room):
 
 
 def test_cancel_this_and_following_then_add_a_skipped_date_back(room):
-    monday = services.week_of(clock.today()) + timedelta(days=14)
+    monday = schedule.week_of(clock.today()) + timedelta(days=14)
     rule = services.Recurrence(WEEKLY, monday, [0], count=4)
     series, created, _ = services.create_series(
         room_id=room.id, recurrence=rule, start_time=time(9), end_time=time(10), title="党课", actor_id=None
@@ -264,7 +264,7 @@ def test_cancel_this_and_following_then_add_a_skipped_date_back(room):
 
 
 def test_moving_all_occurrences_is_all_or_nothing(room):
-    monday = services.week_of(clock.today()) + timedelta(days=14)
+    monday = schedule.week_of(clock.today()) + timedelta(days=14)
     rule = services.Recurrence(WEEKLY, monday, [0], count=3)
     _, created, _ = services.create_series(
         room_id=room.id, recurrence=rule, start_time=time(9), end_time=time(10), title="党课", actor_id=None
@@ -280,13 +280,13 @@ def test_moving_all_occurrences_is_all_or_nothing(room):
 
 def test_utilisation_divides_by_real_open_hours_minus_closures(room):
     first = date(2026, 2, 1)  # 28 days of 12.5 open hours
-    services.add_closure(None, room_id=None, start_date=date(2026, 2, 16), end_date=date(2026, 2, 17), reason="春节")
+    rooms.add_closure(None, room_id=None, start_date=date(2026, 2, 16), end_date=date(2026, 2, 17), reason="春节")
     for d in (2, 3):
         services.create_booking(
             room_id=room.id, start=at(first.replace(day=d), "09:00"), end=at(first.replace(day=d), "11:30"),
             title="培训", actor_id=None, allow_past=True,
         )  # fmt: skip
-    [row] = services.utilisation(2026, 2)
+    [row] = reports.utilisation(2026, 2)
     assert row.open_hours == 26 * 12.5
     assert row.booked_hours == 5
     assert row.rate == pytest.approx(5 / 325)
@@ -294,7 +294,7 @@ def test_utilisation_divides_by_real_open_hours_minus_closures(room):
 
 def test_timeline_places_bookings_on_quarter_hour_steps(room, day):
     book(room, day, "09:00", "10:15")
-    origin, end, lanes = services.day_timeline(day)
+    origin, end, lanes = schedule.day_timeline(day)
     assert origin == at(day, "08:30") and end == at(day, "21:00")
     [placed] = lanes[0].placed
     assert (placed.first, placed.span) == (3, 5)

@@ -21,12 +21,12 @@ def home_panel(user) -> str | None:
     if user.role not in STAFF_ROLES:
         return None
     from hubapp import clock
-    from hubapp.blueprints.facilities import services
+    from hubapp.blueprints.facilities import schedule, services
 
     services.sweep_no_shows()
     return render_template(
         "facilities/_home_panel.html",
-        bookings=services.today_at_centre(),
+        bookings=schedule.today_at_centre(),
         pending=services.pending_count(),
         now=clock.now(),
     )

@@ -5,7 +5,7 @@ for maintenance. Never books 会议室 or 办事大厅洽谈区 (the meetings an
 from datetime import date, datetime, time, timedelta
 
 from hubapp import clock
-from hubapp.blueprints.facilities import services
+from hubapp.blueprints.facilities import rooms, schedule, services
 from hubapp.blueprints.facilities.models import CHECKED_IN, NO_SHOW, PENDING, WEEKLY
 from hubapp.extensions import db
 
@@ -38,13 +38,13 @@ def seed(ctx) -> None:
     # The coming public holiday. Past holidays are left out: the sessions and meetings demo data
     # is spread over the past months and must not land in a closure.
     new_year = date(today.year + 1, 1, 1)
-    if not services.closures_between(-1, new_year, new_year):
-        services.add_closure(staff, room_id=None, start_date=new_year, end_date=new_year, reason="元旦")
-    services.add_closure(
+    if not services.closures_between(None, new_year, new_year):
+        rooms.add_closure(staff, room_id=None, start_date=new_year, end_date=new_year, reason="元旦")
+    rooms.add_closure(
         staff, room_id=gym.id, start_date=today + timedelta(days=4), end_date=today + timedelta(days=4), reason="器械检修保养"
     )
 
-    monday = services.week_of(today) - timedelta(days=7)
+    monday = schedule.week_of(today) - timedelta(days=7)
     # Weekly classes: calligraphy on Tuesday and Thursday evenings, choir every Wednesday.
     for title, days, start, end, headcount, purpose in [
         ("书法兴趣课", [1, 3], time(19, 0), time(20, 30), 18, "产业社区职工书法入门，自带笔墨"),

@@ -8,7 +8,7 @@ from hubapp import clock
 from hubapp.blueprints.auth.roles import public
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.directory import uscc as uscc_rules
-from hubapp.blueprints.facilities import public_bp, services
+from hubapp.blueprints.facilities import public_bp, schedule, services
 from hubapp.blueprints.facilities.forms import DoorCheckInForm, PublicRequestForm
 from hubapp.blueprints.facilities.models import CONFIRMED, PENDING
 from hubapp.extensions import limiter
@@ -22,7 +22,7 @@ def apply_no_show_rule():
 
 def door_page(room, form, status=200):
     now = clock.now()
-    today = services.today_bookings(room, now.date())
+    today = schedule.today_bookings(room, now.date())
     return render(
         "facilities/door.html", status=status, room=room, form=form, bookings=today, now=now,
         current=services.current_bookings(room, now), closure=services.closure_on(room, now.date()),

@@ -1,19 +1,19 @@
 """Booking rules. Every state change of a booking goes through here and writes an audit row.
 
+Also here: approval, check-in and the no-show rule, and recurring series. What the calendars
+draw is in ``schedule``, utilisation in ``reports``, calendar feeds in ``feeds``, and rooms with
+their hours, closures and make-up days in ``rooms``.
+
 Other modules (sessions, meetings) book rooms by calling ``create_booking`` / ``move_booking`` /
 ``cancel_booking`` with ``commit=False`` inside their own transaction, so that their record and
 its booking are committed together or not at all.
 """
 
-import io
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import MO, MONTHLY as MONTHLY_RRULE, SA, SU, TH, TU, WE, FR, WEEKLY as WEEKLY_RRULE, rrule
 from flask import current_app
-from icalendar import Calendar, Event
-from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
@@ -21,7 +21,6 @@ from sqlalchemy.orm import joinedload
 from hubapp import audit, clock
 from hubapp.blueprints.facilities import constraints
 from hubapp.blueprints.facilities.models import (
-    BOOKING_MODES,
     BOOKING_STATES,
     CANCELLED,
     CHECKED_IN,
@@ -35,7 +34,6 @@ from hubapp.blueprints.facilities.models import (
     WEEKLY,
     Booking,
     BookingSeries,
-    CalendarToken,
     Closure,
     OpeningHours,
     Room,
@@ -121,9 +119,10 @@ def opening_window(room: Room, day: date) -> tuple[datetime, datetime] | None:
     return opens, closes
 
 
-def closures_between(room_id: int, first: date, last: date) -> list[Closure]:
+def closures_between(room_id: int | None, first: date, last: date) -> list[Closure]:
+    """Closures touching [first, last] that shut ``room_id``; with None, those of all rooms only."""
     stmt = select(Closure).where(
-        (Closure.room_id.is_(None)) | (Closure.room_id == room_id),
+        (Closure.room_id.is_(None)) | (Closure.room_id == room_id) if room_id is not None else Closure.room_id.is_(None),
         Closure.start_date <= last,
         Closure.end_date >= first,
     )
@@ -820,11 +819,8 @@ def reschedule_scope(
     return moved
 
 
-# --- What the calendar pages show ------------------------------------------------------------
-
 #: States drawn on the calendars; rejected and cancelled bookings no longer take any room.
 SHOWN_STATES = (PENDING, CONFIRMED, CHECKED_IN, NO_SHOW)
-SLOT = timedelta(minutes=30)
 
 
 def bookings_between(room_ids: list[int], start: datetime, end: datetime, states=SHOWN_STATES) -> list[Booking]:
@@ -848,117 +844,6 @@ def bookings_between(room_ids: list[int], start: datetime, end: datetime, states
     return list(db.session.scalars(stmt))
 
 
-@dataclass
-class Placed:
-    """A booking placed on a grid of 15-minute steps: ``first`` is its first step (1-based)."""
-
-    booking: Booking
-    first: int
-    span: int
-
-
-@dataclass
-class Cell:
-    start: datetime
-    #: Why the cell cannot be booked (closed, past); None when free to click.
-    closed: str | None = None
-    #: Shared rooms: people already booked in this slot.
-    taken: int = 0
-
-
-@dataclass
-class Lane:
-    room: Room
-    cells: list[Cell]
-    placed: list[Placed]
-    closure: Closure | None = None
-
-
-STEP = timedelta(minutes=15)
-
-
-def _place(booking: Booking, origin: datetime, steps: int) -> Placed | None:
-    first = (max(booking.start_at, origin) - origin) // STEP
-    last = -((origin - min(booking.end_at, origin + steps * STEP)) // STEP)  # ceiling division
-    if last <= first:
-        return None
-    return Placed(booking, first + 1, last - first)
-
-
-def _lane(room: Room, origin: datetime, end: datetime, bookings: list[Booking], now: datetime) -> Lane:
-    """One room over [origin, end): clickable 30-minute cells under the placed bookings."""
-    day = origin.date()
-    closure = closure_on(room, day)
-    window = opening_window(room, day)
-    cells = []
-    moment = origin
-    while moment < end:
-        reason = None
-        if closure is not None:
-            reason = "暂停开放"
-        elif window is None or not (window[0] <= moment and moment + SLOT <= window[1]):
-            reason = "不开放"
-        elif moment + SLOT <= now:
-            reason = "已过"
-        taken = 0
-        if not room.is_exclusive:
-            taken = sum(b.headcount for b in bookings if b.is_live and b.start_at < moment + SLOT and b.end_at > moment)
-        cells.append(Cell(moment, reason, taken))
-        moment += SLOT
-    steps = (end - origin) // STEP
-    placed = [p for b in bookings if (p := _place(b, origin, steps)) is not None]
-    return Lane(room, cells, placed, closure)
-
-
-def day_bounds(room_list: list[Room], day: date) -> tuple[datetime, datetime]:
-    """The span the day timeline draws: earliest opening to latest closing of the shown rooms."""
-    windows = [w for room in room_list if (w := opening_window(room, day))]
-    if not windows:
-        return datetime.combine(day, time(8, 0)), datetime.combine(day, time(18, 0))
-    origin = min(w[0] for w in windows)
-    end = max(w[1] for w in windows)
-    # Align to the half hour, so that cells start at :00 or :30.
-    origin = origin.replace(minute=0 if origin.minute < 30 else 30)
-    if end.minute not in (0, 30):
-        end = end.replace(minute=30 if end.minute < 30 else 0) + (timedelta(hours=1) if end.minute > 30 else timedelta())
-    return origin, end
-
-
-def day_timeline(day: date, now: datetime | None = None) -> tuple[datetime, datetime, list[Lane]]:
-    now = now or clock.now()
-    room_list = rooms()
-    origin, end = day_bounds(room_list, day)
-    found = bookings_between([r.id for r in room_list], origin, end)
-    lanes = [_lane(room, origin, end, [b for b in found if b.room_id == room.id], now) for room in room_list]
-    return origin, end, lanes
-
-
-def week_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def week_view(room: Room, monday: date, now: datetime | None = None) -> tuple[time, time, list[Lane]]:
-    """Seven lanes (Monday to Sunday) of one room, all drawn over the same hours."""
-    now = now or clock.now()
-    days = [monday + timedelta(days=i) for i in range(7)]
-    bounds = [day_bounds([room], d) for d in days]
-    first = min(b[0].time() for b in bounds)
-    spans = [b[1] - b[0] for b in bounds]
-    length = max(datetime.combine(d, first) + s - datetime.combine(d, first) for d, s in zip(days, spans, strict=True))
-    found = bookings_between([room.id], datetime.combine(monday, first), datetime.combine(days[-1], first) + length)
-    lanes = []
-    for d in days:
-        origin = datetime.combine(d, first)
-        lanes.append(_lane(room, origin, origin + length, [b for b in found if b.start_at < origin + length and b.end_at > origin], now))
-    return first, (datetime.combine(monday, first) + length).time(), lanes
-
-
-def today_at_centre(day: date | None = None) -> list[Booking]:
-    day = day or clock.today()
-    start = datetime.combine(day, time())
-    return bookings_between([r.id for r in rooms()], start, start + timedelta(days=1))
-
-
 def pending_requests():
     return select(Booking).where(Booking.status == PENDING).order_by(Booking.start_at)
 
@@ -979,345 +864,6 @@ def user_bookings(user_id: int, upcoming: bool = True):
     if upcoming:
         return stmt.where(Booking.end_at > now).order_by(Booking.start_at)
     return stmt.where(Booking.end_at <= now).order_by(Booking.start_at.desc())
-
-
-# --- Utilisation -----------------------------------------------------------------------------
-
-
-@dataclass
-class Utilisation:
-    room: Room
-    open_hours: float
-    booked_hours: float
-    bookings: int
-    no_shows: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.booked_hours / self.open_hours if self.open_hours else None
-
-    @property
-    def no_show_rate(self) -> float | None:
-        return self.no_shows / self.bookings if self.bookings else None
-
-
-def open_hours(room: Room, first: date, last: date) -> float:
-    """Hours the room was open between two dates: its real hours, minus closures, plus make-up days."""
-    total = timedelta()
-    day = first
-    while day <= last:
-        window = opening_window(room, day)
-        if window is not None and closure_on(room, day) is None:
-            total += window[1] - window[0]
-        day += timedelta(days=1)
-    return total / timedelta(hours=1)
-
-
-def utilisation(year: int, month: int) -> list[Utilisation]:
-    """Per room: booked hours over open hours. A shared room counts person-hours over
-    capacity × open hours. Booked means it held the slot: confirmed, checked in or no-show."""
-    first = date(year, month, 1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    start, end = datetime.combine(first, time()), datetime.combine(last + timedelta(days=1), time())
-    rows = []
-    for room in rooms(active_only=False):
-        held = bookings_between([room.id], start, end, states=(CONFIRMED, CHECKED_IN, NO_SHOW))
-        booked = timedelta()
-        for b in held:
-            length = min(b.end_at, end) - max(b.start_at, start)
-            booked += length if room.is_exclusive else length * b.headcount
-        hours = open_hours(room, first, last) * (1 if room.is_exclusive else room.capacity)
-        finished = [b for b in held if b.status != CONFIRMED or b.end_at <= clock.now()]
-        rows.append(
-            Utilisation(room, hours, booked / timedelta(hours=1), len(finished), sum(b.status == NO_SHOW for b in finished))
-        )
-    return rows
-
-
-def utilisation_workbook(year: int, month: int) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"{year}年{month}月"
-    sheet.append(["场地", "预约方式", "开放时长（小时）", "已预约时长（小时）", "利用率", "已结束预约数", "爽约数", "爽约率"])
-    for row in utilisation(year, month):
-        sheet.append(
-            [
-                row.room.name,
-                "独占" if row.room.is_exclusive else f"共享（按人次，容量{row.room.capacity}人）",
-                round(row.open_hours, 1),
-                round(row.booked_hours, 1),
-                row.rate,
-                row.bookings,
-                row.no_shows,
-                row.no_show_rate,
-            ]
-        )
-    for cell in list(sheet["E"])[1:] + list(sheet["H"])[1:]:
-        cell.number_format = "0.0%"
-    for column, width in zip("ABCDEFGH", (20, 26, 16, 18, 10, 14, 8, 10), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-# --- Calendar feeds --------------------------------------------------------------------------
-
-
-def feed_token(*, room_id: int | None = None, user_id: int | None = None) -> CalendarToken:
-    """The secret of a room's or a user's feed, made on first use."""
-    owner = CalendarToken.room_id == room_id if room_id is not None else CalendarToken.user_id == user_id
-    token = db.session.scalar(select(CalendarToken).where(owner))
-    if token is None:
-        token = CalendarToken(token=secrets.token_urlsafe(24), room_id=room_id, user_id=user_id, created_at=clock.now())
-        db.session.add(token)
-        audit.record(user_id, "calendar_token.create", "calendar_token", room_id or user_id, None, None)
-        db.session.commit()
-    return token
-
-
-def renew_feed_token(actor_id: int | None, *, room_id: int | None = None, user_id: int | None = None) -> CalendarToken:
-    """A new secret: whoever had the old address loses the feed."""
-    old = feed_token(room_id=room_id, user_id=user_id)
-    old.token = secrets.token_urlsafe(24)
-    audit.record(actor_id, "calendar_token.renew", "calendar_token", old.id, None, None)
-    db.session.commit()
-    return old
-
-
-def token_matches(expected: str, given: str | None) -> bool:
-    return bool(given) and secrets.compare_digest(expected, given)
-
-
-#: A feed holds this much history and future: subscribers refresh it often.
-FEED_PAST = timedelta(days=60)
-FEED_FUTURE = timedelta(days=180)
-
-
-def feed_bookings(*, room_id: int | None = None, user_id: int | None = None) -> list[Booking]:
-    now = clock.now()
-    stmt = select(Booking).where(
-        Booking.start_at >= now - FEED_PAST,
-        Booking.start_at < now + FEED_FUTURE,
-        Booking.status.in_((PENDING, CONFIRMED, CHECKED_IN)),
-    )
-    stmt = stmt.where(Booking.room_id == room_id) if room_id is not None else stmt.where(Booking.created_by_id == user_id)
-    return list(db.session.scalars(stmt.order_by(Booking.start_at)))
-
-
-def ical(name: str, bookings: list[Booking], domain: str) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", "-//hubapp//facilities//ZH")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", current_app.config["TIMEZONE"])
-    for booking in bookings:
-        event = Event()
-        event.add("uid", f"booking-{booking.id}@{domain}")
-        event.add("dtstamp", clock.to_aware(booking.created_at))
-        event.add("dtstart", clock.to_aware(booking.start_at))
-        event.add("dtend", clock.to_aware(booking.end_at))
-        event.add("summary", f"{booking.title}（{booking.status_label}）" if booking.status == PENDING else booking.title)
-        event.add("location", booking.room.name)
-        event.add("description", f"预约人：{booking.holder_name}\n人数：{booking.headcount}" + (f"\n{booking.purpose}" if booking.purpose else ""))
-        event.add("status", "TENTATIVE" if booking.status == PENDING else "CONFIRMED")
-        calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
-
-
-# --- Rooms, hours, closures ------------------------------------------------------------------
-
-ROOM_FIELDS = (
-    "name", "kind", "capacity", "equipment", "description", "active", "needs_approval",
-    "min_minutes", "max_minutes", "max_days_ahead", "no_show_minutes",
-)  # fmt: skip
-
-
-def create_room(actor_id: int | None, *, booking_mode: str, opens: time = time(8, 30), closes: time = time(21, 0),
-                **fields) -> Room:
-    """A new room, open every day with the centre's usual hours until staff change them."""
-    if booking_mode not in BOOKING_MODES:
-        raise BookingError("请选择预约方式。", "booking_mode")
-    if fields.get("min_minutes", 30) > fields.get("max_minutes", 480):
-        raise BookingError("最短预约时长不能超过最长时长。", "max_minutes")
-    name = fields.get("name", "").strip()
-    if db.session.scalar(select(Room.id).where(Room.name == name)):
-        raise BookingError("已有同名场地。", "name")
-    order = (db.session.scalar(select(func.max(Room.sort_order))) or 0) + 1
-    room = Room(booking_mode=booking_mode, sort_order=order, **{k: v for k, v in fields.items() if k in ROOM_FIELDS})
-    room.name = name
-    room.opening_hours = [OpeningHours(weekday=d, opens=opens, closes=closes) for d in range(7)]
-    db.session.add(room)
-    db.session.flush()
-    audit.record(actor_id, "room.create", "room", room.id, None, None, name=room.name, mode=booking_mode)
-    db.session.commit()
-    return room
-
-
-def update_room(room_id: int, actor_id: int | None, **fields) -> Room:
-    """Room settings. The booking mode is fixed once a room exists: existing bookings were
-    checked under it."""
-    room = get_room(room_id)
-    if room is None:
-        raise BookingError("场地不存在。")
-    if fields.get("min_minutes", room.min_minutes) > fields.get("max_minutes", room.max_minutes):
-        raise BookingError("最短预约时长不能超过最长时长。", "max_minutes")
-    name = fields.get("name", room.name).strip()
-    if db.session.scalar(select(Room.id).where(Room.name == name, Room.id != room.id)):
-        raise BookingError("已有同名场地。", "name")
-    if not room.is_exclusive and fields.get("capacity", room.capacity) < room.capacity:
-        taken = overlapping(room.id, clock.now(), clock.now() + timedelta(days=room.max_days_ahead + 1))
-        if taken:
-            peak = max(peak_headcount(room.id, b.start_at, b.end_at) for b in taken)
-            if fields["capacity"] < peak:
-                raise BookingError(f"已有时段预约了{peak}人，容量不能低于{peak}人。", "capacity")
-    changed = sorted(name for name, value in fields.items() if name in ROOM_FIELDS and getattr(room, name) != value)
-    for name in changed:
-        setattr(room, name, fields[name])
-    if changed:
-        audit.record(actor_id, "room.edit", "room", room.id, None, None, changed=changed)
-    db.session.commit()
-    return room
-
-
-def set_opening_hours(room_id: int, actor_id: int | None, hours: dict[int, tuple[time, time] | None]) -> Room:
-    """Hours per weekday (0 = Monday); None closes that weekday."""
-    room = get_room(room_id)
-    if room is None:
-        raise BookingError("场地不存在。")
-    existing = {h.weekday: h for h in room.opening_hours}
-    for weekday, pair in hours.items():
-        row = existing.get(weekday)
-        if pair is None:
-            if row is not None:
-                room.opening_hours.remove(row)
-        elif row is None:
-            room.opening_hours.append(OpeningHours(weekday=weekday, opens=pair[0], closes=pair[1]))
-        else:
-            row.opens, row.closes = pair
-    summary = {str(d): (f"{p[0]:%H:%M}-{p[1]:%H:%M}" if p else "closed") for d, p in sorted(hours.items())}
-    audit.record(actor_id, "room.hours", "room", room.id, None, None, hours=summary)
-    db.session.commit()
-    return room
-
-
-def hours_summary(room: Room) -> str:
-    """"周一至周日 08:30–21:00", or the hours day by day when they differ."""
-    hours = room.opening_hours
-    if not hours:
-        return "暂不开放"
-    spans = {(h.opens, h.closes) for h in hours}
-    if len(hours) == 7 and len(spans) == 1:
-        opens, closes = spans.pop()
-        return f"周一至周日 {opens:%H:%M}–{closes:%H:%M}"
-    return "；".join(f"周{'一二三四五六日'[h.weekday]} {h.opens:%H:%M}–{h.closes:%H:%M}" for h in hours)
-
-
-def closures(upcoming_from: date | None = None) -> list[Closure]:
-    stmt = select(Closure).order_by(Closure.start_date)
-    if upcoming_from is not None:
-        stmt = stmt.where(Closure.end_date >= upcoming_from)
-    return list(db.session.scalars(stmt))
-
-
-def add_closure(actor_id: int | None, *, room_id: int | None, start_date: date, end_date: date, reason: str) -> Closure:
-    """Close a room (or all). Live bookings inside are not cancelled silently: they are named, and
-    staff cancel them with a reason the bookers will read."""
-    if end_date < start_date:
-        raise BookingError("结束日期不能早于开始日期。", "end_date")
-    if not reason.strip():
-        raise BookingError("请填写原因。", "reason")
-    closure = Closure(room_id=room_id, start_date=start_date, end_date=end_date, reason=reason.strip())
-    db.session.add(closure)
-    db.session.flush()
-    audit.record(actor_id, "closure.create", "closure", closure.id, None, None, room_id=room_id,
-                 start=start_date.isoformat(), end=end_date.isoformat(), reason=reason)  # fmt: skip
-    db.session.commit()
-    return closure
-
-
-def bookings_in_closure(closure: Closure) -> list[Booking]:
-    room_ids = [closure.room_id] if closure.room_id else [r.id for r in rooms(active_only=False)]
-    start = datetime.combine(closure.start_date, time())
-    end = datetime.combine(closure.end_date + timedelta(days=1), time())
-    return bookings_between(room_ids, start, end, states=(PENDING, CONFIRMED))
-
-
-def delete_closure(closure_id: int, actor_id: int | None) -> None:
-    closure = db.session.get(Closure, closure_id)
-    if closure is None:
-        raise BookingError("闭馆安排不存在。")
-    audit.record(actor_id, "closure.delete", "closure", closure.id, None, None, reason=closure.reason)
-    db.session.delete(closure)
-    db.session.commit()
-
-
-def special_openings(upcoming_from: date | None = None) -> list[SpecialOpening]:
-    stmt = select(SpecialOpening).order_by(SpecialOpening.day)
-    if upcoming_from is not None:
-        stmt = stmt.where(SpecialOpening.day >= upcoming_from)
-    return list(db.session.scalars(stmt))
-
-
-def add_special_opening(
-    actor_id: int | None, *, room_id: int | None, day: date, opens: time, closes: time, reason: str
-) -> SpecialOpening:
-    if not reason.strip():
-        raise BookingError("请填写原因。", "reason")
-    special = SpecialOpening(room_id=room_id, day=day, opens=opens, closes=closes, reason=reason.strip())
-    db.session.add(special)
-    db.session.flush()
-    audit.record(actor_id, "special_opening.create", "special_opening", special.id, None, None,
-                 day=day.isoformat(), reason=reason)  # fmt: skip
-    db.session.commit()
-    return special
-
-
-def delete_special_opening(special_id: int, actor_id: int | None) -> None:
-    special = db.session.get(SpecialOpening, special_id)
-    if special is None:
-        raise BookingError("调休开放安排不存在。")
-    audit.record(actor_id, "special_opening.delete", "special_opening", special.id, None, None)
-    db.session.delete(special)
-    db.session.commit()
-
-
-def import_public_holidays(year: int, actor_id: int | None, opens: time = time(8, 30), closes: time = time(21, 0)):
-    """Statutory holidays of ``year`` as closures of all rooms, and make-up working days (调休上班)
-    as special openings, from the chinese-calendar tables. Dates already entered are kept."""
-    import chinese_calendar
-
-    holidays = chinese_calendar.get_holidays(date(year, 1, 1), date(year, 12, 31), include_weekends=False)
-    by_name: dict[str, list[date]] = {}
-    for day in holidays:
-        _on_holiday, name = chinese_calendar.get_holiday_detail(day)
-        if name:
-            by_name.setdefault(chinese_calendar.Holiday(name).chinese, []).append(day)
-    added_closures = []
-    for name, days in by_name.items():
-        for run in _runs(sorted(days)):
-            if not closures_between(-1, run[0], run[-1]):
-                added_closures.append(add_closure(actor_id, room_id=None, start_date=run[0], end_date=run[-1], reason=name))
-    added_openings = []
-    workdays = [d for d in chinese_calendar.get_workdays(date(year, 1, 1), date(year, 12, 31)) if d.weekday() >= 5]
-    for day in workdays:
-        if not db.session.scalar(select(SpecialOpening.id).where(SpecialOpening.day == day)):
-            added_openings.append(
-                add_special_opening(actor_id, room_id=None, day=day, opens=opens, closes=closes, reason="调休上班")
-            )
-    return added_closures, added_openings
-
-
-def _runs(days: list[date]) -> list[list[date]]:
-    runs: list[list[date]] = []
-    for day in days:
-        if runs and runs[-1][-1] + timedelta(days=1) == day:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    return runs
 
 
 def pending_count() -> int:
@@ -1343,6 +889,3 @@ def sweep_no_shows() -> None:
         db.session.rollback()
 
 
-def today_bookings(room: Room, day: date) -> list[Booking]:
-    start = datetime.combine(day, time())
-    return bookings_between([room.id], start, start + timedelta(days=1), states=(CONFIRMED, CHECKED_IN, NO_SHOW))

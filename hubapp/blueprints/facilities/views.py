@@ -10,7 +10,8 @@ from flask_login import current_user
 from hubapp import audit, clock, qr
 from hubapp.blueprints.auth.roles import public, staff_required
 from hubapp.blueprints.directory import services as directory
-from hubapp.blueprints.facilities import bp, public_bp, services
+from hubapp.blueprints.facilities import bp, feeds, public_bp, reports, schedule, services
+from hubapp.blueprints.facilities import rooms as room_settings
 from hubapp.blueprints.facilities.forms import (
     BookingForm,
     ClosureForm,
@@ -52,11 +53,11 @@ def apply_no_show_rule():
 def helpers():
     return {
         "timedelta": timedelta,
-        "step": services.STEP,
+        "step": schedule.STEP,
         "qr_svg": qr.svg,
         "action_labels": ACTION_LABELS,
         "booking_states": BOOKING_STATES,
-        "hours_summary": services.hours_summary,
+        "hours_summary": room_settings.hours_summary,
     }
 
 
@@ -111,8 +112,8 @@ def enterprise_choices():
 @staff_required
 def day():
     shown = parse_day(request.args.get("date"))
-    origin, end, lanes = services.day_timeline(shown)
-    steps = (end - origin) // services.STEP
+    origin, end, lanes = schedule.day_timeline(shown)
+    steps = (end - origin) // schedule.STEP
     return render(
         "facilities/day.html", "facilities/_day.html",
         day=shown, origin=origin, end=end, lanes=lanes, steps=steps,
@@ -125,10 +126,10 @@ def day():
 @staff_required
 def week(room_id: int):
     room = get_room_or_404(room_id)
-    monday = services.week_of(parse_day(request.args.get("date")))
-    first, last, lanes = services.week_view(room, monday)
+    monday = schedule.week_of(parse_day(request.args.get("date")))
+    first, last, lanes = schedule.week_view(room, monday)
     origin = datetime.combine(monday, first)
-    steps = (lanes[0].cells[-1].start + services.SLOT - origin) // services.STEP if lanes[0].cells else 0
+    steps = (lanes[0].cells[-1].start + schedule.SLOT - origin) // schedule.STEP if lanes[0].cells else 0
     listed = [p.booking for lane in lanes for p in lane.placed] if not room.is_exclusive else []
     return render(
         "facilities/week.html", "facilities/_week.html",
@@ -385,7 +386,7 @@ def mine():
     page = db.paginate(
         services.user_bookings(current_user.id, upcoming=not past), per_page=current_app.config["PAGE_SIZE"], error_out=False
     )
-    token = services.feed_token(user_id=current_user.id)
+    token = feeds.feed_token(user_id=current_user.id)
     feed = qr.public_url(url_for("facilities.user_feed", token=token.token))
     return render("facilities/mine.html", page=page, past=past, feed=feed, now=clock.now())
 
@@ -403,7 +404,7 @@ def withdraw(booking_id: int):
 
 @bp.post("/mine/feed/renew")
 def renew_my_feed():
-    services.renew_feed_token(current_user.id, user_id=current_user.id)
+    feeds.renew_feed_token(current_user.id, user_id=current_user.id)
     flash("已更换订阅地址，旧地址不再可用。", "success")
     return redirect(url_for("facilities.mine"), 303)
 
@@ -423,22 +424,19 @@ def ics_response(data: bytes, filename: str):
 @public
 def room_feed(room_id: int):
     room = get_room_or_404(room_id)
-    if not services.token_matches(services.feed_token(room_id=room.id).token, request.args.get("token")):
+    if not feeds.token_matches(feeds.feed_token(room_id=room.id).token, request.args.get("token")):
         abort(404)
-    bookings = services.feed_bookings(room_id=room.id)
-    return ics_response(services.ical(room.name, bookings, request.host), f"room-{room.id}.ics")
+    bookings = feeds.feed_bookings(room_id=room.id)
+    return ics_response(feeds.ical(room.name, bookings, request.host), f"room-{room.id}.ics")
 
 
 @bp.get("/me/calendar.ics")
 @public
 def user_feed():
-    from hubapp.blueprints.facilities.models import CalendarToken
-
-    given = request.args.get("token", "")
-    token = db.session.scalar(db.select(CalendarToken).where(CalendarToken.token == given, CalendarToken.user_id.is_not(None)))
-    if token is None:
+    user_id = feeds.feed_user(request.args.get("token"))
+    if user_id is None:
         abort(404)
-    return ics_response(services.ical("我的场地预约", services.feed_bookings(user_id=token.user_id), request.host), "my-bookings.ics")
+    return ics_response(feeds.ical("我的场地预约", feeds.feed_bookings(user_id=user_id), request.host), "my-bookings.ics")
 
 
 # --- Rooms, hours, closures ------------------------------------------------------------------
@@ -460,7 +458,7 @@ def rooms_page(closure_form, special_form, status=200):
     today = clock.today()
     return render(
         "facilities/rooms.html", status=status, rooms=services.rooms(active_only=False),
-        closures=services.closures(upcoming_from=today), specials=services.special_openings(upcoming_from=today),
+        closures=room_settings.closures(upcoming_from=today), specials=room_settings.special_openings(upcoming_from=today),
         closure_form=closure_form, special_form=special_form, year=today.year,
     )  # fmt: skip
 
@@ -475,7 +473,7 @@ def new_room():
         return render("facilities/room_new.html", form=form)
     if form.validate():
         try:
-            room = services.create_room(current_user.id, **{f.name: f.data for f in form if f.name != "csrf_token"})
+            room = room_settings.create_room(current_user.id, **{f.name: f.data for f in form if f.name != "csrf_token"})
         except services.BookingError as error:
             attach(form, error)
         else:
@@ -495,8 +493,8 @@ def edit_room(room_id: int):
         parsed = parse_hours(hour_errors)
         if form.validate() and not hour_errors:
             try:
-                services.update_room(room.id, current_user.id, **{f.name: f.data for f in form if f.name != "csrf_token"})
-                services.set_opening_hours(room.id, current_user.id, parsed)
+                room_settings.update_room(room.id, current_user.id, **{f.name: f.data for f in form if f.name != "csrf_token"})
+                room_settings.set_opening_hours(room.id, current_user.id, parsed)
             except services.BookingError as error:
                 db.session.rollback()
                 attach(form, error)
@@ -506,7 +504,7 @@ def edit_room(room_id: int):
         status = 422
     else:
         status = 200
-    token = services.feed_token(room_id=room.id)
+    token = feeds.feed_token(room_id=room.id)
     return render(
         "facilities/room_form.html", status=status, room=room, form=form, hours=hours, hour_errors=hour_errors,
         weekdays="一二三四五六日", door_url=qr.public_url(url_for("facilities_public.door", room_id=room.id)),
@@ -538,7 +536,7 @@ def door_sign(room_id: int):
     """The A4 sign for the door: the room's name and the QR code of its door page."""
     room = get_room_or_404(room_id)
     data = render_pdf(
-        "facilities/pdf/door_sign.html", room=room, hours=services.hours_summary(room), qr_svg=qr.svg,
+        "facilities/pdf/door_sign.html", room=room, hours=room_settings.hours_summary(room), qr_svg=qr.svg,
         door_url=qr.public_url(url_for("facilities_public.door", room_id=room.id)),
     )  # fmt: skip
     return pdf_response(data, f"{room.name}-门牌.pdf")
@@ -548,7 +546,7 @@ def door_sign(room_id: int):
 @staff_required
 def renew_room_feed(room_id: int):
     room = get_room_or_404(room_id)
-    services.renew_feed_token(current_user.id, room_id=room.id)
+    feeds.renew_feed_token(current_user.id, room_id=room.id)
     flash(f"已更换{room.name}的日历订阅地址。", "success")
     return redirect(url_for("facilities.edit_room", room_id=room.id), 303)
 
@@ -560,14 +558,14 @@ def add_closure():
     closure_form.room_id.choices = special_form.room_id.choices = room_choices("全部场地")
     if closure_form.validate():
         try:
-            closure = services.add_closure(
+            closure = room_settings.add_closure(
                 current_user.id, room_id=closure_form.room_id.data or None, start_date=closure_form.start_date.data,
                 end_date=closure_form.end_date.data, reason=closure_form.reason.data,
             )  # fmt: skip
         except services.BookingError as error:
             attach(closure_form, error)
         else:
-            affected = services.bookings_in_closure(closure)
+            affected = room_settings.bookings_in_closure(closure)
             flash("已添加闭馆安排。", "success")
             if affected:
                 flash(f"闭馆期间还有{len(affected)}个预约，请逐一取消并说明原因：" + "；".join(
@@ -580,7 +578,7 @@ def add_closure():
 @staff_required
 def delete_closure(closure_id: int):
     try:
-        services.delete_closure(closure_id, current_user.id)
+        room_settings.delete_closure(closure_id, current_user.id)
     except services.BookingError:
         abort(404)
     flash("已删除闭馆安排。", "success")
@@ -594,7 +592,7 @@ def add_special_opening():
     closure_form.room_id.choices = special_form.room_id.choices = room_choices("全部场地")
     if special_form.validate():
         try:
-            services.add_special_opening(
+            room_settings.add_special_opening(
                 current_user.id, room_id=special_form.room_id.data or None, day=special_form.day.data,
                 opens=special_form.opens.data, closes=special_form.closes.data, reason=special_form.reason.data,
             )  # fmt: skip
@@ -610,7 +608,7 @@ def add_special_opening():
 @staff_required
 def delete_special_opening(special_id: int):
     try:
-        services.delete_special_opening(special_id, current_user.id)
+        room_settings.delete_special_opening(special_id, current_user.id)
     except services.BookingError:
         abort(404)
     flash("已删除调休开放安排。", "success")
@@ -624,7 +622,7 @@ def import_holidays():
     if year is None or not 2004 <= year <= clock.today().year + 1:
         chinese_abort(400, "请选择年份。")
     try:
-        closures, openings = services.import_public_holidays(year, current_user.id)
+        closures, openings = room_settings.import_public_holidays(year, current_user.id)
     except NotImplementedError:
         flash(f"节假日数据暂不包含{year}年，请手工添加。", "warning")
     else:
@@ -656,7 +654,7 @@ def utilisation():
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     return render(
-        "facilities/utilisation.html", rows=services.utilisation(year, month), year=year, month=month,
+        "facilities/utilisation.html", rows=reports.utilisation(year, month), year=year, month=month,
         previous=previous, following=following,
     )  # fmt: skip
 
@@ -665,7 +663,7 @@ def utilisation():
 @staff_required
 def utilisation_xlsx():
     year, month = parse_month()
-    response = make_response(services.utilisation_workbook(year, month))
+    response = make_response(reports.utilisation_workbook(year, month))
     response.mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     name = quote(f"场地利用率-{year}年{month}月.xlsx")
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"

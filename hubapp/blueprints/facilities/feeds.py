@@ -1,0 +1,85 @@
+"""iCalendar feeds of a room and of a user, at addresses holding a secret token."""
+
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from icalendar import Calendar, Event
+from sqlalchemy import select
+
+from hubapp import audit, clock
+from hubapp.blueprints.facilities.models import CHECKED_IN, CONFIRMED, PENDING, Booking, CalendarToken
+from hubapp.extensions import db
+
+
+def feed_token(*, room_id: int | None = None, user_id: int | None = None) -> CalendarToken:
+    """The secret of a room's or a user's feed, made on first use."""
+    owner = CalendarToken.room_id == room_id if room_id is not None else CalendarToken.user_id == user_id
+    token = db.session.scalar(select(CalendarToken).where(owner))
+    if token is None:
+        token = CalendarToken(token=secrets.token_urlsafe(24), room_id=room_id, user_id=user_id, created_at=clock.now())
+        db.session.add(token)
+        audit.record(user_id, "calendar_token.create", "calendar_token", room_id or user_id, None, None)
+        db.session.commit()
+    return token
+
+
+def renew_feed_token(actor_id: int | None, *, room_id: int | None = None, user_id: int | None = None) -> CalendarToken:
+    """A new secret: whoever had the old address loses the feed."""
+    old = feed_token(room_id=room_id, user_id=user_id)
+    old.token = secrets.token_urlsafe(24)
+    audit.record(actor_id, "calendar_token.renew", "calendar_token", old.id, None, None)
+    db.session.commit()
+    return old
+
+
+def feed_user(given: str | None) -> int | None:
+    """The user whose feed secret this is, or None."""
+    if not given:
+        return None
+    return db.session.scalar(
+        select(CalendarToken.user_id).where(CalendarToken.token == given, CalendarToken.user_id.is_not(None))
+    )
+
+
+def token_matches(expected: str, given: str | None) -> bool:
+    return bool(given) and secrets.compare_digest(expected, given)
+
+
+#: A feed holds this much history and future: subscribers refresh it often.
+FEED_PAST = timedelta(days=60)
+
+
+FEED_FUTURE = timedelta(days=180)
+
+
+def feed_bookings(*, room_id: int | None = None, user_id: int | None = None) -> list[Booking]:
+    now = clock.now()
+    stmt = select(Booking).where(
+        Booking.start_at >= now - FEED_PAST,
+        Booking.start_at < now + FEED_FUTURE,
+        Booking.status.in_((PENDING, CONFIRMED, CHECKED_IN)),
+    )
+    stmt = stmt.where(Booking.room_id == room_id) if room_id is not None else stmt.where(Booking.created_by_id == user_id)
+    return list(db.session.scalars(stmt.order_by(Booking.start_at)))
+
+
+def ical(name: str, bookings: list[Booking], domain: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//hubapp//facilities//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", current_app.config["TIMEZONE"])
+    for booking in bookings:
+        event = Event()
+        event.add("uid", f"booking-{booking.id}@{domain}")
+        event.add("dtstamp", clock.to_aware(booking.created_at))
+        event.add("dtstart", clock.to_aware(booking.start_at))
+        event.add("dtend", clock.to_aware(booking.end_at))
+        event.add("summary", f"{booking.title}（{booking.status_label}）" if booking.status == PENDING else booking.title)
+        event.add("location", booking.room.name)
+        event.add("description", f"预约人：{booking.holder_name}\n人数：{booking.headcount}" + (f"\n{booking.purpose}" if booking.purpose else ""))
+        event.add("status", "TENTATIVE" if booking.status == PENDING else "CONFIRMED")
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
