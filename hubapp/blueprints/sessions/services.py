@@ -290,7 +290,7 @@ def update_session(session: Session, plan: SessionPlan, actor_id: int | None) ->
             raise _booking_error(error) from None
     before = f"{session.start_at:%Y-%m-%d %H:%M} {session.room.name} 名额{session.capacity}"
     session.kind, session.title = plan.kind, plan.title.strip()
-    session.theme = (plan.theme or "").strip() or None
+    session.theme = (plan.theme or "").strip() or theme_for(plan.start.date())
     session.host_id, session.speakers, session.description = plan.host_id or None, plan.speakers or None, plan.description or None
     session.start_at, session.end_at, session.room_id = plan.start, plan.end, plan.room_id
     session.capacity = plan.capacity

@@ -45,7 +45,7 @@ def _attach(form, error: SessionError) -> None:
     """Put a service's message next to its field, or on the form when it names none."""
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
-        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+        field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
 
@@ -109,16 +109,6 @@ def _plan_from(form: SessionForm) -> SessionPlan:
 def create():
     form = SessionForm()
     _fill_choices(form)
-    if request.method == "GET":
-        start = request.args.get("date")
-        if start:
-            try:
-                day = date.fromisoformat(start)
-                form.theme.data = services.theme_for(day)
-            except ValueError:
-                pass
-        else:
-            form.theme.data = services.theme_for(clock.today())
     if form.validate_on_submit():
         try:
             session = services.create_session(_plan_from(form), current_user.id)
