@@ -27,6 +27,10 @@ def future(days: int, hour: int = 9) -> datetime:
     return datetime.combine(clock.today() + timedelta(days=days), time(hour, 0))
 
 
+def past(days: int) -> datetime:
+    return datetime.combine(clock.today() - timedelta(days=days), time(9, 0))
+
+
 def make_meeting(users, room=None, kind=MONTHLY, start=None, **overrides):
     start = start or future(3)
     values = dict(
@@ -196,7 +200,7 @@ def test_issue_needs_approval(users):
 def test_open_decisions_across_meetings_and_the_liaison_sees_their_own(users):
     department = tax()
     other = db.session.scalar(db.select(Department).where(Department.short_name == "经济发展局"))
-    meeting = make_meeting(users)
+    meeting = make_meeting(users, start=past(20))
     mine = fill(meeting, users, department)
     theirs = services.add_decision(meeting, "梳理规上企业名单", other.id, None, clock.today() - timedelta(days=1), users["staff"].id)
     draft = make_meeting(users, start=future(6))
@@ -269,7 +273,7 @@ def test_chinese_ordinals():
 
 
 def test_deadline_formats_without_leading_zeros(users):
-    meeting = make_meeting(users)
+    meeting = make_meeting(users, start=datetime(2026, 3, 2, 9, 0))
     services.add_decision(meeting, "事项", None, "甲单位", date(2026, 3, 8), users["staff"].id)
     assert services.minutes_content(meeting)["decisions"][0]["deadline"] == "2026年3月8日前"
 
@@ -285,3 +289,10 @@ def test_a_number_taken_in_between_is_computed_again(users, monkeypatch):
 
     monkeypatch.setattr(services, "next_meeting_number", stale_then_real)
     assert make_meeting(users, start=future(4)).number == 2 and len(calls) == 2
+
+
+def test_a_deadline_cannot_precede_the_meeting(users):
+    meeting = make_meeting(users)
+    with pytest.raises(MeetingError) as error:
+        services.add_decision(meeting, "事项", None, "甲单位", meeting.start_at.date() - timedelta(days=1), users["staff"].id)
+    assert error.value.field == "deadline"

@@ -10,7 +10,7 @@ from hubapp.blueprints.directory.models import Department
 from hubapp.blueprints.meetings import services
 from hubapp.blueprints.meetings.models import Meeting
 from hubapp.extensions import db
-from tests.test_meetings_services import fill, future, issue, make_meeting, room, tax  # noqa: F401
+from tests.test_meetings_services import fill, issue, make_meeting, past, room, tax  # noqa: F401
 
 HTMX = {"HX-Request": "true"}
 
@@ -126,7 +126,7 @@ def test_a_meeting_with_issued_minutes_offers_no_delete(auth, client, users):
 
 def _two_units_decisions(users):
     other = db.session.scalar(db.select(Department).where(Department.short_name == "经济发展局"))
-    meeting = make_meeting(users)
+    meeting = make_meeting(users, start=past(20))
     mine = fill(meeting, users, tax())
     theirs = services.add_decision(
         meeting, "梳理规上企业名单", other.id, None, clock.today() - timedelta(days=2), users["staff"].id

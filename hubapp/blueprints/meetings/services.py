@@ -463,7 +463,9 @@ def remove_agenda_item(meeting: Meeting, item_id: int, actor_id: int | None) -> 
 # --- decisions -----------------------------------------------------------------------------
 
 
-def _check_decision(text: str, department_id: int | None, unit_text: str | None) -> None:
+def _check_decision(meeting: Meeting, text: str, department_id: int | None, unit_text: str | None, deadline) -> None:
+    if deadline is not None and deadline < meeting.start_at.date():
+        raise MeetingError("完成时限不能早于会议日期。", "deadline")
     if not _clean(text):
         raise MeetingError("请填写议定事项内容。", "text")
     if department_id:
@@ -477,7 +479,7 @@ def add_decision(
     meeting: Meeting, text: str, department_id: int | None, unit_text: str | None, deadline: date | None, actor_id: int | None
 ) -> Decision:
     _require_editable(meeting)
-    _check_decision(text, department_id, unit_text)
+    _check_decision(meeting, text, department_id, unit_text, deadline)
     decision = Decision(
         number=max((d.number for d in meeting.decisions), default=0) + 1,
         text=text.strip(),
@@ -501,7 +503,7 @@ def update_decision(
     decision: Decision, text: str, department_id: int | None, unit_text: str | None, deadline: date | None, actor_id
 ) -> Decision:
     _require_editable(decision.meeting)
-    _check_decision(text, department_id, unit_text)
+    _check_decision(decision.meeting, text, department_id, unit_text, deadline)
     decision.text = text.strip()
     decision.department_id = department_id or None
     decision.unit_text = None if department_id else _clean(unit_text)

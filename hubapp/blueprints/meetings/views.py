@@ -165,8 +165,8 @@ def delete(meeting_id: int):
 
 def _decision_form(blank: bool = False) -> forms.DecisionForm:
     form = forms.DecisionForm(formdata=None) if blank else forms.DecisionForm()
-    form.department_id.choices = [(forms.NONE, "其他单位（在下方填写）")] + [
-        (d.id, d.name) for d in directory.departments()
+    form.department_id.choices = [(d.id, d.name) for d in directory.departments()] + [
+        (forms.NONE, "其他单位（在右侧填写）")
     ]
     return form
 
@@ -181,6 +181,7 @@ def _detail(meeting, status: int = 200, fragment: str | None = None, **overrides
         issue_form=forms.IssueForm(formdata=None, copy_to=meeting.current_minutes.copy_to if meeting.current_minutes else None),
         groups=GROUPS,
         unit_options=[d.name for d in directory.departments()] + [e.name for e in directory.search_enterprises("", 100)],
+        people_options=[u.display_name for u in services.staff_users()],
         may_approve=services.may_approve(current_user, meeting),
         today=clock.today(),
     )
