@@ -55,3 +55,16 @@ def test_a_liaison_closes_a_decision_from_the_list(users, live_server, page):
     row.locator("button:has-text('标记完成')").click()
     page.locator(f"#decision-{decision_id} .badge-ok").wait_for()
     assert "已开展三场宣讲" in page.locator(f"#decision-{decision_id}").inner_text()
+
+
+def test_editing_the_title_is_saved_as_you_type_too(users, live_server, page):
+    meeting = make_meeting(users)
+    item = services.add_agenda_item(meeting, "通报用工情况", None, users["staff"].id)
+    meeting_id, item_id = meeting.id, item.id
+    server = live_server(workers=1)
+    log_in(page, server, "staff")
+    page.goto(f"{server.url}/meetings/{meeting_id}")
+    page.locator(f"#item-{item_id} input[name=presenter]").press_sequentially("人社局", delay=20)
+    page.locator(f"#item-{item_id} .save-status .saved").wait_for(timeout=10000)
+    page.reload()
+    assert page.locator(f"#item-{item_id} input[name=presenter]").input_value() == "人社局"

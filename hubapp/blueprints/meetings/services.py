@@ -197,6 +197,11 @@ def _check_meeting(kind: str, theme: str, start: datetime, end: datetime, room_i
         raise MeetingError("参会人数至少为1人。", "headcount")
 
 
+def _form_field(booking_field: str | None) -> str:
+    """The meeting form's field for a facilities message about one of the booking's fields."""
+    return {"headcount": "headcount", "end_at": "end_time", "start_at": "start_time"}.get(booking_field or "", "room_id")
+
+
 def _book(meeting_title: str, room_id: int, start: datetime, end: datetime, headcount: int, actor_id):
     try:
         return facilities.create_booking(
@@ -213,7 +218,7 @@ def _book(meeting_title: str, room_id: int, start: datetime, end: datetime, head
             commit=False,
         )
     except BookingError as error:
-        raise MeetingError(error.message, "room_id" if error.field in (None, "room_id", "headcount") else "start_time") from None
+        raise MeetingError(error.message, _form_field(error.field)) from None
 
 
 def create_meeting(
@@ -340,7 +345,7 @@ def _rebook(meeting: Meeting, room_id: int | None, start: datetime, end: datetim
         try:
             facilities.move_booking(booking.id, start, end, actor_id, room_id=room_id, commit=False)
         except BookingError as error:
-            raise MeetingError(error.message, "room_id" if error.field == "room_id" else "start_time") from None
+            raise MeetingError(error.message, _form_field(error.field)) from None
         return
     meeting.booking_id = _book(title, room_id, start, end, headcount, actor_id).id
 
@@ -351,7 +356,8 @@ def delete_meeting(meeting: Meeting, actor_id: int | None) -> None:
         raise MeetingError("该会议已印发纪要，不能删除。")
     if meeting.booking is not None and meeting.booking.status in ("pending", "confirmed"):
         facilities.cancel_booking(meeting.booking.id, actor_id, "会议已删除", commit=False)
-    audit.record(actor_id, "meeting.delete", "meeting", meeting.id, DRAFT, None, title=meeting.title, theme=meeting.theme)
+    state = meeting.current_minutes.status if meeting.current_minutes else None
+    audit.record(actor_id, "meeting.delete", "meeting", meeting.id, state, None, title=meeting.title, theme=meeting.theme)
     db.session.delete(meeting)
     db.session.commit()
 
