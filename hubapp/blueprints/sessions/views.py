@@ -300,7 +300,9 @@ def checkin_post(session_id: int):
         result = services.check_in(registration, current_user.id)
     except SessionError as error:
         return _door(session, status=409, error=error.message, fragment=result_only)
-    return _door(session, result=result, fragment=result_only)
+    response = _door(session, result=result, fragment=result_only)
+    response.headers["HX-Trigger"] = "checked-in"
+    return response
 
 
 @bp.get("/<int:session_id>/checkin/<token>")
