@@ -137,3 +137,17 @@ def test_the_poster_is_one_a4_page_with_materials_and_a_working_code(staff_clien
     scanned = subprocess.run(["zbarimg", "-q", "--raw", str(next(tmp_path.glob("poster*.png")))], capture_output=True, text=True)
     assert scanned.stdout.split() == [f"{BASE}/g/rz-db"]
     assert_fonts_embedded_and_complete(path)
+
+
+def test_a_poster_with_a_long_materials_list_still_fits_one_page(client, auth, tmp_path):
+    auth.login("staff")
+    materials = [
+        {"name": f"第{n}项申请材料（加盖公章的复印件）", "form": "copy", "copies": 2, "required": n % 3 != 0, "notes": ""}
+        for n in range(1, 21)
+    ]
+    matter = services.create_matter(None, "chang-qd", guide_data(materials=materials, tips="\n".join(["来前自查一"] * 6)))
+    services.publish(matter, None)
+    path = tmp_path / "long.pdf"
+    path.write_bytes(client.get("/guides/chang-qd/poster.pdf").data)
+    assert pdf_pages(path) == 1
+    assert "第20项申请材料" in pdf_text(path)
