@@ -116,6 +116,11 @@ class Meeting(db.Model):
         return self.minutes_versions[-1] if self.minutes_versions else None
 
     @property
+    def latest_issued(self) -> "MinutesVersion | None":
+        """The version in force while a correction is being drafted."""
+        return next((v for v in reversed(self.minutes_versions) if v.status == ISSUED), None)
+
+    @property
     def editable(self) -> bool:
         """Content may change only while the newest minutes version is a draft."""
         current = self.current_minutes
