@@ -318,3 +318,25 @@ def test_waitlisted_count_shows_on_staff_page(client, auth, session):
         services.register(session.id, signup(phone(n)))
     page = client.get(f"/sessions/{session.id}?status={WAITLISTED}").get_data(as_text=True)
     assert "候补 <strong>1</strong>" in page
+
+
+def test_host_organisations_are_kept_and_reused(client, auth, room):
+    auth.login("staff")
+    data = {"name": "威海市商业银行南海新区支行", "kind": "bank", "department_id": "0", "active": "y"}
+    assert client.post("/sessions/hosts/new", data=data).status_code == 302
+    again = client.post("/sessions/hosts/new", data=data)
+    assert again.status_code == 422
+    assert "已有同名机构" in again.get_data(as_text=True)
+    assert [h.name for h in services.banks()] == ["威海市商业银行南海新区支行"]
+    assert "威海市商业银行南海新区支行" in client.get("/sessions/new").get_data(as_text=True)
+
+
+def test_pending_sign_ups_are_approved_by_staff(client, auth, room):
+    auth.login("staff")
+    vetted = services.create_session(plan(room, capacity=1, needs_approval=True), actor_id=None)
+    registration = services.register(vetted.id, signup(phone(1)))
+    response = client.post(f"/sessions/{vetted.id}/registrations/{registration.id}/approve", follow_redirects=True)
+    assert "已审核通过" in response.get_data(as_text=True)
+    db.session.refresh(registration)
+    assert registration.status == REGISTERED
+    assert client.post(f"/sessions/{vetted.id}/registrations/{registration.id}/explode").status_code == 404
