@@ -340,3 +340,9 @@ def test_pending_sign_ups_are_approved_by_staff(client, auth, room):
     db.session.refresh(registration)
     assert registration.status == REGISTERED
     assert client.post(f"/sessions/{vetted.id}/registrations/{registration.id}/explode").status_code == 404
+
+
+@pytest.mark.parametrize("month", ["9999-12", "2026-13", "abc", "1-2-3", "0-1"])
+def test_odd_months_fall_back_to_this_month(client, auth, month):
+    auth.login("staff")
+    assert client.get(f"/sessions/?month={month}").status_code == 200

@@ -54,11 +54,13 @@ def _month_arg() -> tuple[int, int]:
     text = request.args.get("month", "")
     try:
         year, month = (int(part) for part in text.split("-"))
-        date(year, month, 1)
-        return year, month
+        if 2000 <= year <= 2100:
+            date(year, month, 1)
+            return year, month
     except ValueError:
-        today = clock.today()
-        return today.year, today.month
+        pass
+    today = clock.today()
+    return today.year, today.month
 
 
 @bp.get("/")
@@ -81,8 +83,11 @@ def index():
     )
 
 
-def _fill_choices(form: SessionForm) -> None:
-    form.host_id.choices = [(0, "（未指定）")] + [(h.id, h.name) for h in services.hosts(active_only=True)]
+def _fill_choices(form: SessionForm, session=None) -> None:
+    hosts = services.hosts(active_only=True)
+    if session is not None and session.host is not None and session.host not in hosts:
+        hosts.append(session.host)  # a host since retired still shows on its old sessions
+    form.host_id.choices = [(0, "（未指定）")] + [(h.id, h.name) for h in hosts]
     form.room_id.choices = [(0, "请选择场地")] + [(r.id, f"{r.name}（{r.capacity}人）") for r in facilities.rooms()]
 
 
@@ -126,7 +131,7 @@ def create():
 def edit(session_id: int):
     session = _session_or_404(session_id)
     form = SessionForm(obj=session)
-    _fill_choices(form)
+    _fill_choices(form, session)
     if request.method == "GET":
         form.host_id.data = session.host_id or 0
     if form.validate_on_submit():
