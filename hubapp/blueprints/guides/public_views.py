@@ -44,8 +44,7 @@ def _guide_page(code: str, status: int = 200, **extra):
         return _missing(code, 404)
     except GuideGone:
         return _missing(code, 410)
-    if status == 200:
-        viewcount.count(guide.matter_id, clock.today())
+    # Not counted: the thank-you and the form with an error follow a view already counted.
     return render_template("guides/public_guide.html", guide=guide, doc=guide.content, **extra), status
 
 
@@ -59,8 +58,9 @@ def public_index():
 @public_bp.get("/g/<code>")
 @public
 def public_guide(code: str):
-    if request.args:
-        return _guide_page(code, thanks=request.args.get("feedback") == "thanks")
+    # Other query strings (a messenger's ?from=…) still get the shared page and count as a view.
+    if request.args.get("feedback") == "thanks":
+        return _guide_page(code, thanks=True)
     try:
         guide = services.public_guide(code)
     except GuideNotFound:
