@@ -312,7 +312,8 @@ def test_editing_all_occurrences_moves_their_times_and_keeps_their_dates(client,
     edit_page = client.get(f"/facilities/bookings/{created[1].id}/edit").get_data(as_text=True)
     assert 'value="党课"' in edit_page and "全部各次" in edit_page
     response = client.post(f"/facilities/bookings/{created[1].id}/edit", data={
-        "day": created[1].start_at.date().isoformat(), "start": "14:00", "end": "15:30", "title": "党课（下午）",
+        "room_id": room.id, "day": created[1].start_at.date().isoformat(), "start": "14:00", "end": "15:30",
+        "title": "党课（下午）",
         "headcount": 30, "enterprise_id": 0, "scope": "all",
     })  # fmt: skip
     assert response.status_code == 303
@@ -329,7 +330,8 @@ def test_edit_into_a_taken_slot_is_a_409_and_changes_nothing(client, auth, room,
     mine = services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)),
                                    end=datetime.combine(day, time(10)), title="党课", actor_id=None)  # fmt: skip
     response = client.post(f"/facilities/bookings/{mine.id}/edit", data={
-        "day": day.isoformat(), "start": "14:30", "end": "15:30", "title": "党课改名", "headcount": 5, "enterprise_id": 0,
+        "room_id": room.id, "day": day.isoformat(), "start": "14:30", "end": "15:30", "title": "党课改名", "headcount": 5,
+        "enterprise_id": 0,
         "scope": "this",
     })  # fmt: skip
     assert response.status_code == 409 and "企业沙龙" in response.get_data(as_text=True)
@@ -383,3 +385,20 @@ def test_a_liaison_requests_a_room_and_withdraws_it_from_my_bookings(client, aut
     assert client.post(f"/facilities/mine/{booking.id}/withdraw").status_code == 303
     db.session.expire_all()
     assert booking.status == "cancelled" and booking.status_reason == "预约人撤回"
+
+
+def test_a_booking_moves_to_another_room_that_holds_it(client, auth, room, day):
+    auth.login("staff")
+    hall = make_room("党员组织生活教育馆", capacity=60)
+    booking = services.create_booking(room_id=hall.id, start=datetime.combine(day, time(9)),
+                                      end=datetime.combine(day, time(10)), title="党课", actor_id=None, headcount=30)  # fmt: skip
+    data = {"room_id": room.id, "day": day.isoformat(), "start": "09:00", "end": "10:00", "title": "党课",
+            "headcount": 30, "enterprise_id": 0, "scope": "this"}  # fmt: skip
+    assert client.post(f"/facilities/bookings/{booking.id}/edit", data=data).status_code == 303
+    db.session.expire_all()
+    assert booking.room_id == room.id
+    crowd = services.create_booking(room_id=hall.id, start=datetime.combine(day, time(11)),
+                                    end=datetime.combine(day, time(12)), title="大会", actor_id=None, headcount=55)  # fmt: skip
+    refused = client.post(f"/facilities/bookings/{crowd.id}/edit", data=data | {"start": "11:00", "end": "12:00",
+                                                                               "title": "大会", "headcount": 55})  # fmt: skip
+    assert refused.status_code == 422 and "最多容纳40人" in refused.get_data(as_text=True)

@@ -55,6 +55,7 @@ class BookingForm(SlotFields):
 
 
 class EditBookingForm(SlotFields):
+    room_id = SelectField("场地", coerce=int, validators=[DataRequired(message="请选择场地。")])
     title = BookingForm.title
     purpose = BookingForm.purpose
     headcount = BookingForm.headcount

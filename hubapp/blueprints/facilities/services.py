@@ -318,6 +318,8 @@ def move_booking(
     room = get_room(room_id or booking.room_id)
     if room is None:
         raise BookingError("请选择场地。", "room_id")
+    if booking.headcount > room.capacity:
+        raise BookingError(f"{room.name}最多容纳{room.capacity}人。", "room_id")
     check_slot_rules(room, start, end)
     if room.is_exclusive:
         holders = overlapping(room.id, start, end, exclude_id=booking.id)
@@ -785,10 +787,12 @@ def reschedule_scope(
     day: date,
     start_time: time,
     end_time: time,
+    room_id: int | None = None,
     commit: bool = True,
 ) -> list[Booking]:
-    """Move one occurrence to another day and time, or the times of several occurrences (each
-    keeping its own date). All or nothing: one refused date refuses the change, naming it."""
+    """Move one occurrence to another day, time or room, or the times (and room) of several
+    occurrences, each keeping its own date. All or nothing: one refused date refuses the change,
+    naming it."""
     booking = get_booking(booking_id)
     if booking is None:
         raise BookingError("预约不存在。")
@@ -798,10 +802,10 @@ def reschedule_scope(
     for target in targets:
         target_day = day if target.id == booking.id else target.start_at.date()
         start, end = occurrence_window(target_day, start_time, end_time)
-        if (start, end) == (target.start_at, target.end_at):
+        if (start, end, room_id or target.room_id) == (target.start_at, target.end_at, target.room_id):
             continue
         try:
-            moved.append(move_booking(target.id, start, end, actor_id, commit=False))
+            moved.append(move_booking(target.id, start, end, actor_id, room_id=room_id, commit=False))
         except BookingError as error:
             problems.append(f"{target_day.month}月{target_day.day}日：{error.message}")
             refused = error
@@ -814,6 +818,7 @@ def reschedule_scope(
     if booking.series_id is not None and scope == ALL:
         series = get_series(booking.series_id)
         series.start_time, series.end_time = start_time, end_time
+        series.room_id = room_id or series.room_id
     if commit:
         db.session.commit()
     return moved

@@ -311,6 +311,7 @@ def edit_booking(booking_id: int):
     found = get_booking_or_404(booking_id)
     form = EditBookingForm(obj=found if request.method == "GET" else None)
     form.enterprise_id.choices = enterprise_choices()
+    form.room_id.choices = [(r.id, f"{r.name}（{r.capacity}人）") for r in services.rooms()]
     if request.method == "GET":
         form.day.data, form.start.data, form.end.data = found.start_at.date(), found.start_at.time(), found.end_at.time()
         form.enterprise_id.data = found.enterprise_id or 0
@@ -328,7 +329,7 @@ def edit_booking(booking_id: int):
     try:
         services.reschedule_scope(
             found.id, form.scope.data, current_user.id, day=form.day.data, start_time=form.start.data,
-            end_time=form.end.data, commit=False,
+            end_time=form.end.data, room_id=form.room_id.data, commit=False,
         )
         for target in services.scope_bookings(found, form.scope.data):
             services.update_details(
