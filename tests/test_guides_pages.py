@@ -152,8 +152,9 @@ def test_unknown_codes_and_versions_answer_404(client, staff, users):
 
 def test_the_list_filters_and_flags_guides_due_for_review(client, demo):
     client.post("/login", data={"username": "staff", "password": "demo-2026"})
-    html = client.get("/guides/?category=tax").get_data(as_text=True)
+    html = client.get("/guides/?category=tax", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "发票领用" in html and "企业变更登记" not in html
+    assert 'href="/guides/qr-sheet.pdf?category=tax"' in html
     assert "待复核" in client.get("/guides/?category=talent").get_data(as_text=True)
 
 
