@@ -346,3 +346,13 @@ def test_pending_sign_ups_are_approved_by_staff(client, auth, room):
 def test_odd_months_fall_back_to_this_month(client, auth, month):
     auth.login("staff")
     assert client.get(f"/sessions/?month={month}").status_code == 200
+
+
+def test_answers_to_custom_questions_reach_the_staff_list(client, auth, session):
+    auth.login("staff")
+    question = services.add_question(session, "贵企业员工人数", True, actor_id=None)
+    missing = client.post(f"/s/{session.id}", data=form())
+    assert missing.status_code == 422
+    assert "此问题必须填写" in missing.get_data(as_text=True)
+    assert client.post(f"/s/{session.id}", data=form(**{f"q_{question.id}": "120人"})).status_code == 302
+    assert "贵企业员工人数：120人" in client.get(f"/sessions/{session.id}").get_data(as_text=True)
