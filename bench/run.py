@@ -57,7 +57,7 @@ def start_gunicorn(uri: str, port: int, workers: int, log: Path) -> subprocess.P
         try:
             if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
                 return process
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.1)
     process.kill()
     raise SystemExit(f"gunicorn did not start; see {log}")
