@@ -27,12 +27,11 @@ def _meeting_or_404(meeting_id: int):
     return meeting
 
 
-def _show_error(form, error: services.MeetingError, field_map: dict[str, str] | None = None) -> None:
+def _show_error(form, error: services.MeetingError) -> None:
     """Put a service's Chinese message next to the field it is about, or above the form."""
     if isinstance(error, services.NotAllowed):
         chinese_abort(403, error.message)
-    name = (field_map or {}).get(error.field, error.field)
-    field = getattr(form, name, None) if name else None
+    field = getattr(form, error.field, None) if error.field else None
     if field is not None and hasattr(field, "errors"):
         field.errors = [*field.errors, error.message]
     else:
@@ -108,9 +107,6 @@ def _meeting_values(form: forms.MeetingForm) -> dict:
     )
 
 
-MEETING_FIELDS = {"start_time": "start_time", "end_time": "end_time", "room_id": "room_id"}
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @staff_required
 def new():
@@ -120,7 +116,7 @@ def new():
             try:
                 meeting = services.create_meeting(**_meeting_values(form))
             except services.MeetingError as error:
-                _show_error(form, error, MEETING_FIELDS)
+                _show_error(form, error)
             else:
                 flash(f"已创建{meeting.title}。", "success")
                 return redirect(url_for("meetings.detail", meeting_id=meeting.id))
@@ -138,7 +134,7 @@ def edit(meeting_id: int):
             try:
                 services.update_meeting(meeting, **_meeting_values(form))
             except services.MeetingError as error:
-                _show_error(form, error, MEETING_FIELDS)
+                _show_error(form, error)
             else:
                 flash("会议信息已保存。", "success")
                 return redirect(url_for("meetings.detail", meeting_id=meeting.id))
