@@ -402,3 +402,19 @@ def test_a_booking_moves_to_another_room_that_holds_it(client, auth, room, day):
     refused = client.post(f"/facilities/bookings/{crowd.id}/edit", data=data | {"start": "11:00", "end": "12:00",
                                                                                "title": "大会", "headcount": 55})  # fmt: skip
     assert refused.status_code == 422 and "最多容纳40人" in refused.get_data(as_text=True)
+
+
+def test_a_group_that_shrinks_fits_a_smaller_room_in_one_edit(client, auth, room, day):
+    auth.login("staff")
+    hall = make_room("党员组织生活教育馆", capacity=60)
+    booking = services.create_booking(room_id=hall.id, start=datetime.combine(day, time(9)),
+                                      end=datetime.combine(day, time(10)), title="党课", actor_id=None, headcount=55)  # fmt: skip
+    data = {"room_id": room.id, "day": day.isoformat(), "start": "09:00", "end": "10:00", "title": "党课",
+            "headcount": 35, "enterprise_id": 0, "scope": "this"}  # fmt: skip
+    assert client.post(f"/facilities/bookings/{booking.id}/edit", data=data).status_code == 303
+    db.session.expire_all()
+    assert (booking.room_id, booking.headcount) == (room.id, 35)
+    back = data | {"room_id": hall.id, "headcount": 58}
+    assert client.post(f"/facilities/bookings/{booking.id}/edit", data=back).status_code == 303
+    db.session.expire_all()
+    assert (booking.room_id, booking.headcount) == (hall.id, 58)

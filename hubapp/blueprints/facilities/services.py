@@ -326,13 +326,13 @@ def move_booking(
         if holders:
             raise BookingConflict(_conflict_message(room, holders[0]), holders[0])
     before = f"{booking.room.name} {booking.start_at:%Y-%m-%d %H:%M}–{booking.end_at:%H:%M}"
-    old = (booking.room_id, booking.exclusive, booking.start_at, booking.end_at)
-    booking.room_id, booking.exclusive, booking.start_at, booking.end_at = room.id, room.is_exclusive, start, end
+    old = (booking.room, booking.exclusive, booking.start_at, booking.end_at)
+    booking.room, booking.exclusive, booking.start_at, booking.end_at = room, room.is_exclusive, start, end
     try:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError as error:
-        booking.room_id, booking.exclusive, booking.start_at, booking.end_at = old
+        booking.room, booking.exclusive, booking.start_at, booking.end_at = old
         raise _refusal(error, room, start, end, booking.id) from None
     after = f"{room.name} {start:%Y-%m-%d %H:%M}–{end:%H:%M}"
     audit.record(actor_id, "booking.move", "booking", booking.id, before, after)

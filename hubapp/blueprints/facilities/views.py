@@ -326,18 +326,29 @@ def edit_booking(booking_id: int):
         return page()
     if not form.validate():
         return page(422)
-    try:
+    targets = services.scope_bookings(found, form.scope.data)
+
+    def move():
         services.reschedule_scope(
             found.id, form.scope.data, current_user.id, day=form.day.data, start_time=form.start.data,
             end_time=form.end.data, room_id=form.room_id.data, commit=False,
-        )
-        for target in services.scope_bookings(found, form.scope.data):
+        )  # fmt: skip
+
+    def describe():
+        for target in targets:
             services.update_details(
                 target.id, current_user.id, title=form.title.data, purpose=form.purpose.data or None,
                 headcount=form.headcount.data, enterprise_id=form.enterprise_id.data or None,
                 contact_name=form.contact_name.data or None, contact_phone=form.contact_phone.data or None,
                 notes=form.notes.data or None, commit=False,
             )  # fmt: skip
+
+    try:
+        # Each step checks the headcount against the room it leaves the booking in: a growing
+        # group moves to the bigger room first, a shrinking one shrinks before the smaller room.
+        steps = (move, describe) if form.headcount.data > found.headcount else (describe, move)
+        for step in steps:
+            step()
         db.session.commit()
     except services.BookingConflict as error:
         db.session.rollback()
