@@ -499,6 +499,8 @@ def mark_no_shows(now: datetime | None = None) -> list[Booking]:
         select(Booking)
         .where(Booking.status == CONFIRMED, Booking.start_at <= now, Booking.source.in_(NO_SHOW_SOURCES))
         .order_by(Booking.start_at)
+        # PostgreSQL: two workers sweeping at once each take different rows, never both one.
+        .with_for_update(skip_locked=True)
     ).all()
     lapsed = [b for b in started if b.start_at + timedelta(minutes=b.room.no_show_minutes) <= now]
     for booking in lapsed:
