@@ -40,3 +40,16 @@ PASSWORD_HASH_METHOD = "scrypt"
 
 #: Field messages come from WTForms' own Chinese catalogue (HubForm sets the locale).
 WTF_I18N_ENABLED = False
+
+#: Guides (一事一码): flag published guides not reviewed for this many days on the staff home.
+GUIDE_REVIEW_DAYS = 180
+#: Views of /g/<code> are counted in memory and written at most this often, or after this many hits.
+GUIDE_VIEW_FLUSH_SECONDS = 10
+GUIDE_VIEW_FLUSH_HITS = 200
+GUIDE_FEEDBACK_LIMIT = "5 per hour"
+
+#: Sessions: public sign-ups allowed per address.
+SESSION_SIGNUP_LIMIT = "30 per minute"
+
+#: The centre's public phone, shown to enterprises after they request a room; None hides it.
+CENTRE_PHONE = None

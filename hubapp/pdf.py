@@ -8,11 +8,13 @@ left to a fallback. Nothing is fetched over the network: the intranet has none.
 from urllib.parse import quote
 
 from flask import current_app, make_response, render_template
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 
 def render_pdf(template: str, **context) -> bytes:
+    # Imported here: WeasyPrint takes about a second to import, and most processes never print.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     html = render_template(template, **context)
     # Only embedded data and local files: a print job must never wait on the network.
     fetcher = URLFetcher(allowed_protocols={"data", "file"})
