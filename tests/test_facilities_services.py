@@ -299,3 +299,12 @@ def test_timeline_places_bookings_on_quarter_hour_steps(room, day):
     [placed] = lanes[0].placed
     assert (placed.first, placed.span) == (3, 5)
     assert lanes[0].cells[0].closed is None
+
+
+def test_hours_are_summarised_for_signs_and_lists(app):
+    assert rooms.hours_summary(make_room()) == "周一至周日 08:30–21:00"
+    assert rooms.hours_summary(make_room("自习室", opens=time(0), closes=time(0))) == "周一至周日 全天"
+    late = make_room("夜读室", opens=time(18), closes=time(2))
+    rooms.set_opening_hours(late.id, None, {6: None})
+    assert rooms.hours_summary(late).startswith("周一 18:00–次日02:00；")
+    assert "周日" not in rooms.hours_summary(late)

@@ -102,6 +102,12 @@ def set_opening_hours(room_id: int, actor_id: int | None, hours: dict[int, tuple
     return room
 
 
+def _span(opens: time, closes: time) -> str:
+    if opens == closes:
+        return "全天"
+    return f"{opens:%H:%M}–{'次日' if closes < opens else ''}{closes:%H:%M}"
+
+
 def hours_summary(room: Room) -> str:
     """"周一至周日 08:30–21:00", or the hours day by day when they differ."""
     hours = room.opening_hours
@@ -109,9 +115,8 @@ def hours_summary(room: Room) -> str:
         return "暂不开放"
     spans = {(h.opens, h.closes) for h in hours}
     if len(hours) == 7 and len(spans) == 1:
-        opens, closes = spans.pop()
-        return f"周一至周日 {opens:%H:%M}–{closes:%H:%M}"
-    return "；".join(f"周{'一二三四五六日'[h.weekday]} {h.opens:%H:%M}–{h.closes:%H:%M}" for h in hours)
+        return "周一至周日 " + _span(*spans.pop())
+    return "；".join(f"周{'一二三四五六日'[h.weekday]} {_span(h.opens, h.closes)}" for h in hours)
 
 
 def closures(upcoming_from: date | None = None) -> list[Closure]:
