@@ -308,3 +308,15 @@ def test_hours_are_summarised_for_signs_and_lists(app):
     rooms.set_opening_hours(late.id, None, {6: None})
     assert rooms.hours_summary(late).startswith("周一 18:00–次日02:00；")
     assert "周日" not in rooms.hours_summary(late)
+
+
+def test_public_holidays_import_as_closures_and_make_up_days_as_openings(room):
+    closures, openings = rooms.import_public_holidays(2026, None)
+    reasons = {c.reason for c in closures}
+    assert {"春节", "国庆节"} <= reasons
+    spring = next(c for c in closures if c.reason == "春节")
+    assert spring.room_id is None and spring.end_date > spring.start_date
+    assert openings and all(o.day.weekday() >= 5 and o.reason == "调休上班" for o in openings)
+    with pytest.raises(services.BookingError, match="春节"):
+        services.check_slot_rules(room, at(spring.start_date, "10:00"), at(spring.start_date, "11:00"), allow_past=True)
+    assert rooms.import_public_holidays(2026, None) == ([], [])
