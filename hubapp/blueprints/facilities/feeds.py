@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import current_app
 from icalendar import Calendar, Event
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from hubapp import audit, clock
 from hubapp.blueprints.facilities.models import CHECKED_IN, CONFIRMED, PENDING, Booking, CalendarToken
@@ -13,15 +14,29 @@ from hubapp.extensions import db
 
 
 def feed_token(*, room_id: int | None = None, user_id: int | None = None) -> CalendarToken:
-    """The secret of a room's or a user's feed, made on first use."""
+    """The secret of a room's or a user's feed, made on first use.
+
+    It is made while a page is shown (GET): on SQLite that reading transaction may not be able
+    to start writing when another request wrote meanwhile, and two first views may race to make
+    it. Either way the next attempt, in a fresh transaction, finds or makes it."""
     owner = CalendarToken.room_id == room_id if room_id is not None else CalendarToken.user_id == user_id
-    token = db.session.scalar(select(CalendarToken).where(owner))
-    if token is None:
+    attempts_left = 3
+    while True:
+        token = db.session.scalar(select(CalendarToken).where(owner))
+        if token is not None:
+            return token
         token = CalendarToken(token=secrets.token_urlsafe(24), room_id=room_id, user_id=user_id, created_at=clock.now())
         db.session.add(token)
         audit.record(user_id, "calendar_token.create", "calendar_token", room_id or user_id, None, None)
-        db.session.commit()
-    return token
+        try:
+            db.session.commit()
+        except (IntegrityError, OperationalError):
+            db.session.rollback()
+            attempts_left -= 1
+            if not attempts_left:
+                raise
+        else:
+            return token
 
 
 def renew_feed_token(actor_id: int | None, *, room_id: int | None = None, user_id: int | None = None) -> CalendarToken:
