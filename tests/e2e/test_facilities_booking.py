@@ -54,8 +54,11 @@ def test_book_from_the_week_view_then_cancel(app, users, patient_health_check, l
     assert page.evaluate("window.notReloaded") is True
     assert "已预约" in page.inner_text("#booking-panel")
 
-    booking.click()
-    page.wait_for_selector("#booking-panel .fac-actions")
+    # The panel already shows this booking (the answer to the save): wait for the click's own
+    # answer, or the form filled below could be replaced under the test's hands.
+    with page.expect_response(lambda r: r.request.method == "GET" and "/facilities/bookings/" in r.url):
+        booking.click()
+    page.locator("#booking-panel .flash-success").wait_for(state="detached")
     page.fill("#booking-panel form.fac-reason input[name=reason]", "活动改期")
     page.click("#booking-panel form.fac-reason button.danger")  # the confirm dialog is accepted
     page.locator("#booking-panel", has_text="已取消").wait_for()
