@@ -418,3 +418,27 @@ def test_a_group_that_shrinks_fits_a_smaller_room_in_one_edit(client, auth, room
     assert client.post(f"/facilities/bookings/{booking.id}/edit", data=back).status_code == 303
     db.session.expire_all()
     assert (booking.room_id, booking.headcount) == (hall.id, 58)
+
+
+def test_a_room_photo_is_re_encoded_and_shown_on_the_door_page(app, client, auth, room, tmp_path):
+    from PIL import Image
+
+    app.config["FACILITIES_PHOTO_DIR"] = str(tmp_path)
+    auth.login("staff")
+    upload = io.BytesIO()
+    Image.new("RGB", (3000, 2000), (200, 30, 30)).save(upload, "PNG")
+    upload.seek(0)
+    response = client.post(f"/facilities/rooms/{room.id}/photo", data={"photo": (upload, "活动室.png")},
+                           content_type="multipart/form-data")  # fmt: skip
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert room.photo.endswith(".jpg") and (tmp_path / room.photo).exists()
+    photo = client.get(f"/r/{room.id}/photo.jpg")
+    assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
+    assert max(Image.open(io.BytesIO(photo.data)).size) == 1600
+    assert f"/r/{room.id}/photo.jpg" in client.get(f"/r/{room.id}").get_data(as_text=True)
+    fake = client.post(f"/facilities/rooms/{room.id}/photo", data={"photo": (io.BytesIO(b"<script>"), "x.png")},
+                       content_type="multipart/form-data", follow_redirects=True)  # fmt: skip
+    assert "无法识别的图片" in fake.get_data(as_text=True)
+    client.post(f"/facilities/rooms/{room.id}/photo/delete")
+    assert client.get(f"/r/{room.id}/photo.jpg").status_code == 404

@@ -1,3 +1,4 @@
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -98,6 +99,11 @@ class RoomForm(HubForm):
     max_minutes = IntegerField("最长预约（分钟）", validators=[InputRequired(message="请填写。"), NumberRange(min=15, max=1440, message="应在15到1440分钟之间。")])
     max_days_ahead = IntegerField("最多提前（天）", validators=[InputRequired(message="请填写。"), NumberRange(min=0, max=365, message="应在0到365天之间。")])
     no_show_minutes = IntegerField("开始后多少分钟未签到记为爽约", validators=[InputRequired(message="请填写。"), NumberRange(min=5, max=240, message="应在5到240分钟之间。")])
+
+
+class PhotoForm(HubForm):
+    photo = FileField("照片", validators=[FileRequired(message="请选择照片。"),
+                                        FileAllowed(["jpg", "jpeg", "png", "webp"], message="请上传 JPG 或 PNG 照片。")])  # fmt: skip
 
 
 class NewRoomForm(RoomForm):

@@ -1,7 +1,7 @@
 """Public pages: the door page behind each room's QR code, and the booking request form for
 enterprise contacts. No login; phone-sized; no JavaScript."""
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_login import current_user
 
 from hubapp import clock
@@ -9,6 +9,7 @@ from hubapp.blueprints.auth.roles import public
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.directory import uscc as uscc_rules
 from hubapp.blueprints.facilities import public_bp, schedule, services
+from hubapp.blueprints.facilities import rooms as room_settings
 from hubapp.blueprints.facilities.forms import DoorCheckInForm, PublicRequestForm
 from hubapp.blueprints.facilities.models import CONFIRMED, PENDING
 from hubapp.extensions import limiter
@@ -37,6 +38,17 @@ def door(room_id: int):
     if room is None:
         abort(404)
     return door_page(room, DoorCheckInForm())
+
+
+@public_bp.get("/r/<int:room_id>/photo.jpg")
+@public
+def room_photo(room_id: int):
+    room = services.get_room(room_id)
+    path = room_settings.photo_path(room) if room else None
+    if path is None or not path.exists():
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=3600)
+    return response
 
 
 @public_bp.post("/r/<int:room_id>/check-in")

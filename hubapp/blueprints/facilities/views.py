@@ -17,6 +17,7 @@ from hubapp.blueprints.facilities.forms import (
     ClosureForm,
     EditBookingForm,
     NewRoomForm,
+    PhotoForm,
     ReasonForm,
     RoomForm,
     SpecialOpeningForm,
@@ -519,7 +520,7 @@ def edit_room(room_id: int):
     token = feeds.feed_token(room_id=room.id)
     return render(
         "facilities/room_form.html", status=status, room=room, form=form, hours=hours, hour_errors=hour_errors,
-        weekdays="一二三四五六日", door_url=qr.public_url(url_for("facilities_public.door", room_id=room.id)),
+        weekdays="一二三四五六日", photo_form=PhotoForm(formdata=None), door_url=qr.public_url(url_for("facilities_public.door", room_id=room.id)),
         feed=qr.public_url(url_for("facilities.room_feed", room_id=room.id, token=token.token)),
     )  # fmt: skip
 
@@ -552,6 +553,32 @@ def door_sign(room_id: int):
         door_url=qr.public_url(url_for("facilities_public.door", room_id=room.id)),
     )  # fmt: skip
     return pdf_response(data, f"{room.name}-门牌.pdf")
+
+
+@bp.post("/rooms/<int:room_id>/photo")
+@staff_required
+def upload_photo(room_id: int):
+    room = get_room_or_404(room_id)
+    form = PhotoForm()
+    if form.validate():
+        try:
+            room_settings.set_photo(room.id, current_user.id, form.photo.data.read())
+        except services.BookingError as error:
+            flash(error.message, "error")
+        else:
+            flash("已更新照片。", "success")
+    else:
+        flash("；".join(form.photo.errors), "error")
+    return redirect(url_for("facilities.edit_room", room_id=room.id), 303)
+
+
+@bp.post("/rooms/<int:room_id>/photo/delete")
+@staff_required
+def delete_photo(room_id: int):
+    room = get_room_or_404(room_id)
+    room_settings.remove_photo(room.id, current_user.id)
+    flash("已删除照片。", "success")
+    return redirect(url_for("facilities.edit_room", room_id=room.id), 303)
 
 
 @bp.post("/rooms/<int:room_id>/feed/renew")
