@@ -6,7 +6,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import time, timedelta
 
-import pytest
 import requests
 from conftest import csrf_token_from
 from sqlalchemy import func, select
@@ -16,20 +15,6 @@ from hubapp.blueprints.facilities.models import CONFIRMED, EXCLUSIVE, SHARED, Bo
 from hubapp.extensions import db
 
 REQUESTS = 50
-
-
-@pytest.fixture
-def patient_health_check(monkeypatch):
-    """Four gunicorn workers importing the app at once can take longer than the 1 s read timeout
-    of LiveServer's start-up check, which then fails with ReadTimeout (only ConnectionError is
-    retried). Give the check a longer timeout until conftest retries timeouts too."""
-    original = requests.get
-
-    def get(url, **kwargs):
-        kwargs["timeout"] = max(kwargs.get("timeout") or 0, 20)
-        return original(url, **kwargs)
-
-    monkeypatch.setattr(requests, "get", get)
 
 
 def make_room(name, mode, capacity):
@@ -77,7 +62,7 @@ def booked(room):
     )
 
 
-def test_fifty_requests_for_one_exclusive_slot_give_one_booking(app, users, patient_health_check, live_server):
+def test_fifty_requests_for_one_exclusive_slot_give_one_booking(app, users, live_server):
     room = make_room("文化活动室", EXCLUSIVE, 40)
     server = live_server(workers=4)
     results = race(server, room)
@@ -89,7 +74,7 @@ def test_fifty_requests_for_one_exclusive_slot_give_one_booking(app, users, pati
     assert booked(room) == 1
 
 
-def test_fifty_requests_for_the_gym_fill_it_to_capacity(app, users, patient_health_check, live_server):
+def test_fifty_requests_for_the_gym_fill_it_to_capacity(app, users, live_server):
     gym = make_room("健身房", SHARED, 20)
     server = live_server(workers=4)
     results = race(server, gym)

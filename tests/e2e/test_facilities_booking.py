@@ -3,28 +3,12 @@ cancels it again."""
 
 from datetime import time, timedelta
 
-import pytest
-import requests
-
 from hubapp import clock
 from hubapp.blueprints.facilities.models import EXCLUSIVE, OpeningHours, Room
 from hubapp.extensions import db
 
 
-@pytest.fixture
-def patient_health_check(monkeypatch):
-    """LiveServer's start-up check reads with a 1 s timeout and retries only connection errors;
-    workers importing the app can take longer. Wait longer until conftest retries timeouts."""
-    original = requests.get
-
-    def get(url, **kwargs):
-        kwargs["timeout"] = max(kwargs.get("timeout") or 0, 20)
-        return original(url, **kwargs)
-
-    monkeypatch.setattr(requests, "get", get)
-
-
-def test_book_from_the_week_view_then_cancel(app, users, patient_health_check, live_server, page):
+def test_book_from_the_week_view_then_cancel(app, users, live_server, page):
     room = Room(name="文化活动室", kind="活动室", capacity=40, booking_mode=EXCLUSIVE)
     room.opening_hours = [OpeningHours(weekday=d, opens=time(8, 30), closes=time(21, 0)) for d in range(7)]
     db.session.add(room)
