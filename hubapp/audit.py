@@ -37,19 +37,21 @@ class AuditEntry(db.Model):
         return json.loads(self.detail) if self.detail else {}
 
 
-#: Human labels for the state codes that audit rows store, registered by each domain
-#: (``audit.register_labels({...})``) so that the log reads "待审核 → 已确认", not "pending → confirmed".
-STATE_LABELS: dict[str, str] = {}
+#: Human labels for the state codes that audit rows store, per object type, registered by each
+#: domain (``audit.register_labels("booking", {...})``) so that the log reads "待审核 → 已确认",
+#: not "pending → confirmed". Per type, because the same code means different things
+#: ("approved" minutes are 已审定, an "approved" loan is 审批通过).
+STATE_LABELS: dict[tuple[str, str], str] = {}
 
 
-def register_labels(labels: dict[str, str]) -> None:
-    STATE_LABELS.update({str(code): label for code, label in labels.items()})
+def register_labels(object_type: str, labels: dict[str, str]) -> None:
+    STATE_LABELS.update({(object_type, str(code)): label for code, label in labels.items()})
 
 
-def state_label(code: str | None) -> str:
+def state_label(code: str | None, object_type: str) -> str:
     if code is None:
         return "—"
-    return STATE_LABELS.get(code, code)
+    return STATE_LABELS.get((object_type, code), code)
 
 
 def record(

@@ -4,12 +4,15 @@ door page of each room (/r/<room_id>, its QR code) and the booking request page 
 
 from flask import Blueprint, render_template
 
+from hubapp import audit
 from hubapp.blueprints import NavItem
 from hubapp.blueprints.auth.roles import ALL_ROLES, STAFF_ROLES
+from hubapp.blueprints.facilities.models import BOOKING_STATES
 
 bp = Blueprint("facilities", __name__, url_prefix="/facilities")
 public_bp = Blueprint("facilities_public", __name__)
 BLUEPRINTS = [bp, public_bp]
+audit.register_labels("booking", BOOKING_STATES)
 NAV = [
     NavItem("场地预约", "facilities.day", STAFF_ROLES, order=20),
     NavItem("我的预约", "facilities.mine", ALL_ROLES - STAFF_ROLES, order=90),

@@ -3,12 +3,15 @@ sheets and posters, views and feedback. Staff pages live under /guides, public o
 
 from flask import Blueprint, current_app, render_template
 
+from hubapp import audit
 from hubapp.blueprints import NavItem
 from hubapp.blueprints.auth.roles import STAFF_ROLES
+from hubapp.blueprints.guides.models import STATUS_LABELS
 
 bp = Blueprint("guides", __name__, url_prefix="/guides")
 public_bp = Blueprint("guides_public", __name__)
 BLUEPRINTS = [bp, public_bp]
+audit.register_labels("guide", STATUS_LABELS)
 NAV = [NavItem("办事指南", "guides.index", STAFF_ROLES, order=30)]
 
 
