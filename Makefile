@@ -19,6 +19,7 @@ run: system-runtime $(VENV)/.installed db
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: system-runtime system-test $(VENV)/.installed-test
+	$(BIN)/ruff check .
 	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; \
 	exit $$status

@@ -1,6 +1,6 @@
 """Chinese error pages; an htmx request gets the message alone, for its error target."""
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 

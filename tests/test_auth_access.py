@@ -3,10 +3,10 @@ and each role is refused (403) where it does not belong. Both tests walk the URL
 later module adds is covered without anyone remembering to list it."""
 
 import pytest
+from conftest import base_config
 from werkzeug.routing import Rule
 
 from hubapp import create_app
-from conftest import base_config
 
 PUBLIC_ENDPOINT_PREFIXES = ("static",)
 

@@ -1,7 +1,7 @@
 import pytest
+from conftest import PASSWORD, base_config, csrf_token_from
 from sqlalchemy import select
 
-from conftest import PASSWORD, base_config, csrf_token_from
 from hubapp import create_app
 from hubapp.audit import AuditEntry
 from hubapp.blueprints.auth import services

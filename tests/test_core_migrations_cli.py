@@ -2,9 +2,9 @@ import sqlite3
 
 import flask_migrate
 import pytest
+from conftest import MIGRATIONS, PG_URI, base_config, reset_postgresql
 from sqlalchemy import inspect, select
 
-from conftest import MIGRATIONS, PG_URI, base_config, reset_postgresql
 from hubapp import create_app
 from hubapp.blueprints.auth.models import User
 from hubapp.blueprints.directory import uscc

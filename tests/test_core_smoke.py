@@ -3,8 +3,8 @@ the URL map, so that a page added later is covered too. Ids are filled with 1 (t
 first row), strings with an unknown value, which must give a 4xx, never a 500."""
 
 import pytest
-
 from conftest import base_config
+
 from hubapp import create_app
 
 

@@ -7,11 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from sqlalchemy import func, select
+from test_guides_services import guide_data
 
 from hubapp.blueprints.guides import services
 from hubapp.blueprints.guides.models import GuideViewCount
 from hubapp.extensions import db
-from test_guides_services import guide_data
 
 pytestmark = pytest.mark.server
 

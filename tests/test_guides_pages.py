@@ -4,11 +4,11 @@ field, publishing, versions, restore and archive through the buttons, and the ho
 from datetime import timedelta
 
 import pytest
+from test_guides_services import guide_data
 
 from hubapp import clock
 from hubapp.blueprints.guides import services
 from hubapp.extensions import db
-from test_guides_services import guide_data
 
 
 def form_fields(**changes):

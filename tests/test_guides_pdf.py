@@ -8,11 +8,11 @@ from functools import cache
 import pytest
 from fontTools.ttLib import TTCollection
 from PIL import Image
+from test_guides_services import guide_data
 
 from hubapp.blueprints.guides import printing, services, viewcount
 from hubapp.blueprints.guides.models import Matter
 from hubapp.extensions import db
-from test_guides_services import guide_data
 
 BASE = "http://hub.example.cn"
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from test_guides_services import guide_data
 
 from hubapp import clock
 from hubapp.blueprints.guides import services, viewcount
 from hubapp.blueprints.guides.models import GuideFeedback, GuideViewCount
 from hubapp.extensions import db
-from test_guides_services import guide_data
 
 STATIC = Path(__file__).resolve().parent.parent / "hubapp" / "static"
 

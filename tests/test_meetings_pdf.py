@@ -102,7 +102,7 @@ def test_body_lines_hold_28_characters_on_a_29pt_grid(auth, client, users, tmp_p
     found = words(tmp_path, client.get(f"/meetings/{meeting.id}/minutes.pdf").data)
     lines = [w for w in found if set(w[4]) == {"试"}]
     assert [len(w[4]) for w in lines] == [26, 28, 24]  # the first line is indented two characters
-    gaps = {round(b[2] - a[2], 1) for a, b in zip(lines, lines[1:])}
+    gaps = {round(b[2] - a[2], 1) for a, b in zip(lines, lines[1:], strict=False)}
     assert gaps == {10.2}  # 225 mm / 22 lines
 
 

@@ -4,6 +4,7 @@ decisions follow-up and who may do what."""
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from hubapp import audit, clock
 from hubapp.blueprints.directory.models import Department
@@ -78,7 +79,7 @@ def test_the_database_refuses_a_duplicate_number(users):
     meeting = make_meeting(users)
     duplicate = make_meeting(users, start=future(6))
     duplicate.number = meeting.number
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
 

@@ -10,7 +10,7 @@ from hubapp.blueprints.directory.models import Department
 from hubapp.blueprints.meetings import services
 from hubapp.blueprints.meetings.models import Meeting
 from hubapp.extensions import db
-from tests.test_meetings_services import fill, issue, make_meeting, past, room, tax  # noqa: F401
+from tests.test_meetings_services import fill, issue, make_meeting, past, room, tax  # noqa: F401  (fixtures)
 
 HTMX = {"HX-Request": "true"}
 

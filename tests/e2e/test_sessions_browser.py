@@ -6,7 +6,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from playwright.sync_api import expect
 
 from hubapp.blueprints.sessions import services

@@ -31,7 +31,6 @@ from hubapp.blueprints.facilities.services import (
 )
 from hubapp.extensions import db
 
-
 ROOM_FIELDS = (
     "name", "kind", "capacity", "equipment", "description", "active", "needs_approval",
     "min_minutes", "max_minutes", "max_days_ahead", "no_show_minutes",

@@ -8,7 +8,6 @@ from hubapp import clock
 from hubapp.blueprints.facilities.models import CHECKED_IN, CONFIRMED, NO_SHOW, Booking, Closure, Room
 from hubapp.blueprints.facilities.services import bookings_between, closure_on, opening_window, rooms
 
-
 SLOT = timedelta(minutes=30)
 
 

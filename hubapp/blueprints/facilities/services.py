@@ -12,7 +12,9 @@ its booking are committed together or not at all.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from dateutil.rrule import MO, MONTHLY as MONTHLY_RRULE, SA, SU, TH, TU, WE, FR, WEEKLY as WEEKLY_RRULE, rrule
+from dateutil.rrule import FR, MO, SA, SU, TH, TU, WE, rrule
+from dateutil.rrule import MONTHLY as MONTHLY_RRULE
+from dateutil.rrule import WEEKLY as WEEKLY_RRULE
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -25,8 +27,8 @@ from hubapp.blueprints.facilities.models import (
     CANCELLED,
     CHECKED_IN,
     CONFIRMED,
-    LIVE_STATES,
     FREQUENCIES,
+    LIVE_STATES,
     MONTHLY,
     NO_SHOW,
     PENDING,

@@ -18,7 +18,6 @@ from hubapp.blueprints.sessions.models import (
     POLICY,
     REGISTERED,
     TAX,
-    FinancingMatch,
     HostOrganisation,
     Registration,
 )

@@ -5,7 +5,6 @@ only key to a registration, so it is never listed anywhere public.
 """
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-
 from sqlalchemy import select
 
 from hubapp import clock, qr
