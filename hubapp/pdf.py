@@ -10,7 +10,8 @@ from urllib.parse import quote
 from flask import current_app, make_response, render_template
 
 
-def render_pdf(template: str, **context) -> bytes:
+def layout(template: str, **context):
+    """The laid-out WeasyPrint document, for callers that measure it before writing it."""
     # Imported here: WeasyPrint takes about a second to import, and most processes never print.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
@@ -18,7 +19,11 @@ def render_pdf(template: str, **context) -> bytes:
     html = render_template(template, **context)
     # Only embedded data and local files: a print job must never wait on the network.
     fetcher = URLFetcher(allowed_protocols={"data", "file"})
-    return HTML(string=html, base_url=current_app.root_path, url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, base_url=current_app.root_path, url_fetcher=fetcher).render()
+
+
+def render_pdf(template: str, **context) -> bytes:
+    return layout(template, **context).write_pdf()
 
 
 def pdf_response(data: bytes, filename: str, download: bool = False):

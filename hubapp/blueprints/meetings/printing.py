@@ -6,19 +6,9 @@ a page of its own), so the first pass measures the room left under the text on t
 and the second pass puts a spacer of exactly that height above the 版记.
 """
 
-from flask import current_app, render_template
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+from hubapp.pdf import layout
 
 PX_PER_MM = 96 / 25.4
-
-
-def _document(template: str, **context):
-    """Laid out but not yet written, so that positions can be measured (same fetcher rule as
-    ``hubapp.pdf.render_pdf``: embedded data and local files only)."""
-    html = render_template(template, **context)
-    fetcher = URLFetcher(allowed_protocols={"data", "file"})
-    return HTML(string=html, base_url=current_app.root_path, url_fetcher=fetcher).render()
 
 
 def _room_below(document, css_class: str) -> float | None:
@@ -34,9 +24,9 @@ def _room_below(document, css_class: str) -> float | None:
 
 
 def render_minutes(template: str, **context) -> bytes:
-    first = _document(template, spacer_mm=0, **context)
+    first = layout(template, spacer_mm=0, **context)
     room = _room_below(first, "banji")
     if room is None or room < 0.5:
         return first.write_pdf()
     # A hair less than measured, so that rounding never pushes the 版记 onto a page of its own.
-    return _document(template, spacer_mm=round(room - 0.3, 2), **context).write_pdf()
+    return layout(template, spacer_mm=round(room - 0.3, 2), **context).write_pdf()
