@@ -8,6 +8,7 @@ from hubapp.blueprints.auth.models import User
 from hubapp.blueprints.meetings import printing, services
 from hubapp.blueprints.meetings.models import OTHER
 from hubapp.extensions import db
+from hubapp.pdf import layout
 
 TEMPLATE = "meetings/pdf/minutes.html"
 PARAGRAPH = (
@@ -19,7 +20,7 @@ PARAGRAPH = (
 def _pages(meeting_id: int) -> int:
     meeting = services.get_meeting(meeting_id)
     content = services.printed_minutes(meeting, meeting.current_minutes)
-    return len(printing._document(TEMPLATE, m=content, draft=True, spacer_mm=0).pages)
+    return len(layout(TEMPLATE, m=content, draft=True, spacer_mm=0).pages)
 
 
 def _long_meeting(pages: int, made: dict) -> None:

@@ -120,8 +120,9 @@ def main() -> None:
 
     try:
         baseline = measure_baseline("基线：裸 Flask 页面 /_bare/（同一 gunicorn）")
-        # A request context, so that rows may render templates that build URLs.
-        with app.test_request_context():
+        # A request context, so that rows may render templates that build URLs; a POST one, because
+        # rows write data and on SQLite a writing transaction takes the lock at BEGIN (database.py).
+        with app.test_request_context(method="POST"):
             for module in row_modules():
                 if args.only and args.only not in module.__name__:
                     continue
