@@ -30,25 +30,12 @@ def snapshot(session_id: int):
     return rows, seats
 
 
-def start_patiently(live_server, monkeypatch, workers: int):
-    """live_server polls /healthz with a 1 s read timeout; four workers booting on a busy machine
-    can take longer than that to answer, so the poll is given more time while the server starts."""
-    real_get = requests.get
-
-    def patient_get(url, **kwargs):
-        return real_get(url, **{**kwargs, "timeout": max(kwargs.get("timeout") or 0, 30)})
-
-    with monkeypatch.context() as patch:
-        patch.setattr(requests, "get", patient_get)
-        return live_server(workers=workers)
-
-
 def test_200_simultaneous_sign_ups_for_100_seats(app, live_server, monkeypatch):
     room = make_room(capacity=120)
     session_id = services.create_session(plan(room, capacity=CAPACITY), actor_id=None).id
     # The server reads HUB_* variables: raise the per-address limit, all 200 come from 127.0.0.1.
     monkeypatch.setenv("HUB_SESSION_SIGNUP_LIMIT", "1000 per minute")
-    server = start_patiently(live_server, monkeypatch, workers=4)
+    server = live_server(workers=4)
     url = f"{server.url}/s/{session_id}"
 
     # Each visitor opens the page first (their own cookie and CSRF token), then all submit at once.

@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 
 from hubapp.blueprints.sessions import services
 from tests.conftest import PASSWORD
-from tests.test_sessions_concurrency import start_patiently
 from tests.test_sessions_services import make_room, phone, plan, signup
 
 
@@ -23,12 +22,12 @@ def decode_qr(locator, tmp_path) -> str:
 
 @pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbar-tools not installed")
 def test_a_visitor_signs_up_on_a_phone_and_staff_check_them_in(
-    app, users, live_server, monkeypatch, phone_page, page, page_watch, tmp_path
+    app, users, live_server, phone_page, page, page_watch, tmp_path
 ):
     room = make_room()
     session_id = services.create_session(plan(room, capacity=30), actor_id=None).id
     services.register(session_id, signup(phone(7), name="刘洋", enterprise="威海蓝创软件有限公司"))
-    server = start_patiently(live_server, monkeypatch, workers=2)
+    server = live_server(workers=2)
 
     phone_page.goto(f"{server.url}/s/{session_id}")
     expect(phone_page.get_by_role("heading", level=1)).to_contain_text("个人所得税")
@@ -96,14 +95,14 @@ def write_y4m(path, text: str, width: int = 640, height: int = 480) -> None:
         out.write(b"FRAME\n" + frame.tobytes() + chroma + chroma)
 
 
-def test_staff_check_in_with_the_camera(app, users, live_server, monkeypatch, browser, tmp_path):
+def test_staff_check_in_with_the_camera(app, users, live_server, browser, tmp_path):
     from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
     room = make_room()
     session_id = services.create_session(plan(room, capacity=30), actor_id=None).id
     registration = services.register(session_id, signup(phone(8), name="赵静", enterprise="威海海纳数据有限公司"))
     token = registration.token
-    server = start_patiently(live_server, monkeypatch, workers=2)
+    server = live_server(workers=2)
     video = tmp_path / "qr.y4m"
     write_y4m(video, f"{server.url}/sessions/{session_id}/checkin/{token}")
 
