@@ -23,6 +23,7 @@ import flask_migrate
 import requests
 
 from bench.api import HttpRow, Prepare, TimedRow
+from hubapp.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "demo-2026"
@@ -126,7 +127,11 @@ def main() -> None:
             for module in row_modules():
                 if args.only and args.only not in module.__name__:
                     continue
-                for item in module.rows(app):
+                items = module.rows(app)
+                for item in items:
+                    # No transaction of this process may stay open while the server is measured:
+                    # on SQLite it would hold the write lock the server's writers wait for.
+                    db.session.commit()
                     print(f"· {item.label}", flush=True)
                     if isinstance(item, Prepare):
                         item.func()
