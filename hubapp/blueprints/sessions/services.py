@@ -508,17 +508,22 @@ def register(session_id: int, data: SignupData, actor_id: int | None = None) -> 
         token=secrets.token_urlsafe(16),
         created_at=clock.now(),
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(registration)
-            db.session.flush()
-    except IntegrityError:
-        # Someone with the same phone won a race with us: undo the seat we took as well.
-        db.session.rollback()
-        raise SessionError("该手机号已报名本场活动，同一手机号不能重复报名。", "phone") from None
+    _insert_registration(registration, "该手机号已报名本场活动，同一手机号不能重复报名。")
     audit.record(actor_id, "registration.create", "registration", registration.id, None, status, session=session.id)
     db.session.commit()
     return registration
+
+
+def _insert_registration(registration: Registration, duplicate_message: str) -> None:
+    """Write a new registration. The unique (session, phone) constraint refuses a duplicate even
+    when it won a race with the check before it; the whole transaction is rolled back then, so a
+    seat taken for this registration is given back too."""
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise SessionError(duplicate_message, "phone") from None
 
 
 def _answers_json(answers: dict[int, str]) -> str | None:
@@ -677,13 +682,7 @@ def add_walk_in(session: Session, data: SignupData, actor_id: int | None) -> Reg
         created_at=now,
         checked_in_at=now,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(registration)
-            db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise SessionError("该手机号已报名本场活动，请在名单中签到。", "phone") from None
+    _insert_registration(registration, "该手机号已报名本场活动，请在名单中签到。")
     audit.record(actor_id, "registration.walk_in", "registration", registration.id, None, WALK_IN, session=session.id)
     db.session.commit()
     return registration
