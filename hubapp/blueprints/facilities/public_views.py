@@ -110,4 +110,4 @@ def request_booking():
         target.errors = [*target.errors, error.message]
         status = 409 if isinstance(error, services.BookingConflict) else 422
         return render("facilities/request.html", status=status, form=form, rooms=services.rooms())
-    return render("facilities/request_done.html", booking=booking, phone=current_app.config.get("CENTRE_PHONE"))
+    return render("facilities/request_done.html", booking=booking, phone=current_app.config["CENTRE_PHONE"])

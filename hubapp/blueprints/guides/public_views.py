@@ -82,7 +82,7 @@ def public_guide(code: str):
 # direct one would not (both meet the limit per address). Without a CSRF token the guide page needs
 # no session cookie: it is the same for everyone, cacheable, and the scan path stays light.
 @csrf.exempt
-@limiter.limit(lambda: current_app.config.get("GUIDE_FEEDBACK_LIMIT", "5 per hour"), methods=["POST"])
+@limiter.limit(lambda: current_app.config["GUIDE_FEEDBACK_LIMIT"], methods=["POST"])
 def public_feedback(code: str):
     try:
         guide = services.public_guide(code)

@@ -28,7 +28,6 @@ from hubapp.extensions import db
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,18}[a-z0-9]$")
 #: Codes that would shadow a staff address under /guides/.
 RESERVED_CODES = frozenset({"new", "stale"})
-DEFAULT_REVIEW_DAYS = 180
 FEEDBACK_COMMENT_MAX = 500
 
 #: The guide's elements in the order a 办事指南 shows them, with their Chinese labels; used for
@@ -120,7 +119,7 @@ def matter_query(search: str = "", category: str = "", status: str = ""):
 
 
 def review_days(config) -> int:
-    return int(config.get("GUIDE_REVIEW_DAYS", DEFAULT_REVIEW_DAYS))
+    return int(config["GUIDE_REVIEW_DAYS"])
 
 
 def stale_guides(days: int) -> list[Matter]:

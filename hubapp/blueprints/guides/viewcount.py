@@ -25,15 +25,12 @@ from hubapp.extensions import db
 
 log = logging.getLogger(__name__)
 
-DEFAULT_FLUSH_SECONDS = 10
-DEFAULT_FLUSH_HITS = 200
-
 
 class ViewCounter:
     def __init__(self, app: Flask):
         self.app = app
-        self.flush_seconds = float(app.config.get("GUIDE_VIEW_FLUSH_SECONDS", DEFAULT_FLUSH_SECONDS))
-        self.flush_hits = int(app.config.get("GUIDE_VIEW_FLUSH_HITS", DEFAULT_FLUSH_HITS))
+        self.flush_seconds = float(app.config["GUIDE_VIEW_FLUSH_SECONDS"])
+        self.flush_hits = int(app.config["GUIDE_VIEW_FLUSH_HITS"])
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._pending: Counter[tuple[int, date]] = Counter()

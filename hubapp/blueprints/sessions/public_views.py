@@ -25,7 +25,7 @@ def _session_or_404(session_id: int):
 
 
 def _signup_limit() -> str:
-    return current_app.config.get("SESSION_SIGNUP_LIMIT", "30 per minute")
+    return current_app.config["SESSION_SIGNUP_LIMIT"]
 
 
 def _enterprise_names() -> list[str]:
