@@ -9,14 +9,28 @@ deferred ``BEGIN`` so that pages are read in parallel.
 """
 
 from flask import has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def take_turns(session: Session, name: str) -> None:
+    """Make the transactions that compute the next number of ``name`` (max + 1) run one at a time,
+    until this one commits or rolls back.
+
+    On PostgreSQL, READ COMMITTED lets two writers read the same maximum; the unique constraint
+    refuses the second, but under load one writer can lose again and again. A transaction-level
+    advisory lock queues them instead. On SQLite every writing transaction already holds the
+    database's write lock from ``BEGIN IMMEDIATE``.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:

@@ -6,6 +6,7 @@ Debian's chromium (a browser test fails on any console error or any request to a
 """
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -222,9 +223,10 @@ class LiveServer:
 
 
 def csrf_token_from(html: str) -> str:
-    marker = 'name="csrf_token" type="hidden" value="'
-    start = html.index(marker) + len(marker)
-    return html[start : html.index('"', start)]
+    """The token of the first CSRF field, as WTForms or a hand-written hidden input renders it."""
+    match = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "the page has no CSRF field"
+    return match.group(1)
 
 
 @pytest.fixture

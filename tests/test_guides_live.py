@@ -6,11 +6,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from conftest import csrf_token_from
 from sqlalchemy import func, select
 from test_guides_services import guide_data
 
 from hubapp.blueprints.guides import services
-from hubapp.blueprints.guides.models import GuideViewCount
+from hubapp.blueprints.guides.models import GuideVersion, GuideViewCount
 from hubapp.extensions import db
 
 pytestmark = pytest.mark.server
@@ -39,3 +40,25 @@ def test_concurrent_scans_all_answer_and_all_views_arrive(live_server, users, mo
             break
         time.sleep(0.1)
     assert counted == scans
+
+
+def test_two_staff_publishing_one_guide_at_once_get_one_new_version(live_server, users):
+    matter = services.create_matter(users["staff"].id, "qy-bg", guide_data())
+    services.publish(matter, users["staff"].id)
+    services.update_matter(matter, users["staff"].id, {**services.snapshot(matter), "office_hours": "周一至周日 8:30–21:00"})
+    server = live_server(workers=4)
+    browsers = [server.session("staff") for _ in range(4)]
+    tokens = [csrf_token_from(b.get(server.url + "/guides/qy-bg").text) for b in browsers]
+
+    def publish(index: int) -> str:
+        response = browsers[index].post(server.url + "/guides/qy-bg/publish", data={"csrf_token": tokens[index]})
+        assert response.status_code == 200, response.status_code
+        return response.text
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        pages = list(pool.map(publish, range(4)))
+    assert sum("已发布，公开页面已更新" in page for page in pages) == 1
+    assert sum("内容与当前发布版本相同" in page for page in pages) == 3
+    db.session.rollback()
+    numbers = db.session.scalars(select(GuideVersion.number).where(GuideVersion.matter_id == matter.id)).all()
+    assert sorted(numbers) == [1, 2]

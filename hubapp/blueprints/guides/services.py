@@ -23,6 +23,7 @@ from hubapp.blueprints.guides.models import (
     GuideViewCount,
     Matter,
 )
+from hubapp.database import take_turns
 from hubapp.extensions import db
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,18}[a-z0-9]$")
@@ -303,6 +304,9 @@ def missing_for_publication(matter: Matter) -> list[str]:
 
 def publish(matter: Matter, actor_id: int | None) -> GuideVersion:
     """Freeze the working copy as the next version and show it on /g/<code>."""
+    # Two staff publishing the same guide at once: the second waits, then sees the first's version.
+    take_turns(db.session, f"guides.publish.{matter.id}")
+    db.session.refresh(matter)
     if matter.status == ARCHIVED:
         raise GuideError("已归档的指南不能发布，请先恢复为草稿。")
     missing = missing_for_publication(matter)

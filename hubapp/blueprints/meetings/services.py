@@ -34,6 +34,7 @@ from hubapp.blueprints.meetings.models import (
     Meeting,
     MinutesVersion,
 )
+from hubapp.database import take_turns
 from hubapp.extensions import db
 from hubapp.formatting import chinese_date
 
@@ -150,8 +151,10 @@ def decision_counts(user) -> dict[str, int]:
 
 
 def _with_fresh_number(write: Callable[[], T]) -> T:
-    """Run ``write`` (which computes max+1 and flushes) in a savepoint; when a concurrent writer
-    committed the same number first, the unique constraint refuses it and we compute again."""
+    """Run ``write`` (which computes max+1 and flushes) in a savepoint, one numbering writer at a
+    time; should a writer outside that turn (a script, a migration) commit the same number first,
+    the unique constraint refuses it and we compute again."""
+    take_turns(db.session, "meetings.numbering")
     for attempt in range(NUMBER_ATTEMPTS):
         try:
             with db.session.begin_nested():
