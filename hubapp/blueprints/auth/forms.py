@@ -2,7 +2,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from hubapp.blueprints.auth.roles import ROLE_LABELS
-from hubapp.forms import HubForm
+from hubapp.forms import HubForm, options
 
 ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
 USERNAME_RULE = Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和短横线。")
@@ -29,7 +29,7 @@ class UserForm(HubForm):
 
     username = StringField("用户名", validators=[DataRequired(message="请输入用户名。"), Length(max=40), USERNAME_RULE])
     display_name = StringField("姓名", validators=[DataRequired(message="请输入姓名。"), Length(max=40)])
-    role = SelectField("角色", choices=ROLE_CHOICES)
+    role = SelectField("角色", choices=options(ROLE_CHOICES))
     department_id = SelectField("所属部门（部门联络员）", coerce=int, validators=[Optional()])
     grid_id = SelectField("所属网格（网格员）", coerce=int, validators=[Optional()])
     phone = StringField("联系电话", validators=[Optional(), PHONE_RULE])

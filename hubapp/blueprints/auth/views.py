@@ -11,6 +11,7 @@ from hubapp.blueprints.auth.models import User
 from hubapp.blueprints.auth.roles import ROLE_LABELS, admin_required, public
 from hubapp.blueprints.directory import services as directory
 from hubapp.extensions import db, limiter, login_manager
+from hubapp.forms import options
 from hubapp.htmx import render
 
 
@@ -84,8 +85,8 @@ def change_password():
 
 
 def _fill_choices(form: UserForm) -> None:
-    form.department_id.choices = [(0, "（无）")] + [(d.id, d.name) for d in directory.departments()]
-    form.grid_id.choices = [(0, "（无）")] + [(g.id, f"第{g.number}网格 {g.name}") for g in directory.grids()]
+    form.department_id.choices = options([(0, "（无）")] + [(d.id, d.name) for d in directory.departments()])
+    form.grid_id.choices = options([(0, "（无）")] + [(g.id, f"第{g.number}网格 {g.name}") for g in directory.grids()])
 
 
 @bp.get("/admin/users")

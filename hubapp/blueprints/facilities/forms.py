@@ -13,14 +13,19 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from hubapp.blueprints.facilities.models import BOOKING_MODES, MONTHLY, WEEKLY
-from hubapp.blueprints.facilities.services import SCOPES
-from hubapp.forms import HubForm
+from hubapp.blueprints.facilities.services import SCOPES, rooms
+from hubapp.forms import HubForm, options
 
 PHONE = Regexp(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$", message="请输入11位手机号或带区号的固定电话。")
 MOBILE = Regexp(r"^1\d{10}$", message="请输入11位手机号。")
 WEEKDAY_CHOICES = [(str(d), "周" + "一二三四五六日"[d]) for d in range(7)]
 NTH_CHOICES = [("1", "第1个"), ("2", "第2个"), ("3", "第3个"), ("4", "第4个"), ("-1", "最后一个")]
 REPEAT_CHOICES = [("", "不重复"), (WEEKLY, "每周（选择星期几）"), (MONTHLY, "每月第几个星期几")]
+
+
+def room_options(first: tuple | None = None):
+    """The active rooms with their capacity, as a room field offers them, after ``first`` if given."""
+    return options(([first] if first else []) + [(r.id, f"{r.name}（{r.capacity}人）") for r in rooms()])
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -47,10 +52,10 @@ class BookingForm(SlotFields):
     contact_name = StringField("联系人", validators=[Optional(), Length(max=40)])
     contact_phone = StringField("联系电话", validators=[Optional(), PHONE])
     notes = TextAreaField("备注", validators=[Optional(), Length(max=2000)])
-    repeat = SelectField("重复", choices=REPEAT_CHOICES, default="")
+    repeat = SelectField("重复", choices=options(REPEAT_CHOICES), default="")
     interval = IntegerField("间隔", default=1, validators=[Optional(), NumberRange(min=1, max=12, message="间隔应在1到12之间。")])
-    weekdays = MultiCheckboxField("星期", choices=WEEKDAY_CHOICES, validators=[Optional()])
-    nth = SelectField("每月第几个", choices=NTH_CHOICES, default="1")
+    weekdays = MultiCheckboxField("星期", choices=options(WEEKDAY_CHOICES), validators=[Optional()])
+    nth = SelectField("每月第几个", choices=options(NTH_CHOICES), default="1")
     until = DateField("重复至", validators=[Optional()])
     count = IntegerField("或共几次", validators=[Optional(), NumberRange(min=1, max=200, message="次数应在1到200之间。")])
 
@@ -64,12 +69,12 @@ class EditBookingForm(SlotFields):
     contact_name = BookingForm.contact_name
     contact_phone = BookingForm.contact_phone
     notes = BookingForm.notes
-    scope = SelectField("应用于", choices=list(SCOPES.items()), default="this")
+    scope = SelectField("应用于", choices=options(SCOPES), default="this")
 
 
 class ReasonForm(HubForm):
     reason = StringField("原因", validators=[DataRequired(message="请填写原因。"), Length(max=200)])
-    scope = SelectField("范围", choices=list(SCOPES.items()), default="this")
+    scope = SelectField("范围", choices=options(SCOPES), default="this")
 
 
 class PublicRequestForm(SlotFields):
@@ -107,7 +112,7 @@ class PhotoForm(HubForm):
 
 
 class NewRoomForm(RoomForm):
-    booking_mode = SelectField("预约方式", choices=list(BOOKING_MODES.items()), default="exclusive")
+    booking_mode = SelectField("预约方式", choices=options(BOOKING_MODES), default="exclusive")
 
 
 class ClosureForm(HubForm):

@@ -10,7 +10,7 @@ from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.directory import uscc as uscc_rules
 from hubapp.blueprints.facilities import public_bp, schedule, services
 from hubapp.blueprints.facilities import rooms as room_settings
-from hubapp.blueprints.facilities.forms import DoorCheckInForm, PublicRequestForm
+from hubapp.blueprints.facilities.forms import DoorCheckInForm, PublicRequestForm, room_options
 from hubapp.blueprints.facilities.models import CONFIRMED, PENDING
 from hubapp.extensions import limiter
 from hubapp.htmx import render
@@ -78,7 +78,7 @@ def door_check_in(room_id: int):
 def request_booking():
     """An enterprise contact asks for a room; it lands as pending when the room needs approval."""
     form = PublicRequestForm()
-    form.room_id.choices = [(r.id, f"{r.name}（{r.capacity}人）") for r in services.rooms()]
+    form.room_id.choices = room_options()
     if request.method == "GET":
         form.room_id.data = request.args.get("room_id", type=int)
         return render("facilities/request.html", form=form, rooms=services.rooms())

@@ -21,10 +21,12 @@ from hubapp.blueprints.facilities.forms import (
     ReasonForm,
     RoomForm,
     SpecialOpeningForm,
+    room_options,
 )
 from hubapp.blueprints.facilities.models import BOOKING_STATES, MONTHLY, PENDING, Booking
 from hubapp.errors import chinese_abort
 from hubapp.extensions import db
+from hubapp.forms import options
 from hubapp.htmx import is_htmx, render
 from hubapp.pdf import pdf_response, render_pdf
 
@@ -103,7 +105,7 @@ def changed(response_or_html, status: int = 200):
 
 
 def enterprise_choices():
-    return [(0, "（不选，填写联系人）")] + [(e.id, e.name) for e in directory.search_enterprises("", limit=1000)]
+    return options([(0, "（不选，填写联系人）")] + [(e.id, e.name) for e in directory.search_enterprises("", limit=1000)])
 
 
 # --- Calendars -------------------------------------------------------------------------------
@@ -167,7 +169,7 @@ def prefill(form: BookingForm) -> None:
 @staff_required
 def new_booking():
     form = BookingForm()
-    form.room_id.choices = [(r.id, f"{r.name}（{r.capacity}人）") for r in services.rooms()]
+    form.room_id.choices = room_options()
     form.enterprise_id.choices = enterprise_choices()
     if request.method == "GET":
         prefill(form)
@@ -312,7 +314,7 @@ def edit_booking(booking_id: int):
     found = get_booking_or_404(booking_id)
     form = EditBookingForm(obj=found if request.method == "GET" else None)
     form.enterprise_id.choices = enterprise_choices()
-    form.room_id.choices = [(r.id, f"{r.name}（{r.capacity}人）") for r in services.rooms()]
+    form.room_id.choices = room_options()
     if request.method == "GET":
         form.day.data, form.start.data, form.end.data = found.start_at.date(), found.start_at.time(), found.end_at.time()
         form.enterprise_id.data = found.enterprise_id or 0
@@ -456,7 +458,7 @@ def user_feed():
 
 
 def room_choices(all_label: str):
-    return [(0, all_label)] + [(r.id, r.name) for r in services.rooms(active_only=False)]
+    return options([(0, all_label)] + [(r.id, r.name) for r in services.rooms(active_only=False)])
 
 
 @bp.get("/rooms")

@@ -12,24 +12,19 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from hubapp.blueprints.guides.models import CATEGORIES, MATERIAL_FORMS, MATTER_TYPES, SERVICE_OBJECTS
-from hubapp.forms import HubForm
+from hubapp.forms import HubForm, options
 
 PHONE = Regexp(r"^[0-9][0-9\-]{4,19}$", message="请填写电话号码，例如 0631-3981006 或 12345。")
 ROW_LISTS = ("materials", "steps", "faq")
 MAX_ROWS = 40
 
 
-def _choices(labels: dict[str, str]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in labels.items()]
-
-
 class MaterialRow(Form):
     name = StringField("材料名称", [Length(max=100, message="材料名称不超过100字。")])
-    form = SelectField("材料形式", choices=_choices(MATERIAL_FORMS), default="original")
+    form = SelectField("材料形式", choices=options(MATERIAL_FORMS), default="original")
     copies = IntegerField("份数", [Optional(), NumberRange(1, 99, message="份数为 1–99。")], default=1)
     required = BooleanField("必需", default=True)
     notes = StringField("备注", [Optional(), Length(max=300, message="备注不超过300字。")])
@@ -66,11 +61,11 @@ class GuideForm(HubForm):
     code = StringField("二维码编码", [DataRequired(message="请填写编码。")])
     name = StringField("事项名称", _text("事项名称", 100, required=True))
     official_code = StringField("事项编码（官方，可选）", _text("事项编码", 60))
-    category = SelectField("事项类别", choices=[SelectChoice("", "请选择"), *_choices(CATEGORIES)])
-    matter_type = RadioField("事项类型", choices=_choices(MATTER_TYPES), default="instant")
+    category = SelectField("事项类别", choices=options({"": "请选择", **CATEGORIES}))
+    matter_type = RadioField("事项类型", choices=options(MATTER_TYPES), default="instant")
     department = StringField("实施主体", _text("实施主体", 100))
     window = StringField("受理窗口", _text("受理窗口", 100))
-    service_object = RadioField("服务对象", choices=_choices(SERVICE_OBJECTS), default="legal")
+    service_object = RadioField("服务对象", choices=options(SERVICE_OBJECTS), default="legal")
     legal_basis = TextAreaField("设定依据", _text("设定依据", 4000))
     conditions = TextAreaField("受理条件（每行一条）", _text("受理条件", 4000))
     materials = FieldList(FormField(MaterialRow), max_entries=MAX_ROWS)
@@ -81,7 +76,7 @@ class GuideForm(HubForm):
     promised_limit_days = IntegerField(
         "承诺办结时限（工作日）", [Optional(), NumberRange(0, 365, message="请填 0–365 的整数。")]
     )
-    fee_free = RadioField("是否收费", choices=[SelectChoice("1", "不收费"), SelectChoice("0", "收费")], default="1")
+    fee_free = RadioField("是否收费", choices=options({"1": "不收费", "0": "收费"}), default="1")
     fee_basis = TextAreaField("收费依据", _text("收费依据", 1000))
     fee_amount = StringField("收费标准", _text("收费标准", 200))
     place = StringField("办理地点", _text("办理地点", 200))

@@ -2,14 +2,14 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from hubapp.blueprints.meetings.models import GROUPS, KINDS
-from hubapp.forms import HubForm
+from hubapp.forms import HubForm, options
 
 #: Select value meaning "none of the listed": no room, no chair account, a unit typed in.
 NONE = 0
 
 
 class MeetingForm(HubForm):
-    kind = SelectField("会议类型", choices=list(KINDS.items()), validators=[DataRequired(message="请选择会议类型。")])
+    kind = SelectField("会议类型", choices=options(KINDS), validators=[DataRequired(message="请选择会议类型。")])
     theme = StringField("会议主题", validators=[DataRequired(message="请填写会议主题。"), Length(max=200, message="会议主题不超过200字。")])
     day = DateField("日期", validators=[InputRequired(message="请选择会议日期。")])
     start_time = TimeField("开始时间", validators=[InputRequired(message="请填写开始时间。")])
@@ -27,7 +27,7 @@ class MeetingForm(HubForm):
 
 
 class AttendeeForm(HubForm):
-    group = SelectField("类别", choices=list(GROUPS.items()))
+    group = SelectField("类别", choices=options(GROUPS))
     unit = StringField("单位", validators=[DataRequired(message="请填写单位。"), Length(max=100, message="单位不超过100字。")])
     names = StringField("姓名（多人用顿号分隔）", validators=[Optional(), Length(max=300, message="姓名合计不超过300字。")])
 

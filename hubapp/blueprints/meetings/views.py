@@ -9,11 +9,12 @@ from hubapp import clock
 from hubapp.blueprints.auth.roles import Role, roles_required, staff_required
 from hubapp.blueprints.auth.views import safe_next
 from hubapp.blueprints.directory import services as directory
-from hubapp.blueprints.facilities import services as facilities
+from hubapp.blueprints.facilities.forms import room_options
 from hubapp.blueprints.meetings import bp, forms, printing, services
 from hubapp.blueprints.meetings.models import DECISION_STATES, GROUPS, KINDS, OPEN
 from hubapp.errors import chinese_abort
 from hubapp.extensions import db
+from hubapp.forms import options
 from hubapp.htmx import is_htmx, render
 from hubapp.pdf import pdf_response, render_pdf
 
@@ -64,12 +65,10 @@ def index():
 
 def _meeting_form(meeting=None) -> forms.MeetingForm:
     form = forms.MeetingForm()
-    form.room_id.choices = [(forms.NONE, "不使用中心场地（填写其他地点）")] + [
-        (room.id, f"{room.name}（{room.capacity}人）") for room in facilities.rooms()
-    ]
-    form.chair_user_id.choices = [(forms.NONE, "无（主持人没有账号）")] + [
-        (user.id, user.display_name) for user in services.staff_users()
-    ]
+    form.room_id.choices = room_options((forms.NONE, "不使用中心场地（填写其他地点）"))
+    form.chair_user_id.choices = options(
+        [(forms.NONE, "无（主持人没有账号）")] + [(user.id, user.display_name) for user in services.staff_users()]
+    )
     if meeting is not None and request.method == "GET":
         form.kind.data = meeting.kind
         form.theme.data = meeting.theme
@@ -86,7 +85,7 @@ def _meeting_form(meeting=None) -> forms.MeetingForm:
         form.chair_user_id.data = current_user.id
         form.recorder_name.data = current_user.display_name
         # The joint meeting's own room is the usual place; any other is one click away.
-        usual = next((room_id for room_id, label in form.room_id.choices if label.startswith("会议室")), forms.NONE)
+        usual = next((room.value for room in form.room_id.choices if room.label.startswith("会议室")), forms.NONE)
         form.room_id.data = usual
     return form
 
@@ -161,9 +160,9 @@ def delete(meeting_id: int):
 
 def _decision_form(blank: bool = False) -> forms.DecisionForm:
     form = forms.DecisionForm(formdata=None) if blank else forms.DecisionForm()
-    form.department_id.choices = [(d.id, d.name) for d in directory.departments()] + [
-        (forms.NONE, "其他单位（在右侧填写）")
-    ]
+    form.department_id.choices = options(
+        [(d.id, d.name) for d in directory.departments()] + [(forms.NONE, "其他单位（在右侧填写）")]
+    )
     return form
 
 

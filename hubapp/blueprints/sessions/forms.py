@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from hubapp.blueprints.directory import uscc
 from hubapp.blueprints.sessions.models import BANK, FINANCING_STATES, HOST_KINDS, KINDS
 from hubapp.blueprints.sessions.services import mobile_error
-from hubapp.forms import HubForm
+from hubapp.forms import HubForm, options
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -35,7 +35,7 @@ def _credit_code(_form, field):
 
 
 class SessionForm(HubForm):
-    kind = SelectField("活动类型", choices=list(KINDS.items()), validators=[DataRequired("请选择活动类型。")])
+    kind = SelectField("活动类型", choices=options(KINDS), validators=[DataRequired("请选择活动类型。")])
     title = StringField("活动名称", validators=[DataRequired("请填写活动名称。"), Length(max=100)])
     theme = StringField("月度主题", validators=[Optional(), Length(max=100)])
     host_id = SelectField("主办机构", coerce=int, validators=[Optional()])
@@ -56,7 +56,7 @@ class CancelForm(HubForm):
 
 class HostForm(HubForm):
     name = StringField("机构名称", validators=[DataRequired("请填写机构名称。"), Length(max=100)])
-    kind = SelectField("机构类型", choices=list(HOST_KINDS.items()))
+    kind = SelectField("机构类型", choices=options(HOST_KINDS))
     department_id = SelectField("对应成员单位", coerce=int, validators=[Optional()])
     contact_name = StringField("联系人", validators=[Optional(), Length(max=40)])
     contact_phone = StringField("联系电话", validators=[Optional(), Length(max=20)])
@@ -88,7 +88,7 @@ class SignupForm(HubForm):
     financing_term = IntegerField(
         "期限（月）", validators=[Optional(), NumberRange(min=1, max=600, message="期限为1至600个月。")]
     )
-    financing_collateral = RadioField("有无抵押", choices=[("yes", "有抵押"), ("no", "无抵押")], validators=[Optional()])
+    financing_collateral = RadioField("有无抵押", choices=options({"yes": "有抵押", "no": "无抵押"}), validators=[Optional()])
 
 
 def signup_form_for(session, **kwargs) -> SignupForm:
@@ -134,12 +134,12 @@ class FinancingForm(HubForm):
     amount = DecimalField(
         "金额（万元）", places=2, validators=[InputRequired("请填写金额。"), NumberRange(min=0.01, message="金额应大于0。")]
     )
-    status = SelectField("进展", choices=list(FINANCING_STATES.items()))
+    status = SelectField("进展", choices=options(FINANCING_STATES))
     notes = StringField("备注", validators=[Optional(), Length(max=200)])
 
 
 class AdvanceForm(HubForm):
-    status = SelectField("进展", choices=list(FINANCING_STATES.items()))
+    status = SelectField("进展", choices=options(FINANCING_STATES))
 
 
 def theme_plan_form(plan: dict):

@@ -8,7 +8,7 @@ from flask_login import current_user
 from hubapp import clock, pdf
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.directory import services as directory
-from hubapp.blueprints.facilities import services as facilities
+from hubapp.blueprints.facilities.forms import room_options
 from hubapp.blueprints.sessions import bp, exports, services
 from hubapp.blueprints.sessions.forms import (
     AdvanceForm,
@@ -31,6 +31,7 @@ from hubapp.blueprints.sessions.models import (
 )
 from hubapp.blueprints.sessions.services import SessionError, SessionPlan, SignupData
 from hubapp.extensions import db
+from hubapp.forms import options
 from hubapp.htmx import render
 
 
@@ -87,8 +88,8 @@ def _fill_choices(form: SessionForm, session=None) -> None:
     hosts = services.hosts(active_only=True)
     if session is not None and session.host is not None and session.host not in hosts:
         hosts.append(session.host)  # a host since retired still shows on its old sessions
-    form.host_id.choices = [(0, "（未指定）")] + [(h.id, h.name) for h in hosts]
-    form.room_id.choices = [(0, "请选择场地")] + [(r.id, f"{r.name}（{r.capacity}人）") for r in facilities.rooms()]
+    form.host_id.choices = options([(0, "（未指定）")] + [(h.id, h.name) for h in hosts])
+    form.room_id.choices = room_options((0, "请选择场地"))
 
 
 def _plan_from(form: SessionForm) -> SessionPlan:
@@ -348,7 +349,7 @@ def walk_in(session_id: int):
 
 def _financing_form(formdata=True) -> FinancingForm:
     form = FinancingForm() if formdata else FinancingForm(formdata=None)
-    form.bank_id.choices = [(0, "请选择银行")] + [(b.id, b.name) for b in services.banks()]
+    form.bank_id.choices = options([(0, "请选择银行")] + [(b.id, b.name) for b in services.banks()])
     return form
 
 
@@ -493,7 +494,7 @@ def host_form(host_id: int | None):
     if host_id and host is None:
         abort(404)
     form = HostForm(obj=host)
-    form.department_id.choices = [(0, "（无）")] + [(d.id, d.name) for d in directory.departments()]
+    form.department_id.choices = options([(0, "（无）")] + [(d.id, d.name) for d in directory.departments()])
     if request.method == "GET" and host is not None:
         form.department_id.data = host.department_id or 0
     if form.validate_on_submit():
