@@ -388,3 +388,15 @@ def test_cancelled_registrations_keep_their_phone(room):
     assert db.session.get(Registration, registration.id).status == REG_CANCELLED
     with pytest.raises(SessionError, match="已取消"):
         services.register(session.id, signup(phone(1)))
+
+
+def test_after_the_session_a_registration_can_no_longer_be_cancelled(room, monkeypatch):
+    session = services.create_session(plan(room, capacity=1), actor_id=None)
+    seated = services.register(session.id, signup(phone(1)))
+    waiting = services.register(session.id, signup(phone(2)))
+    after_the_end = session.end_at + timedelta(minutes=1)
+    monkeypatch.setattr(clock, "now", lambda: after_the_end)
+    with pytest.raises(SessionError, match="活动已结束"):
+        services.cancel_registration(seated, actor_id=None)
+    assert db.session.get(Registration, seated.id).status == REGISTERED
+    assert db.session.get(Registration, waiting.id).status == WAITLISTED

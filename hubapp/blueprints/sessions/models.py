@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from hubapp import clock
 from hubapp.extensions import db
 
 # Session kinds, in the order the centre lists them.
@@ -170,6 +171,10 @@ class Session(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == CANCELLED
+
+    @property
+    def has_ended(self) -> bool:
+        return clock.now() >= self.end_at
 
 
 class CustomQuestion(db.Model):

@@ -565,6 +565,9 @@ def cancel_registration(registration: Registration, actor_id: int | None, reason
         raise SessionError(f"该报名当前为“{registration.status_label}”，不能取消。")
     if registration.checked_in_at:
         raise SessionError("已签到的报名不能取消。")
+    # After the session a seat freed would promote someone to an event that is over.
+    if registration.session.has_ended:
+        raise SessionError("活动已结束，不能再取消报名。")
     if not _move(registration.id, old, REG_CANCELLED, cancelled_at=clock.now()):
         db.session.rollback()
         raise SessionError("该报名已被处理，请刷新后查看。")
