@@ -62,3 +62,18 @@ def test_two_staff_publishing_one_guide_at_once_get_one_new_version(live_server,
     db.session.rollback()
     numbers = db.session.scalars(select(GuideVersion.number).where(GuideVersion.matter_id == matter.id)).all()
     assert sorted(numbers) == [1, 2]
+
+
+def test_views_still_in_memory_are_written_when_the_server_stops(live_server, users, monkeypatch):
+    matter = services.create_matter(users["staff"].id, "qy-bg", guide_data())
+    services.publish(matter, users["staff"].id)
+    # Nothing would be written on the writer's own schedule during this test.
+    monkeypatch.setenv("HUB_GUIDE_VIEW_FLUSH_SECONDS", "3600")
+    monkeypatch.setenv("HUB_GUIDE_VIEW_FLUSH_HITS", "100000")
+    server = live_server(workers=2)
+    for _ in range(7):
+        assert requests.get(server.url + "/g/qy-bg", timeout=30).status_code == 200
+    server.stop()
+    counted = db.session.scalar(select(func.coalesce(func.sum(GuideViewCount.count), 0)))
+    db.session.rollback()
+    assert counted == 7

@@ -6,10 +6,12 @@ one writer thread per process writes the sums at most every ``GUIDE_VIEW_FLUSH_S
 (sooner after ``GUIDE_VIEW_FLUSH_HITS`` hits), in a short transaction of its own: one UPSERT per
 (matter, day), which adds to what other processes wrote. If a write fails, the sums go back into
 memory for the next round: a count may arrive late, but the page never suffers. A process that
-stops loses at most the views since its last write, the price of never writing on the reader's time.
+stops normally (gunicorn's graceful stop, SIGTERM) writes what it holds on its way out; one that is
+killed loses at most the views since its last write, the price of never writing on the reader's time.
 The thread ends when there is nothing left to write and starts again with the next view.
 """
 
+import atexit
 import logging
 import os
 import threading
@@ -37,6 +39,7 @@ class ViewCounter:
         self._hits = 0
         self._writer: threading.Thread | None = None
         self._writer_pid = 0
+        self._exit_hook_pid = 0
 
     def hit(self, matter_id: int, day: date) -> None:
         with self._lock:
@@ -49,6 +52,9 @@ class ViewCounter:
                 self._writer = threading.Thread(target=self._run, name="guide-view-writer", daemon=True)
                 self._writer_pid = os.getpid()
                 self._writer.start()
+            if self._exit_hook_pid != os.getpid():
+                self._exit_hook_pid = os.getpid()
+                atexit.register(self._write_at_exit)
 
     def take(self) -> Counter:
         with self._lock:
@@ -60,6 +66,12 @@ class ViewCounter:
         with self._lock:
             self._pending.update(pending)
             self._hits += sum(pending.values())
+
+    def _write_at_exit(self) -> None:
+        # A hook inherited through fork would write the parent's counts, which the child never held.
+        if self._exit_hook_pid == os.getpid():
+            with self.app.app_context():
+                write(self)
 
     def _run(self) -> None:
         while True:
