@@ -23,7 +23,7 @@ class AuditEntry(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
     #: The user who made the change; None for the system (cron, public visitors).
     actor_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    #: A short English verb, e.g. "booking.confirm"; the page translates the common ones.
+    #: A short English verb, e.g. "booking.confirmed"; the log page shows its label from ``describe``.
     action: Mapped[str] = mapped_column(String(60), index=True)
     object_type: Mapped[str] = mapped_column(String(40), index=True)
     object_id: Mapped[str] = mapped_column(String(40), index=True)
@@ -37,15 +37,55 @@ class AuditEntry(db.Model):
         return json.loads(self.detail) if self.detail else {}
 
 
-#: Human labels for the state codes that audit rows store, per object type, registered by each
-#: domain (``audit.register_labels("booking", {...})``) so that the log reads "待审核 → 已确认",
-#: not "pending → confirmed". Per type, because the same code means different things
-#: ("approved" minutes are 已审定, an "approved" loan is 审批通过).
+#: What the log page shows instead of codes, registered by each domain with ``describe``, so that
+#: a row reads "预约 #12 · 审核通过 · 待审核 → 已确认", not "booking #12 booking.confirmed pending →
+#: confirmed". States per type, because the same code means different things ("approved" minutes
+#: are 已审定, an "approved" loan is 审批通过).
+OBJECT_NAMES: dict[str, str] = {}
+ACTION_LABELS: dict[str, str] = {}
 STATE_LABELS: dict[tuple[str, str], str] = {}
+#: The keys of ``detail`` that several domains use; a domain adds its own through ``describe``.
+DETAIL_LABELS: dict[str, str] = {
+    "reason": "原因",
+    "note": "说明",
+    "title": "标题",
+    "name": "名称",
+    "version": "版本",
+    "number": "编号",
+    "changed": "修改项",
+}
 
 
-def register_labels(object_type: str, labels: dict[str, str]) -> None:
-    STATE_LABELS.update({(object_type, str(code)): label for code, label in labels.items()})
+def describe(
+    object_type: str,
+    name: str,
+    *,
+    states: dict[str, str] | None = None,
+    actions: dict[str, str] | None = None,
+    details: dict[str, str] | None = None,
+) -> None:
+    """Give an object type, its states, its actions and its detail keys their Chinese labels."""
+    OBJECT_NAMES[object_type] = name
+    STATE_LABELS.update({(object_type, str(code)): label for code, label in (states or {}).items()})
+    ACTION_LABELS.update(actions or {})
+    DETAIL_LABELS.update(details or {})
+
+
+def object_name(object_type: str) -> str:
+    return OBJECT_NAMES.get(object_type, object_type)
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def actions_labelled(text: str) -> list[str]:
+    """The action codes whose Chinese label contains ``text``, so the log can be searched in Chinese."""
+    return [code for code, label in ACTION_LABELS.items() if text in label]
+
+
+def detail_label(key: str) -> str:
+    return DETAIL_LABELS.get(key, key)
 
 
 def state_label(code: str | None, object_type: str) -> str:

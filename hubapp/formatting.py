@@ -48,6 +48,9 @@ def register(app: Flask) -> None:
     app.add_template_filter(yuan, "yuan")
     app.add_template_filter(mask_phone, "mask_phone")
     app.add_template_filter(audit.state_label, "state_label")
+    app.add_template_filter(audit.object_name, "object_name")
+    app.add_template_filter(audit.action_label, "action_label")
+    app.add_template_filter(audit.detail_label, "detail_label")
 
     @app.context_processor
     def centre():

@@ -186,8 +186,16 @@ def test_audit_page_lists_changes_with_filters(auth, client, users):
     services.set_active(users["admin"].id, users["grid_worker"], False)
     auth.login("admin")
     page = client.get("/admin/audit", query_string={"action": "deactivate"}).get_data(as_text=True)
-    assert "user.deactivate" in page and "启用 → 停用" in page
-    assert "user.create" not in page
+    assert "停用账号" in page and "启用 → 停用" in page and f"用户 #{users['grid_worker'].id}" in page
+    assert "新建用户" not in page
+
+
+def test_audit_log_is_searched_by_its_chinese_labels(auth, client, users):
+    services.set_active(users["admin"].id, users["grid_worker"], False)
+    auth.login("admin")
+    page = client.get("/admin/audit", query_string={"action": "停用"}).get_data(as_text=True)
+    assert "停用账号" in page
+    assert "登录</td>" not in page
 
 
 def test_a_post_without_csrf_token_is_refused_by_the_real_app(database_uri, users):

@@ -2,8 +2,9 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
+from hubapp import audit
 from hubapp.audit import AuditEntry
 from hubapp.blueprints.auth import bp, services
 from hubapp.blueprints.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, UserForm
@@ -199,7 +200,8 @@ def audit_log():
     if filters["object_type"]:
         stmt = stmt.where(AuditEntry.object_type == filters["object_type"])
     if filters["action"]:
-        stmt = stmt.where(AuditEntry.action.contains(filters["action"]))
+        text = filters["action"]
+        stmt = stmt.where(or_(AuditEntry.action.contains(text), AuditEntry.action.in_(audit.actions_labelled(text))))
     if filters["object_id"]:
         stmt = stmt.where(AuditEntry.object_id == filters["object_id"])
     if filters["actor"]:

@@ -12,7 +12,38 @@ from hubapp.blueprints.facilities.models import BOOKING_STATES
 bp = Blueprint("facilities", __name__, url_prefix="/facilities")
 public_bp = Blueprint("facilities_public", __name__)
 BLUEPRINTS = [bp, public_bp]
-audit.register_labels("booking", BOOKING_STATES)
+audit.describe(
+    "booking",
+    "场地预约",
+    states=BOOKING_STATES,
+    actions={
+        "booking.create": "新建预约",
+        "booking.confirmed": "批准",
+        "booking.rejected": "驳回",
+        "booking.cancelled": "取消",
+        "booking.checked_in": "签到",
+        "booking.no_show": "记为爽约",
+        "booking.move": "改期",
+        "booking.edit": "修改内容",
+    },
+    details={"room": "场地", "source": "来源"},
+)
+audit.describe("booking_series", "重复预约", actions={"series.create": "新建重复预约"}, details={"rule": "重复规则", "created": "已创建", "skipped": "未创建的日期"})
+audit.describe(
+    "room",
+    "场地",
+    actions={
+        "room.create": "新增场地",
+        "room.edit": "修改场地",
+        "room.hours": "修改开放时间",
+        "room.photo": "上传照片",
+        "room.photo_removed": "删除照片",
+    },
+    details={"mode": "预约方式", "hours": "开放时间"},
+)
+audit.describe("closure", "闭馆", actions={"closure.create": "新增闭馆", "closure.delete": "删除闭馆"}, details={"room_id": "场地编号", "start": "开始", "end": "结束"})
+audit.describe("special_opening", "调休开放", actions={"special_opening.create": "新增调休开放", "special_opening.delete": "删除调休开放"}, details={"day": "日期"})
+audit.describe("calendar_token", "日历订阅", actions={"calendar_token.create": "生成订阅链接", "calendar_token.renew": "更换订阅链接"})
 NAV = [
     NavItem("场地预约", "facilities.day", STAFF_ROLES, order=20),
     NavItem("我的预约", "facilities.mine", ALL_ROLES - STAFF_ROLES, order=90),

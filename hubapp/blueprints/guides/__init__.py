@@ -11,7 +11,22 @@ from hubapp.blueprints.guides.models import STATUS_LABELS
 bp = Blueprint("guides", __name__, url_prefix="/guides")
 public_bp = Blueprint("guides_public", __name__)
 BLUEPRINTS = [bp, public_bp]
-audit.register_labels("guide", STATUS_LABELS)
+audit.describe(
+    "guide",
+    "办事指南",
+    states=STATUS_LABELS,
+    actions={
+        "guide.create": "新建指南",
+        "guide.update": "修改指南",
+        "guide.publish": "发布",
+        "guide.archive": "归档",
+        "guide.reopen": "恢复为草稿",
+        "guide.review": "确认复核",
+        "guide.restore": "恢复历史版本",
+        "guide.feedback": "收到反馈",
+    },
+    details={"code": "编码", "fields": "修改项", "previous_review": "上次复核", "helpful": "有帮助", "feedback_id": "反馈编号"},
+)
 NAV = [NavItem("办事指南", "guides.index", STAFF_ROLES, order=30)]
 
 

@@ -7,8 +7,47 @@ from hubapp.blueprints.meetings.models import DECISION_STATES, MINUTES_STATES
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 BLUEPRINTS = [bp]
-audit.register_labels("meeting", MINUTES_STATES)
-audit.register_labels("decision", DECISION_STATES)
+audit.describe(
+    "meeting",
+    "会议",
+    states=MINUTES_STATES,
+    actions={
+        "meeting.create": "新建会议",
+        "meeting.update": "修改会议",
+        "meeting.delete": "删除会议",
+        "meeting.attendee.add": "添加参会人员",
+        "meeting.attendee.remove": "移除参会人员",
+        "meeting.agenda.add": "添加议题",
+        "meeting.agenda.update": "修改议题",
+        "meeting.agenda.remove": "删除议题",
+        "minutes.approve": "审定纪要",
+        "minutes.return": "退回纪要",
+        "minutes.issue": "印发纪要",
+        "minutes.correct": "发起更正",
+    },
+    details={
+        "theme": "主题",
+        "before": "修改前",
+        "after": "修改后",
+        "group": "类别",
+        "unit": "单位",
+        "names": "人员",
+        "item": "议题",
+        "meeting": "会议",
+    },
+)
+audit.describe(
+    "decision",
+    "议定事项",
+    states=DECISION_STATES,
+    actions={
+        "decision.create": "新增议定事项",
+        "decision.update": "修改议定事项",
+        "decision.delete": "删除议定事项",
+        "decision.done": "办结",
+        "decision.reopen": "重新打开",
+    },
+)
 NAV = [
     NavItem("会议纪要", "meetings.index", STAFF_ROLES, order=50),
     NavItem("议定事项", "meetings.decisions", STAFF_ROLES | {Role.LIAISON}, order=51),

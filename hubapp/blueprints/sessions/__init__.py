@@ -16,9 +16,43 @@ bp = Blueprint("sessions", __name__, url_prefix="/sessions", static_folder="stat
 #: Stable public addresses (printed on posters): /s/<id> and the personal link /s/<id>/r/<token>.
 public_bp = Blueprint("sessions_public", __name__)
 BLUEPRINTS = [bp, public_bp]
-audit.register_labels("session", SESSION_STATES)
-audit.register_labels("registration", REGISTRATION_STATES)
-audit.register_labels("financing", FINANCING_STATES)
+audit.describe(
+    "session",
+    "主题活动",
+    states=SESSION_STATES,
+    actions={
+        "session.create": "新建活动",
+        "session.update": "修改活动",
+        "session.cancel": "取消活动",
+        "session.outcome": "记录活动成效",
+        "session.question_add": "添加报名问题",
+        "session.question_delete": "删除报名问题",
+    },
+    details={"booking": "场地预约", "promoted": "递补人数", "question": "问题", "session": "活动"},
+)
+audit.describe(
+    "registration",
+    "报名",
+    states={**REGISTRATION_STATES, "checked_in": "已签到"},
+    actions={
+        "registration.create": "报名",
+        "registration.approve": "通过报名",
+        "registration.reject": "驳回报名",
+        "registration.cancel": "取消报名",
+        "registration.promote": "候补递补",
+        "registration.check_in": "签到",
+        "registration.walk_in": "现场登记",
+    },
+)
+audit.describe(
+    "financing",
+    "融资对接",
+    states=FINANCING_STATES,
+    actions={"financing.create": "登记融资对接", "financing.advance": "更新融资进展"},
+    details={"amount": "金额（万元）", "bank": "银行"},
+)
+audit.describe("session_host", "主办机构", actions={"session_host.create": "新增主办机构", "session_host.update": "修改主办机构"})
+audit.describe("session_theme", "月度主题", actions={"session_theme.set": "设置月度主题"})
 NAV = [NavItem("主题活动", "sessions.index", STAFF_ROLES, order=30)]
 
 
