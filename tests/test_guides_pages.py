@@ -184,3 +184,16 @@ def test_the_feedback_page_lists_comments(client, staff, users):
     services.add_feedback(matter.id, 1, False, "没写需要几份")
     html = client.get("/guides/qy-bg/feedback").get_data(as_text=True)
     assert "没写需要几份" in html and "没帮助 1" in html
+
+
+def test_a_bad_material_row_is_explained_in_chinese_once(client, staff):
+    response = client.post(
+        "/guides/new", data=form_fields(**{"materials-1-copies": "1.5", "materials-0-form": "scan"})
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Not a valid" not in html
+    assert html.count("份数为 1–99。") == 1 and "不是有效的整数" not in html
+    assert "不是有效的选择" in html
+    assert 'value="全体股东签字"' in html
+    assert services.get_by_code("qy-bg") is None

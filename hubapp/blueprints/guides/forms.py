@@ -22,7 +22,14 @@ ROW_LISTS = ("materials", "steps", "faq")
 MAX_ROWS = 40
 
 
-class MaterialRow(Form):
+class _Row(Form):
+    """A row of a list field; a plain Form, since FormField does not pass on HubForm's locales."""
+
+    class Meta:
+        locales = HubForm.Meta.locales
+
+
+class MaterialRow(_Row):
     name = StringField("材料名称", [Length(max=100, message="材料名称不超过100字。")])
     form = SelectField("材料形式", choices=options(MATERIAL_FORMS), default="original")
     copies = IntegerField("份数", [Optional(), NumberRange(1, 99, message="份数为 1–99。")], default=1)
@@ -34,7 +41,7 @@ class MaterialRow(Form):
             raise ValidationError("请填写材料名称（或删除这一行）。")
 
 
-class StepRow(Form):
+class StepRow(_Row):
     title = StringField("步骤", [Length(max=100, message="步骤名称不超过100字。")])
     detail = StringField("说明", [Optional(), Length(max=500, message="说明不超过500字。")])
 
@@ -43,7 +50,7 @@ class StepRow(Form):
             raise ValidationError("请填写步骤名称（或删除这一行）。")
 
 
-class FaqRow(Form):
+class FaqRow(_Row):
     question = StringField("问题", [Length(max=200, message="问题不超过200字。")])
     answer = TextAreaField("解答", [Optional(), Length(max=1000, message="解答不超过1000字。")])
 
