@@ -400,3 +400,22 @@ def test_after_the_session_a_registration_can_no_longer_be_cancelled(room, monke
         services.cancel_registration(seated, actor_id=None)
     assert db.session.get(Registration, seated.id).status == REGISTERED
     assert db.session.get(Registration, waiting.id).status == WAITLISTED
+
+
+def test_the_room_booking_follows_the_session_title_host_and_headcount(room, tax_branch):
+    session = services.create_session(plan(room, capacity=10, host_id=tax_branch.id), actor_id=None)
+    assert session.booking.holder_name == "国家税务总局威海南海新区税务局"
+    changed = plan(room, capacity=30, host_id=None)
+    changed.title = "个税汇算答疑会（加场）"
+    services.update_session(session, changed, actor_id=None)
+    db.session.expire_all()
+    assert session.booking.title == "税企联动：个税汇算答疑会（加场）"
+    assert session.booking.headcount == 30
+    assert session.booking.holder_name == "本中心主题活动"
+
+
+def test_a_refused_room_names_the_session_holding_it(room, tax_branch):
+    services.create_session(plan(room, host_id=tax_branch.id), actor_id=None)
+    with pytest.raises(SessionError) as error:
+        services.create_session(plan(room, start=day(7, 15)), actor_id=None)
+    assert "（国家税务总局威海南海新区税务局）" in error.value.message

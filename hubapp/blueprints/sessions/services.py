@@ -23,6 +23,9 @@ from hubapp import audit, clock
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.directory import uscc as uscc_rules
 from hubapp.blueprints.facilities import services as facilities
+from hubapp.blueprints.facilities.models import CHECKED_IN as BOOKING_CHECKED_IN
+from hubapp.blueprints.facilities.models import CONFIRMED as BOOKING_CONFIRMED
+from hubapp.blueprints.facilities.models import PENDING as BOOKING_PENDING
 from hubapp.blueprints.sessions.models import (
     ATTENDING_STATES,
     BANK,
@@ -50,6 +53,8 @@ from hubapp.extensions import db
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 #: Facilities' field names, as the session form calls them.
+#: Booking states in which the session still holds its room.
+LIVE_BOOKING_STATES = (BOOKING_PENDING, BOOKING_CONFIRMED, BOOKING_CHECKED_IN)
 BOOKING_FIELDS = {"start_at": "start_at", "end_at": "end_at", "room_id": "room_id", "headcount": "capacity"}
 
 
@@ -224,6 +229,12 @@ def _booking_title(plan: SessionPlan | Session) -> str:
     return f"{KINDS[plan.kind]}：{plan.title.strip()}"[:100]
 
 
+def _booking_holder(plan: SessionPlan) -> str:
+    """Who the room's calendar, and a refused booking's message, name as holding the room."""
+    host = db.session.get(HostOrganisation, plan.host_id) if plan.host_id else None
+    return host.name if host else "本中心主题活动"
+
+
 def _booking_error(error: facilities.BookingError) -> SessionError:
     return SessionError(error.message, BOOKING_FIELDS.get(error.field or "", error.field))
 
@@ -240,6 +251,7 @@ def create_session(plan: SessionPlan, actor_id: int | None, allow_past: bool = F
             actor_id=actor_id,
             headcount=plan.capacity,
             purpose=plan.description,
+            contact_name=_booking_holder(plan),
             source="session",
             allow_past=allow_past,
             commit=False,
@@ -288,6 +300,7 @@ def update_session(session: Session, plan: SessionPlan, actor_id: int | None) ->
         except facilities.BookingError as error:
             db.session.rollback()
             raise _booking_error(error) from None
+    _update_booking(session, plan, actor_id)
     before = f"{session.start_at:%Y-%m-%d %H:%M} {session.room.name} 名额{session.capacity}"
     session.kind, session.title = plan.kind, plan.title.strip()
     session.theme = (plan.theme or "").strip() or theme_for(plan.start.date())
@@ -302,6 +315,30 @@ def update_session(session: Session, plan: SessionPlan, actor_id: int | None) ->
     audit.record(actor_id, "session.update", "session", session.id, before, after, promoted=len(promoted))
     db.session.commit()
     return session
+
+
+def _update_booking(session: Session, plan: SessionPlan, actor_id: int | None) -> None:
+    """The room's calendar shows the session's current title, host and headcount (a shared room
+    counts the headcount against its capacity)."""
+    booking = session.booking
+    if booking is None or booking.status not in LIVE_BOOKING_STATES:
+        return
+    try:
+        facilities.update_details(
+            booking.id,
+            actor_id,
+            title=_booking_title(plan),
+            purpose=plan.description or None,
+            headcount=plan.capacity,
+            enterprise_id=booking.enterprise_id,
+            contact_name=_booking_holder(plan),
+            contact_phone=booking.contact_phone,
+            notes=booking.notes,
+            commit=False,
+        )
+    except facilities.BookingError as error:
+        db.session.rollback()
+        raise _booking_error(error) from None
 
 
 def cancel_session(session: Session, actor_id: int | None, reason: str) -> Session:
