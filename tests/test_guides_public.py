@@ -98,6 +98,15 @@ def test_feedback_without_a_choice_keeps_the_comment(client, published):
     assert db.session.scalars(select(GuideFeedback)).all() == []
 
 
+def test_a_comment_too_long_keeps_the_choice_and_the_text(client, published):
+    response = client.post("/g/qy-bg/feedback", data={"helpful": "no", "comment": "长" * 501})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "500字以内" in html and "长" * 501 + "</textarea>" in html
+    assert 'value="no" checked' in html and 'value="yes" checked' not in html
+    assert db.session.scalars(select(GuideFeedback)).all() == []
+
+
 def test_feedback_is_limited_per_address(client, published):
     for _ in range(5):
         assert client.post("/g/qy-bg/feedback", data={"helpful": "yes"}).status_code == 302

@@ -97,7 +97,7 @@ def public_feedback(code: str):
     try:
         services.add_feedback(guide.matter_id, guide.version_number, helpful == "yes", comment)
     except GuideError as error:
-        return _guide_page(code, 422, feedback_error=error.message, comment=comment)
+        return _guide_page(code, 422, feedback_error=error.message, comment=comment, helpful=helpful)
     return redirect(url_for("guides_public.public_guide", code=code, feedback="thanks", _anchor="feedback"))
 
 
