@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from hubapp import clock
+from hubapp import audit, clock
 from hubapp.blueprints.directory.models import Department
 from hubapp.blueprints.meetings import services
 from hubapp.blueprints.meetings.models import Meeting
@@ -184,3 +184,24 @@ def test_unknown_meeting_and_decision_are_404(auth, client, users):
     assert client.post("/meetings/decisions/999/done", data={"note": "x"}).status_code == 404
     meeting = make_meeting(users)
     assert client.get(f"/meetings/{meeting.id}/minutes.pdf?version=7").status_code == 404
+
+
+def test_a_follow_up_note_too_long_is_refused_and_kept(auth, client, users):
+    mine, _ = _two_units_decisions(users)
+    auth.login("liaison")
+    note = "已开展宣讲。" * 400
+    refused = client.post(f"/meetings/decisions/{mine.id}/done", data={"note": note}, headers=HTMX)
+    row = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "办理情况不超过2000字" in row and note in row
+    db.session.refresh(mine)
+    assert mine.status == "open" and mine.done_note is None
+
+
+def test_a_reopened_decision_no_longer_shows_its_old_note(auth, client, users):
+    mine, _ = _two_units_decisions(users)
+    auth.login("liaison")
+    client.post(f"/meetings/decisions/{mine.id}/done", data={"note": "已开展三场宣讲"}, headers=HTMX)
+    reopened = client.post(f"/meetings/decisions/{mine.id}/reopen", data={"note": "企业反映仍有疑问"}, headers=HTMX)
+    row = reopened.get_data(as_text=True)
+    assert reopened.status_code == 200 and "未完成" in row and "已开展三场宣讲" not in row
+    assert "已开展三场宣讲" in [e.detail_dict.get("note") for e in audit.entries_for("decision", mine.id)]

@@ -42,6 +42,8 @@ from hubapp.formatting import chinese_date
 NUMBER_ATTEMPTS = 5
 #: Open decisions due within this many days count as "due soon" on the home panel.
 DUE_SOON_DAYS = 7
+#: The longest note of marking a decision done or reason of reopening it.
+NOTE_MAX = 2000
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 T = TypeVar("T")
@@ -543,6 +545,8 @@ def complete_decision(decision: Decision, user, note: str | None) -> Decision:
         raise MeetingError("该事项已办结。")
     if not _clean(note):
         raise MeetingError("请填写办理情况。", "note")
+    if len(note.strip()) > NOTE_MAX:
+        raise MeetingError(f"办理情况不超过{NOTE_MAX}字。", "note")
     decision.status = DONE
     decision.done_note = note.strip()
     decision.done_at = clock.now()
@@ -559,9 +563,11 @@ def reopen_decision(decision: Decision, user, reason: str | None) -> Decision:
         raise MeetingError("该事项尚未办结。")
     if not _clean(reason):
         raise MeetingError("请填写重新打开的原因。", "note")
+    if len(reason.strip()) > NOTE_MAX:
+        raise MeetingError(f"原因不超过{NOTE_MAX}字。", "note")
+    # The old note described work now found unfinished; the audit row of "done" keeps it.
     decision.status = OPEN
-    decision.done_at = None
-    decision.done_by_id = None
+    decision.done_note = decision.done_at = decision.done_by_id = None
     audit.record(user.id, "decision.reopen", "decision", decision.id, DONE, OPEN, reason=reason.strip())
     db.session.commit()
     return decision
