@@ -246,6 +246,21 @@ def test_financing_outcome_is_recorded_and_reported(client, auth, room):
     assert bad.status_code == 422
 
 
+def test_an_amount_beyond_the_column_is_refused_next_to_the_field(client, auth, room):
+    auth.login("staff")
+    bank_host = HostOrganisation(name="中国建设银行威海南海新区支行", kind="bank", active=True)
+    db.session.add(bank_host)
+    db.session.commit()
+    bank = services.create_session(plan(room, kind=BANK, start=day(-3, 9)), actor_id=None, allow_past=True)
+    data = {"enterprise_name": "汇科工控", "bank_id": str(bank_host.id), "amount": "1000000000000", "status": "granted"}
+    response = client.post(f"/sessions/{bank.id}/financing", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "请填写0.01至9999999之间的金额（万元）。" in page
+    assert 'value="汇科工控"' in page
+    assert services.financing_matches(bank.id) == []
+
+
 # --- paper and files ----------------------------------------------------------------------------
 
 

@@ -381,6 +381,19 @@ def test_only_bank_sessions_record_financing(room):
         services.add_financing(session, None, enterprise_name="x", bank_id=bank.id, amount=Decimal(1), status="intention")
 
 
+def test_financing_amounts_stay_within_what_the_column_holds(room):
+    bank = HostOrganisation(name="威海市商业银行", kind="bank", active=True)
+    db.session.add(bank)
+    db.session.commit()
+    session = services.create_session(plan(room, kind=BANK), actor_id=None)
+    with pytest.raises(SessionError) as error:
+        services.add_financing(session, None, enterprise_name="x", bank_id=bank.id, amount=Decimal("1e12"), status="intention")
+    assert error.value.field == "amount"
+    with pytest.raises(SessionError) as error:
+        services.register(session.id, signup(phone(1), financing_amount=Decimal("1e12")))
+    assert error.value.field == "financing_amount"
+
+
 def test_cancelled_registrations_keep_their_phone(room):
     session = services.create_session(plan(room), actor_id=None)
     registration = services.register(session.id, signup(phone(1)))

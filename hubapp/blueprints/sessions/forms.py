@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from hubapp.blueprints.directory import uscc
 from hubapp.blueprints.sessions.models import BANK, FINANCING_STATES, HOST_KINDS, KINDS
-from hubapp.blueprints.sessions.services import mobile_error
+from hubapp.blueprints.sessions.services import AMOUNT_MESSAGE, MAX_WAN, mobile_error
 from hubapp.forms import HubForm, options
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -82,7 +82,7 @@ class SignupForm(HubForm):
     financing_amount = DecimalField(
         "融资需求金额（万元）",
         places=2,
-        validators=[Optional(), NumberRange(min=0.01, max=9999999, message="请填写大于0的金额（万元）。")],
+        validators=[Optional(), NumberRange(min=0.01, max=MAX_WAN, message=AMOUNT_MESSAGE)],
     )
     financing_purpose = StringField("资金用途", validators=[Optional(), Length(max=200)])
     financing_term = IntegerField(
@@ -103,7 +103,7 @@ def signup_form_for(session, **kwargs) -> SignupForm:
             places=2,
             validators=[
                 InputRequired("请填写融资需求金额（万元）。"),
-                NumberRange(min=0.01, max=9999999, message="请填写大于0的金额（万元）。"),
+                NumberRange(min=0.01, max=MAX_WAN, message=AMOUNT_MESSAGE),
             ],
         )
     for question in session.questions:
@@ -132,7 +132,7 @@ class FinancingForm(HubForm):
     enterprise_name = StringField("企业", validators=[DataRequired("请填写企业。"), Length(max=100)])
     bank_id = SelectField("银行", coerce=int, validators=[DataRequired("请选择银行。")])
     amount = DecimalField(
-        "金额（万元）", places=2, validators=[InputRequired("请填写金额。"), NumberRange(min=0.01, message="金额应大于0。")]
+        "金额（万元）", places=2, validators=[InputRequired("请填写金额。"), NumberRange(min=0.01, max=MAX_WAN, message=AMOUNT_MESSAGE)]
     )
     status = SelectField("进展", choices=options(FINANCING_STATES))
     notes = StringField("备注", validators=[Optional(), Length(max=200)])

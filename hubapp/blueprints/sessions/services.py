@@ -52,6 +52,9 @@ from hubapp.blueprints.sessions.models import (
 from hubapp.extensions import db
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
+#: The largest amount in 万元 a form takes; the columns (Numeric(12, 2)) hold a little more.
+MAX_WAN = 9999999
+AMOUNT_MESSAGE = f"请填写0.01至{MAX_WAN}之间的金额（万元）。"
 #: Facilities' field names, as the session form calls them.
 #: Booking states in which the session still holds its room.
 LIVE_BOOKING_STATES = (BOOKING_PENDING, BOOKING_CONFIRMED, BOOKING_CHECKED_IN)
@@ -441,8 +444,8 @@ def _check_signup(session: Session, data: SignupData) -> None:
     if session.kind == BANK:
         if data.financing_amount is None:
             raise SessionError("请填写融资需求金额（万元）。", "financing_amount")
-        if data.financing_amount <= 0:
-            raise SessionError("融资金额应大于0。", "financing_amount")
+        if not 0 < data.financing_amount <= MAX_WAN:
+            raise SessionError(AMOUNT_MESSAGE, "financing_amount")
         if data.financing_term is not None and data.financing_term < 1:
             raise SessionError("融资期限至少为1个月。", "financing_term")
     for question in session.questions:
@@ -846,8 +849,8 @@ def add_financing(
     bank = db.session.get(HostOrganisation, bank_id) if bank_id else None
     if bank is None:
         raise SessionError("请选择银行。", "bank_id")
-    if amount is None or amount <= 0:
-        raise SessionError("金额应大于0（万元）。", "amount")
+    if amount is None or not 0 < amount <= MAX_WAN:
+        raise SessionError(AMOUNT_MESSAGE, "amount")
     if status not in FINANCING_STATES:
         raise SessionError("请选择进展。", "status")
     enterprise = _resolve_enterprise(SignupData(enterprise_name=enterprise_name, attendee_name="", phone=""))
