@@ -136,6 +136,25 @@ def test_publish_compare_restore_and_archive_through_the_buttons(client, staff, 
     assert client.get("/g/qy-bg").status_code == 410
 
 
+def test_an_archived_guide_says_it_is_not_public_and_cannot_be_edited(client, staff, users):
+    matter = services.create_matter(users["staff"].id, "qy-bg", guide_data())
+    services.publish(matter, users["staff"].id)
+    services.archive(matter, users["staff"].id)
+    detail = client.get("/guides/qy-bg").get_data(as_text=True)
+    assert "当前公开" not in detail and "已归档" in detail
+    assert "第1版</small>" not in client.get("/guides/").get_data(as_text=True)
+    response = client.get("/guides/qy-bg/edit", follow_redirects=True)
+    assert response.request.path == "/guides/qy-bg"
+    assert "请先恢复为草稿" in response.get_data(as_text=True)
+    # Archived by a colleague while this form was open: the text typed stays on screen.
+    response = client.post("/guides/qy-bg/edit", data=form_fields(name="企业变更登记（改）"))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "请先恢复为草稿" in html and 'value="企业变更登记（改）"' in html
+    db.session.refresh(matter)
+    assert matter.name == "企业变更登记"
+
+
 def test_a_refused_action_is_explained(client, staff, users):
     services.create_matter(users["staff"].id, "qy-bg", guide_data(steps=[]))
     html = client.post("/guides/qy-bg/publish", follow_redirects=True).get_data(as_text=True)

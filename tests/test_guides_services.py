@@ -175,6 +175,26 @@ def test_archiving_takes_the_guide_off_the_public_page_and_reopening_makes_a_dra
     assert services.publish(matter, staff).number == 2
 
 
+def test_an_archived_guide_is_not_edited_until_reopened(matter, users):
+    staff = users["staff"].id
+    services.publish(matter, staff)
+    services.archive(matter, staff)
+    with pytest.raises(GuideError, match="请先恢复为草稿"):
+        services.update_matter(matter, staff, guide_data(name="企业变更登记（改）"))
+    db.session.rollback()
+    assert matter.name == "企业变更登记"
+    assert not services.has_unpublished_changes(matter)
+
+
+def test_a_reopened_draft_has_no_public_version_to_compare_with(matter, users):
+    staff = users["staff"].id
+    services.publish(matter, staff)
+    services.archive(matter, staff)
+    services.reopen(matter, staff)
+    services.update_matter(matter, staff, guide_data(name="企业变更登记（恢复）"))
+    assert not services.has_unpublished_changes(matter)
+
+
 def test_every_state_change_is_audited(matter, users):
     staff = users["staff"].id
     services.publish(matter, staff)

@@ -151,6 +151,9 @@ def published_version(matter: Matter) -> GuideVersion | None:
 
 
 def has_unpublished_changes(matter: Matter) -> bool:
+    """The public page shows an older text than the working copy (only a published guide has one)."""
+    if matter.status != PUBLISHED:
+        return False
     version = published_version(matter)
     return version is not None and version.content != snapshot(matter)
 
@@ -277,6 +280,8 @@ def update_matter(matter: Matter, actor_id: int | None, data: dict[str, Any]) ->
     """Change the working copy; a published guide's public page changes only when republished.
 
     Returns the labels of the fields that changed (nothing is written when none did)."""
+    if matter.status == ARCHIVED:
+        raise GuideError("已归档的指南不能修改，请先恢复为草稿。")
     clean = _clean(data)
     changed = [key for key, value in clean.items() if getattr(matter, key) != value]
     if not changed:

@@ -7,7 +7,7 @@ from hubapp import pdf, qr
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.guides import bp, printing, services, viewcount
 from hubapp.blueprints.guides.forms import GuideForm, apply_row_op, form_data_from
-from hubapp.blueprints.guides.models import CATEGORIES, STATUS_LABELS, Matter
+from hubapp.blueprints.guides.models import ARCHIVED, CATEGORIES, STATUS_LABELS, Matter
 from hubapp.blueprints.guides.services import GuideError
 from hubapp.extensions import db
 from hubapp.htmx import render
@@ -91,6 +91,9 @@ def new():
 @staff_required
 def edit(code: str):
     matter = _matter_or_404(code)
+    if request.method == "GET" and matter.status == ARCHIVED:
+        flash("已归档的指南不能修改，请先恢复为草稿。", "error")
+        return redirect(url_for("guides.detail", code=matter.code))
     if request.method == "POST" and "row_op" in request.form:
         return _with_row_op(matter)
     form = GuideForm(data=form_data_from(matter)) if request.method == "GET" else GuideForm()
