@@ -123,10 +123,15 @@ def test_staff_check_in_with_the_camera(app, users, live_server, browser, tmp_pa
         page.get_by_label("密码").fill(PASSWORD)
         page.get_by_role("button", name="登录").click()
         page.goto(f"{server.url}/sessions/{session_id}/checkin")
+        # One button at a time: "close" only while the camera runs.
+        expect(page.get_by_role("button", name="关闭摄像头")).to_be_hidden()
         page.get_by_role("button", name="打开摄像头扫码").click()
+        expect(page.get_by_role("button", name="打开摄像头扫码")).to_be_hidden()
         expect(page.locator("#door-result")).to_contain_text("赵静（威海海纳数据有限公司）签到成功")
         expect(page.locator("#checked-count")).to_have_text("1")
         page.get_by_role("button", name="关闭摄像头").click()
+        expect(page.get_by_role("button", name="关闭摄像头")).to_be_hidden()
+        expect(page.get_by_role("button", name="打开摄像头扫码")).to_be_visible()
     finally:
         camera_browser.close()
     assert not errors, errors
