@@ -1,7 +1,7 @@
 """The facilities pages, through HTTP as a browser would use them."""
 
 import io
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import icalendar
 import openpyxl
@@ -19,6 +19,7 @@ from hubapp.blueprints.facilities.models import (
     REJECTED,
     SHARED,
     Booking,
+    Closure,
     OpeningHours,
     Room,
 )
@@ -442,3 +443,41 @@ def test_a_room_photo_is_re_encoded_and_shown_on_the_door_page(app, client, auth
     assert "无法识别的图片" in fake.get_data(as_text=True)
     client.post(f"/facilities/rooms/{room.id}/photo/delete")
     assert client.get(f"/r/{room.id}/photo.jpg").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/facilities/?date=9999-12-31", "/facilities/rooms/{room}/week?date=0001-01-01",
+                                  "/facilities/rooms/{room}/week?date=9999-12-31"])  # fmt: skip
+def test_a_date_off_the_calendar_is_a_400_with_a_message(client, auth, room, path):
+    auth.login("staff")
+    response = client.get(path.format(room=room.id))
+    assert response.status_code == 400 and "日期超出范围" in response.get_data(as_text=True)
+
+
+def test_a_booking_or_closure_far_off_the_calendar_is_refused_next_to_the_field(client, auth, room):
+    auth.login("staff")
+    response = client.post("/facilities/bookings/new", data=form(room, date(9999, 12, 31), "10:00", "09:00"))
+    assert response.status_code == 422 and "日期超出范围" in response.get_data(as_text=True)
+    response = client.post("/facilities/closures", data={"room_id": 0, "start_date": "2026-12-01",
+                                                          "end_date": "9999-12-31", "reason": "装修"})  # fmt: skip
+    assert response.status_code == 422 and "日期超出范围" in response.get_data(as_text=True)
+    assert count() == 0 and db.session.scalar(select(func.count(Closure.id))) == 0
+
+
+def test_a_tampered_series_date_is_a_422_not_a_500(client, auth, room):
+    auth.login("staff")
+    monday = schedule.week_of(clock.today()) + timedelta(days=7)
+    data = form(room, monday, "18:30", "20:00", repeat="weekly", weekdays=["0"], count=2, confirm="1", chosen=["x"])
+    response = client.post("/facilities/bookings/new", data=data)
+    assert response.status_code == 422 and "请至少选择一个日期" in response.get_data(as_text=True)
+    assert count() == 0
+
+
+def test_a_room_capacity_beyond_any_hall_is_refused(client, auth, room):
+    auth.login("staff")
+    hours = {f"opens_{d}": "08:30" for d in range(7)} | {f"closes_{d}": "21:00" for d in range(7)}
+    data = {"name": room.name, "kind": "活动室", "capacity": 10**11, "active": "y", "min_minutes": 30,
+            "max_minutes": 480, "max_days_ahead": 90, "no_show_minutes": 15} | hours  # fmt: skip
+    response = client.post(f"/facilities/rooms/{room.id}/edit", data=data)
+    assert response.status_code == 422 and "容量应在1到10000人之间" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert room.capacity == 40

@@ -320,3 +320,27 @@ def test_public_holidays_import_as_closures_and_make_up_days_as_openings(room):
     with pytest.raises(services.BookingError, match="春节"):
         services.check_slot_rules(room, at(spring.start_date, "10:00"), at(spring.start_date, "11:00"), allow_past=True)
     assert rooms.import_public_holidays(2026, None) == ([], [])
+
+
+def test_an_end_typed_before_the_start_is_named_as_such_not_as_too_long(room, day):
+    with pytest.raises(services.BookingError) as refused:
+        services.create_booking(room_id=room.id, start=at(day, "10:00"), end=at(day + timedelta(days=1), "09:00"),
+                                title="沙龙", actor_id=None)  # fmt: skip
+    assert refused.value.field == "end_at"
+    assert "结束时间必须晚于开始时间" in refused.value.message and "最长" not in refused.value.message
+    late = make_room("通宵自习室", opens=time(18, 0), closes=time(2, 0))
+    with pytest.raises(services.BookingError) as refused:
+        services.create_booking(room_id=late.id, start=at(day, "23:00"), end=at(day + timedelta(days=1), "03:00"),
+                                title="夜读", actor_id=None)  # fmt: skip
+    assert "开放时间" in refused.value.message
+
+
+def test_an_unknown_scope_cancels_nothing(room):
+    monday = schedule.week_of(clock.today()) + timedelta(days=14)
+    rule = services.Recurrence(WEEKLY, monday, [0], count=3)
+    _, created, _ = services.create_series(
+        room_id=room.id, recurrence=rule, start_time=time(9), end_time=time(10), title="党课", actor_id=None
+    )
+    with pytest.raises(services.BookingError):
+        services.cancel_scope(created[1].id, "everything", None, "讲师出差")
+    assert [b.status for b in created] == [CONFIRMED, CONFIRMED, CONFIRMED]

@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -9,7 +11,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from hubapp.blueprints.facilities.models import BOOKING_MODES, MONTHLY, WEEKLY
@@ -21,6 +23,16 @@ MOBILE = Regexp(r"^1\d{10}$", message="请输入11位手机号。")
 WEEKDAY_CHOICES = [(str(d), "周" + "一二三四五六日"[d]) for d in range(7)]
 NTH_CHOICES = [("1", "第1个"), ("2", "第2个"), ("3", "第3个"), ("4", "第4个"), ("-1", "最后一个")]
 REPEAT_CHOICES = [("", "不重复"), (WEEKLY, "每周（选择星期几）"), (MONTHLY, "每月第几个星期几")]
+
+
+#: Dates anyone can book or close: beyond them the calendars' "next day" would run off the
+#: end of Python's calendar (9999-12-31) and answer 500 instead of a message.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def within_calendar(form, field) -> None:
+    if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
+        raise ValidationError("日期超出范围，请选择2000年至2099年之间的日期。")
 
 
 def room_options(first: tuple | None = None):
@@ -38,7 +50,7 @@ def _required(label):
 
 
 class SlotFields(HubForm):
-    day = DateField("日期", validators=[_required("日期")])
+    day = DateField("日期", validators=[_required("日期"), within_calendar])
     start = TimeField("开始时间", validators=[_required("开始时间")])
     end = TimeField("结束时间", validators=[_required("结束时间")], description="早于开始时间表示次日（仅限夜间开放的场地）")
 
@@ -56,7 +68,7 @@ class BookingForm(SlotFields):
     interval = IntegerField("间隔", default=1, validators=[Optional(), NumberRange(min=1, max=12, message="间隔应在1到12之间。")])
     weekdays = MultiCheckboxField("星期", choices=options(WEEKDAY_CHOICES), validators=[Optional()])
     nth = SelectField("每月第几个", choices=options(NTH_CHOICES), default="1")
-    until = DateField("重复至", validators=[Optional()])
+    until = DateField("重复至", validators=[Optional(), within_calendar])
     count = IntegerField("或共几次", validators=[Optional(), NumberRange(min=1, max=200, message="次数应在1到200之间。")])
 
 
@@ -95,7 +107,7 @@ class DoorCheckInForm(HubForm):
 class RoomForm(HubForm):
     name = StringField("名称", validators=[DataRequired(message="请填写名称。"), Length(max=40)])
     kind = StringField("类型", validators=[DataRequired(message="请填写类型。"), Length(max=20)])
-    capacity = IntegerField("容量（人）", validators=[InputRequired(message="请填写容量。"), NumberRange(min=1, message="容量至少为1人。")])
+    capacity = IntegerField("容量（人）", validators=[InputRequired(message="请填写容量。"), NumberRange(min=1, max=10000, message="容量应在1到10000人之间。")])
     equipment = TextAreaField("设施设备", validators=[Optional()])
     description = TextAreaField("说明", validators=[Optional()])
     active = BooleanField("启用（可预约）")
@@ -117,14 +129,14 @@ class NewRoomForm(RoomForm):
 
 class ClosureForm(HubForm):
     room_id = SelectField("场地", coerce=int, default=0)
-    start_date = DateField("开始日期", validators=[_required("开始日期")])
-    end_date = DateField("结束日期", validators=[_required("结束日期")])
+    start_date = DateField("开始日期", validators=[_required("开始日期"), within_calendar])
+    end_date = DateField("结束日期", validators=[_required("结束日期"), within_calendar])
     reason = StringField("原因", validators=[DataRequired(message="请填写原因。"), Length(max=100)])
 
 
 class SpecialOpeningForm(HubForm):
     room_id = SelectField("场地", coerce=int, default=0)
-    day = DateField("日期", validators=[_required("日期")])
+    day = DateField("日期", validators=[_required("日期"), within_calendar])
     opens = TimeField("开放", validators=[_required("开放时间")])
     closes = TimeField("关闭", validators=[_required("关闭时间")])
     reason = StringField("原因", default="调休上班", validators=[DataRequired(message="请填写原因。"), Length(max=100)])

@@ -154,6 +154,13 @@ def check_slot_rules(room: Room, start: datetime, end: datetime, allow_past: boo
     now = clock.now()
     if not allow_past and start < now:
         raise BookingError("不能预约已经过去的时间。", "start_at")
+    windows = [opening_window(room, start.date() - timedelta(days=1)), opening_window(room, start.date())]
+    fits = any(w and w[0] <= start and end <= w[1] for w in windows)
+    overnight = any(w and w[1] > datetime.combine(w[0].date() + timedelta(days=1), time()) for w in windows)
+    if not fits and not overnight and end > datetime.combine(start.date() + timedelta(days=1), time()):
+        # An end time typed earlier than the start reads as "next day": when the room is not
+        # open overnight, the user almost certainly mistyped, and "too long" would mislead.
+        raise BookingError(f"结束时间必须晚于开始时间（{room.name}不跨夜开放）。", "end_at")
     minutes = (end - start) // timedelta(minutes=1)
     if minutes < room.min_minutes:
         raise BookingError(f"{room.name}每次预约至少{room.min_minutes}分钟。", "end_at")
@@ -161,8 +168,7 @@ def check_slot_rules(room: Room, start: datetime, end: datetime, allow_past: boo
         raise BookingError(f"{room.name}每次预约最长{room.max_minutes}分钟。", "end_at")
     if not allow_past and start.date() > now.date() + timedelta(days=room.max_days_ahead):
         raise BookingError(f"{room.name}最多可提前{room.max_days_ahead}天预约。", "start_at")
-    windows = [opening_window(room, start.date() - timedelta(days=1)), opening_window(room, start.date())]
-    if not any(w and w[0] <= start and end <= w[1] for w in windows):
+    if not fits:
         raise BookingError(f"所选时间不在{room.name}的开放时间内。", "start_at")
     day, last_day = start.date(), (end - timedelta(microseconds=1)).date()
     while day <= last_day:
@@ -758,6 +764,8 @@ SCOPES = {THIS: "仅本次", FOLLOWING: "本次及以后各次", ALL: "全部各
 
 def scope_bookings(booking: Booking, scope: str) -> list[Booking]:
     """The occurrences an edit or cancellation of ``booking`` reaches; past ones are left alone."""
+    if scope not in SCOPES:
+        raise BookingError("请选择应用范围。", "scope")
     if scope == THIS or booking.series_id is None:
         return [booking]
     now = clock.now()

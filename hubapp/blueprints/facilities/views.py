@@ -13,6 +13,8 @@ from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.facilities import bp, feeds, public_bp, reports, schedule, services
 from hubapp.blueprints.facilities import rooms as room_settings
 from hubapp.blueprints.facilities.forms import (
+    FIRST_DAY,
+    LAST_DAY,
     BookingForm,
     ClosureForm,
     EditBookingForm,
@@ -78,9 +80,12 @@ def attach(form, error: services.BookingError) -> str | None:
 
 def parse_day(value: str | None) -> date:
     try:
-        return date.fromisoformat(value) if value else clock.today()
+        shown = date.fromisoformat(value) if value else clock.today()
     except ValueError:
         chinese_abort(400, "日期格式应为 年-月-日，例如 2026-03-08。")
+    if not FIRST_DAY <= shown <= LAST_DAY:
+        chinese_abort(400, "日期超出范围，请选择2000年至2099年之间的日期。")
+    return shown
 
 
 def get_booking_or_404(booking_id: int) -> Booking:
@@ -207,7 +212,10 @@ def create_series(form: BookingForm, details: dict):
     if "confirm" not in request.form:
         plan = services.plan_series(form.room_id.data, recurrence, form.start.data, form.end.data, form.headcount.data)
         return booking_form_page(form, plan=plan)
-    chosen = {date.fromisoformat(d) for d in request.form.getlist("chosen")}
+    try:
+        chosen = {date.fromisoformat(d) for d in request.form.getlist("chosen")}
+    except ValueError:
+        chosen = set()
     if not chosen:
         plan = services.plan_series(form.room_id.data, recurrence, form.start.data, form.end.data, form.headcount.data)
         return booking_form_page(form, 422, "请至少选择一个日期。", plan=plan)
