@@ -151,3 +151,19 @@ def test_a_poster_with_a_long_materials_list_still_fits_one_page(client, auth, t
     path.write_bytes(client.get("/guides/chang-qd/poster.pdf").data)
     assert pdf_pages(path) == 1
     assert "第20项申请材料" in pdf_text(path)
+
+
+def test_a_draft_poster_is_marked_as_a_proof_and_an_archived_one_is_refused(client, auth, users, tmp_path):
+    auth.login("staff")
+    matter = services.create_matter(None, "cao-gao", guide_data(name="草稿事项登记"))
+    path = tmp_path / "draft.pdf"
+    path.write_bytes(client.get("/guides/cao-gao/poster.pdf").data)
+    text = pdf_text(path)
+    assert "草稿事项登记" in text and "校对稿" in text and "请发布后再张贴" in text
+    services.publish(matter, None)
+    path.write_bytes(client.get("/guides/cao-gao/poster.pdf").data)
+    assert "校对稿" not in pdf_text(path)
+    services.archive(matter, None)
+    response = client.get("/guides/cao-gao/poster.pdf")
+    assert response.status_code == 409
+    assert "已归档" in response.get_data(as_text=True)

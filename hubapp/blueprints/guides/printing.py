@@ -4,7 +4,7 @@ from flask import url_for
 
 from hubapp import clock, pdf, qr
 from hubapp.blueprints.guides import services
-from hubapp.blueprints.guides.models import Matter
+from hubapp.blueprints.guides.models import PUBLISHED, Matter
 
 #: 3 × 4 cells of 60 × 64 mm on A4: a code a phone reads from a metre away, and room to cut.
 SHEET_COLUMNS = 3
@@ -29,8 +29,9 @@ def qr_sheet_pdf(matters: list[Matter], category_label: str | None = None) -> by
 
 
 def poster_pdf(matter: Matter) -> bytes:
-    """The published version when there is one (what the QR code leads to), else the working copy."""
-    version = services.published_version(matter)
+    """The published version (what the QR code leads to); a draft's working copy is printed as a
+    proof, marked so that nobody hangs up a poster whose code answers 「未找到」."""
+    version = services.published_version(matter) if matter.status == PUBLISHED else None
     doc = version.content if version else services.snapshot(matter)
     return pdf.render_pdf(
         "guides/pdf/poster.html",
@@ -38,4 +39,5 @@ def poster_pdf(matter: Matter) -> bytes:
         qr_svg=qr.svg(guide_url(matter), scale=5, border=0),
         url=guide_url(matter),
         updated=version.published_at if version else matter.updated_at,
+        proof=version is None,
     )

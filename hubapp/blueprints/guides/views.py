@@ -9,6 +9,7 @@ from hubapp.blueprints.guides import bp, printing, services, viewcount
 from hubapp.blueprints.guides.forms import GuideForm, apply_row_op, form_data_from
 from hubapp.blueprints.guides.models import ARCHIVED, CATEGORIES, STATUS_LABELS, Matter
 from hubapp.blueprints.guides.services import GuideError
+from hubapp.errors import chinese_abort
 from hubapp.extensions import db
 from hubapp.htmx import render
 
@@ -283,4 +284,6 @@ def qr_sheet():
 @staff_required
 def poster(code: str):
     matter = _matter_or_404(code)
+    if matter.status == ARCHIVED:
+        chinese_abort(409, "该指南已归档，扫码将提示已下线，不再打印海报。如需使用，请先恢复为草稿并重新发布。")
     return pdf.pdf_response(printing.poster_pdf(matter), f"{matter.name}-指南海报.pdf")
