@@ -204,6 +204,9 @@ def test_check_in_by_code_is_idempotent(client, auth, session):
     second = client.post(f"/sessions/{session.id}/checkin", data={"code": registration.token}).get_data(as_text=True)
     db.session.refresh(registration)
     assert f"已于 {registration.checked_in_at:%H:%M} 签到" in second
+    at = registration.checked_in_at
+    staff_list = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert f"{at.month}月{at.day}日 {at:%H:%M}" in staff_list
 
 
 def test_an_unknown_code_at_the_door_is_a_clear_422(client, auth, session):

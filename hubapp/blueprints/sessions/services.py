@@ -394,7 +394,8 @@ def signup_closed_reason(session: Session, now: datetime | None = None) -> str |
     if now >= session.start_at:
         return "活动已开始或已结束，报名已截止。"
     if session.signup_opens_at and now < session.signup_opens_at:
-        return f"报名将于 {session.signup_opens_at:%m月%d日 %H:%M} 开始。"
+        opens = session.signup_opens_at
+        return f"报名将于 {opens.month}月{opens.day}日 {opens:%H:%M} 开始。"
     if session.signup_closes_at and now >= session.signup_closes_at:
         return "报名已截止。"
     return None
