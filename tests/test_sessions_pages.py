@@ -94,6 +94,7 @@ def test_a_closed_sign_up_says_so_and_takes_nothing(client, room):
     )
     page = client.get(f"/s/{closed.id}").get_data(as_text=True)
     assert "报名已截止" in page
+    assert "尚余" not in page and "可报名候补" not in page
     assert 'name="phone"' not in page
     assert client.post(f"/s/{closed.id}", data=form()).status_code == 422
     assert registrations() == 0

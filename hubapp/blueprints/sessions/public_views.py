@@ -98,6 +98,7 @@ def registration(session_id: int, token: str):
         session=session,
         registration=found,
         position=services.waitlist_position(found) if found.status == WAITLISTED else None,
+        closed=services.signup_closed_reason(session),
         checkin_qr=qr.svg(checkin_url, scale=6),
         now=clock.now(),
     )
