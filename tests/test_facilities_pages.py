@@ -104,6 +104,7 @@ def test_conflict_is_a_409_naming_the_holder_and_keeps_what_was_typed(client, au
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "书法课" in page and "王老师" in page
+    assert f"{day.month}月{day.day}日 10:00–11:00 已被" in page
     assert 'value="读书会"' in page
     assert count() == 1
 
@@ -286,6 +287,7 @@ def test_gym_week_view_shows_people_per_slot(client, auth, day):
     auth.login("staff")
     page = client.get(f"/facilities/rooms/{gym.id}/week?date={day.isoformat()}").get_data(as_text=True)
     assert "3/20" in page
+    assert f"周{'一二三四五六日'[day.weekday()]} {day.month}月{day.day}日" in page  # the day's column head
 
 
 def test_public_request_from_a_registered_enterprise_is_linked_to_it(client, demo):

@@ -194,7 +194,7 @@ def _conflict_message(room: Room, holder: Booking | None) -> str:
     if holder is None:
         return f"{room.name}在该时段已满，请选择其他时间。"
     return (
-        f"{room.name}在 {holder.start_at:%m-%d %H:%M}–{holder.end_at:%H:%M} 已被“{holder.title}”"
+        f"{room.name}在{holder.start_at.month}月{holder.start_at.day}日 {holder.start_at:%H:%M}–{holder.end_at:%H:%M} 已被“{holder.title}”"
         f"（{holder.holder_name}）预约，请选择其他时间或场地。"
     )
 

@@ -618,7 +618,7 @@ def add_closure():
             flash("已添加闭馆安排。", "success")
             if affected:
                 flash(f"闭馆期间还有{len(affected)}个预约，请逐一取消并说明原因：" + "；".join(
-                    f"{b.room.name} {b.start_at:%m-%d %H:%M} {b.title}" for b in affected), "warning")  # fmt: skip
+                    f"{b.room.name} {b.start_at.month}月{b.start_at.day}日 {b.start_at:%H:%M} {b.title}" for b in affected), "warning")  # fmt: skip
             return redirect(url_for("facilities.rooms"), 303)
     return rooms_page(closure_form, special_form, 422)
 
