@@ -216,3 +216,18 @@ def test_a_bad_material_row_is_explained_in_chinese_once(client, staff):
     assert "不是有效的选择" in html
     assert 'value="全体股东签字"' in html
     assert services.get_by_code("qy-bg") is None
+
+
+def test_many_guides_due_for_review_are_summed_up_on_home_and_listed_in_full(client, staff, users):
+    for n in range(10):
+        matter = services.create_matter(users["staff"].id, f"jiu-{n}", guide_data(name=f"待复核事项{n}"))
+        services.publish(matter, users["staff"].id)
+        matter.reviewed_at = clock.now() - timedelta(days=200 + n)
+    fresh = services.create_matter(users["staff"].id, "xin-de", guide_data(name="新近复核事项"))
+    services.publish(fresh, users["staff"].id)
+    db.session.commit()
+    home = client.get("/").get_data(as_text=True)
+    assert home.count("待复核事项") == 8
+    assert "共 10 项待复核" in home and 'href="/guides/?status=stale"' in home
+    listed = client.get("/guides/?status=stale").get_data(as_text=True)
+    assert listed.count("待复核事项") == 10 and "新近复核事项" not in listed

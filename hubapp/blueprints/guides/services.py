@@ -102,8 +102,9 @@ def get_by_code(code: str) -> Matter | None:
     return db.session.scalar(select(Matter).where(Matter.code == code))
 
 
-def matter_query(search: str = "", category: str = "", status: str = ""):
-    """Matters in the order of ``CATEGORIES`` (the order of the index and the QR sheet), then by name."""
+def matter_query(search: str = "", category: str = "", status: str = "", stale_days: int | None = None):
+    """Matters in the order of ``CATEGORIES`` (the order of the index and the QR sheet), then by name;
+    with ``stale_days``, only the published ones due for review."""
     category_order = case({key: index for index, key in enumerate(CATEGORIES)}, value=Matter.category, else_=len(CATEGORIES))
     stmt = select(Matter).order_by(category_order, Matter.name)
     search = search.strip()
@@ -116,6 +117,9 @@ def matter_query(search: str = "", category: str = "", status: str = ""):
         stmt = stmt.where(Matter.category == category)
     if status:
         stmt = stmt.where(Matter.status == status)
+    if stale_days is not None:
+        cutoff = clock.now() - timedelta(days=stale_days)
+        stmt = stmt.where(Matter.status == PUBLISHED, or_(Matter.reviewed_at.is_(None), Matter.reviewed_at < cutoff))
     return stmt
 
 

@@ -13,6 +13,9 @@ from hubapp.errors import chinese_abort
 from hubapp.extensions import db
 from hubapp.htmx import render
 
+#: The list's filter for the published guides the home page flags as due for review.
+STALE = "stale"
+
 
 def _matter_or_404(code: str) -> Matter:
     matter = services.get_by_code(code)
@@ -27,12 +30,17 @@ def index():
     search = request.args.get("q", "").strip()
     category = request.args.get("category", "")
     status = request.args.get("status", "")
+    days = services.review_days(current_app.config)
     page = db.paginate(
-        services.matter_query(search, category if category in CATEGORIES else "", status if status in STATUS_LABELS else ""),
+        services.matter_query(
+            search,
+            category if category in CATEGORIES else "",
+            status if status in STATUS_LABELS else "",
+            stale_days=days if status == STALE else None,
+        ),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
-    days = services.review_days(current_app.config)
     return render(
         "guides/index.html",
         "guides/_rows.html",
@@ -41,7 +49,7 @@ def index():
         category=category,
         status_filter=status,
         categories=CATEGORIES,
-        statuses=STATUS_LABELS,
+        statuses={**STATUS_LABELS, STALE: "待复核"},
         stale_ids={m.id for m in page.items if services.is_stale(m, days)},
     )
 
