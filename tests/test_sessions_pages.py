@@ -75,10 +75,23 @@ def test_a_bad_phone_is_shown_next_to_the_field_and_nothing_typed_is_lost(client
 
 
 def test_a_duplicate_phone_is_refused_with_a_chinese_message(client, session):
-    assert client.post(f"/s/{session.id}", data=form()).status_code == 302
+    services.register(session.id, signup("13906310001"))
     response = client.post(f"/s/{session.id}", data=form(attendee_name="李强"))
     assert response.status_code == 422
-    assert "同一手机号不能重复报名" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "同一手机号不能重复报名" in page
+    assert "工作人员即可为您签到" in page
+    assert 'value="李强"' in page
+    assert registrations() == 1
+
+
+def test_signing_up_again_from_the_same_phone_finds_the_first_sign_up(client, session):
+    first = client.post(f"/s/{session.id}", data=form())
+    again = client.post(f"/s/{session.id}", data=form())
+    assert again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    assert "您已用该手机号报名本场活动" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "查看我的报名和签到码" in client.get(f"/s/{session.id}").get_data(as_text=True)
     assert registrations() == 1
 
 

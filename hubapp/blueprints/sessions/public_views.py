@@ -5,6 +5,7 @@ only key to a registration, so it is never listed anywhere public.
 """
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import session as browser
 from sqlalchemy import select
 
 from hubapp import clock, qr
@@ -12,9 +13,12 @@ from hubapp.blueprints.auth.roles import public
 from hubapp.blueprints.directory.models import Enterprise
 from hubapp.blueprints.sessions import public_bp, services
 from hubapp.blueprints.sessions.forms import signup_form_for
-from hubapp.blueprints.sessions.models import BANK, TAX, WAITLISTED
+from hubapp.blueprints.sessions.models import BANK, REG_CANCELLED, TAX, WAITLISTED
 from hubapp.blueprints.sessions.services import SessionError, SignupData
 from hubapp.extensions import db, limiter
+
+#: Key of the browser's cookie session: {session id: token} of the sign-ups made in this browser.
+REMEMBERED = "session_signups"
 
 
 def _session_or_404(session_id: int):
@@ -50,6 +54,18 @@ def _signup_data(form, session) -> SignupData:
     )
 
 
+def _remembered(session_id: int):
+    """The registration this browser made for the session: whoever lost the confirmation page,
+    or tapped 提交 twice, finds it again instead of a "phone already signed up" error."""
+    token = browser.get(REMEMBERED, {}).get(str(session_id))
+    found = services.registration_by_token(session_id, token) if token else None
+    return found if found is not None and found.status != REG_CANCELLED else None
+
+
+def _remember(registration) -> None:
+    browser[REMEMBERED] = {**browser.get(REMEMBERED, {}), str(registration.session_id): registration.token}
+
+
 @public_bp.route("/s/<int:session_id>", methods=["GET", "POST"])
 @public
 @limiter.limit(_signup_limit, methods=["POST"])
@@ -57,9 +73,14 @@ def signup(session_id: int):
     session = _session_or_404(session_id)
     form = signup_form_for(session)
     closed = services.signup_closed_reason(session)
+    mine = _remembered(session.id)
     status = 200
     if form.is_submitted():
         status = 422
+        typed_phone = (form.phone.data or "").strip()
+        if mine is not None and mine.phone == typed_phone:
+            flash("您已用该手机号报名本场活动，以下是您的报名信息。", "info")
+            return redirect(url_for(".registration", session_id=session.id, token=mine.token))
         if form.validate() and not closed:
             try:
                 registration = services.register(session.id, _signup_data(form, session))
@@ -70,6 +91,7 @@ def signup(session_id: int):
                 else:
                     closed = error.message
             else:
+                _remember(registration)
                 return redirect(url_for(".registration", session_id=session.id, token=registration.token))
     return (
         render_template(
@@ -77,6 +99,7 @@ def signup(session_id: int):
             session=session,
             form=form,
             closed=closed,
+            mine=mine,
             enterprise_names=_enterprise_names(),
             is_bank=session.kind == BANK,
             is_tax=session.kind == TAX,

@@ -457,7 +457,7 @@ def _check_signup(session: Session, data: SignupData) -> None:
 def _duplicate_message(existing: Registration) -> str:
     if existing.status == REG_CANCELLED:
         return "该手机号的报名已取消；如需重新报名，请联系中心工作人员。"
-    return "该手机号已报名本场活动，同一手机号不能重复报名。"
+    return "该手机号已报名本场活动，同一手机号不能重复报名。找不到报名链接也不要紧：到场后报手机号，工作人员即可为您签到。"
 
 
 def _take_seat(session_id: int) -> bool:
