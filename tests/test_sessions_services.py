@@ -341,6 +341,15 @@ def test_waitlisted_and_cancelled_people_are_not_checked_in(room):
         services.check_in(waiting, actor_id=None)
 
 
+def test_nobody_is_checked_in_to_a_cancelled_session(room):
+    session = services.create_session(plan(room), actor_id=None)
+    registration = services.register(session.id, signup(phone(1)))
+    services.cancel_session(session, None, "主讲人临时有事")
+    with pytest.raises(SessionError, match="已取消"):
+        services.check_in(registration, None)
+    assert db.session.get(Registration, registration.id).checked_in_at is None
+
+
 def test_scanned_codes_and_typed_tokens_give_the_token():
     assert services.token_from_scan("http://hub.example.cn/sessions/3/checkin/abc_DEF-123") == "abc_DEF-123"
     assert services.token_from_scan("  abc_DEF-123 ") == "abc_DEF-123"

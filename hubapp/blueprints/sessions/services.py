@@ -676,6 +676,8 @@ def token_from_scan(text: str) -> str:
 
 def check_in(registration: Registration, actor_id: int | None) -> CheckIn:
     """Idempotent: a second scan reports the time of the first."""
+    if registration.session.is_cancelled:
+        raise SessionError("本场活动已取消，不能签到。")
     if registration.status not in ATTENDING_STATES:
         raise SessionError(f"{registration.attendee_name}的报名状态为“{registration.status_label}”，不能签到。")
     now = clock.now()
