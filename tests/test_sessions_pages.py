@@ -153,6 +153,14 @@ def test_bank_sessions_ask_for_the_financing_need_on_the_form(client, room):
     assert registration.financing_collateral is True
 
 
+def test_a_bad_collateral_answer_is_shown_next_to_its_radios(client, room):
+    bank = services.create_session(plan(room, kind=BANK), actor_id=None)
+    response = client.post(f"/s/{bank.id}", data=form(financing_amount="100", financing_collateral="maybe"))
+    assert response.status_code == 422
+    assert re.search(r'有无抵押.*<p class="error">[^<]+</p>', response.get_data(as_text=True), re.S)
+    assert registrations() == 0
+
+
 def test_public_sign_ups_are_rate_limited_per_address(app, client, session):
     app.config["SESSION_SIGNUP_LIMIT"] = "3 per minute"
     codes = [client.post(f"/s/{session.id}", data=form(phone=phone(n))).status_code for n in range(4)]
