@@ -68,3 +68,19 @@ def test_editing_the_title_is_saved_as_you_type_too(users, live_server, page):
     page.locator(f"#item-{item_id} .save-status .saved").wait_for(timeout=10000)
     page.reload()
     assert page.locator(f"#item-{item_id} input[name=presenter]").input_value() == "人社局"
+
+
+def test_a_liaison_reads_the_decisions_on_a_phone_without_scrolling_sideways(users, live_server, phone_page):
+    meeting = make_meeting(users)
+    decision = fill(meeting, users, tax())
+    services.complete_decision(decision, users["liaison"], "已于本月在创业谷开展三场社保政策宣讲，覆盖企业三十余家，相关材料已归档备查。")
+    issue(meeting, users)
+    server = live_server(workers=1)
+    log_in(phone_page, server, "liaison")
+    phone_page.goto(f"{server.url}/meetings/decisions?status=all")
+    row = phone_page.locator(f"#decision-{decision.id}")
+    assert "已完成" in row.inner_text()
+    # Each cell on a line of its own, labelled, and nothing wider than the screen.
+    assert row.locator("td[data-label=事项]").bounding_box()["y"] > row.locator("td[data-label=会议]").bounding_box()["y"]
+    assert phone_page.evaluate("document.querySelector('table.decisions').getBoundingClientRect().right") <= 390
+    assert row.bounding_box()["width"] <= 390
