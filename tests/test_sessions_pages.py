@@ -331,6 +331,18 @@ def test_the_excel_export_has_chinese_headers(client, auth, room):
     assert {"报名名单", "活动成效", "融资对接成果"} <= set(book.sheetnames)
 
 
+def test_the_excel_summary_carries_the_financing_report(client, auth, room):
+    auth.login("staff")
+    bank_host = HostOrganisation(name="中国建设银行威海南海新区支行", kind="bank", active=True)
+    db.session.add(bank_host)
+    db.session.commit()
+    bank = services.create_session(plan(room, kind=BANK, start=day(-3, 9)), actor_id=None, allow_past=True)
+    services.add_financing(bank, None, enterprise_name="汇科工控", bank_id=bank_host.id, amount=Decimal("450"), status="granted")
+    book = load_workbook(io.BytesIO(client.get(f"/sessions/{bank.id}/registrations.xlsx").data))
+    rows = [tuple(row) for row in book["活动成效"].iter_rows(values_only=True)]
+    assert ("融资成果", "协助汇科工控获得融资450万元") in rows
+
+
 def test_the_calendar_file_describes_the_session(client, auth, session):
     auth.login("staff")
     response = client.get(f"/sessions/{session.id}/session.ics")

@@ -103,9 +103,12 @@ def registrations_xlsx(session: Session) -> bytes:
     summary.append(["已签到", counts.checked_in])
     summary.append(["其中现场登记", counts.walk_in])
     summary.append(["活动成效", session.outcome_summary or ""])
+    matches = services.financing_matches(session.id)
+    # The sentences the centre copies into its monthly report, as on the outcome page.
+    for line in services.financing_report(matches):
+        summary.append(["融资成果", line])
     _autosize(summary)
 
-    matches = services.financing_matches(session.id)
     if session.kind == BANK:
         financing = workbook.create_sheet("融资对接成果")
         _header(financing, ["企业", "银行", "金额（万元）", "进展", "备注", "更新时间"])
