@@ -120,6 +120,21 @@ def test_changing_the_kind_gives_a_new_number(users):
     assert (meeting.kind, meeting.number, meeting.theme) == (MONTHLY, 2, "改为月度")
 
 
+def test_a_correction_keeps_the_number_printed_on_the_issued_minutes(users):
+    meeting = make_meeting(users, start=future(3))
+    fill(meeting, users, tax())
+    issue(meeting, users)
+    services.start_correction(meeting, users["staff"], "主题有误")
+    values = dict(
+        theme="企业用工与社保政策（更正）", end=meeting.end_at, room_id=None, place="企业现场",
+        chair_name="孙晓梅", recorder_name="李建国", actor_id=users["staff"].id,
+    )  # fmt: skip
+    with pytest.raises(MeetingError) as error:
+        services.update_meeting(meeting, kind=QUARTERLY, start=meeting.start_at, **values)
+    assert error.value.field == "kind" and (meeting.kind, meeting.number) == (MONTHLY, 1)
+    services.update_meeting(meeting, kind=MONTHLY, start=meeting.start_at, **values)
+    assert meeting.title == f"{meeting.year}年第1次月度恳谈会" and meeting.theme.endswith("（更正）")
+
 def test_validation_names_the_field(users, room):
     with pytest.raises(MeetingError) as error:
         make_meeting(users, None, place="")

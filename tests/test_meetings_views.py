@@ -205,3 +205,14 @@ def test_a_reopened_decision_no_longer_shows_its_old_note(auth, client, users):
     row = reopened.get_data(as_text=True)
     assert reopened.status_code == 200 and "未完成" in row and "已开展三场宣讲" not in row
     assert "已开展三场宣讲" in [e.detail_dict.get("note") for e in audit.entries_for("decision", mine.id)]
+
+
+def test_edit_forms_of_locked_minutes_send_the_user_back_with_the_reason(auth, client, users):
+    meeting = make_meeting(users)
+    decision = fill(meeting, users, tax())
+    issue(meeting, users)
+    auth.login("staff")
+    for path in (f"/meetings/{meeting.id}/edit", f"/meetings/{meeting.id}/decisions/{decision.id}/edit"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.headers["Location"].endswith(f"/meetings/{meeting.id}")
+        assert "内容已锁定" in client.get(response.headers["Location"]).get_data(as_text=True)

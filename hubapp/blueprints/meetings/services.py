@@ -278,7 +278,7 @@ def create_meeting(
     return meeting
 
 
-def _require_editable(meeting: Meeting) -> None:
+def require_editable(meeting: Meeting) -> None:
     if not meeting.editable:
         current = meeting.current_minutes
         raise MeetingError(f"纪要已{current.status_label}，内容已锁定；如需修改，请先退回草稿或发起更正。")
@@ -299,15 +299,21 @@ def update_meeting(
     chair_user_id: int | None = None,
     headcount: int = 10,
 ) -> Meeting:
-    _require_editable(meeting)
+    require_editable(meeting)
     _check_meeting(kind, theme, start, end, room_id, place, chair_name, recorder_name, headcount)
+    renumber = kind != meeting.kind or start.year != meeting.year
+    if renumber and meeting.latest_issued is not None:
+        # 第N次 is printed on the issued 纪要; a correction must not leave it naming another meeting.
+        raise MeetingError(
+            f"已印发的纪要载明“{meeting.title}”，更正时不能更改会议类型或年度。",
+            "kind" if kind != meeting.kind else "day",
+        )
     try:
         _rebook(meeting, room_id, start, end, headcount, f"{KINDS[kind]}：{theme.strip()}", actor_id)
     except MeetingError:
         db.session.rollback()
         raise
     before = {"title": meeting.title, "start": meeting.start_at, "location": meeting.location}
-    renumber = kind != meeting.kind or start.year != meeting.year
     meeting.theme = theme.strip()
     meeting.start_at, meeting.end_at = start, end
     meeting.place = None if room_id else _clean(place)
@@ -382,7 +388,7 @@ def _link_unit(unit: str) -> tuple[int | None, int | None]:
 
 
 def add_attendee(meeting: Meeting, group: str, unit: str, names: str | None, actor_id: int | None) -> Attendee:
-    _require_editable(meeting)
+    require_editable(meeting)
     if group not in GROUPS:
         raise MeetingError("请选择出席、列席或请假。", "group")
     unit = (unit or "").strip()
@@ -409,7 +415,7 @@ def add_attendee(meeting: Meeting, group: str, unit: str, names: str | None, act
 
 
 def remove_attendee(meeting: Meeting, attendee_id: int, actor_id: int | None) -> None:
-    _require_editable(meeting)
+    require_editable(meeting)
     attendee = next((a for a in meeting.attendees if a.id == attendee_id), None)
     if attendee is None:
         raise MeetingError("该参会记录不存在。")
@@ -422,7 +428,7 @@ def remove_attendee(meeting: Meeting, attendee_id: int, actor_id: int | None) ->
 
 
 def add_agenda_item(meeting: Meeting, title: str, presenter: str | None, actor_id: int | None) -> AgendaItem:
-    _require_editable(meeting)
+    require_editable(meeting)
     if not _clean(title):
         raise MeetingError("请填写议题。", "title")
     item = AgendaItem(
@@ -448,7 +454,7 @@ def update_agenda_item(
     """Save an agenda item; called by the plain save button and by the editor as the user types.
 
     The audit row records only that the item changed, not each keystroke's text."""
-    _require_editable(meeting)
+    require_editable(meeting)
     if not _clean(title):
         raise MeetingError("请填写议题。", "title")
     changed = (item.title, item.presenter, item.discussion) != (title.strip(), _clean(presenter), _clean(discussion))
@@ -462,7 +468,7 @@ def update_agenda_item(
 
 
 def remove_agenda_item(meeting: Meeting, item_id: int, actor_id: int | None) -> None:
-    _require_editable(meeting)
+    require_editable(meeting)
     item = get_agenda_item(meeting, item_id)
     if item is None:
         raise MeetingError("该议题不存在。")
@@ -489,7 +495,7 @@ def _check_decision(meeting: Meeting, text: str, department_id: int | None, unit
 def add_decision(
     meeting: Meeting, text: str, department_id: int | None, unit_text: str | None, deadline: date | None, actor_id: int | None
 ) -> Decision:
-    _require_editable(meeting)
+    require_editable(meeting)
     _check_decision(meeting, text, department_id, unit_text, deadline)
     decision = Decision(
         number=max((d.number for d in meeting.decisions), default=0) + 1,
@@ -513,7 +519,7 @@ def get_decision(decision_id: int) -> Decision | None:
 def update_decision(
     decision: Decision, text: str, department_id: int | None, unit_text: str | None, deadline: date | None, actor_id
 ) -> Decision:
-    _require_editable(decision.meeting)
+    require_editable(decision.meeting)
     _check_decision(decision.meeting, text, department_id, unit_text, deadline)
     decision.text = text.strip()
     decision.department_id = department_id or None
@@ -527,7 +533,7 @@ def update_decision(
 def remove_decision(decision: Decision, actor_id: int | None) -> None:
     """Remove a decision from a draft; the ones after it move up so the numbers stay 1, 2, 3 …"""
     meeting = decision.meeting
-    _require_editable(meeting)
+    require_editable(meeting)
     audit.record(actor_id, "decision.delete", "decision", decision.id, decision.status, None, meeting=meeting.id)
     meeting.decisions.remove(decision)
     db.session.flush()

@@ -123,10 +123,23 @@ def new():
     return render("meetings/meeting_form.html", form=form, meeting=None)
 
 
+def _locked(meeting):
+    """A page of edit forms for content that is locked would lose what the user types: send them
+    back to the meeting with the reason instead."""
+    try:
+        services.require_editable(meeting)
+    except services.MeetingError as error:
+        flash(error.message, "error")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return None
+
+
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
+    if request.method == "GET" and (back := _locked(meeting)):
+        return back
     form = _meeting_form(meeting)
     if request.method == "POST":
         if form.validate():
@@ -315,6 +328,8 @@ def _decision_or_404(meeting_id: int, decision_id: int):
 def edit_decision(meeting_id: int, decision_id: int):
     decision = _decision_or_404(meeting_id, decision_id)
     form = _decision_form()
+    if request.method == "GET" and (back := _locked(decision.meeting)):
+        return back
     if request.method == "GET":
         form.text.data = decision.text
         form.department_id.data = decision.department_id or forms.NONE
