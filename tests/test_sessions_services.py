@@ -271,6 +271,13 @@ def test_sign_up_outside_the_window_is_refused(room):
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
 
 
+def test_sign_up_cannot_open_after_the_session_starts(room):
+    with pytest.raises(SessionError) as error:
+        services.create_session(plan(room, start=day(7, 14), signup_opens_at=day(8, 9)), actor_id=None)
+    assert error.value.field == "signup_opens_at"
+    assert db.session.scalar(select(func.count()).select_from(Session)) == 0
+
+
 def test_a_coming_sign_up_window_is_told_in_chinese_date_form():
     session = Session(status="scheduled", start_at=datetime(2026, 3, 9, 14), signup_opens_at=datetime(2026, 3, 5, 9))
     assert services.signup_closed_reason(session, now=datetime(2026, 3, 1, 8)) == "报名将于 3月5日 09:00 开始。"

@@ -222,6 +222,8 @@ def _check_plan(plan: SessionPlan) -> None:
         raise SessionError(f"名额不能超过{room.name}的容量（{room.capacity}人）。", "capacity")
     if plan.signup_closes_at and plan.signup_closes_at > plan.start:
         raise SessionError("报名截止时间不能晚于活动开始时间。", "signup_closes_at")
+    if plan.signup_opens_at and plan.signup_opens_at >= plan.start:
+        raise SessionError("报名开始时间必须早于活动开始时间。", "signup_opens_at")
     if plan.signup_opens_at and plan.signup_closes_at and plan.signup_opens_at >= plan.signup_closes_at:
         raise SessionError("报名开始时间必须早于报名截止时间。", "signup_opens_at")
     if plan.host_id and db.session.get(HostOrganisation, plan.host_id) is None:
