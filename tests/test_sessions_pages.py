@@ -383,6 +383,24 @@ def test_host_organisations_are_kept_and_reused(client, auth, room):
     assert "威海市商业银行南海新区支行" in client.get("/sessions/new").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("number", ["13906310001", "0631-5981234", "06315981234", "0631-5981234-801"])
+def test_a_host_contact_phone_may_be_a_mobile_or_a_landline(client, auth, number):
+    auth.login("staff")
+    data = {"name": "南海新区财政金融局", "kind": "department", "department_id": "0", "contact_phone": number}
+    assert client.post("/sessions/hosts/new", data=data).status_code == 302
+
+
+def test_a_host_contact_phone_that_is_no_number_is_refused(client, auth):
+    auth.login("staff")
+    data = {"name": "南海新区财政金融局", "kind": "department", "department_id": "0", "contact_phone": "找王科长"}
+    response = client.post("/sessions/hosts/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "请填写手机号码或“区号-号码”形式的固定电话。" in page
+    assert 'value="南海新区财政金融局"' in page
+    assert services.hosts() == []
+
+
 def test_pending_sign_ups_are_approved_by_staff(client, auth, room):
     auth.login("staff")
     vetted = services.create_session(plan(room, capacity=1, needs_approval=True), actor_id=None)

@@ -11,7 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from hubapp.blueprints.directory import uscc
 from hubapp.blueprints.sessions.models import BANK, FINANCING_STATES, HOST_KINDS, KINDS
@@ -59,7 +59,13 @@ class HostForm(HubForm):
     kind = SelectField("机构类型", choices=options(HOST_KINDS))
     department_id = SelectField("对应成员单位", coerce=int, validators=[Optional()])
     contact_name = StringField("联系人", validators=[Optional(), Length(max=40)])
-    contact_phone = StringField("联系电话", validators=[Optional(), Length(max=20)])
+    contact_phone = StringField(
+        "联系电话",
+        validators=[
+            Optional(),
+            Regexp(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$", message="请填写手机号码或“区号-号码”形式的固定电话。"),
+        ],
+    )
     active = BooleanField("可选用", default=True)
 
 
