@@ -248,6 +248,19 @@ def test_no_show_rule_applies_when_a_page_is_viewed(client, auth, room):
     assert booking.status == NO_SHOW
 
 
+def test_requests_list_drops_a_request_whose_time_has_come(client, auth, users, room):
+    yesterday = clock.today() - timedelta(days=1)
+    services.create_booking(room_id=room.id, start=datetime.combine(yesterday, time(10)),
+                            end=datetime.combine(yesterday, time(11)), title="过期的沙龙", actor_id=users["liaison"].id, status=PENDING, allow_past=True)  # fmt: skip
+    auth.login("staff")
+    page = client.get("/facilities/requests").get_data(as_text=True)
+    assert "过期的沙龙" not in page and "没有待审核的申请" in page
+    auth.logout()
+    auth.login("liaison")
+    mine = client.get("/facilities/mine?past=1").get_data(as_text=True)
+    assert "过期的沙龙" in mine and services.EXPIRED_REASON in mine
+
+
 def test_mark_no_shows_command(app, room):
     yesterday = clock.today() - timedelta(days=1)
     services.create_booking(room_id=room.id, start=datetime.combine(yesterday, time(10)),

@@ -201,6 +201,19 @@ def test_bookings_of_sessions_do_not_lapse(room):
     assert booking.status == CONFIRMED
 
 
+def test_a_request_nobody_answered_before_its_start_is_rejected_with_a_reason(room):
+    yesterday = clock.today() - timedelta(days=1)
+    stale = services.create_booking(room_id=room.id, start=at(yesterday, "10:00"), end=at(yesterday, "11:00"),
+                                    title="沙龙", actor_id=None, status=PENDING, allow_past=True)  # fmt: skip
+    ahead = book(room, clock.today() + timedelta(days=2), "10:00", "11:00", status=PENDING)
+    assert services.expire_requests() == [stale]
+    assert (stale.status, ahead.status) == (REJECTED, PENDING)
+    assert stale.status_reason == services.EXPIRED_REASON
+    assert services.pending_count() == 1
+    trail = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "booking", AuditEntry.object_id == str(stale.id))).all()
+    assert [e.to_state for e in trail] == [PENDING, REJECTED]
+
+
 def test_check_in_window_and_door_check_in_needs_the_phone(room, day):
     booking = book(room, day, "10:00", "11:00", contact_name="李女士", contact_phone="13912345678")
     with pytest.raises(services.BookingError, match="开始前30分钟"):

@@ -518,6 +518,28 @@ def mark_no_shows(now: datetime | None = None) -> list[Booking]:
     return lapsed
 
 
+#: Why a request nobody answered before its start was rejected; the requester reads it.
+EXPIRED_REASON = "开始时间已到仍未审核，申请自动失效"
+
+
+def expire_requests(now: datetime | None = None) -> list[Booking]:
+    """Requests still pending at their start can no longer be approved (approval refuses a past
+    slot): reject them, so that the queue and the count on the home page hold only what staff
+    can still act on, and the requester sees the answer under 我的预约."""
+    now = now or clock.now()
+    stale = db.session.scalars(
+        select(Booking)
+        .where(Booking.status == PENDING, Booking.start_at <= now)
+        .order_by(Booking.start_at)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for booking in stale:
+        change_status(booking, REJECTED, None, EXPIRED_REASON, commit=False)
+    if stale:
+        db.session.commit()
+    return stale
+
+
 # --- Recurring series ------------------------------------------------------------------------
 
 #: A series longer than this is almost certainly a typo in the end date.
@@ -892,7 +914,7 @@ SWEEP_EVERY = timedelta(seconds=30)
 
 
 def sweep_no_shows() -> None:
-    """The no-show rule on page views, so the calendar is right even without cron. It must never
+    """The no-show rule (and the expiry of unanswered requests) on page views, so the calendar is right even without cron. It must never
     break the page: when SQLite cannot upgrade a reading transaction to write (another writer
     got in first), it gives up and the next view, or cron, does it."""
     state = current_app.extensions.setdefault("facilities_sweep", {"at": None})
@@ -902,6 +924,7 @@ def sweep_no_shows() -> None:
     state["at"] = now
     try:
         mark_no_shows(now)
+        expire_requests(now)
     except OperationalError:
         db.session.rollback()
 
