@@ -247,6 +247,16 @@ def test_the_scanned_link_opens_a_confirmation_for_staff(client, auth, session):
     assert "确认签到" in page and registration.attendee_name in page
 
 
+def test_a_scanned_waitlisted_code_says_why_there_is_no_check_in(client, auth, session):
+    for n in range(2):
+        services.register(session.id, signup(phone(n)))
+    waiting = services.register(session.id, signup(phone(5), name="周颖"))
+    auth.login("staff")
+    page = client.get(f"/sessions/{session.id}/checkin/{waiting.token}").get_data(as_text=True)
+    assert "该报名为“候补”，不能签到" in page
+    assert "确认签到" not in page
+
+
 def test_a_walk_in_is_added_and_checked_in(client, auth, session):
     auth.login("staff")
     response = client.post(
