@@ -53,6 +53,17 @@ def test_the_public_page_shows_the_session_and_its_form(client, session):
     assert "<script" not in text
 
 
+def test_the_register_is_offered_by_name_and_by_credit_code(client, session):
+    from hubapp.blueprints.directory.models import Enterprise
+    from hubapp.blueprints.directory.uscc import make_code
+
+    code = make_code("371000", 20180000)
+    db.session.add(Enterprise(name="威海汇科工控技术有限公司", short_name="汇科工控", uscc=code))
+    db.session.commit()
+    page = client.get(f"/s/{session.id}").get_data(as_text=True)
+    assert f'<option value="威海汇科工控技术有限公司">{code}</option>' in page
+
+
 def test_signing_up_leads_to_a_personal_page_with_a_check_in_code(client, session):
     response = client.post(f"/s/{session.id}", data=form(questions="专项附加扣除如何补填？"))
     assert response.status_code == 302

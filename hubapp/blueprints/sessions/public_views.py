@@ -32,9 +32,10 @@ def _signup_limit() -> str:
     return current_app.config["SESSION_SIGNUP_LIMIT"]
 
 
-def _enterprise_names() -> list[str]:
-    """For the name field's <datalist>: picking from the register works without JavaScript."""
-    return list(db.session.scalars(select(Enterprise.name).order_by(Enterprise.name)))
+def _enterprise_choices() -> list[tuple[str, str | None]]:
+    """(name, credit code) for the name field's <datalist>: picking from the register works
+    without JavaScript, and browsers match the typed text against the code shown as the label too."""
+    return list(db.session.execute(select(Enterprise.name, Enterprise.uscc).order_by(Enterprise.name)).tuples())
 
 
 def _signup_data(form, session) -> SignupData:
@@ -100,7 +101,7 @@ def signup(session_id: int):
             form=form,
             closed=closed,
             mine=mine,
-            enterprise_names=_enterprise_names(),
+            enterprises=_enterprise_choices(),
             is_bank=session.kind == BANK,
             is_tax=session.kind == TAX,
         ),
