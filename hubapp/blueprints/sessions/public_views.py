@@ -35,7 +35,7 @@ def _signup_limit() -> str:
 def _enterprise_choices() -> list[tuple[str, str | None]]:
     """(name, credit code) for the name field's <datalist>: picking from the register works
     without JavaScript, and browsers match the typed text against the code shown as the label too."""
-    return list(db.session.execute(select(Enterprise.name, Enterprise.uscc).order_by(Enterprise.name)).tuples())
+    return [tuple(row) for row in db.session.execute(select(Enterprise.name, Enterprise.uscc).order_by(Enterprise.name))]
 
 
 def _signup_data(form, session) -> SignupData:
