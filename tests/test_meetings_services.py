@@ -33,7 +33,7 @@ def past(days: int) -> datetime:
 
 
 def make_meeting(users, room=None, kind=MONTHLY, start=None, **overrides):
-    start = start or future(3)
+    start = start or past(3)
     values = dict(
         kind=kind,
         theme="企业用工与社保政策",
@@ -121,7 +121,7 @@ def test_changing_the_kind_gives_a_new_number(users):
 
 
 def test_a_correction_keeps_the_number_printed_on_the_issued_minutes(users):
-    meeting = make_meeting(users, start=future(3))
+    meeting = make_meeting(users, start=past(3))
     fill(meeting, users, tax())
     issue(meeting, users)
     services.start_correction(meeting, users["staff"], "主题有误")
@@ -159,7 +159,7 @@ def test_issuing_numbers_per_year_and_freezes_the_content(users, room):
     version = issue(first, users)
     assert version.status == ISSUED and version.doc_number == f"〔{clock.today().year}〕1号"
     assert version.content["decisions"][0]["unit"] == department.name
-    second = make_meeting(users, start=future(5))
+    second = make_meeting(users, start=past(5))
     fill(second, users, department)
     assert issue(second, users).doc_number == f"〔{clock.today().year}〕2号"
 
@@ -191,7 +191,7 @@ def test_only_the_chair_or_an_admin_approves(users):
     fill(meeting, users, tax())
     with pytest.raises(NotAllowed):
         services.approve_minutes(meeting, users["staff"])
-    chaired = make_meeting(users, start=future(9))
+    chaired = make_meeting(users, start=past(9))
     fill(chaired, users, tax())
     assert services.approve_minutes(chaired, users["staff"]).status == "approved"
     with pytest.raises(MeetingError):
@@ -312,3 +312,11 @@ def test_a_deadline_cannot_precede_the_meeting(users):
     with pytest.raises(MeetingError) as error:
         services.add_decision(meeting, "事项", None, "甲单位", meeting.start_at.date() - timedelta(days=1), users["staff"].id)
     assert error.value.field == "deadline"
+
+
+def test_minutes_of_a_meeting_not_yet_held_cannot_be_approved(users):
+    meeting = make_meeting(users, start=future(3))
+    fill(meeting, users, tax())
+    with pytest.raises(MeetingError, match="会议召开后才能审定"):
+        services.approve_minutes(meeting, users["admin"])
+    assert meeting.current_minutes.status == "draft"

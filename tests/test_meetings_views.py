@@ -216,3 +216,13 @@ def test_edit_forms_of_locked_minutes_send_the_user_back_with_the_reason(auth, c
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"].endswith(f"/meetings/{meeting.id}")
         assert "内容已锁定" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_meeting_not_yet_held_offers_no_approval(auth, client, users):
+    meeting = make_meeting(users, start=clock.now() + timedelta(days=3), chair_user_id=users["admin"].id)
+    fill(meeting, users, tax())
+    auth.login("admin")
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "会议召开后可审定纪要" in page and "审定纪要</button>" not in page
+    refused = client.post(f"/meetings/{meeting.id}/minutes/approve")
+    assert refused.status_code == 409 and "会议召开后才能审定纪要" in refused.get_data(as_text=True)

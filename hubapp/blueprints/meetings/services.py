@@ -597,6 +597,8 @@ def approve_minutes(meeting: Meeting, user, approved_at: datetime | None = None)
     current = _current(meeting)
     if current.status != DRAFT:
         raise MeetingError(f"纪要当前为“{current.status_label}”，不能审定。")
+    if meeting.start_at > clock.now():
+        raise MeetingError(f"会议定于{chinese_date(meeting.start_at)}召开，会议召开后才能审定纪要。")
     if not meeting.group("present"):
         raise MeetingError("请先填写出席人员。")
     if not meeting.agenda_items and not meeting.decisions:
