@@ -151,6 +151,22 @@ def test_approving_a_request_rejects_the_overlapping_ones(client, auth, room, da
     assert (first.status, second.status) == (CONFIRMED, REJECTED)
 
 
+def test_the_pending_count_in_the_tabs_follows_an_approval_in_the_side_panel(client, auth, room, day):
+    auth.login("staff")
+    first = services.create_booking(room_id=room.id, start=datetime.combine(day, time(14)),
+                                    end=datetime.combine(day, time(16)), title="入职培训", actor_id=None, status=PENDING)  # fmt: skip
+    services.create_booking(room_id=room.id, start=datetime.combine(day, time(15)), end=datetime.combine(day, time(17)),
+                            title="读书沙龙", actor_id=None, status=PENDING)  # fmt: skip
+    services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)), end=datetime.combine(day, time(10)),
+                            title="党课", actor_id=None, status=PENDING)  # fmt: skip
+    tabs = client.get("/facilities/requests").get_data(as_text=True)
+    assert 'title="3 个申请待审核"' in tabs
+    answer = client.post(f"/facilities/bookings/{first.id}/approve", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'id="fac-pending-badge" hx-swap-oob="true"' in answer and 'title="1 个申请待审核"' in answer
+    full = client.get(f"/facilities/bookings/{first.id}").get_data(as_text=True)
+    assert "hx-swap-oob" not in full and 'title="1 个申请待审核"' in full
+
+
 def test_cancel_without_a_reason_is_refused(client, auth, room, day):
     auth.login("staff")
     booking = services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)),

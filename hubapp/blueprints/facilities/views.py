@@ -63,6 +63,7 @@ def helpers():
         "action_labels": ACTION_LABELS,
         "booking_states": BOOKING_STATES,
         "hours_summary": room_settings.hours_summary,
+        "pending_count": services.pending_count,
     }
 
 
@@ -126,7 +127,6 @@ def day():
         "facilities/day.html", "facilities/_day.html",
         day=shown, origin=origin, end=end, lanes=lanes, steps=steps,
         hours=[origin + timedelta(hours=h) for h in range(int((end - origin) / timedelta(hours=1)) + 1)],
-        pending=services.pending_count(),
     )  # fmt: skip
 
 
