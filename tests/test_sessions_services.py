@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from hubapp import audit, clock
 from hubapp.blueprints.facilities import services as facilities
@@ -138,6 +138,20 @@ def test_capacity_cannot_drop_below_those_registered(room):
     with pytest.raises(SessionError) as error:
         services.update_session(session, plan(room, capacity=2), actor_id=None)
     assert error.value.field == "capacity"
+
+
+def test_sign_ups_taken_while_staff_lower_the_capacity_keep_their_seats(room):
+    session = services.create_session(plan(room, capacity=3), actor_id=None)
+    services.register(session.id, signup(phone(1)))
+    # Two more sign-ups commit between the staff page's read and its save.
+    db.session.execute(
+        update(Session).where(Session.id == session.id).values(registered_count=3).execution_options(synchronize_session=False)
+    )
+    with pytest.raises(SessionError) as error:
+        services.update_session(session, plan(room, capacity=2), actor_id=None)
+    assert error.value.field == "capacity"
+    db.session.expire_all()
+    assert db.session.get(Session, session.id).capacity == 3
 
 
 def test_raising_capacity_promotes_the_waitlist(room):

@@ -314,7 +314,12 @@ def update_session(session: Session, plan: SessionPlan, actor_id: int | None) ->
     session.capacity = plan.capacity
     session.signup_opens_at, session.signup_closes_at = plan.signup_opens_at, plan.signup_closes_at
     session.needs_approval = plan.needs_approval
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Sign-ups taken since the check above: the CHECK on registered_count refused the smaller capacity.
+        db.session.rollback()
+        raise SessionError("刚刚又有人报名，名额不能少于已报名人数，请刷新后重新填写名额。", "capacity") from None
     promoted = _promote_waitlist(session.id, actor_id)
     after = f"{session.start_at:%Y-%m-%d %H:%M} {facilities.get_room(session.room_id).name} 名额{session.capacity}"
     audit.record(actor_id, "session.update", "session", session.id, before, after, promoted=len(promoted))
