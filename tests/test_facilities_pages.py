@@ -187,6 +187,19 @@ def test_public_request_lands_as_pending(client, room, day):
     assert booking.status == PENDING and booking.source == "public"
 
 
+def test_a_refreshed_or_double_tapped_request_is_not_filed_twice(client, day):
+    gym = make_room("健身房", SHARED, capacity=20, needs_approval=False)
+    request = {"room_id": gym.id, "day": day.isoformat(), "start": "18:00", "end": "19:00", "title": "健身",
+               "headcount": 2, "enterprise_name": "威海某某科技有限公司", "contact_name": "刘经理",
+               "contact_phone": "13912345678"}  # fmt: skip
+    assert client.post("/book", data=request).status_code == 200
+    again = client.post("/book", data=request)
+    assert again.status_code == 422 and "已有相同的预约（已确认），请勿重复提交" in again.get_data(as_text=True)
+    assert count() == 1
+    assert client.post("/book", data=request | {"contact_name": "王工", "contact_phone": "13912340000"}).status_code == 200
+    assert count() == 2
+
+
 def test_public_request_rejects_a_bad_phone_and_keeps_the_form(client, room, day):
     response = client.post("/book", data={
         "room_id": room.id, "day": day.isoformat(), "start": "14:00", "end": "16:00", "title": "季度培训",

@@ -221,6 +221,27 @@ def _write(booking: Booking, room: Room) -> None:
         raise _refusal(error, room, booking.start_at, booking.end_at, booking.id) from None
 
 
+#: Bookings typed by a person. A double tap, or a refresh of the page the public form answers
+#: with, posts the same booking again: in the gym, or as a second pending request, nothing
+#: else would stop it. Bookings naming nobody (walk-ins entered by staff) may repeat.
+DUPLICATE_SOURCES = ("staff", "public")
+
+
+def _twin(room_id, start, end, title, contact_name, contact_phone, enterprise_id) -> Booking | None:
+    return db.session.scalar(
+        select(Booking).where(
+            Booking.room_id == room_id,
+            Booking.start_at == start,
+            Booking.end_at == end,
+            Booking.status.in_((PENDING, CONFIRMED)),
+            Booking.title == title,
+            Booking.contact_name.is_not_distinct_from(contact_name),
+            Booking.contact_phone.is_not_distinct_from(contact_phone),
+            Booking.enterprise_id.is_not_distinct_from(enterprise_id),
+        ).limit(1)
+    )
+
+
 def create_booking(
     *,
     room_id: int,
@@ -250,6 +271,10 @@ def create_booking(
     if headcount > room.capacity:
         raise BookingError(f"{room.name}最多容纳{room.capacity}人。", "headcount")
     check_slot_rules(room, start, end, allow_past=allow_past)
+    if source in DUPLICATE_SOURCES and (contact_name or contact_phone or enterprise_id):
+        twin = _twin(room.id, start, end, title.strip(), contact_name, contact_phone, enterprise_id)
+        if twin is not None:
+            raise BookingError(f"已有相同的预约（{twin.status_label}），请勿重复提交。", "start_at")
     if room.is_exclusive:
         # A pending request for a slot already held can never be approved: say so now.
         holders = overlapping(room.id, start, end)
