@@ -433,6 +433,17 @@ def test_pending_sign_ups_are_approved_by_staff(client, auth, room):
     assert client.post(f"/sessions/{vetted.id}/registrations/{registration.id}/explode").status_code == 404
 
 
+def test_sign_ups_waiting_for_approval_show_on_the_home_page_and_the_month(client, auth, room):
+    auth.login("staff")
+    vetted = services.create_session(plan(room, needs_approval=True), actor_id=None)
+    services.register(vetted.id, signup(phone(1)))
+    services.register(vetted.id, signup(phone(2)))
+    month = vetted.start_at.strftime("%Y-%m")
+    for page in (client.get("/").get_data(as_text=True), client.get(f"/sessions/?month={month}").get_data(as_text=True)):
+        assert re.search(r"待审核 ?2", page)
+        assert f"/sessions/{vetted.id}?status=pending" in page
+
+
 @pytest.mark.parametrize("month", ["9999-12", "2026-13", "abc", "1-2-3", "0-1"])
 def test_odd_months_fall_back_to_this_month(client, auth, month):
     auth.login("staff")

@@ -61,7 +61,10 @@ def home_panel(user) -> str | None:
         return None
     from hubapp.blueprints.sessions import services
 
-    return render_template("sessions/_home_panel.html", sessions=services.upcoming_sessions())
+    sessions = services.upcoming_sessions()
+    return render_template(
+        "sessions/_home_panel.html", sessions=sessions, attendance={s.id: services.attendance(s.id) for s in sessions}
+    )
 
 
 from hubapp.blueprints.sessions import public_views, views  # noqa: E402,F401
