@@ -338,6 +338,16 @@ def test_the_poster_qr_points_at_the_public_page(client, auth, session, tmp_path
     assert decoded.strip() == f"http://hub.example.cn/s/{session.id}"
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_poster_tells_the_sign_up_deadline(client, auth, room):
+    auth.login("staff")
+    closes = day(5, 18)
+    session = services.create_session(plan(room, signup_closes_at=closes), actor_id=None)
+    text = pdf_text(client.get(f"/sessions/{session.id}/poster.pdf").data)
+    assert f"{closes.year}年{closes.month}月{closes.day}日 18:00" in text
+    assert "报名截止" in text
+
+
 def test_the_excel_export_has_chinese_headers(client, auth, room):
     auth.login("staff")
     bank = services.create_session(plan(room, kind=BANK), actor_id=None)
