@@ -1,10 +1,11 @@
 """A member of staff books a room from the week view, sees it appear without a reload, and
-cancels it again."""
+cancels it again; a grid worker reads their bookings on a phone."""
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from hubapp import clock
-from hubapp.blueprints.facilities.models import EXCLUSIVE, OpeningHours, Room
+from hubapp.blueprints.facilities import services
+from hubapp.blueprints.facilities.models import EXCLUSIVE, PENDING, OpeningHours, Room
 from hubapp.extensions import db
 
 
@@ -48,3 +49,26 @@ def test_book_from_the_week_view_then_cancel(app, users, live_server, page):
     page.locator("#booking-panel", has_text="已取消").wait_for()
     page.locator("a.wk-booking", has_text="企业读书沙龙").wait_for(state="detached")
     assert page.evaluate("window.notReloaded") is True
+
+
+def test_my_bookings_fit_a_phone(app, users, live_server, phone_page):
+    room = Room(name="党员组织生活教育馆", kind="教育馆", capacity=60, booking_mode=EXCLUSIVE)
+    room.opening_hours = [OpeningHours(weekday=d, opens=time(8, 30), closes=time(21, 0)) for d in range(7)]
+    db.session.add(room)
+    db.session.commit()
+    day = clock.today() + timedelta(days=3)
+    services.create_booking(room_id=room.id, start=datetime.combine(day, time(14)), end=datetime.combine(day, time(15, 30)),
+                            title="网格议事会", actor_id=users["grid_worker"].id, headcount=15, contact_name="李网格",
+                            contact_phone="13911112222", status=PENDING, source="public")  # fmt: skip
+    db.session.rollback()
+    server = live_server(workers=1)
+
+    phone_page.goto(server.url + "/login")
+    phone_page.fill("input[name=username]", "grid_worker")
+    phone_page.fill("input[name=password]", "pass-word-1")
+    phone_page.click("button[type=submit]")
+    phone_page.goto(server.url + "/facilities/mine")
+    assert "网格议事会" in phone_page.inner_text("table")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    withdraw = phone_page.locator("button", has_text="撤回").bounding_box()
+    assert withdraw["x"] + withdraw["width"] <= 390 and withdraw["height"] < 50  # one line, on screen
