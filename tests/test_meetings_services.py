@@ -320,3 +320,13 @@ def test_minutes_of_a_meeting_not_yet_held_cannot_be_approved(users):
     with pytest.raises(MeetingError, match="会议召开后才能审定"):
         services.approve_minutes(meeting, users["admin"])
     assert meeting.current_minutes.status == "draft"
+
+
+def test_a_decision_is_followed_up_only_once_its_minutes_are_issued(users):
+    meeting = make_meeting(users)
+    decision = fill(meeting, users, tax())
+    with pytest.raises(MeetingError, match="印发后才能办理"):
+        services.complete_decision(decision, users["staff"], "已完成")
+    assert decision.status == OPEN
+    issue(meeting, users)
+    assert services.complete_decision(decision, users["staff"], "已完成").status == DONE

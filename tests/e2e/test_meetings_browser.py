@@ -73,8 +73,8 @@ def test_editing_the_title_is_saved_as_you_type_too(users, live_server, page):
 def test_a_liaison_reads_the_decisions_on_a_phone_without_scrolling_sideways(users, live_server, phone_page):
     meeting = make_meeting(users)
     decision = fill(meeting, users, tax())
-    services.complete_decision(decision, users["liaison"], "已于本月在创业谷开展三场社保政策宣讲，覆盖企业三十余家，相关材料已归档备查。")
     issue(meeting, users)
+    services.complete_decision(decision, users["liaison"], "已于本月在创业谷开展三场社保政策宣讲，覆盖企业三十余家，相关材料已归档备查。")
     server = live_server(workers=1)
     log_in(phone_page, server, "liaison")
     phone_page.goto(f"{server.url}/meetings/decisions?status=all")

@@ -549,6 +549,9 @@ def complete_decision(decision: Decision, user, note: str | None) -> Decision:
         raise NotAllowed("只有责任单位的联络员或中心工作人员可以更新该事项。")
     if decision.status == DONE:
         raise MeetingError("该事项已办结。")
+    if decision.meeting.latest_issued is None:
+        # Until the minutes are issued the decision may still be reworded or removed.
+        raise MeetingError("该会议纪要尚未印发，议定事项印发后才能办理。")
     if not _clean(note):
         raise MeetingError("请填写办理情况。", "note")
     if len(note.strip()) > NOTE_MAX:
