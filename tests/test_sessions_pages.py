@@ -264,8 +264,25 @@ def test_a_scanned_waitlisted_code_says_why_there_is_no_check_in(client, auth, s
     waiting = services.register(session.id, signup(phone(5), name="周颖"))
     auth.login("staff")
     page = client.get(f"/sessions/{session.id}/checkin/{waiting.token}").get_data(as_text=True)
-    assert "该报名为“候补”，不能签到" in page
+    assert "该报名为“候补”，没有占用名额" in page
     assert "确认签到" not in page
+    assert "按现场登记签到" in page
+
+
+def test_the_door_lets_a_waitlisted_person_in_as_a_walk_in(client, auth, session):
+    for n in range(2):
+        services.register(session.id, signup(phone(n)))
+    waiting = services.register(session.id, signup(phone(5), name="周颖"))
+    auth.login("staff")
+    door = client.get(f"/sessions/{session.id}/checkin").get_data(as_text=True)
+    assert "周颖的报名为“候补”，确认现场有空位，按现场登记签到？" in door
+    plain = client.post(f"/sessions/{session.id}/checkin", data={"registration_id": str(waiting.id)})
+    assert plain.status_code == 409
+    admitted = client.post(f"/sessions/{session.id}/checkin", data={"registration_id": str(waiting.id), "admit": "1"})
+    assert admitted.status_code == 200
+    assert "周颖（威海汇科工控技术有限公司）签到成功" in admitted.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Registration, waiting.id).status == "walk_in"
 
 
 def test_a_walk_in_is_added_and_checked_in(client, auth, session):

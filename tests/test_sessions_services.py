@@ -362,6 +362,22 @@ def test_waitlisted_and_cancelled_people_are_not_checked_in(room):
         services.check_in(waiting, actor_id=None)
 
 
+def test_a_waitlisted_person_who_comes_is_let_in_as_a_walk_in(room):
+    session = services.create_session(plan(room, capacity=1), actor_id=None)
+    services.register(session.id, signup(phone(1)))
+    waiting = services.register(session.id, signup(phone(2), name="周颖"))
+    later = services.register(session.id, signup(phone(3)))
+    result = services.admit_at_door(waiting, actor_id=None)
+    assert result.registration.status == WALK_IN
+    assert result.registration.checked_in_at is not None
+    db.session.expire_all()
+    assert db.session.get(Session, session.id).registered_count == 1
+    assert services.waitlist_position(db.session.get(Registration, later.id)) == 1
+    assert [e.action for e in audit.entries_for("registration", waiting.id)][-1] == "registration.walk_in"
+    with pytest.raises(SessionError, match="不能按现场登记签到"):
+        services.admit_at_door(db.session.get(Registration, waiting.id), actor_id=None)
+
+
 def test_nobody_is_checked_in_to_a_cancelled_session(room):
     session = services.create_session(plan(room), actor_id=None)
     registration = services.register(session.id, signup(phone(1)))

@@ -128,6 +128,8 @@ class WalkInForm(HubForm):
 class CheckInForm(HubForm):
     code = StringField("签到码", validators=[Optional(), Length(max=300)])
     registration_id = HiddenField()
+    #: "1": let a waitlisted or pending sign-up in as a walk-in.
+    admit = HiddenField()
 
 
 class OutcomeForm(HubForm):

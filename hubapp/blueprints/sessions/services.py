@@ -704,6 +704,28 @@ def check_in(registration: Registration, actor_id: int | None) -> CheckIn:
     return CheckIn(registration, already=False)
 
 
+#: Sign-ups without a seat whom staff may still let in at the door.
+ADMISSIBLE_STATES = (WAITLISTED, PENDING)
+
+
+def admit_at_door(registration: Registration, actor_id: int | None) -> CheckIn:
+    """Someone on the waitlist (or not yet approved) came anyway and there is room: they are let in
+    as a walk-in, outside the sign-up seats, so the capacity count and the waitlist order stay as
+    they were."""
+    if registration.session.is_cancelled:
+        raise SessionError("本场活动已取消，不能签到。")
+    old = registration.status
+    if old not in ADMISSIBLE_STATES:
+        raise SessionError(f"{registration.attendee_name}的报名状态为“{registration.status_label}”，不能按现场登记签到。")
+    if not _move(registration.id, old, WALK_IN, checked_in_at=clock.now()):
+        db.session.rollback()
+        raise SessionError("该报名已被处理，请刷新后查看。")
+    audit.record(actor_id, "registration.walk_in", "registration", registration.id, old, WALK_IN, session=registration.session_id)
+    db.session.commit()
+    db.session.refresh(registration)
+    return CheckIn(registration, already=False)
+
+
 def add_walk_in(session: Session, data: SignupData, actor_id: int | None) -> Registration:
     """Someone who came without signing up: recorded and checked in at once, outside the sign-up seats."""
     if session.is_cancelled:

@@ -302,8 +302,9 @@ def checkin_post(session_id: int):
     if registration is None:
         message = "未找到该签到码对应的报名，请确认是本场活动的签到码，或在名单中搜索。"
         return _door(session, status=422, error=message, fragment=result_only)
+    check_in = services.admit_at_door if form.admit.data == "1" else services.check_in
     try:
-        result = services.check_in(registration, current_user.id)
+        result = check_in(registration, current_user.id)
     except SessionError as error:
         return _door(session, status=409, error=error.message, fragment=result_only)
     response = _door(session, result=result, fragment=result_only)
