@@ -13,6 +13,7 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from hubapp import audit
 from hubapp.blueprints.facilities import services as facilities
 from hubapp.blueprints.sessions import services
 from hubapp.blueprints.sessions.models import BANK, POLICY, REGISTERED, WAITLISTED, HostOrganisation, Registration
@@ -307,6 +308,23 @@ def test_financing_outcome_is_recorded_and_reported(client, auth, room):
     assert "协助汇科工控获得融资450万元" in page
     bad = client.post(f"/sessions/{bank.id}/financing", data={**data, "amount": "-1"})
     assert bad.status_code == 422
+
+
+def test_a_financing_match_entered_by_mistake_is_deleted_after_confirmation(client, auth, room):
+    auth.login("staff")
+    bank_host = HostOrganisation(name="中国建设银行威海南海新区支行", kind="bank", active=True)
+    db.session.add(bank_host)
+    db.session.commit()
+    bank = services.create_session(plan(room, kind=BANK, start=day(-3, 9)), actor_id=None, allow_past=True)
+    match = services.add_financing(bank, None, enterprise_name="汇科工控", bank_id=bank_host.id, amount=Decimal("4500"), status="granted")
+    page = client.get(f"/sessions/{bank.id}/outcome").get_data(as_text=True)
+    assert "删除 汇科工控 在 中国建设银行威海南海新区支行 的 4500 万元融资对接记录？" in page
+    match_id = match.id
+    response = client.post(f"/sessions/{bank.id}/financing/{match_id}/delete", follow_redirects=True)
+    assert "已删除该条融资对接成果" in response.get_data(as_text=True)
+    assert services.financing_matches(bank.id) == []
+    assert [e.action for e in audit.entries_for("financing", match_id)][-1] == "financing.delete"
+    assert client.post(f"/sessions/{bank.id}/financing/{match_id}/delete").status_code == 404
 
 
 def test_an_amount_beyond_the_column_is_refused_next_to_the_field(client, auth, room):

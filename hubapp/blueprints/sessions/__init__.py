@@ -48,8 +48,8 @@ audit.describe(
     "financing",
     "融资对接",
     states=FINANCING_STATES,
-    actions={"financing.create": "登记融资对接", "financing.advance": "更新融资进展"},
-    details={"amount": "金额（万元）", "bank": "银行"},
+    actions={"financing.create": "登记融资对接", "financing.advance": "更新融资进展", "financing.delete": "删除融资对接"},
+    details={"amount": "金额（万元）", "bank": "银行", "enterprise": "企业"},
 )
 audit.describe("session_host", "主办机构", actions={"session_host.create": "新增主办机构", "session_host.update": "修改主办机构"})
 audit.describe("session_theme", "月度主题", actions={"session_theme.set": "设置月度主题"})

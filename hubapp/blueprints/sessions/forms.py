@@ -146,6 +146,10 @@ class FinancingForm(HubForm):
     notes = StringField("备注", validators=[Optional(), Length(max=200)])
 
 
+class DeleteForm(HubForm):
+    """Only the CSRF token: a delete button's form."""
+
+
 class AdvanceForm(HubForm):
     status = SelectField("进展", choices=options(FINANCING_STATES))
 

@@ -916,6 +916,17 @@ def advance_financing(match: FinancingMatch, new_status: str, actor_id: int | No
     return match
 
 
+def delete_financing(match: FinancingMatch, actor_id: int | None) -> None:
+    """A match recorded by mistake (wrong enterprise, bank or amount) is removed and entered again;
+    the audit row keeps what it said."""
+    audit.record(
+        actor_id, "financing.delete", "financing", match.id, match.status, None,
+        enterprise=match.enterprise_name, amount=str(match.amount), bank=match.bank.name,
+    )  # fmt: skip
+    db.session.delete(match)
+    db.session.commit()
+
+
 def financing_report(matches: list[FinancingMatch]) -> list[str]:
     """The sentences the centre puts in its report, e.g. 协助汇科工控获得融资450万元 (granted loans only)."""
     return [f"协助{m.short_enterprise_name}获得融资{wan(m.amount)}万元" for m in matches if m.status == GRANTED]

@@ -14,6 +14,7 @@ from hubapp.blueprints.sessions.forms import (
     AdvanceForm,
     CancelForm,
     CheckInForm,
+    DeleteForm,
     FinancingForm,
     HostForm,
     OutcomeForm,
@@ -428,6 +429,19 @@ def advance_financing(session_id: int, match_id: int):
             flash(f"融资进展已更新为“{match.status_label}”。", "success")
         except SessionError as error:
             flash(error.message, "error")
+    return redirect(url_for(".outcome", session_id=session.id) + "#financing")
+
+
+@bp.post("/<int:session_id>/financing/<int:match_id>/delete")
+@staff_required
+def delete_financing(session_id: int, match_id: int):
+    session = _session_or_404(session_id)
+    match = db.session.get(FinancingMatch, match_id)
+    if match is None or match.session_id != session.id:
+        abort(404)
+    if DeleteForm().validate_on_submit():
+        services.delete_financing(match, current_user.id)
+        flash("已删除该条融资对接成果。", "success")
     return redirect(url_for(".outcome", session_id=session.id) + "#financing")
 
 
