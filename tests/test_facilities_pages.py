@@ -167,6 +167,19 @@ def test_the_pending_count_in_the_tabs_follows_an_approval_in_the_side_panel(cli
     assert "hx-swap-oob" not in full and 'title="1 个申请待审核"' in full
 
 
+def test_approving_a_request_for_a_slot_taken_meanwhile_is_a_409_naming_the_holder(client, auth, room, day):
+    auth.login("staff")
+    request = services.create_booking(room_id=room.id, start=datetime.combine(day, time(10)),
+                                      end=datetime.combine(day, time(11)), title="企业沙龙", actor_id=None,
+                                      status=PENDING)  # fmt: skip
+    services.create_booking(room_id=room.id, start=datetime.combine(day, time(10, 30)),
+                            end=datetime.combine(day, time(11, 30)), title="党课", actor_id=None)  # fmt: skip
+    response = client.post(f"/facilities/bookings/{request.id}/approve", headers={"HX-Request": "true"})
+    assert response.status_code == 409 and "已被“党课”" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert request.status == PENDING
+
+
 def test_cancel_without_a_reason_is_refused(client, auth, room, day):
     auth.login("staff")
     booking = services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)),

@@ -92,6 +92,28 @@ def test_pending_requests_may_overlap_but_approval_rejects_the_others(room, day)
     assert apart.status == PENDING
 
 
+def test_approving_a_request_whose_slot_staff_gave_away_names_the_holder(room, day):
+    request = book(room, day, "10:00", "11:00", status=PENDING, title="企业沙龙")
+    book(room, day, "10:30", "11:30", title="党课")
+    with pytest.raises(services.BookingConflict) as refused:
+        services.approve_booking(request.id, actor_id=None)
+    assert "党课" in refused.value.message
+    assert request.status == PENDING
+    later = book(room, day, "12:00", "13:00", title="读书会")  # the transaction is still usable
+    assert later.status == CONFIRMED
+
+
+def test_a_move_refused_by_the_database_leaves_the_booking_and_the_session_usable(room, day, monkeypatch):
+    book(room, day, "09:00", "10:30", title="书法课")
+    moving = book(room, day, "14:00", "15:00", title="读书会")
+    monkeypatch.setattr(services, "overlapping", lambda *a, **k: [])
+    with pytest.raises(services.BookingConflict):
+        services.move_booking(moving.id, at(day, "10:00"), at(day, "11:00"), None)
+    db.session.expire_all()
+    assert moving.start_at == at(day, "14:00")
+    assert book(room, day, "16:00", "17:00", title="合唱").status == CONFIRMED
+
+
 def test_shared_room_never_exceeds_capacity(gym, day):
     book(gym, day, "18:00", "19:00", headcount=2)
     book(gym, day, "18:30", "19:30", headcount=1)

@@ -311,13 +311,15 @@ def change_status(booking: Booking, new_status: str, actor_id: int | None, reaso
     if new_status in (REJECTED, CANCELLED) and not (reason and reason.strip()):
         raise BookingError("请填写原因。", "reason")
     old_status = booking.status
-    booking.status = new_status
-    if reason:
-        booking.status_reason = reason.strip()
-    if new_status == CHECKED_IN:
-        booking.checked_in_at = clock.now()
     try:
+        # The change is made inside the savepoint: begin_nested() flushes what is pending
+        # first, and a refusal there would abort the whole transaction, not just this step.
         with db.session.begin_nested():
+            booking.status = new_status
+            if reason:
+                booking.status_reason = reason.strip()
+            if new_status == CHECKED_IN:
+                booking.checked_in_at = clock.now()
             db.session.flush()
     except IntegrityError as error:
         booking.status = old_status
@@ -360,9 +362,9 @@ def move_booking(
             raise BookingConflict(_conflict_message(room, holders[0]), holders[0])
     before = f"{booking.room.name} {booking.start_at:%Y-%m-%d %H:%M}–{booking.end_at:%H:%M}"
     old = (booking.room, booking.exclusive, booking.start_at, booking.end_at)
-    booking.room, booking.exclusive, booking.start_at, booking.end_at = room, room.is_exclusive, start, end
     try:
-        with db.session.begin_nested():
+        with db.session.begin_nested():  # the change inside it: see change_status
+            booking.room, booking.exclusive, booking.start_at, booking.end_at = room, room.is_exclusive, start, end
             db.session.flush()
     except IntegrityError as error:
         booking.room, booking.exclusive, booking.start_at, booking.end_at = old
@@ -410,10 +412,10 @@ def update_details(
     if not changed:
         return booking
     old = {name: getattr(booking, name) for name in changed}
-    for name, value in changed.items():
-        setattr(booking, name, value)
     try:
-        with db.session.begin_nested():
+        with db.session.begin_nested():  # the change inside it: see change_status
+            for name, value in changed.items():
+                setattr(booking, name, value)
             db.session.flush()
     except IntegrityError as error:
         for name, value in old.items():
