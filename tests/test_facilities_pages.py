@@ -426,6 +426,20 @@ def test_staff_add_a_shared_room_and_change_its_hours(client, auth):
     assert response.status_code == 422 and "请填写开放和关闭时间" in response.get_data(as_text=True)
 
 
+def test_shortening_the_hours_names_the_bookings_left_outside_them(client, auth, room, day):
+    services.create_booking(room_id=room.id, start=datetime.combine(day, time(19)), end=datetime.combine(day, time(20)),
+                            title="合唱排练", actor_id=None)  # fmt: skip
+    services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)), end=datetime.combine(day, time(10)),
+                            title="党课", actor_id=None)  # fmt: skip
+    auth.login("staff")
+    hours = {f"opens_{d}": "08:30" for d in range(7)} | {f"closes_{d}": "18:00" for d in range(7)}
+    data = {"name": room.name, "kind": "活动室", "capacity": 40, "active": "y", "needs_approval": "y", "min_minutes": 30,
+            "max_minutes": 480, "max_days_ahead": 90, "no_show_minutes": 15} | hours  # fmt: skip
+    page = client.post(f"/facilities/rooms/{room.id}/edit", data=data, follow_redirects=True).get_data(as_text=True)
+    assert "新的开放时间外还有1个预约" in page
+    assert f"{day.month}月{day.day}日 19:00–20:00 合唱排练" in page and "党课" not in page
+
+
 def test_a_liaison_requests_a_room_and_withdraws_it_from_my_bookings(client, auth, users, room, day):
     auth.login("liaison")
     client.post("/book", data={

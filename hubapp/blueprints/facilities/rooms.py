@@ -28,6 +28,7 @@ from hubapp.blueprints.facilities.services import (
     overlapping,
     peak_headcount,
     rooms,
+    within_opening_hours,
 )
 from hubapp.extensions import db
 
@@ -103,6 +104,14 @@ def set_opening_hours(room_id: int, actor_id: int | None, hours: dict[int, tuple
     audit.record(actor_id, "room.hours", "room", room.id, None, None, hours=summary)
     db.session.commit()
     return room
+
+
+def bookings_outside_hours(room: Room) -> list[Booking]:
+    """Coming bookings of ``room`` its weekly hours no longer cover. Changing the hours does not
+    cancel them: staff see them named and tell the bookers."""
+    now = clock.now()
+    coming = bookings_between([room.id], now, now + timedelta(days=room.max_days_ahead + 1), states=(PENDING, CONFIRMED))
+    return [b for b in coming if b.start_at >= now and not within_opening_hours(room, b.start_at, b.end_at)]
 
 
 def _span(opens: time, closes: time) -> str:

@@ -145,6 +145,12 @@ def closure_message(closure: Closure) -> str:
     return f"{span}暂停开放（{closure.reason}），不能预约。"
 
 
+def within_opening_hours(room: Room, start: datetime, end: datetime) -> bool:
+    """Whether [start, end) lies inside one open period (the one of that day or of the evening before)."""
+    windows = [opening_window(room, start.date() - timedelta(days=1)), opening_window(room, start.date())]
+    return any(w and w[0] <= start and end <= w[1] for w in windows)
+
+
 def check_slot_rules(room: Room, start: datetime, end: datetime, allow_past: bool = False) -> None:
     """Opening hours, closures, length and horizon; raises BookingError with a Chinese message."""
     if end <= start:
@@ -155,7 +161,7 @@ def check_slot_rules(room: Room, start: datetime, end: datetime, allow_past: boo
     if not allow_past and start < now:
         raise BookingError("不能预约已经过去的时间。", "start_at")
     windows = [opening_window(room, start.date() - timedelta(days=1)), opening_window(room, start.date())]
-    fits = any(w and w[0] <= start and end <= w[1] for w in windows)
+    fits = within_opening_hours(room, start, end)
     overnight = any(w and w[1] > datetime.combine(w[0].date() + timedelta(days=1), time()) for w in windows)
     if not fits and not overnight and end > datetime.combine(start.date() + timedelta(days=1), time()):
         # An end time typed earlier than the start reads as "next day": when the room is not

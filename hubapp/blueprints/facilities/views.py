@@ -523,6 +523,11 @@ def edit_room(room_id: int):
                 attach(form, error)
             else:
                 flash(f"已保存{room.name}的设置。", "success")
+                outside = room_settings.bookings_outside_hours(room)
+                if outside:
+                    flash(f"新的开放时间外还有{len(outside)}个预约，请联系预约人调整或取消：" + "；".join(
+                        f"{b.start_at.month}月{b.start_at.day}日 {b.start_at:%H:%M}–{b.end_at:%H:%M} {b.title}"
+                        for b in outside), "warning")  # fmt: skip
                 return redirect(url_for("facilities.rooms"), 303)
         status = 422
     else:
