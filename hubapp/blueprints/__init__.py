@@ -8,7 +8,7 @@ from importlib.util import find_spec
 
 from flask import Flask
 
-DOMAINS = ["core", "auth", "directory", "facilities", "guides", "sessions", "meetings"]
+DOMAINS = ["core", "auth", "directory", "facilities", "guides", "sessions", "meetings", "demands"]
 
 
 @dataclass(frozen=True)

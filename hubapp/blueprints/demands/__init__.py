@@ -1,0 +1,49 @@
+from flask import Blueprint, render_template
+
+from hubapp import audit
+from hubapp.blueprints import NavItem
+from hubapp.blueprints.auth.roles import STAFF_ROLES, Role
+from hubapp.blueprints.demands.models import STATES
+
+bp = Blueprint("demands", __name__, url_prefix="/demands")
+BLUEPRINTS = [bp]
+audit.describe(
+    "demand",
+    "企业诉求",
+    states=STATES,
+    actions={
+        "demand.create": "登记诉求",
+        "demand.accept": "受理直办",
+        "demand.transfer": "转办诉求",
+        "demand.answer": "反馈办理结果",
+        "demand.close": "诉求销号",
+        "demand.return": "诉求退回重办",
+        "demand.decline": "不予受理",
+        "demand.supervise": "督办诉求",
+    },
+)
+audit.describe(
+    "visit",
+    "走访记录",
+    actions={"visit.create": "登记走访"},
+    details={"enterprise": "企业", "topics": "走访内容"},
+)
+NAV = [
+    NavItem("企业诉求", "demands.index", STAFF_ROLES, order=60),
+    NavItem("转办诉求", "demands.department", frozenset({Role.LIAISON}), order=60),
+    NavItem("我的网格", "demands.grid", frozenset({Role.GRID_WORKER}), order=60),
+]
+
+
+def home_panel(user) -> str | None:
+    """Staff: to accept, overdue, awaiting closure; a liaison: waiting for their answer; a grid
+    worker: this month's visits and their open demands."""
+    from hubapp.blueprints.demands import services
+
+    counts = services.home_counts(user)
+    if not counts:
+        return None
+    return render_template("demands/_home_panel.html", counts=counts)
+
+
+from hubapp.blueprints.demands import views  # noqa: E402,F401

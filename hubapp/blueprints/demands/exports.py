@@ -1,0 +1,61 @@
+"""The staff list as an Excel workbook, with Chinese headers, for the monthly report."""
+
+import io
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from hubapp.blueprints.demands.models import ROUTES, Demand
+from hubapp.formatting import chinese_date
+
+#: Header and column width (characters).
+COLUMNS = [
+    ("编号", 14), ("类别", 10), ("企业", 28), ("网格", 16), ("诉求标题", 30), ("诉求内容", 40), ("来源", 10),
+    ("联系人", 10), ("联系电话", 14), ("受理日期", 14), ("办理时限", 14), ("状态", 10), ("是否逾期", 10),
+    ("办理方式", 10), ("承办部门或承办人", 22), ("办理结果", 40), ("企业评价", 10), ("销号日期", 14), ("督办次数", 10),
+]  # fmt: skip
+
+
+def demands_workbook(demands: list[Demand], today: date) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "企业诉求"
+    sheet.append([name for name, _ in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for d in demands:
+        owner = d.department.name if d.department else (d.handler.display_name if d.handler else "")
+        sheet.append(
+            [
+                d.number,
+                d.kind_label,
+                d.enterprise.name,
+                d.grid.name if d.grid else "",
+                d.title,
+                d.description,
+                d.source_label,
+                d.contact_name,
+                d.contact_mobile,
+                chinese_date(d.received_on),
+                chinese_date(d.deadline),
+                d.status_label,
+                "是" if d.is_overdue(today) else "",
+                ROUTES.get(d.route or "", ""),
+                owner,
+                d.answer or d.decline_reason or "",
+                d.satisfaction_label,
+                chinese_date(d.closed_at),
+                d.supervision_count,
+            ]
+        )
+    for index, (_, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

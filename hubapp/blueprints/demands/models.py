@@ -1,0 +1,230 @@
+"""企业服务直通车: enterprise demands in four lists, routed directly (直办) or to a department
+(转办/吹哨), supervised (督办), answered (反馈) and closed (销号) after asking the enterprise;
+and the grid workers' visits (走访) that collect them.
+
+Every move of a demand is one conditional UPDATE on its old state plus one row of its timeline
+(``DemandEvent``) and one audit row, committed together.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hubapp.extensions import db
+
+#: The four lists (四张清单) with the default time limit in working days from the day received.
+KINDS = {"problem": "问题诉求", "tech": "技术需求", "funding": "资金需求", "support": "配套需求"}
+DEFAULT_WORKING_DAYS = {"problem": 10, "tech": 15, "funding": 20, "support": 15}
+
+SOURCES = {
+    "visit": "网格走访",
+    "walk_in": "企业来访",
+    "phone": "电话",
+    "event": "主题活动",
+    "talk": "恳谈会",
+    "other": "其他",
+}
+
+SUBMITTED = "submitted"
+HANDLING = "handling"
+TRANSFERRED = "transferred"
+ANSWERED = "answered"
+CLOSED = "closed"
+DECLINED = "declined"
+STATES = {
+    SUBMITTED: "待受理",
+    HANDLING: "办理中",
+    TRANSFERRED: "已转办",
+    ANSWERED: "已反馈",
+    CLOSED: "已销号",
+    DECLINED: "不予受理",
+}
+#: Someone still owes the enterprise an answer: these count against the deadline and may be
+#: supervised. An answered demand waits for staff to ask the enterprise, not for a department.
+OPEN_STATES = (SUBMITTED, HANDLING, TRANSFERRED)
+
+DIRECT = "direct"
+TRANSFER = "transfer"
+ROUTES = {DIRECT: "直办", TRANSFER: "转办"}
+
+SATISFIED = "satisfied"
+BASIC = "basic"
+UNSATISFIED = "unsatisfied"
+SATISFACTION = {SATISFIED: "满意", BASIC: "基本满意", UNSATISFIED: "不满意"}
+
+#: What a grid worker talks about on a visit (the article's four areas).
+TOPICS = {"party": "党的建设", "government": "政务服务", "industry": "产业发展", "safety": "安全生产"}
+
+#: Timeline actions, as the timeline and the audit log show them.
+EVENTS = {
+    "create": "登记诉求",
+    "accept": "受理直办",
+    "transfer": "转办（吹哨）",
+    "answer": "办理反馈",
+    "close": "回访销号",
+    "return": "退回重办",
+    "decline": "不予受理",
+    "supervise": "督办",
+}
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Demand(db.Model):
+    __tablename__ = "demand"
+    __table_args__ = (
+        UniqueConstraint("year", "seq", name="uq_demand_year_seq"),
+        CheckConstraint(_in("status", STATES), name="status_known"),
+        CheckConstraint(_in("kind", KINDS), name="kind_known"),
+        CheckConstraint(_in("source", SOURCES), name="source_known"),
+        CheckConstraint("route IS NULL OR " + _in("route", ROUTES), name="route_known"),
+        CheckConstraint("satisfaction IS NULL OR " + _in("satisfaction", SATISFACTION), name="satisfaction_known"),
+        CheckConstraint("status IN ('submitted', 'declined') OR route IS NOT NULL", name="accepted_has_route"),
+        CheckConstraint("route <> 'transfer' OR department_id IS NOT NULL", name="transfer_has_department"),
+        CheckConstraint("status <> 'transferred' OR route = 'transfer'", name="transferred_is_transfer"),
+        CheckConstraint("status NOT IN ('answered', 'closed') OR answer IS NOT NULL", name="answered_has_answer"),
+        CheckConstraint(
+            "status <> 'closed' OR (satisfaction IN ('satisfied', 'basic') AND closed_at IS NOT NULL)",
+            name="closed_is_complete",
+        ),
+        CheckConstraint("status <> 'declined' OR decline_reason IS NOT NULL", name="declined_has_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ZTC-<year>-<seq>: numbered per year of receipt, never reused (a declined demand keeps its number).
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10), index=True)
+    status: Mapped[str] = mapped_column(String(12), default=SUBMITTED, index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    #: The enterprise's grid when the demand was raised, so the statistics stay put if it moves.
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    contact_name: Mapped[str] = mapped_column(String(40))
+    contact_mobile: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(10))
+    #: The visit on which a grid worker collected it, if any.
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("demand_visit.id", ondelete="SET NULL"))
+    raised_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    #: The day the enterprise raised it: the working-day limit counts from here.
+    received_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    #: Set on creation from the list's default; a transfer sets the department's deadline.
+    deadline: Mapped[date] = mapped_column(Date, index=True)
+    route: Mapped[str | None] = mapped_column(String(10))
+    #: The centre's staff member handling it directly (直办).
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    #: What the department is asked to do (吹哨 note).
+    transfer_note: Mapped[str | None] = mapped_column(Text)
+    transferred_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: What was done, as reported by the department's liaison or by staff.
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    #: The enterprise's answer when asked before closing (回访).
+    satisfaction: Mapped[str | None] = mapped_column(String(12))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    supervision_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_supervision_note: Mapped[str | None] = mapped_column(Text)
+    last_supervised_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    enterprise = relationship("Enterprise")
+    grid = relationship("Grid")
+    department = relationship("Department")
+    raised_by = relationship("User", foreign_keys=[raised_by_id])
+    handler = relationship("User", foreign_keys=[handler_id])
+    answered_by = relationship("User", foreign_keys=[answered_by_id])
+    visit = relationship("Visit", back_populates="demands")
+    events = relationship(
+        "DemandEvent", back_populates="demand", order_by="(DemandEvent.at, DemandEvent.id)", cascade="all, delete-orphan"
+    )
+
+    @property
+    def number(self) -> str:
+        return f"ZTC-{self.year}-{self.seq:03d}"
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        return STATES[self.status]
+
+    @property
+    def source_label(self) -> str:
+        return SOURCES[self.source]
+
+    @property
+    def satisfaction_label(self) -> str:
+        return SATISFACTION.get(self.satisfaction or "", "")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATES
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and self.deadline < today
+
+
+class DemandEvent(db.Model):
+    """One line of a demand's timeline: who did what, when, from which state to which."""
+
+    __tablename__ = "demand_event"
+    __table_args__ = (CheckConstraint(_in("action", EVENTS), name="action_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demand.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    action: Mapped[str] = mapped_column(String(12))
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str | None] = mapped_column(String(12))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    demand = relationship("Demand", back_populates="events")
+    actor = relationship("User")
+
+    @property
+    def label(self) -> str:
+        return EVENTS[self.action]
+
+
+class Visit(db.Model):
+    """走访记录: a grid worker's visit to one enterprise of their grid."""
+
+    __tablename__ = "demand_visit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True)
+    visitor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    visited_on: Mapped[date] = mapped_column(Date, index=True)
+    #: The codes of ``TOPICS`` talked about, comma-separated.
+    topics: Mapped[str] = mapped_column(String(100), default="")
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    enterprise = relationship("Enterprise")
+    visitor = relationship("User")
+    demands = relationship("Demand", back_populates="visit")
+
+    @property
+    def topic_labels(self) -> list[str]:
+        return [TOPICS[code] for code in self.topics.split(",") if code in TOPICS]
