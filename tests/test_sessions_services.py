@@ -483,3 +483,9 @@ def test_a_refused_room_names_the_session_holding_it(room, tax_branch):
     with pytest.raises(SessionError) as error:
         services.create_session(plan(room, start=day(7, 15)), actor_id=None)
     assert "（国家税务总局威海南海新区税务局）" in error.value.message
+
+
+def test_demo_sign_ups_of_past_sessions_were_made_in_the_day(demo):
+    today = datetime.combine(clock.today(), time(0))
+    past = list(db.session.scalars(select(Registration.created_at).where(Registration.created_at < today)))
+    assert past and all(8 <= at.hour <= 20 for at in past)

@@ -81,7 +81,10 @@ def _past_registration(session, ctx, index: int, enterprise, checked_in: bool, *
         phone=phone,
         position=position,
         token=secrets.token_urlsafe(16),
-        created_at=session.start_at - timedelta(days=ctx.rng.randint(2, 9), hours=ctx.rng.randint(0, 8)),
+        # Enterprises sign up in the day, not at 3 a.m.
+        created_at=datetime.combine(
+            session.start_at.date() - timedelta(days=ctx.rng.randint(2, 9)), time(ctx.rng.randint(8, 20), ctx.rng.randrange(60))
+        ),
         checked_in_at=session.start_at - timedelta(minutes=ctx.rng.randint(2, 25)) if checked_in else None,
         **extra,
     )
