@@ -13,7 +13,7 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from hubapp import audit
+from hubapp import audit, clock
 from hubapp.blueprints.facilities import services as facilities
 from hubapp.blueprints.sessions import services
 from hubapp.blueprints.sessions.models import BANK, POLICY, REGISTERED, WAITLISTED, HostOrganisation, Registration
@@ -146,6 +146,19 @@ def test_the_personal_link_cancels_after_confirmation_and_promotes_the_waitlist(
     assert "您的报名已取消" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Registration, waiting.id).status == REGISTERED
+
+
+def test_the_personal_link_cannot_cancel_once_the_session_has_begun(client, session, monkeypatch):
+    mine = services.register(session.id, signup(phone(1)))
+    services.register(session.id, signup(phone(2)))
+    waiting = services.register(session.id, signup(phone(3)))
+    begun = session.start_at + timedelta(minutes=10)
+    monkeypatch.setattr(clock, "now", lambda: begun)
+    response = client.post(f"/s/{session.id}/r/{mine.token}/cancel", data={"confirm": "yes"}, follow_redirects=True)
+    assert "活动已开始，不能再取消报名" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Registration, mine.id).status == REGISTERED
+    assert db.session.get(Registration, waiting.id).status == WAITLISTED
 
 
 def test_an_unknown_token_is_404(client, session):

@@ -135,6 +135,10 @@ def cancel(session_id: int, token: str):
     found = services.registration_by_token(session.id, token)
     if found is None:
         abort(404)
+    if clock.now() >= session.start_at:
+        # Seats freed once it has begun would promote people who are not coming.
+        flash("活动已开始，不能再取消报名。", "error")
+        return redirect(url_for(".registration", session_id=session.id, token=token))
     if request.form.get("confirm") != "yes":
         flash("请勾选“我确认取消本次报名”后再提交。", "error")
         return redirect(url_for(".registration", session_id=session.id, token=token))
