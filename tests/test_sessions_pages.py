@@ -292,9 +292,14 @@ def test_the_door_lets_a_waitlisted_person_in_as_a_walk_in(client, auth, session
     assert "周颖的报名为“候补”，确认现场有空位，按现场登记签到？" in door
     plain = client.post(f"/sessions/{session.id}/checkin", data={"registration_id": str(waiting.id)})
     assert plain.status_code == 409
-    admitted = client.post(f"/sessions/{session.id}/checkin", data={"registration_id": str(waiting.id), "admit": "1"})
+    admitted = client.post(
+        f"/sessions/{session.id}/checkin", data={"registration_id": str(waiting.id), "admit": "1"}, headers={"HX-Request": "true"}
+    )
     assert admitted.status_code == 200
-    assert "周颖（威海汇科工控技术有限公司）签到成功" in admitted.get_data(as_text=True)
+    fragment = admitted.get_data(as_text=True)
+    assert "周颖（威海汇科工控技术有限公司）签到成功" in fragment
+    # The counts at the top of the door page follow (out-of-band): walk-ins are on top of the seats.
+    assert re.search(r'id="door-stats" hx-swap-oob="true">已签到 <strong id="checked-count">1</strong> / 已报名 2（另有现场登记 1）', fragment)
     db.session.expire_all()
     assert db.session.get(Registration, waiting.id).status == "walk_in"
 
