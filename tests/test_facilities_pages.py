@@ -180,6 +180,17 @@ def test_approving_a_request_for_a_slot_taken_meanwhile_is_a_409_naming_the_hold
     assert request.status == PENDING
 
 
+def test_the_check_in_button_shows_only_while_check_in_is_open(client, auth, room, day, monkeypatch):
+    booking = services.create_booking(room_id=room.id, start=datetime.combine(day, time(10)),
+                                      end=datetime.combine(day, time(11)), title="党课", actor_id=None)  # fmt: skip
+    auth.login("staff")
+    ahead = client.get(f"/facilities/bookings/{booking.id}").get_data(as_text=True)
+    assert "登记到场" not in ahead and "开始前30分钟起可签到" in ahead
+    monkeypatch.setattr(clock, "now", lambda: datetime.combine(day, time(9, 40)))
+    due = client.get(f"/facilities/bookings/{booking.id}").get_data(as_text=True)
+    assert "登记到场" in due and "起可签到" not in due
+
+
 def test_cancel_without_a_reason_is_refused(client, auth, room, day):
     auth.login("staff")
     booking = services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)),

@@ -247,6 +247,9 @@ def detail_context(booking: Booking) -> dict:
         "reason_form": ReasonForm(formdata=None),
         "history": audit.entries_for("booking", booking.id),
         "scopes": services.SCOPES,
+        # The check-in button shows only while check-in is open, not weeks ahead.
+        "now": clock.now(),
+        "check_in_early": services.CHECK_IN_EARLY,
     }
 
 
