@@ -437,7 +437,7 @@ def test_staff_add_a_shared_room_and_change_its_hours(client, auth):
     assert response.status_code == 422 and "请填写开放和关闭时间" in response.get_data(as_text=True)
 
 
-def test_shortening_the_hours_names_the_bookings_left_outside_them(client, auth, room, day):
+def test_shortening_the_hours_or_deactivating_names_the_bookings_left_out(client, auth, room, day):
     services.create_booking(room_id=room.id, start=datetime.combine(day, time(19)), end=datetime.combine(day, time(20)),
                             title="合唱排练", actor_id=None)  # fmt: skip
     services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)), end=datetime.combine(day, time(10)),
@@ -449,6 +449,9 @@ def test_shortening_the_hours_names_the_bookings_left_outside_them(client, auth,
     page = client.post(f"/facilities/rooms/{room.id}/edit", data=data, follow_redirects=True).get_data(as_text=True)
     assert "新的开放时间外还有1个预约" in page
     assert f"{day.month}月{day.day}日 19:00–20:00 合唱排练" in page and "党课" not in page
+    deactivated = data | {"active": ""}
+    page = client.post(f"/facilities/rooms/{room.id}/edit", data=deactivated, follow_redirects=True).get_data(as_text=True)
+    assert "停用的场地还有2个预约" in page and "党课" in page
 
 
 def test_a_liaison_requests_a_room_and_withdraws_it_from_my_bookings(client, auth, users, room, day):

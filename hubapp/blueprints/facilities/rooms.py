@@ -106,12 +106,16 @@ def set_opening_hours(room_id: int, actor_id: int | None, hours: dict[int, tuple
     return room
 
 
-def bookings_outside_hours(room: Room) -> list[Booking]:
-    """Coming bookings of ``room`` its weekly hours no longer cover. Changing the hours does not
+def bookings_left_out(room: Room) -> list[Booking]:
+    """Coming bookings of ``room`` that its settings no longer allow: all of them when it is
+    deactivated, else those its weekly hours no longer cover. Saving the settings does not
     cancel them: staff see them named and tell the bookers."""
     now = clock.now()
     coming = bookings_between([room.id], now, now + timedelta(days=room.max_days_ahead + 1), states=(PENDING, CONFIRMED))
-    return [b for b in coming if b.start_at >= now and not within_opening_hours(room, b.start_at, b.end_at)]
+    coming = [b for b in coming if b.start_at >= now]
+    if not room.active:
+        return coming
+    return [b for b in coming if not within_opening_hours(room, b.start_at, b.end_at)]
 
 
 def _span(opens: time, closes: time) -> str:

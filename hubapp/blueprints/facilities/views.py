@@ -526,9 +526,10 @@ def edit_room(room_id: int):
                 attach(form, error)
             else:
                 flash(f"已保存{room.name}的设置。", "success")
-                outside = room_settings.bookings_outside_hours(room)
+                outside = room_settings.bookings_left_out(room)
                 if outside:
-                    flash(f"新的开放时间外还有{len(outside)}个预约，请联系预约人调整或取消：" + "；".join(
+                    where = "停用的场地" if not room.active else "新的开放时间外"
+                    flash(f"{where}还有{len(outside)}个预约，请联系预约人调整或取消：" + "；".join(
                         f"{b.start_at.month}月{b.start_at.day}日 {b.start_at:%H:%M}–{b.end_at:%H:%M} {b.title}"
                         for b in outside), "warning")  # fmt: skip
                 return redirect(url_for("facilities.rooms"), 303)
