@@ -356,6 +356,19 @@ def test_gym_week_view_shows_people_per_slot(client, auth, day):
     assert f"周{'一二三四五六日'[day.weekday()]} {day.month}月{day.day}日" in page  # the day's column head
 
 
+def test_gym_calendars_still_count_people_in_past_slots(client, auth):
+    gym = make_room("健身房", SHARED, capacity=20, needs_approval=False)
+    yesterday = clock.today() - timedelta(days=1)
+    for _ in range(2):
+        booking = services.create_booking(room_id=gym.id, start=datetime.combine(yesterday, time(12)),
+                                          end=datetime.combine(yesterday, time(13)), title="健身", actor_id=None,
+                                          allow_past=True)  # fmt: skip
+        services.change_status(booking, CHECKED_IN, None)
+    auth.login("staff")
+    assert "2/20" in client.get(f"/facilities/rooms/{gym.id}/week?date={yesterday.isoformat()}").get_data(as_text=True)
+    assert "2/20" in client.get(f"/facilities/?date={yesterday.isoformat()}").get_data(as_text=True)
+
+
 def test_public_request_from_a_registered_enterprise_is_linked_to_it(client, demo):
     from hubapp.blueprints.directory.models import Enterprise
 
