@@ -71,6 +71,7 @@ def test_the_list_has_a_tab_per_list_and_filters(auth, client, users, firms):
     assert "设备升级流动资金需求" in tab and "园区货车通行证办理" not in tab
     overdue = client.get("/demands/?overdue=1", headers=HTMX).get_data(as_text=True)
     assert "园区货车通行证办理" in overdue and "设备升级流动资金需求" not in overdue
+    assert "/demands/export.xlsx?overdue=1" in overdue  # the export follows the filters htmx applied
     by_number = client.get(f"/demands/?q={funding.number}").get_data(as_text=True)
     assert "设备升级流动资金需求" in by_number and "园区货车通行证办理" not in by_number
     by_enterprise = client.get("/demands/?q=鸿锐").get_data(as_text=True)
