@@ -227,3 +227,13 @@ def test_home_panels_speak_to_each_role(auth, client, users, firms):
     auth.logout()
     auth.login("grid_worker")
     assert "尚未销号 <strong>1</strong> 件" in client.get("/").get_data(as_text=True)
+
+
+def test_a_grid_worker_reads_the_demands_of_their_grid_only(auth, client, users, firms):
+    ours = raise_demand(users, firms["home"])
+    other = raise_demand(users, firms["away"])
+    auth.login("grid_worker")
+    page = client.get(f"/demands/{ours.id}").get_data(as_text=True)
+    assert ours.title in page and "办理经过" in page and "受理直办" not in page
+    assert client.get(f"/demands/{other.id}").status_code == 403
+    assert client.get("/demands/").status_code == 403

@@ -152,7 +152,7 @@ class Demand(db.Model):
     answered_by = relationship("User", foreign_keys=[answered_by_id])
     visit = relationship("Visit", back_populates="demands")
     events = relationship(
-        "DemandEvent", back_populates="demand", order_by="(DemandEvent.at, DemandEvent.id)", cascade="all, delete-orphan"
+        "DemandEvent", back_populates="demand", order_by="[DemandEvent.at, DemandEvent.id]", cascade="all, delete-orphan"
     )
 
     @property
