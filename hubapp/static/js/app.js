@@ -1,4 +1,5 @@
-// Behaviour that CSP forbids inline: confirmation before destructive actions and htmx errors.
+// Behaviour that CSP forbids inline: confirmation before destructive actions, one submission per
+// click, and htmx errors.
 (function () {
   "use strict";
 
@@ -11,6 +12,38 @@
       event.stopImmediatePropagation();
     }
   }, true);
+
+  // A second click on a slow page would post the form twice (two meetings, two sign-ups). A plain
+  // POST form waits for its next page; an htmx form for its answer. Saves triggered by typing are
+  // not held back, and GET forms (filters, downloads) may be sent again at once.
+  var RESUBMIT_AFTER_MS = 15000;
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var plainPost = form.method === "post" && !form.hasAttribute("hx-post") && !form.hasAttribute("hx-get");
+    if (event.defaultPrevented || !plainPost) { return; }
+    if (form.dataset.submitting) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "1";
+    window.setTimeout(function () { delete form.dataset.submitting; }, RESUBMIT_AFTER_MS);
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitting]").forEach(function (form) { delete form.dataset.submitting; });
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    var form = event.detail.elt;
+    if (!trigger || trigger.type !== "submit" || form.tagName !== "FORM") { return; }
+    if (form.dataset.submitting) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "1";
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    delete event.detail.elt.dataset.submitting;
+  });
 
   function showError(html) {
     var box = document.getElementById("htmx-error");
