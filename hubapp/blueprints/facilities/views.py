@@ -25,7 +25,7 @@ from hubapp.blueprints.facilities.forms import (
     SpecialOpeningForm,
     room_options,
 )
-from hubapp.blueprints.facilities.models import BOOKING_STATES, MONTHLY, PENDING, Booking
+from hubapp.blueprints.facilities.models import MONTHLY, PENDING, Booking
 from hubapp.errors import chinese_abort
 from hubapp.extensions import db
 from hubapp.forms import options
@@ -34,18 +34,6 @@ from hubapp.pdf import pdf_response, render_pdf
 
 #: Where a service's field name shows up in the forms.
 FIELD_MAP = {"start_at": "start", "end_at": "end", "frequency": "repeat"}
-
-
-ACTION_LABELS = {
-    "booking.create": "创建",
-    "booking.confirmed": "批准",
-    "booking.rejected": "驳回",
-    "booking.cancelled": "取消",
-    "booking.checked_in": "签到",
-    "booking.no_show": "记为爽约",
-    "booking.move": "改期",
-    "booking.edit": "修改内容",
-}
 
 
 @bp.before_request
@@ -60,8 +48,6 @@ def helpers():
         "timedelta": timedelta,
         "step": schedule.STEP,
         "qr_svg": qr.svg,
-        "action_labels": ACTION_LABELS,
-        "booking_states": BOOKING_STATES,
         "hours_summary": room_settings.hours_summary,
         "pending_count": services.pending_count,
     }
