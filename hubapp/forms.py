@@ -11,6 +11,14 @@ class HubForm(FlaskForm):
     class Meta:
         locales = ["zh_CN", "zh"]
 
+    def add_error(self, message: str, field_name: str | None = None) -> None:
+        """Show a rule's Chinese message next to the field it is about, or above the form."""
+        field = self._fields.get(field_name) if field_name else None
+        if field is not None and isinstance(field.errors, list | tuple):
+            field.errors = [*field.errors, message]
+        else:
+            self.form_errors.append(message)
+
 
 def options(pairs: Mapping | Iterable[tuple]) -> list[SelectChoice]:
     """``(value, label)`` pairs, or a dict of labels by value, as the options of a select field

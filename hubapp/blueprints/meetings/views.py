@@ -32,11 +32,7 @@ def _show_error(form, error: services.MeetingError) -> None:
     """Put a service's Chinese message next to the field it is about, or above the form."""
     if isinstance(error, services.NotAllowed):
         chinese_abort(403, error.message)
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+    form.add_error(error.message, error.field)
 
 
 # --- meetings list and meeting form --------------------------------------------------------

@@ -43,15 +43,6 @@ def _session_or_404(session_id: int):
     return session
 
 
-def _attach(form, error: SessionError) -> None:
-    """Put a service's message next to its field, or on the form when it names none."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 def _month_arg() -> tuple[int, int]:
     text = request.args.get("month", "")
     try:
@@ -120,7 +111,7 @@ def create():
         try:
             session = services.create_session(_plan_from(form), current_user.id)
         except SessionError as error:
-            _attach(form, error)
+            form.add_error(error.message, error.field)
         else:
             flash(f"已创建活动“{session.title}”，并预约了{session.room.name}。", "success")
             return redirect(url_for(".detail", session_id=session.id))
@@ -141,7 +132,7 @@ def edit(session_id: int):
             services.update_session(session, _plan_from(form), current_user.id)
         except SessionError as error:
             db.session.refresh(session)
-            _attach(form, error)
+            form.add_error(error.message, error.field)
         else:
             flash("活动已保存；时间或场地的变化已同步到场地预约。", "success")
             return redirect(url_for(".detail", session_id=session.id))
@@ -339,7 +330,7 @@ def walk_in(session_id: int):
         try:
             registration = services.add_walk_in(session, data, current_user.id)
         except SessionError as error:
-            _attach(form, error)
+            form.add_error(error.message, error.field)
         else:
             flash(f"已登记并签到：{registration.attendee_name}（{registration.enterprise_name}）。", "success")
             return redirect(url_for(".checkin", session_id=session.id))
@@ -408,7 +399,7 @@ def add_financing(session_id: int):
                 notes=form.notes.data,
             )
         except SessionError as error:
-            _attach(form, error)
+            form.add_error(error.message, error.field)
         else:
             flash("已记录融资对接成果。", "success")
             return redirect(url_for(".outcome", session_id=session.id) + "#financing")
@@ -525,7 +516,7 @@ def host_form(host_id: int | None):
                 active=form.active.data,
             )
         except SessionError as error:
-            _attach(form, error)
+            form.add_error(error.message, error.field)
         else:
             flash("主办机构已保存。", "success")
             return redirect(url_for(".hosts"))
