@@ -2,6 +2,7 @@
 
 import io
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlsplit
 
 import icalendar
 import openpyxl
@@ -270,6 +271,18 @@ def test_room_feed_needs_its_token(client, auth, room, day):
     [event] = calendar.walk("VEVENT")
     assert str(event["summary"]) == "党课"
     assert event.decoded("dtstart").utcoffset() == timedelta(hours=8)
+
+
+def test_a_feed_reached_by_two_host_names_names_each_booking_once(app, client, room, day):
+    booking = services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)),
+                                      end=datetime.combine(day, time(10)), title="党课", actor_id=None)  # fmt: skip
+    token = feeds.feed_token(room_id=room.id).token
+    address = f"/facilities/{room.id}/calendar.ics?token={token}"
+    uids = set()
+    for host in ("127.0.0.1:5000", "hub.nanhai.local"):
+        [event] = icalendar.Calendar.from_ical(client.get(address, headers={"Host": host}).data).walk("VEVENT")
+        uids.add(str(event["uid"]))
+    assert uids == {f"booking-{booking.id}@{urlsplit(app.config['PUBLIC_BASE_URL']).hostname}"}
 
 
 def test_user_feed_lists_the_users_own_bookings(client, auth, users, room, day):

@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import current_app
 from icalendar import Calendar, Event
@@ -79,7 +80,10 @@ def feed_bookings(*, room_id: int | None = None, user_id: int | None = None) -> 
     return list(db.session.scalars(stmt.order_by(Booking.start_at)))
 
 
-def ical(name: str, bookings: list[Booking], domain: str) -> bytes:
+def ical(name: str, bookings: list[Booking]) -> bytes:
+    # Event ids name the public host, not the one this request came through: a feed reached by two
+    # host names would otherwise show each booking twice in a subscriber's calendar.
+    domain = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "hubapp"
     calendar = Calendar()
     calendar.add("prodid", "-//hubapp//facilities//ZH")
     calendar.add("version", "2.0")

@@ -439,7 +439,7 @@ def room_feed(room_id: int):
     if not feeds.token_matches(feeds.feed_token(room_id=room.id).token, request.args.get("token")):
         abort(404)
     bookings = feeds.feed_bookings(room_id=room.id)
-    return ics_response(feeds.ical(room.name, bookings, request.host), f"room-{room.id}.ics")
+    return ics_response(feeds.ical(room.name, bookings), f"room-{room.id}.ics")
 
 
 @bp.get("/me/calendar.ics")
@@ -448,7 +448,7 @@ def user_feed():
     user_id = feeds.feed_user(request.args.get("token"))
     if user_id is None:
         abort(404)
-    return ics_response(feeds.ical("我的场地预约", feeds.feed_bookings(user_id=user_id), request.host), "my-bookings.ics")
+    return ics_response(feeds.ical("我的场地预约", feeds.feed_bookings(user_id=user_id)), "my-bookings.ics")
 
 
 # --- Rooms, hours, closures ------------------------------------------------------------------
