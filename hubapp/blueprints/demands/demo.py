@@ -2,7 +2,9 @@
 among them (汇科工控's 450万元 financing, 鸿锐金属's eight skilled workers, the bus timetable, the
 enterprise salon, the expert apartments). Nine are closed; some are in progress; one transferred
 item is overdue and supervised; one waits for the tax branch, so the demo liaison has work; the
-demo grid worker has visited their grid this month and raised one demand from a visit.
+demo grid worker has visited their grid this month and raised one demand from a visit. Two more
+grid workers have visited grids 2 (all of it) and 3 (half of it), so the visit ledger shows
+coverage at several levels.
 
 Everything goes through the services, dated back with their ``at`` arguments.
 """
@@ -10,6 +12,8 @@ Everything goes through the services, dated back with their ``at`` arguments.
 from datetime import date, datetime, time, timedelta
 
 from hubapp import clock
+from hubapp.blueprints.auth import services as accounts
+from hubapp.blueprints.auth.roles import Role
 from hubapp.blueprints.demands import services
 from hubapp.blueprints.demands.models import DEFAULT_WORKING_DAYS
 
@@ -113,6 +117,7 @@ def seed(ctx) -> None:
     )
 
     _grid_visits(ctx, today, grid_worker)
+    _other_grids(ctx, today)
 
 
 def _grid_visits(ctx, today: date, grid_worker) -> None:
@@ -134,3 +139,37 @@ def _grid_visits(ctx, today: date, grid_worker) -> None:
                 contact_name=enterprise.contact_name or "联系人", contact_mobile=enterprise.contact_phone,
                 source="visit", received_on=day, visit_id=visit.id, at=_at(day, 16),
             )  # fmt: skip
+
+
+#: username, name, mobile, grid number, and visits: (index of the enterprise in the grid, days
+#: ago, topics, notes). A negative days ago counts back from the first of the month (last month).
+OTHER_GRID_WORKERS = [
+    ("grid2", "刘晓燕", "13906310022", 2, [
+        (0, 8, ["party", "government"], "指导企业党支部开展主题党日，宣传了“一事一码”办事指南。"),
+        (1, 7, ["safety"], "检查了车间消防通道和应急照明，现场整改堆放杂物一处。"),
+        (2, 4, ["industry"], "企业新产品进入中试，希望对接检测机构。"),
+        (3, 1, ["government", "industry"], "企业咨询高新技术企业认定，已推送申报指南。"),
+        (1, -6, ["industry"], "上月走访：企业订单平稳，用工需求不大。"),
+    ]),
+    ("grid3", "王志刚", "13906310033", 3, [
+        (0, 10, ["industry", "safety"], "企业扩产后用电负荷接近上限，提醒提前申请增容。"),
+        (1, 5, ["party"], "协助企业筹建党支部，讲解了组建流程。"),
+        (0, 2, ["government"], "回访增容申请进展，供电公司已受理。"),
+    ]),
+]  # fmt: skip
+
+
+def _other_grids(ctx, today: date) -> None:
+    """Grid workers in two more grids; grid 2 fully visited this month, grid 3 half."""
+    from hubapp.demo import DEMO_PASSWORD
+
+    first = today.replace(day=1)
+    grids = {g.number: g for g in ctx.grids}
+    for username, name, mobile, number, visits in OTHER_GRID_WORKERS:
+        grid = grids[number]
+        worker = accounts.create_user(None, username, name, DEMO_PASSWORD, Role.GRID_WORKER, grid_id=grid.id, phone=mobile)
+        ctx.accounts.append((username, DEMO_PASSWORD, Role.GRID_WORKER.label))
+        mine = sorted((e for e in ctx.enterprises if e.grid_id == grid.id), key=lambda e: e.id)
+        for index, days_ago, topics, notes in visits:
+            day = first - timedelta(days=-days_ago) if days_ago < 0 else max(first, today - timedelta(days=days_ago))
+            services.log_visit(worker, mine[index].id, day, topics, notes, at=_at(day, 14))

@@ -1,4 +1,4 @@
-"""The staff list as an Excel workbook, with Chinese headers, for the monthly report."""
+"""The staff list and the visit ledger as Excel workbooks, with Chinese headers, for the monthly report."""
 
 import io
 from datetime import date
@@ -56,6 +56,69 @@ def demands_workbook(demands: list[Demand], today: date) -> bytes:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+VISIT_COLUMNS = [
+    ("走访日期", 14), ("企业", 30), ("网格", 18), ("网格员", 10), ("走访内容", 24), ("走访情况", 48), ("提出诉求", 30),
+]  # fmt: skip
+COVERAGE_COLUMNS = [
+    ("网格", 18), ("网格员", 16), ("企业数", 8), ("本月已走访", 10), ("覆盖率", 8), ("尚未走访的企业", 60),
+]  # fmt: skip
+
+
+def _sheet(sheet, columns, rows) -> None:
+    sheet.append([name for name, _ in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for index, (_, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+
+
+def visits_workbook(visits, coverage) -> bytes:
+    """走访台账: one row per visit of the month, and the coverage per grid on a second sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "走访记录"
+    _sheet(
+        sheet,
+        VISIT_COLUMNS,
+        [
+            [
+                chinese_date(v.visited_on),
+                v.enterprise.name,
+                v.grid.name if v.grid else "",
+                v.visitor.display_name if v.visitor else "",
+                "、".join(v.topic_labels),
+                v.notes or "",
+                "\n".join(f"{d.number} {d.title}" for d in v.demands),
+            ]
+            for v in visits
+        ],
+    )
+    _sheet(
+        workbook.create_sheet("网格覆盖"),
+        COVERAGE_COLUMNS,
+        [
+            [
+                row.grid.name,
+                "、".join(u.display_name for u in row.workers),
+                row.total,
+                row.visited_count,
+                f"{row.percent}%" if row.percent is not None else "",
+                "、".join(e.name for e in row.missing),
+            ]
+            for row in coverage
+        ],
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

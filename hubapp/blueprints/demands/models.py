@@ -222,8 +222,9 @@ class Visit(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
     enterprise = relationship("Enterprise")
+    grid = relationship("Grid")
     visitor = relationship("User")
-    demands = relationship("Demand", back_populates="visit")
+    demands = relationship("Demand", back_populates="visit", order_by="Demand.id")
 
     @property
     def topic_labels(self) -> list[str]:

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 import chinese_calendar
 from sqlalchemy import case, extract, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from hubapp import audit, clock
 from hubapp.blueprints.auth.models import User
@@ -654,3 +654,131 @@ def demand_years() -> list[int]:
 
 def grids() -> list[Grid]:
     return list(db.session.scalars(select(Grid).order_by(Grid.number)))
+
+
+# --- visit ledger (走访台账) ---------------------------------------------------------------------
+#
+# Grid workers visit every enterprise of their grid each month (每月深入企业). Staff read the
+# month's coverage per grid and the visits themselves. An enterprise counts as visited in a month
+# if any visit to it falls in that month, however many; coverage is measured against the
+# enterprises the register places in the grid now.
+
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def parse_month(text: str | None) -> date | None:
+    """``YYYY-MM`` as the first day of that month, or None when it is not a month."""
+    match = MONTH_PATTERN.match((text or "").strip())
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        return None
+    return date(year, month, 1)
+
+
+def shift_month(month: date, months: int) -> date:
+    index = month.year * 12 + month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def recent_months(this_month: date, shown: date, count: int = 24) -> list[date]:
+    """The months the picker offers, newest first; the month shown is among them even if older."""
+    months = [shift_month(this_month, -n) for n in range(count)]
+    if shown not in months:
+        months.append(shown)
+        months.sort(reverse=True)
+    return months
+
+
+def month_label(month: date) -> str:
+    return f"{month.year}年{month.month}月"
+
+
+def _in_month(month: date):
+    return (Visit.visited_on >= month, Visit.visited_on < shift_month(month, 1))
+
+
+@dataclass
+class GridCoverage:
+    grid: Grid
+    workers: list[User] = field(default_factory=list)
+    enterprises: list[Enterprise] = field(default_factory=list)
+    visited: list[Enterprise] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.enterprises)
+
+    @property
+    def visited_count(self) -> int:
+        return len(self.visited)
+
+    @property
+    def missing(self) -> list[Enterprise]:
+        seen = {e.id for e in self.visited}
+        return [e for e in self.enterprises if e.id not in seen]
+
+    @property
+    def percent(self) -> int | None:
+        """Rounded down, so that 100% means every enterprise was visited."""
+        return self.visited_count * 100 // self.total if self.total else None
+
+    @property
+    def full(self) -> bool:
+        return self.visited_count == self.total
+
+
+def visit_coverage(month: date) -> list[GridCoverage]:
+    """Every grid with its grid workers, its enterprises and those visited in ``month``."""
+    rows = {g.id: GridCoverage(grid=g) for g in grids()}
+    workers = select(User).where(User.role == Role.GRID_WORKER, User.active.is_(True)).order_by(User.id)
+    for user in db.session.scalars(workers):
+        if user.grid_id in rows:
+            rows[user.grid_id].workers.append(user)
+    visited_ids = set(db.session.scalars(select(Visit.enterprise_id).where(*_in_month(month)).distinct()))
+    enterprises = select(Enterprise).where(Enterprise.grid_id.is_not(None)).order_by(Enterprise.name)
+    for enterprise in db.session.scalars(enterprises):
+        row = rows.get(enterprise.grid_id)
+        if row is None:
+            continue
+        row.enterprises.append(enterprise)
+        if enterprise.id in visited_ids:
+            row.visited.append(enterprise)
+    return list(rows.values())
+
+
+def coverage_totals(month: date) -> tuple[int, int]:
+    """(enterprises visited in ``month``, enterprises in a grid), for one line of statistics."""
+    rows = visit_coverage(month)
+    return sum(r.visited_count for r in rows), sum(r.total for r in rows)
+
+
+def topic_condition(code: str):
+    """``topics`` is a comma-separated list of codes: match whole codes only."""
+    column = Visit.topics
+    return or_(column == code, column.like(f"{code},%"), column.like(f"%,{code}"), column.like(f"%,{code},%"))
+
+
+def month_visits_query(month: date, grid_id: int | None = None, topic: str | None = None):
+    """The month's visits, the newest first, with what the ledger shows of each."""
+    stmt = (
+        select(Visit)
+        .options(
+            joinedload(Visit.enterprise),
+            joinedload(Visit.visitor),
+            joinedload(Visit.grid),
+            selectinload(Visit.demands),
+        )
+        .where(*_in_month(month))
+        .order_by(Visit.visited_on.desc(), Visit.id.desc())
+    )
+    if grid_id:
+        stmt = stmt.where(Visit.grid_id == grid_id)
+    if topic in TOPICS:
+        stmt = stmt.where(topic_condition(topic))
+    return stmt
+
+
+def get_grid(grid_id: int) -> Grid | None:
+    return db.session.get(Grid, grid_id)

@@ -86,7 +86,78 @@ def statistics():
     years = services.demand_years()
     year = request.args.get("year", type=int)
     year = year if year in years else clock.today().year
-    return render("demands/statistics.html", stats=services.statistics(year), years=years, kinds=KINDS)
+    visited, enterprises = services.coverage_totals(services.month_start(clock.today()))
+    return render(
+        "demands/statistics.html",
+        stats=services.statistics(year),
+        years=years,
+        kinds=KINDS,
+        coverage={"visited": visited, "enterprises": enterprises},
+    )
+
+
+# --- visit ledger (走访台账) ----------------------------------------------------------------
+
+
+def _ledger_month() -> tuple:
+    """The month asked for, or this month with a message saying why the asked one was not shown."""
+    this_month = services.month_start(clock.today())
+    text = request.args.get("month", "").strip()
+    if not text:
+        return this_month, None
+    month = services.parse_month(text)
+    if month is None:
+        return this_month, f"月份“{text[:20]}”无法识别（格式如 {this_month:%Y-%m}），已显示本月。"
+    return month, None
+
+
+@bp.get("/visits")
+@staff_required
+def visits():
+    month, notice = _ledger_month()
+    notices = [notice] if notice else []
+    grid_id = request.args.get("grid", type=int)
+    if (grid_id is None and request.args.get("grid")) or (grid_id and services.get_grid(grid_id) is None):
+        notices.append("没有该网格，已显示全部网格的走访。")
+        grid_id = None
+    topic = request.args.get("topic") if request.args.get("topic") in TOPICS else None
+    stmt = services.month_visits_query(month, grid_id, topic)
+    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    this_month = services.month_start(clock.today())
+    coverage = [] if is_htmx() else services.visit_coverage(month)
+    return render(
+        "demands/visits.html",
+        "demands/_visit_rows.html",
+        month=month,
+        month_label=services.month_label(month),
+        previous_month=services.shift_month(month, -1),
+        next_month=services.shift_month(month, 1) if month < this_month else None,
+        is_this_month=month == this_month,
+        months=services.recent_months(this_month, month),
+        notices=notices,
+        coverage=coverage,
+        page=page,
+        grid_id=grid_id,
+        topic=topic,
+        grids=services.grids(),
+        topics=TOPICS,
+    )
+
+
+@bp.get("/visits.xlsx")
+@staff_required
+def visits_export():
+    text = request.args.get("month", "")
+    month = services.parse_month(text) if text else services.month_start(clock.today())
+    if month is None:
+        chinese_abort(400, "月份格式不正确，应为“年-月”，如 2026-11。")
+    rows = db.session.scalars(services.month_visits_query(month)).unique().all()
+    label = services.month_label(month)
+    response = make_response(exports.visits_workbook(rows, services.visit_coverage(month)))
+    response.mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    name = quote(f"走访台账-{label}.xlsx")
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
 
 
 # --- raising a demand ----------------------------------------------------------------------
