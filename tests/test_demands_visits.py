@@ -1,0 +1,182 @@
+"""The visit ledger (走访台账) staff read: coverage per grid for a month, the enterprises not yet
+visited, the month's visits filtered by grid and topic and paginated, the Excel export, bad months
+and unknown grids, and that grid workers and liaisons cannot read it."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from hubapp import clock
+from hubapp.blueprints.auth import services as accounts
+from hubapp.blueprints.demands import services
+from hubapp.blueprints.directory.models import Enterprise, Grid
+from hubapp.blueprints.directory.uscc import make_code
+from hubapp.extensions import db
+from tests.test_demands_services import raise_demand
+
+HTMX = {"HX-Request": "true"}
+
+
+def month_text(month) -> str:
+    return f"{month:%Y-%m}"
+
+
+@pytest.fixture
+def ledger(users):
+    """Grid 1 (the test grid worker's) with three enterprises, grid 2 with two and its own grid
+    worker; visits last month to two of grid 1's (one of them twice) and to both of grid 2's, and
+    one visit two months ago to grid 1's third enterprise."""
+    worker1 = users["grid_worker"]
+    grid1 = db.session.get(Grid, worker1.grid_id)
+    grid2 = Grid(number=2, name="二号网格")
+    db.session.add(grid2)
+    db.session.flush()
+    names = [("威海汇科工控技术有限公司", "汇科工控", grid1), ("威海蓝海新材料有限公司", "蓝海新材料", grid1),
+             ("威海星海电子科技有限公司", "星海电子科技", grid1), ("威海鸿锐金属制品有限公司", "鸿锐金属", grid2),
+             ("威海海纳数据有限公司", "海纳数据", grid2)]  # fmt: skip
+    firms = {}
+    for n, (name, short, grid) in enumerate(names):
+        firms[short] = Enterprise(name=name, short_name=short, uscc=make_code("371000", 300 + n), grid_id=grid.id)
+    db.session.add_all(firms.values())
+    db.session.commit()
+    worker2 = accounts.create_user(None, "grid_two", "网格员戊", "pass-word-1", "grid_worker", grid_id=grid2.id)
+    month = services.shift_month(services.month_start(clock.today()), -1)
+    earlier = services.shift_month(month, -1)
+    visits = [
+        (worker1, "汇科工控", month + timedelta(days=2), ["party", "industry"], "宣传技改贴息政策。"),
+        (worker1, "汇科工控", month + timedelta(days=20), ["safety"], "复查消防通道。"),
+        (worker1, "蓝海新材料", month + timedelta(days=5), ["government"], "企业咨询高企认定。"),
+        (worker1, "星海电子科技", earlier + timedelta(days=3), ["industry"], "上上月走访。"),
+        (worker2, "鸿锐金属", month + timedelta(days=4), ["industry", "safety"], "企业招聘技能工人。"),
+        (worker2, "海纳数据", month + timedelta(days=9), ["party"], "指导党支部换届。"),
+    ]
+    made = {}
+    for worker, short, day, topics, notes in visits:
+        made[notes] = services.log_visit(worker, firms[short].id, day, topics, notes, at=clock.now())
+    return {"month": month, "earlier": earlier, "grid1": grid1, "grid2": grid2, "firms": firms,
+            "worker2": worker2, "visits": made}  # fmt: skip
+
+
+def test_coverage_counts_each_enterprise_once_and_only_in_its_month(ledger):
+    rows = {row.grid.number: row for row in services.visit_coverage(ledger["month"])}
+    one, two = rows[1], rows[2]
+    assert (one.visited_count, one.total, one.percent, one.full) == (2, 3, 66, False)
+    assert [e.short_name for e in one.missing] == ["星海电子科技"]  # visited, but the month before
+    assert (two.visited_count, two.total, two.percent, two.full) == (2, 2, 100, True)
+    assert [u.display_name for u in one.workers] == ["网格员丙"] and [u.display_name for u in two.workers] == ["网格员戊"]
+    assert services.coverage_totals(ledger["month"]) == (4, 5)
+    earlier = {row.grid.number: row for row in services.visit_coverage(ledger["earlier"])}
+    assert earlier[1].visited_count == 1 and earlier[2].visited_count == 0
+
+
+def test_the_ledger_page_shows_coverage_and_the_names_not_yet_visited(auth, client, ledger):
+    auth.login("staff")
+    month = ledger["month"]
+    page = client.get(f"/demands/visits?month={month_text(month)}").get_data(as_text=True)
+    assert f"网格走访台账 · {month.year}年{month.month}月" in page
+    assert "走访覆盖 4/5 家企业" in page and "1 个网格尚未全覆盖" in page
+    assert '<tr class="under">' in page and '<tr class="full">' in page
+    assert "66%" in page and "100%" in page and "星海电子科技" in page and "网格员戊" in page
+    # The visits: newest first, with the grid, the grid worker, the topics and the notes.
+    assert page.index("复查消防通道。") < page.index("指导党支部换届。") < page.index("宣传技改贴息政策。")
+    assert "上上月走访。" not in page and f"{month.year}年{month.month}月21日" in page and "安全生产" in page
+    previous = services.shift_month(month, -1)
+    assert f'href="/demands/visits?month={month_text(previous)}">← {previous.year}年{previous.month}月' in page
+
+
+def test_this_month_is_the_default_and_an_empty_month_says_so(auth, client, ledger):
+    auth.login("staff")
+    today = clock.today()
+    page = client.get("/demands/visits").get_data(as_text=True)
+    assert f"{today.year}年{today.month}月" in page and "本月走访覆盖 0/5 家企业" in page
+    assert "还没有走访记录。" in page and "复查消防通道。" not in page
+
+
+def test_a_visit_links_to_the_demands_raised_from_it(auth, client, users, ledger):
+    visit = ledger["visits"]["宣传技改贴息政策。"]
+    demand = raise_demand(users, ledger["firms"]["汇科工控"], who="grid_worker", title="技改项目贴息申报指导",
+                          received_on=visit.visited_on, visit_id=visit.id)  # fmt: skip
+    auth.login("staff")
+    page = client.get(f"/demands/visits?month={month_text(ledger['month'])}").get_data(as_text=True)
+    assert f'href="/demands/{demand.id}">{demand.number}</a> 技改项目贴息申报指导' in page
+
+
+def test_the_visits_filter_by_grid_and_topic(auth, client, ledger):
+    auth.login("staff")
+    base = f"/demands/visits?month={month_text(ledger['month'])}"
+    grid2 = client.get(f"{base}&grid={ledger['grid2'].id}", headers=HTMX)
+    body = grid2.get_data(as_text=True)
+    assert "企业招聘技能工人。" in body and "指导党支部换届。" in body and "复查消防通道。" not in body
+    assert "各网格走访覆盖" not in body  # htmx gets the rows only
+    safety = client.get(f"{base}&topic=safety").get_data(as_text=True)
+    assert "复查消防通道。" in safety and "企业招聘技能工人。" in safety and "宣传技改贴息政策。" not in safety
+    both = client.get(f"{base}&topic=party&grid={ledger['grid1'].id}").get_data(as_text=True)
+    assert "宣传技改贴息政策。" in both and "指导党支部换届。" not in both
+    first_topic = client.get(f"{base}&topic=safety&grid={ledger['grid1'].id}&topic=government", headers=HTMX)
+    assert "复查消防通道。" in first_topic.get_data(as_text=True)  # a repeated topic: the first counts
+    empty = client.get(f"{base}&topic=government&grid={ledger['grid2'].id}", headers=HTMX).get_data(as_text=True)
+    assert "没有符合筛选条件的走访记录。" in empty
+
+
+def test_the_visits_are_paginated(auth, client, app, users, ledger):
+    month = ledger["month"]
+    for n in range(app.config["PAGE_SIZE"]):
+        services.log_visit(users["grid_worker"], ledger["firms"]["蓝海新材料"].id, month + timedelta(days=1),
+                           ["industry"], f"补记走访{n:02d}。")  # fmt: skip
+    auth.login("staff")
+    first = client.get(f"/demands/visits?month={month_text(month)}").get_data(as_text=True)
+    assert "第 1 / 2 页" in first and "复查消防通道。" in first and "补记走访00。" not in first
+    second = client.get(f"/demands/visits?month={month_text(month)}&page=2").get_data(as_text=True)
+    assert "补记走访00。" in second and "复查消防通道。" not in second
+
+
+def test_the_export_has_the_months_visits_and_the_coverage(auth, client, ledger):
+    auth.login("staff")
+    month = ledger["month"]
+    response = client.get(f"/demands/visits.xlsx?month={month_text(month)}")
+    assert response.status_code == 200
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["走访记录", "网格覆盖"]
+    visits = list(book["走访记录"].values)
+    assert visits[0] == ("走访日期", "企业", "网格", "网格员", "走访内容", "走访情况", "提出诉求")
+    assert len(visits) == 1 + 5
+    assert visits[1][0] == f"{month.year}年{month.month}月21日" and visits[1][5] == "复查消防通道。"
+    assert ("党的建设、产业发展", "一号网格", "网格员丙") == (visits[-1][4], visits[-1][2], visits[-1][3])
+    coverage = list(book["网格覆盖"].values)
+    assert coverage[0] == ("网格", "网格员", "企业数", "本月已走访", "覆盖率", "尚未走访的企业")
+    assert coverage[1][:5] == ("一号网格", "网格员丙", 3, 2, "66%") and coverage[1][5] == "威海星海电子科技有限公司"
+    assert coverage[2][:5] == ("二号网格", "网格员戊", 2, 2, "100%")
+
+
+def test_bad_months_and_unknown_grids_are_explained_not_500(auth, client, ledger):
+    auth.login("staff")
+    today = clock.today()
+    for bad in ("2026-13", "abc", "2026-00", "99999-01"):
+        page = client.get(f"/demands/visits?month={bad}")
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        assert "无法识别" in text and "已显示本月" in text and f"{today.year}年{today.month}月" in text
+        export = client.get(f"/demands/visits.xlsx?month={bad}")
+        assert export.status_code == 400 and "月份格式不正确" in export.get_data(as_text=True)
+    for grid in ("9999", "x"):
+        unknown = client.get(f"/demands/visits?month={month_text(ledger['month'])}&grid={grid}")
+        text = unknown.get_data(as_text=True)
+        assert unknown.status_code == 200 and "没有该网格" in text and "指导党支部换届。" in text
+
+
+def test_the_demands_list_and_statistics_link_to_the_ledger(auth, client, ledger):
+    services.log_visit(ledger["worker2"], ledger["firms"]["海纳数据"].id, clock.today(), ["party"], "本月走访。")
+    auth.login("staff")
+    assert 'href="/demands/visits">走访台账</a>' in client.get("/demands/").get_data(as_text=True)
+    stats = client.get("/demands/statistics").get_data(as_text=True)
+    assert "本月走访覆盖 <strong>1/5</strong> 家企业" in stats and 'href="/demands/visits"' in stats
+
+
+@pytest.mark.parametrize("role", ["grid_worker", "liaison"])
+def test_grid_workers_and_liaisons_cannot_read_the_ledger(auth, client, role):
+    auth.login(role)
+    assert client.get("/demands/visits").status_code == 403
+    assert client.get("/demands/visits.xlsx").status_code == 403
