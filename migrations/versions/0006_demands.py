@@ -119,6 +119,7 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_demand_kind"), ["kind"], unique=False)
         batch_op.create_index(batch_op.f("ix_demand_raised_by_id"), ["raised_by_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_demand_status"), ["status"], unique=False)
+        batch_op.create_index("ix_demand_received_on_id", ["received_on", "id"], unique=False)
 
     op.create_table(
         "demand_event",
@@ -150,6 +151,7 @@ def downgrade():
         (
             "demand",
             [
+                "ix_demand_received_on_id",
                 "ix_demand_status",
                 "ix_demand_raised_by_id",
                 "ix_demand_kind",

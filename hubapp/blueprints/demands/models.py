@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -100,6 +101,8 @@ class Demand(db.Model):
             name="closed_is_complete",
         ),
         CheckConstraint("status <> 'declined' OR decline_reason IS NOT NULL", name="declined_has_reason"),
+        # The staff list's order: its first page is read from the index instead of sorting every row.
+        Index("ix_demand_received_on_id", "received_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
