@@ -8,10 +8,18 @@ write lock at the start makes concurrent writers queue instead. Safe methods (GE
 deferred ``BEGIN`` so that pages are read in parallel.
 """
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+#: How many times a number is recomputed when a writer outside ``take_turns`` took it first.
+NUMBER_ATTEMPTS = 5
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -31,6 +39,25 @@ def take_turns(session: Session, name: str) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
+
+
+class NumberTaken(Exception):
+    """Every attempt met a number that another writer had committed first."""
+
+
+def write_numbered(session: Session, name: str, write: Callable[[], T]) -> T:
+    """Run ``write`` (which computes the next number of ``name`` as max + 1 and flushes) in a
+    savepoint, one numbering writer at a time; should a writer outside that turn (a script, a
+    migration) commit the same number first, the unique constraint refuses it and we compute again."""
+    take_turns(session, name)
+    for attempt in range(NUMBER_ATTEMPTS):
+        try:
+            with session.begin_nested():
+                return write()
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise NumberTaken(name) from None
+    raise AssertionError("unreachable")
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:

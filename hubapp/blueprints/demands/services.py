@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 
 import chinese_calendar
 from sqlalchemy import case, extract, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from hubapp import audit, clock
@@ -40,12 +39,10 @@ from hubapp.blueprints.demands.models import (
     Visit,
 )
 from hubapp.blueprints.directory.models import Department, Enterprise, Grid
-from hubapp.database import take_turns
+from hubapp.database import NumberTaken, write_numbered
 from hubapp.extensions import db
 from hubapp.formatting import chinese_date
 
-#: How many times a number is recomputed when a writer outside ``take_turns`` took it first.
-NUMBER_ATTEMPTS = 5
 NOTE_MAX = 2000
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 NUMBER_PATTERN = re.compile(r"^(?:ZTC-?)?(\d{4})-(\d{1,6})$", re.IGNORECASE)
@@ -365,16 +362,11 @@ def create_demand(
         db.session.flush()
         return demand
 
-    take_turns(db.session, "demands.numbering")
-    for attempt in range(NUMBER_ATTEMPTS):
-        try:
-            with db.session.begin_nested():
-                demand = write()
-            break
-        except IntegrityError:
-            if attempt == NUMBER_ATTEMPTS - 1:
-                db.session.rollback()
-                raise DemandError("编号被同时占用，请重试。") from None
+    try:
+        demand = write_numbered(db.session, "demands.numbering", write)
+    except NumberTaken:
+        db.session.rollback()
+        raise DemandError("编号被同时占用，请重试。") from None
     _event(demand.id, user.id, "create", at, None, SUBMITTED, f"{KINDS[kind]}：{title}")
     audit.record(user.id, "demand.create", "demand", demand.id, None, SUBMITTED, number=demand.number, title=title)
     db.session.commit()

@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 
 from flask import current_app
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from hubapp import audit, clock
@@ -34,12 +33,10 @@ from hubapp.blueprints.meetings.models import (
     Meeting,
     MinutesVersion,
 )
-from hubapp.database import take_turns
+from hubapp.database import NumberTaken, write_numbered
 from hubapp.extensions import db
 from hubapp.formatting import chinese_date
 
-#: How many times a number (第N次, 〔年〕N号) is recomputed when a concurrent writer took it.
-NUMBER_ATTEMPTS = 5
 #: Open decisions due within this many days count as "due soon" on the home panel.
 DUE_SOON_DAYS = 7
 #: The longest note of marking a decision done or reason of reopening it.
@@ -153,18 +150,11 @@ def decision_counts(user) -> dict[str, int]:
 
 
 def _with_fresh_number(write: Callable[[], T]) -> T:
-    """Run ``write`` (which computes max+1 and flushes) in a savepoint, one numbering writer at a
-    time; should a writer outside that turn (a script, a migration) commit the same number first,
-    the unique constraint refuses it and we compute again."""
-    take_turns(db.session, "meetings.numbering")
-    for attempt in range(NUMBER_ATTEMPTS):
-        try:
-            with db.session.begin_nested():
-                return write()
-        except IntegrityError:
-            if attempt == NUMBER_ATTEMPTS - 1:
-                raise MeetingError("编号被同时占用，请重试。") from None
-    raise AssertionError("unreachable")
+    """Run ``write`` (which computes a 第N次 or 〔年〕N号 as max+1 and flushes) with a number no one else holds."""
+    try:
+        return write_numbered(db.session, "meetings.numbering", write)
+    except NumberTaken:
+        raise MeetingError("编号被同时占用，请重试。") from None
 
 
 def next_meeting_number(kind: str, year: int) -> int:
