@@ -94,6 +94,13 @@ def state_label(code: str | None, object_type: str) -> str:
     return STATE_LABELS.get((object_type, code), code)
 
 
+def actor_id(actor: Any) -> int | None:
+    """The id of the acting user, None for the system and for visitors without an account."""
+    if isinstance(actor, int):  # TODO(issue 9): services still handing over ids; remove when none does
+        return actor
+    return getattr(actor, "id", None) if actor is not None else None
+
+
 def record(
     actor_id: int | None,
     action: str,

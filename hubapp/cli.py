@@ -1,4 +1,4 @@
-"""``flask --app wsgi hub …``: demo data, users, backups."""
+"""``flask --app wsgi hub …``: demo data, users, backups. Each command is one unit of work."""
 
 import sqlite3
 from pathlib import Path
@@ -7,7 +7,9 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from hubapp.database import atomic
 from hubapp.extensions import db
+from hubapp.rules import RuleError
 
 
 @click.group()
@@ -26,7 +28,8 @@ def seed_demo(force: bool):
     if db.session.scalar(select(User.id).limit(1)) is not None and not force:
         click.echo("数据库已有数据，跳过演示数据。")
         return
-    accounts = demo.seed_all()
+    with atomic():
+        accounts = demo.seed_all()
     click.echo("已写入演示数据。演示账号（用户名 / 密码 / 角色）：")
     for username, password, role_label in accounts:
         click.echo(f"  {username:<12} {password:<14} {role_label}")
@@ -45,8 +48,9 @@ def create_user(username, role, display_name, department_id, grid_id, password):
     from hubapp.blueprints.auth import services
 
     try:
-        user = services.create_user(None, username, display_name or username, password, role, department_id, grid_id)
-    except services.AccountError as error:
+        with atomic():
+            user = services.create_user(None, username, display_name or username, password, role, department_id, grid_id)
+    except RuleError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"已创建用户 {user.username}（{user.role_label}）。")
 

@@ -1,4 +1,9 @@
-"""Engine set-up that SQLAlchemy cannot express in a URI.
+"""The unit of work, numbering writers, and engine set-up that SQLAlchemy cannot express in a URI.
+
+One owner of the transaction: services add, change and flush, never commit or roll back; the
+caller — a view, a command, a test — wraps what it asks of them in ``atomic()``, which commits
+once at the end, or rolls everything back when anything in it raises. Nested ``atomic()`` blocks
+are savepoints, so that a service may try a step and carry on without it.
 
 SQLite: WAL (readers never wait for the writer), foreign keys on, a busy timeout, and
 ``BEGIN IMMEDIATE`` for every transaction that may write. With a deferred ``BEGIN`` a
@@ -8,7 +13,8 @@ write lock at the start makes concurrent writers queue instead. Safe methods (GE
 deferred ``BEGIN`` so that pages are read in parallel.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from flask import has_request_context, request
@@ -16,6 +22,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+from hubapp.extensions import db
 
 T = TypeVar("T")
 #: How many times a number is recomputed when a writer outside ``take_turns`` took it first.
@@ -26,6 +34,59 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+#: Where ``atomic`` keeps how deep the current session is nested in it.
+DEPTH_KEY = "hub_atomic_depth"
+
+
+@contextmanager
+def atomic() -> Iterator[Session]:
+    """One unit of work on the request's (or command's) session.
+
+    The outermost block commits when its body finishes and rolls back when it raises; reads made
+    before it started belong to the same transaction and are kept consistent with it. An inner
+    block is a savepoint: when it raises, only its own writes are undone and the error goes on to
+    the caller, who may catch it and continue.
+    """
+    session = db.session
+    depth = session.info.get(DEPTH_KEY, 0)
+    session.info[DEPTH_KEY] = depth + 1
+    try:
+        if depth:
+            with session.begin_nested():
+                yield session
+        else:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+    finally:
+        session.info[DEPTH_KEY] = depth
+
+
+#: Where ``on_commit`` keeps what is to run once the transaction is committed.
+ON_COMMIT_KEY = "hub_on_commit"
+
+
+def on_commit(callback: Callable[[], object]) -> None:
+    """Run ``callback`` once the current transaction has committed, and never if it rolls back:
+    for what cannot be undone with it (removing a file the old row named, say)."""
+    db.session.info.setdefault(ON_COMMIT_KEY, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_on_commit(session: Session) -> None:
+    for callback in session.info.pop(ON_COMMIT_KEY, []):
+        callback()
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_on_commit(session: Session) -> None:
+    # Fired by a rollback of the whole transaction (not of a savepoint).
+    session.info.pop(ON_COMMIT_KEY, None)
 
 
 def take_turns(session: Session, name: str) -> None:

@@ -7,7 +7,6 @@ Each domain that has demo data of its own provides ``hubapp/blueprints/<domain>/
 
 import random
 from dataclasses import dataclass, field
-from datetime import time
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -17,7 +16,6 @@ from hubapp.blueprints.auth.models import User
 from hubapp.blueprints.auth.roles import Role
 from hubapp.blueprints.directory.models import Department, Enterprise, Grid
 from hubapp.blueprints.directory.uscc import make_code
-from hubapp.blueprints.facilities.models import EXCLUSIVE, SHARED, OpeningHours, Room
 from hubapp.extensions import db
 
 DEPARTMENTS = [
@@ -57,7 +55,8 @@ class DemoContext:
     departments: list[Department] = field(default_factory=list)
     grids: list[Grid] = field(default_factory=list)
     enterprises: list[Enterprise] = field(default_factory=list)
-    rooms: dict[str, Room] = field(default_factory=dict)
+    #: Rooms by name, made by the facilities demo for the sessions and meetings demos.
+    rooms: dict = field(default_factory=dict)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -92,38 +91,6 @@ def seed_directory(ctx: DemoContext) -> None:
     db.session.flush()
 
 
-ROOMS = [
-    # name, kind, capacity, mode, equipment, description
-    ("党员组织生活教育馆", "教育馆", 60, EXCLUSIVE, "投影仪、音响、党旗、入党誓词墙", "开展主题党日、党员教育、参观学习。"),
-    ("文化活动室", "活动室", 40, EXCLUSIVE, "桌椅、投影仪、书画桌、音响", "文体活动、兴趣课堂、企业沙龙。"),
-    ("办事大厅洽谈区", "办事大厅", 50, EXCLUSIVE, "洽谈桌、自助服务终端", "银企对接、税企联动、政策咨询等现场服务。"),
-    ("健身房", "健身房", 20, SHARED, "跑步机、动感单车、力量器械", "产业社区党员职工免费使用，按时段限流。"),
-    ("会议室", "会议室", 24, EXCLUSIVE, "会议桌、视频会议系统、投影仪", "月度恳谈会、季度座谈会、联席会议。"),
-]
-
-
-def seed_rooms(ctx: DemoContext) -> None:
-    for order, (name, kind, capacity, mode, equipment, description) in enumerate(ROOMS):
-        room = Room(
-            name=name,
-            kind=kind,
-            capacity=capacity,
-            booking_mode=mode,
-            equipment=equipment,
-            description=description,
-            active=True,
-            needs_approval=mode == EXCLUSIVE,
-            min_minutes=30,
-            max_minutes=240 if mode == SHARED else 480,
-            max_days_ahead=90,
-            sort_order=order,
-        )
-        room.opening_hours = [OpeningHours(weekday=day, opens=time(8, 30), closes=time(21, 0)) for day in range(7)]
-        db.session.add(room)
-        ctx.rooms[name] = room
-    db.session.flush()
-
-
 def seed_users(ctx: DemoContext) -> None:
     people = [
         ("admin", "系统管理员", Role.ADMIN, {}),
@@ -139,15 +106,15 @@ def seed_users(ctx: DemoContext) -> None:
 
 
 def seed_all(seed: int = 20261125) -> list[tuple[str, str, str]]:
+    """Write the demo data; the caller commits (``flask hub seed-demo`` does, in one unit of work)."""
     ctx = DemoContext(rng=random.Random(seed))
     seed_directory(ctx)
-    seed_rooms(ctx)
     seed_users(ctx)
     for name in DOMAINS:
         module_name = f"hubapp.blueprints.{name}.demo"
         if find_spec(module_name) is not None:
             import_module(module_name).seed(ctx)
-    db.session.commit()
+    db.session.flush()
     return ctx.accounts
 
 

@@ -1,7 +1,6 @@
 """Chinese formats that users check: dates without leading zeros, weekdays, money."""
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from flask import Flask
 
@@ -26,13 +25,6 @@ def weekday(value: date | datetime) -> str:
     return "周" + WEEKDAYS[value.weekday()]
 
 
-def yuan(fen: int | None) -> str:
-    """Money is kept as integer 分; shown as 元 with two decimals."""
-    if fen is None:
-        return ""
-    return f"{Decimal(fen) / 100:,.2f}"
-
-
 def mask_phone(phone: str | None) -> str:
     if not phone:
         return ""
@@ -45,7 +37,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(chinese_date, "cdate")
     app.add_template_filter(chinese_datetime, "cdatetime")
     app.add_template_filter(weekday, "weekday")
-    app.add_template_filter(yuan, "yuan")
     app.add_template_filter(mask_phone, "mask_phone")
     app.add_template_filter(audit.state_label, "state_label")
     app.add_template_filter(audit.object_name, "object_name")

@@ -1,10 +1,25 @@
-"""The base form, with WTForms' built-in messages in Chinese for fields that set none of their own,
-and the one way the modules give a select field its options."""
+"""The base form, with WTForms' built-in messages in Chinese for fields that set none of their own;
+the one way the modules give a select field its options; and the fields and rules several
+modules share (checkbox lists, mobile numbers, dates the calendars can draw)."""
 
+import re
 from collections.abc import Iterable, Mapping
+from datetime import date
 
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+#: A mainland mobile number: 11 digits, 13x–19x.
+MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_MESSAGE = "请填写11位手机号码。"
+
+#: Dates anyone can enter: beyond them a calendar's "next day" would run off the end of Python's
+#: calendar (9999-12-31) and answer 500 instead of a message.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+DATE_RANGE_MESSAGE = "日期超出范围，请选择2000年至2099年之间的日期。"
 
 
 class HubForm(FlaskForm):
@@ -25,3 +40,25 @@ def options(pairs: Mapping | Iterable[tuple]) -> list[SelectChoice]:
     (WTForms 3.3 deprecates plain tuples)."""
     items = pairs.items() if isinstance(pairs, Mapping) else pairs
     return [SelectChoice(value, label) for value, label in items]
+
+
+class CheckboxesField(SelectMultipleField):
+    """A select-multiple drawn as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def is_mobile(text: str | None) -> bool:
+    return bool(MOBILE_PATTERN.match(text or ""))
+
+
+def mobile_number(message: str = MOBILE_MESSAGE) -> Regexp:
+    """The mobile-number rule as a form validator."""
+    return Regexp(MOBILE_PATTERN, message=message)
+
+
+def within_calendar(form, field) -> None:
+    """A date validator: the date lies in 2000–2099."""
+    if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
+        raise ValidationError(DATE_RANGE_MESSAGE)

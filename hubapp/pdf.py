@@ -5,9 +5,7 @@ fonts named explicitly (Noto Serif CJK SC for body text, Noto Sans CJK SC for he
 left to a fallback. Nothing is fetched over the network: the intranet has none.
 """
 
-from urllib.parse import quote
-
-from flask import current_app, make_response, render_template
+from flask import current_app, render_template
 
 
 def layout(template: str, **context):
@@ -24,12 +22,3 @@ def layout(template: str, **context):
 
 def render_pdf(template: str, **context) -> bytes:
     return layout(template, **context).write_pdf()
-
-
-def pdf_response(data: bytes, filename: str, download: bool = False):
-    response = make_response(data)
-    response.mimetype = "application/pdf"
-    disposition = "attachment" if download else "inline"
-    # RFC 5987 form, so that Chinese file names survive every browser.
-    response.headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
-    return response

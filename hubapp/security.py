@@ -1,6 +1,8 @@
-"""Security headers sent with every response."""
+"""Security headers sent with every response, and the check that keeps a redirect on this site."""
 
-from flask import Flask
+from urllib.parse import urlsplit
+
+from flask import Flask, url_for
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -28,3 +30,14 @@ def register_security_headers(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after a login or an action that names its way back: only a local path, never
+    another host or a scheme (an open redirect would lend the centre's name to a phishing page)."""
+    if not target:
+        return url_for("core.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for("core.home")
+    return target

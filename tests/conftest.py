@@ -23,6 +23,7 @@ from playwright.sync_api import sync_playwright
 from sqlalchemy import create_engine, inspect, text
 
 from hubapp import create_app
+from hubapp.database import atomic
 from hubapp.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,22 +113,20 @@ def client(app):
 @pytest.fixture
 def users(app):
     """One user per role (username = role), with a department and a grid for the linked roles."""
-    from hubapp.blueprints.auth import services
-    from hubapp.blueprints.directory.models import Department, Grid
+    from factories import directory
 
-    department = Department(name="国家税务总局威海南海新区税务局", short_name="税务分局", sort_order=1)
-    other_department = Department(name="南海新区经济发展局", short_name="经济发展局", sort_order=2)
-    grid = Grid(number=1, name="一号网格")
-    db.session.add_all([department, other_department, grid])
-    db.session.commit()
-    made = {
-        "admin": services.create_user(None, "admin", "管理员甲", PASSWORD, "admin"),
-        "staff": services.create_user(None, "staff", "工作人员乙", PASSWORD, "staff"),
-        "grid_worker": services.create_user(None, "grid_worker", "网格员丙", PASSWORD, "grid_worker", grid_id=grid.id),
-        "liaison": services.create_user(
-            None, "liaison", "联络员丁", PASSWORD, "liaison", department_id=department.id
-        ),
-    }
+    from hubapp.blueprints.auth import services
+
+    department = directory.department("国家税务总局威海南海新区税务局", "税务分局", sort_order=1)
+    directory.department("南海新区经济发展局", "经济发展局", sort_order=2)
+    grid = directory.grid(1, "一号网格")
+    with atomic():
+        made = {
+            "admin": services.create_user(None, "admin", "管理员甲", PASSWORD, "admin"),
+            "staff": services.create_user(None, "staff", "工作人员乙", PASSWORD, "staff"),
+            "grid_worker": services.create_user(None, "grid_worker", "网格员丙", PASSWORD, "grid_worker", grid_id=grid.id),
+            "liaison": services.create_user(None, "liaison", "联络员丁", PASSWORD, "liaison", department_id=department.id),
+        }
     return made
 
 
@@ -137,7 +136,7 @@ class AuthActions:
 
     def login(self, username: str = "staff", password: str = PASSWORD):
         response = self._client.post("/login", data={"username": username, "password": password})
-        assert response.status_code == 302, f"login as {username} failed: {response.status_code}"
+        assert response.status_code == 303, f"login as {username} failed: {response.status_code}"
         return response
 
     def logout(self):
@@ -154,7 +153,8 @@ def demo(app):
     """The full demo data set (rooms, enterprises, departments, accounts with password demo-2026)."""
     from hubapp import demo as demo_module
 
-    return demo_module.seed_all()
+    with atomic():
+        return demo_module.seed_all()
 
 
 def free_port() -> int:
@@ -209,7 +209,7 @@ class LiveServer:
                 data={"username": username, "password": password, "csrf_token": token},
                 allow_redirects=False,
             )
-            assert response.status_code == 302, response.text
+            assert response.status_code == 303, response.text
         return http
 
     def stop(self):

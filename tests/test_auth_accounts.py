@@ -6,6 +6,7 @@ from hubapp import create_app
 from hubapp.audit import AuditEntry
 from hubapp.blueprints.auth import services
 from hubapp.blueprints.auth.models import User
+from hubapp.database import atomic
 from hubapp.extensions import db
 
 
@@ -46,12 +47,13 @@ def test_login_follows_next_only_to_local_paths(users, client, next_url, expecte
     response = client.post(
         "/login", query_string={"next": next_url}, data={"username": "admin", "password": PASSWORD}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.headers["Location"] == expected
 
 
 def test_a_deactivated_account_cannot_log_in(users, client):
-    services.set_active(users["admin"].id, users["staff"], False)
+    with atomic():
+        services.set_active(users["admin"], users["staff"], False)
     response = client.post("/login", data={"username": "staff", "password": PASSWORD})
     assert response.status_code == 401
 
@@ -63,7 +65,7 @@ def test_login_attempts_are_limited_per_account(users, client):
     assert response.status_code == 429
     assert "操作过于频繁" in response.get_data(as_text=True)
     # Another account from the same address is not locked by the first one's failures.
-    assert client.post("/login", data={"username": "admin", "password": PASSWORD}).status_code == 302
+    assert client.post("/login", data={"username": "admin", "password": PASSWORD}).status_code == 303
 
 
 def test_login_attempts_are_limited_per_address(users, client):
@@ -75,7 +77,7 @@ def test_login_attempts_are_limited_per_address(users, client):
 
 def test_successful_logins_do_not_use_up_the_limit(users, client):
     for _ in range(8):
-        assert client.post("/login", data={"username": "staff", "password": PASSWORD}).status_code == 302
+        assert client.post("/login", data={"username": "staff", "password": PASSWORD}).status_code == 303
         client.post("/logout")
 
 
@@ -98,10 +100,10 @@ def test_change_own_password(auth, client):
         "/account/password",
         data={"current_password": PASSWORD, "new_password": "new-pass-2026", "confirm": "new-pass-2026"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     auth.logout()
     assert client.post("/login", data={"username": "staff", "password": PASSWORD}).status_code == 401
-    assert client.post("/login", data={"username": "staff", "password": "new-pass-2026"}).status_code == 302
+    assert client.post("/login", data={"username": "staff", "password": "new-pass-2026"}).status_code == 303
 
 
 def test_change_password_refuses_a_wrong_current_password_and_weak_ones(auth, client):
@@ -131,7 +133,7 @@ def test_admin_creates_a_liaison_who_must_have_a_department(auth, client, users)
     assert 'value="李联络"' in page
     assert services.find_by_username("li") is None
     data["department_id"] = str(users["liaison"].department_id)
-    assert client.post("/admin/users/new", data=data).status_code == 302
+    assert client.post("/admin/users/new", data=data).status_code == 303
     created = services.find_by_username("li")
     assert created.role == "liaison" and created.department_id == users["liaison"].department_id
 
@@ -155,7 +157,7 @@ def test_admin_changes_a_role_and_it_is_audited(auth, client, users):
         data={"display_name": "工作人员乙", "role": "grid_worker", "grid_id": str(users["grid_worker"].grid_id),
               "department_id": "0", "phone": ""},  # fmt: skip
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(target)
     assert target.role == "grid_worker"
     entry = db.session.scalar(
@@ -168,8 +170,8 @@ def test_admin_changes_a_role_and_it_is_audited(auth, client, users):
 def test_admin_deactivates_and_resets_a_password(auth, client, users):
     auth.login("admin")
     target = users["grid_worker"]
-    assert client.post(f"/admin/users/{target.id}/password", data={"reset-new_password": "reset-2026a"}).status_code == 302
-    assert client.post(f"/admin/users/{target.id}/active", data={"active": "0"}).status_code == 302
+    assert client.post(f"/admin/users/{target.id}/password", data={"reset-new_password": "reset-2026a"}).status_code == 303
+    assert client.post(f"/admin/users/{target.id}/active", data={"active": "0"}).status_code == 303
     db.session.refresh(target)
     assert not target.active and target.check_password("reset-2026a")
 
@@ -183,7 +185,8 @@ def test_admin_cannot_deactivate_themselves(auth, client, users):
 
 
 def test_audit_page_lists_changes_with_filters(auth, client, users):
-    services.set_active(users["admin"].id, users["grid_worker"], False)
+    with atomic():
+        services.set_active(users["admin"], users["grid_worker"], False)
     auth.login("admin")
     page = client.get("/admin/audit", query_string={"action": "deactivate"}).get_data(as_text=True)
     assert "停用账号" in page and "启用 → 停用" in page and f"用户 #{users['grid_worker'].id}" in page
@@ -191,7 +194,8 @@ def test_audit_page_lists_changes_with_filters(auth, client, users):
 
 
 def test_audit_log_is_searched_by_its_chinese_labels(auth, client, users):
-    services.set_active(users["admin"].id, users["grid_worker"], False)
+    with atomic():
+        services.set_active(users["admin"], users["grid_worker"], False)
     auth.login("admin")
     page = client.get("/admin/audit", query_string={"action": "停用"}).get_data(as_text=True)
     assert "停用账号" in page
@@ -207,7 +211,7 @@ def test_a_post_without_csrf_token_is_refused_by_the_real_app(database_uri, user
     assert "CSRF" in refused.get_data(as_text=True)
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
     accepted = client.post("/login", data={"username": "staff", "password": PASSWORD, "csrf_token": token})
-    assert accepted.status_code == 302
+    assert accepted.status_code == 303
     # An htmx request carries the token in its header, as base.html sets it on <body>.
     page = client.get("/").get_data(as_text=True)
     assert 'hx-headers=\'{"X-CSRFToken": "' in page

@@ -47,10 +47,6 @@ class User(UserMixin, db.Model):
     def is_staff(self) -> bool:
         return self.role in (Role.ADMIN, Role.STAFF)
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 

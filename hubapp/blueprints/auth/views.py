@@ -1,10 +1,8 @@
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import or_, select
 
-from hubapp import audit
+from hubapp import actions, audit
 from hubapp.audit import AuditEntry
 from hubapp.blueprints.auth import bp, services
 from hubapp.blueprints.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, UserForm
@@ -14,16 +12,8 @@ from hubapp.blueprints.directory import services as directory
 from hubapp.extensions import db, limiter, login_manager
 from hubapp.forms import options
 from hubapp.htmx import render
-
-
-def safe_next(target: str | None) -> str:
-    """Only a local path may follow a login: never another host, never a scheme."""
-    if not target:
-        return url_for("core.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return url_for("core.home")
-    return target
+from hubapp.params import page_of
+from hubapp.security import safe_next
 
 
 def _account_key() -> str:
@@ -45,15 +35,15 @@ def _failed_login(response) -> bool:
 )
 def login():
     if current_user.is_authenticated:
-        return redirect(safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")), 303)
     form = LoginForm()
     if request.method == "POST":
         if form.validate():
-            user = services.authenticate(form.username.data, form.password.data)
+            user = actions.attempt(lambda: services.authenticate(form.username.data, form.password.data)).value
             if user:
                 login_user(user, remember=form.remember.data)
                 flash(f"欢迎，{user.display_name}。", "success")
-                return redirect(safe_next(request.args.get("next")))
+                return redirect(safe_next(request.args.get("next")), 303)
             form.password.errors.append("用户名或密码不正确，或账号已停用。")
             return render_template("auth/login.html", form=form), 401
         return render_template("auth/login.html", form=form), 422
@@ -65,24 +55,21 @@ def login():
 def logout():
     logout_user()
     flash("您已退出登录。", "info")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login"), 303)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     form = PasswordChangeForm()
-    if request.method == "POST":
-        if form.validate():
-            try:
-                services.change_own_password(current_user, form.current_password.data, form.new_password.data)
-            except services.AccountError as error:
-                getattr(form, error.field, form.new_password).errors.append(error.message)
-            else:
-                flash("密码已修改。", "success")
-                return redirect(url_for("core.home"))
-        return render("auth/password.html", form=form, status=422)
-    return render("auth/password.html", form=form)
+    if request.method == "GET":
+        return render("auth/password.html", form=form)
+    outcome = actions.submit(
+        form, lambda: services.change_own_password(current_user, form.current_password.data, form.new_password.data)
+    )
+    if not outcome.ok:
+        return render("auth/password.html", form=form, status=outcome.status)
+    return actions.done("密码已修改。", url_for("core.home"))
 
 
 def _fill_choices(form: UserForm) -> None:
@@ -102,94 +89,67 @@ def users():
 def new_user():
     form = UserForm()
     _fill_choices(form)
-    if request.method == "POST":
-        if form.validate():
-            try:
-                user = services.create_user(
-                    current_user.id,
-                    form.username.data,
-                    form.display_name.data,
-                    form.password.data or "",
-                    form.role.data,
-                    form.department_id.data or None,
-                    form.grid_id.data or None,
-                    form.phone.data,
-                )
-            except services.AccountError as error:
-                getattr(form, error.field).errors.append(error.message)
-            else:
-                flash(f"已创建用户 {user.username}。", "success")
-                return redirect(url_for("auth.users"))
-        return render("auth/user_form.html", form=form, user=None, status=422)
-    return render("auth/user_form.html", form=form, user=None)
-
-
-def _user_or_404(user_id: int) -> User:
-    return db.get_or_404(User, user_id)
+    if request.method == "GET":
+        return render("auth/user_form.html", form=form, user=None)
+    outcome = actions.submit(
+        form,
+        lambda: services.create_user(
+            current_user, form.username.data, form.display_name.data, form.password.data or "", form.role.data,
+            form.department_id.data or None, form.grid_id.data or None, form.phone.data,
+        ),
+    )  # fmt: skip
+    if not outcome.ok:
+        return render("auth/user_form.html", form=form, user=None, status=outcome.status)
+    return actions.done(f"已创建用户 {outcome.value.username}。", url_for("auth.users"))
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @admin_required
 def edit_user(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
     _fill_choices(form)
+    reset_form = ResetPasswordForm(prefix="reset")
     if request.method == "GET":
         form.department_id.data = user.department_id or 0
         form.grid_id.data = user.grid_id or 0
-    reset_form = ResetPasswordForm(prefix="reset")
-    if request.method == "POST":
-        form.username.data = user.username
-        if form.validate():
-            try:
-                services.update_user(
-                    current_user.id,
-                    user,
-                    form.display_name.data,
-                    form.role.data,
-                    form.department_id.data or None,
-                    form.grid_id.data or None,
-                    form.phone.data,
-                )
-            except services.AccountError as error:
-                getattr(form, error.field).errors.append(error.message)
-            else:
-                flash("用户信息已保存。", "success")
-                return redirect(url_for("auth.users"))
-        return render("auth/user_form.html", form=form, user=user, reset_form=reset_form, status=422)
-    return render("auth/user_form.html", form=form, user=user, reset_form=reset_form)
+        return render("auth/user_form.html", form=form, user=user, reset_form=reset_form)
+    form.username.data = user.username
+    outcome = actions.submit(
+        form,
+        lambda: services.update_user(
+            current_user, user, form.display_name.data, form.role.data, form.department_id.data or None,
+            form.grid_id.data or None, form.phone.data,
+        ),
+    )  # fmt: skip
+    if not outcome.ok:
+        return render("auth/user_form.html", form=form, user=user, reset_form=reset_form, status=outcome.status)
+    return actions.done("用户信息已保存。", url_for("auth.users"))
 
 
 @bp.post("/admin/users/<int:user_id>/active")
 @admin_required
 def set_user_active(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
-    try:
-        services.set_active(current_user.id, user, active)
-    except services.AccountError as error:
-        flash(error.message, "error")
-        return redirect(url_for("auth.edit_user", user_id=user.id)), 409
-    flash(f"已{'启用' if active else '停用'}用户 {user.username}。", "success")
-    return redirect(url_for("auth.users"))
+    outcome = actions.attempt(lambda: services.set_active(current_user, user, active))
+    if not outcome.ok:
+        flash(outcome.message, "error")
+        return redirect(url_for("auth.edit_user", user_id=user.id)), outcome.status
+    return actions.done(f"已{'启用' if active else '停用'}用户 {user.username}。", url_for("auth.users"))
 
 
 @bp.post("/admin/users/<int:user_id>/password")
 @admin_required
 def reset_user_password(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     reset_form = ResetPasswordForm(prefix="reset")
-    if reset_form.validate():
-        try:
-            services.reset_password(current_user.id, user, reset_form.new_password.data)
-        except services.AccountError as error:
-            reset_form.new_password.errors.append(error.message)
-        else:
-            flash(f"已重置 {user.username} 的密码。", "success")
-            return redirect(url_for("auth.edit_user", user_id=user.id))
+    outcome = actions.submit(reset_form, lambda: services.reset_password(current_user, user, reset_form.new_password.data))
+    if outcome.ok:
+        return actions.done(f"已重置 {user.username} 的密码。", url_for("auth.edit_user", user_id=user.id))
     form = UserForm(obj=user)
     _fill_choices(form)
-    return render("auth/user_form.html", form=form, user=user, reset_form=reset_form, status=422)
+    return render("auth/user_form.html", form=form, user=user, reset_form=reset_form, status=outcome.status)
 
 
 @bp.get("/admin/audit")
@@ -207,7 +167,7 @@ def audit_log():
     if filters["actor"]:
         actor = services.find_by_username(filters["actor"])
         stmt = stmt.where(AuditEntry.actor_id == (actor.id if actor else -1))
-    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = page_of(stmt)
     actor_ids = {entry.actor_id for entry in page.items if entry.actor_id}
     actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))} if actor_ids else {}
     object_types = db.session.scalars(select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)).all()

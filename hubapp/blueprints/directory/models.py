@@ -5,8 +5,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hubapp.extensions import db
 
-ENTERPRISE_KINDS = ["企业", "众创空间", "孵化器", "加速器"]
-
 
 class Department(db.Model):
     __tablename__ = "department"

@@ -55,15 +55,15 @@ def home_panel(user) -> str | None:
     if user.role not in STAFF_ROLES:
         return None
     from hubapp import clock
-    from hubapp.blueprints.facilities import schedule, services
+    from hubapp.blueprints.facilities import bookings, schedule, sweeper
 
-    services.sweep_no_shows()
+    sweeper.nudge()
     return render_template(
         "facilities/_home_panel.html",
         bookings=schedule.today_at_centre(),
-        pending=services.pending_count(),
+        pending=bookings.pending_count(),
         now=clock.now(),
     )
 
 
-from hubapp.blueprints.facilities import cli, public_views, views  # noqa: E402,F401
+from hubapp.blueprints.facilities import cli, public_views, room_views, views  # noqa: E402,F401

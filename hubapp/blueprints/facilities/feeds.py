@@ -7,46 +7,46 @@ from urllib.parse import urlsplit
 from flask import current_app
 from icalendar import Calendar, Event
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from hubapp import audit, clock
 from hubapp.blueprints.facilities.models import CHECKED_IN, CONFIRMED, PENDING, Booking, CalendarToken
 from hubapp.extensions import db
 
 
-def feed_token(*, room_id: int | None = None, user_id: int | None = None) -> CalendarToken:
-    """The secret of a room's or a user's feed, made on first use.
-
-    It is made while a page is shown (GET): on SQLite that reading transaction may not be able
-    to start writing when another request wrote meanwhile, and two first views may race to make
-    it. Either way the next attempt, in a fresh transaction, finds or makes it."""
-    owner = CalendarToken.room_id == room_id if room_id is not None else CalendarToken.user_id == user_id
-    attempts_left = 3
-    while True:
-        token = db.session.scalar(select(CalendarToken).where(owner))
-        if token is not None:
-            return token
-        token = CalendarToken(token=secrets.token_urlsafe(24), room_id=room_id, user_id=user_id, created_at=clock.now())
-        db.session.add(token)
-        audit.record(user_id, "calendar_token.create", "calendar_token", room_id or user_id, None, None)
-        try:
-            db.session.commit()
-        except (IntegrityError, OperationalError):
-            db.session.rollback()
-            attempts_left -= 1
-            if not attempts_left:
-                raise
-        else:
-            return token
+def _owner(room_id: int | None, user_id: int | None):
+    return CalendarToken.room_id == room_id if room_id is not None else CalendarToken.user_id == user_id
 
 
-def renew_feed_token(actor_id: int | None, *, room_id: int | None = None, user_id: int | None = None) -> CalendarToken:
+def existing_token(*, room_id: int | None = None, user_id: int | None = None) -> CalendarToken | None:
+    """The secret of a room's or a user's feed, if one was made (pages only read)."""
+    return db.session.scalar(select(CalendarToken).where(_owner(room_id, user_id)))
+
+
+def feed_token(actor, *, room_id: int | None = None, user_id: int | None = None) -> CalendarToken:
+    """The secret of a room's or a user's feed, made when first asked for. The unique owner
+    columns refuse a second one made at the same moment; the loser reads the winner's."""
+    token = existing_token(room_id=room_id, user_id=user_id)
+    if token is not None:
+        return token
+    token = CalendarToken(token=secrets.token_urlsafe(24), room_id=room_id, user_id=user_id, created_at=clock.now())
+    try:
+        with db.session.begin_nested():
+            db.session.add(token)
+            db.session.flush()
+    except IntegrityError:
+        return existing_token(room_id=room_id, user_id=user_id)
+    audit.record(audit.actor_id(actor), "calendar_token.create", "calendar_token", room_id or user_id, None, None)
+    return token
+
+
+def renew_feed_token(actor, *, room_id: int | None = None, user_id: int | None = None) -> CalendarToken:
     """A new secret: whoever had the old address loses the feed."""
-    old = feed_token(room_id=room_id, user_id=user_id)
-    old.token = secrets.token_urlsafe(24)
-    audit.record(actor_id, "calendar_token.renew", "calendar_token", old.id, None, None)
-    db.session.commit()
-    return old
+    token = feed_token(actor, room_id=room_id, user_id=user_id)
+    token.token = secrets.token_urlsafe(24)
+    audit.record(audit.actor_id(actor), "calendar_token.renew", "calendar_token", token.id, None, None)
+    db.session.flush()
+    return token
 
 
 def feed_user(given: str | None) -> int | None:

@@ -1,48 +1,23 @@
-from datetime import date
-
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from hubapp.blueprints.facilities.models import BOOKING_MODES, MONTHLY, WEEKLY
-from hubapp.blueprints.facilities.services import SCOPES, rooms
-from hubapp.forms import HubForm, options
+from hubapp.blueprints.facilities.series import SCOPES
+from hubapp.forms import MOBILE_PATTERN, CheckboxesField, HubForm, mobile_number, options, within_calendar
 
-PHONE = Regexp(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$", message="请输入11位手机号或带区号的固定电话。")
-MOBILE = Regexp(r"^1\d{10}$", message="请输入11位手机号。")
+PHONE = Regexp(rf"{MOBILE_PATTERN.pattern}|^0\d{{2,3}}-?\d{{7,8}}$", message="请输入11位手机号或带区号的固定电话。")
 WEEKDAY_CHOICES = [(str(d), "周" + "一二三四五六日"[d]) for d in range(7)]
 NTH_CHOICES = [("1", "第1个"), ("2", "第2个"), ("3", "第3个"), ("4", "第4个"), ("-1", "最后一个")]
 REPEAT_CHOICES = [("", "不重复"), (WEEKLY, "每周（选择星期几）"), (MONTHLY, "每月第几个星期几")]
-
-
-#: Dates anyone can book or close: beyond them the calendars' "next day" would run off the
-#: end of Python's calendar (9999-12-31) and answer 500 instead of a message.
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
-
-
-def within_calendar(form, field) -> None:
-    if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
-        raise ValidationError("日期超出范围，请选择2000年至2099年之间的日期。")
-
-
-def room_options(first: tuple | None = None):
-    """The active rooms with their capacity, as a room field offers them, after ``first`` if given."""
-    return options(([first] if first else []) + [(r.id, f"{r.name}（{r.capacity}人）") for r in rooms()])
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _required(label):
@@ -66,7 +41,7 @@ class BookingForm(SlotFields):
     notes = TextAreaField("备注", validators=[Optional(), Length(max=2000)])
     repeat = SelectField("重复", choices=options(REPEAT_CHOICES), default="")
     interval = IntegerField("间隔", default=1, validators=[Optional(), NumberRange(min=1, max=12, message="间隔应在1到12之间。")])
-    weekdays = MultiCheckboxField("星期", choices=options(WEEKDAY_CHOICES), validators=[Optional()])
+    weekdays = CheckboxesField("星期", choices=options(WEEKDAY_CHOICES), validators=[Optional()])
     nth = SelectField("每月第几个", choices=options(NTH_CHOICES), default="1")
     until = DateField("重复至", validators=[Optional(), within_calendar])
     count = IntegerField("或共几次", validators=[Optional(), NumberRange(min=1, max=200, message="次数应在1到200之间。")])
@@ -96,7 +71,7 @@ class PublicRequestForm(SlotFields):
     enterprise_name = StringField("单位名称", validators=[DataRequired(message="请填写单位名称。"), Length(max=100)])
     uscc = StringField("统一社会信用代码（选填）", validators=[Optional(), Length(max=18)])
     contact_name = StringField("联系人", validators=[DataRequired(message="请填写联系人。"), Length(max=40)])
-    contact_phone = StringField("手机号", validators=[DataRequired(message="请填写手机号。"), MOBILE])
+    contact_phone = StringField("手机号", validators=[DataRequired(message="请填写手机号。"), mobile_number()])
     purpose = TextAreaField("用途说明", validators=[Optional(), Length(max=1000)])
 
 

@@ -1,49 +1,52 @@
-"""Public pages: the door page behind each room's QR code, and the booking request form for
-enterprise contacts. No login; phone-sized; no JavaScript."""
+"""Public pages: the door page behind each room's QR code, the booking request form for
+enterprise contacts, and the calendar feeds (their secret is in the address). No login;
+phone-sized; no JavaScript."""
 
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, request, send_file, url_for
 from flask_login import current_user
 
-from hubapp import clock
+from hubapp import actions, clock, downloads
 from hubapp.blueprints.auth.roles import public
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.directory import uscc as uscc_rules
-from hubapp.blueprints.facilities import public_bp, schedule, services
+from hubapp.blueprints.facilities import bookings, feeds, holds, opening, public_bp, schedule, sweeper
 from hubapp.blueprints.facilities import rooms as room_settings
-from hubapp.blueprints.facilities.forms import DoorCheckInForm, PublicRequestForm, room_options
-from hubapp.blueprints.facilities.models import CONFIRMED, PENDING
-from hubapp.extensions import limiter
+from hubapp.blueprints.facilities.bookings import BookingDetails
+from hubapp.blueprints.facilities.forms import DoorCheckInForm, PublicRequestForm
+from hubapp.blueprints.facilities.models import CONFIRMED, PENDING, Room
+from hubapp.extensions import db, limiter
 from hubapp.htmx import render
+
+#: The request form's names for the fields a booking rule can be about; the rest go to the time.
+REQUEST_FIELDS = holds.FormFields({"start_at": "start", "end_at": "end", "headcount": "headcount"}, other="start")
 
 
 @public_bp.before_request
 def apply_no_show_rule():
-    services.sweep_no_shows()
+    sweeper.nudge()
 
 
 def door_page(room, form, status=200):
     now = clock.now()
     today = schedule.today_bookings(room, now.date())
     return render(
-        "facilities/door.html", status=status, room=room, form=form, bookings=today, now=now,
-        current=services.current_bookings(room, now), closure=services.closure_on(room, now.date()),
-        window=services.opening_window(room, now.date()),
+        "facilities/public/door.html", status=status, room=room, form=form, bookings=today, now=now,
+        current=bookings.current_bookings(room, now), closure=opening.closure_on(room, now.date()),
+        window=opening.opening_window(room, now.date()),
     )  # fmt: skip
 
 
 @public_bp.get("/r/<int:room_id>")
 @public
 def door(room_id: int):
-    room = services.get_room(room_id)
-    if room is None:
-        abort(404)
+    room = db.get_or_404(Room, room_id)
     return door_page(room, DoorCheckInForm())
 
 
 @public_bp.get("/r/<int:room_id>/photo.jpg")
 @public
 def room_photo(room_id: int):
-    room = services.get_room(room_id)
+    room = opening.get_room(room_id)
     path = room_settings.photo_path(room) if room else None
     if path is None or not path.exists():
         abort(404)
@@ -57,19 +60,16 @@ def room_photo(room_id: int):
 # checking in from the centre's Wi-Fi, which shares one address.
 @limiter.limit("60 per 10 minutes")
 def door_check_in(room_id: int):
-    room = services.get_room(room_id)
-    if room is None:
-        abort(404)
+    room = db.get_or_404(Room, room_id)
     form = DoorCheckInForm()
-    if not form.validate():
-        return door_page(room, form, 422)
-    try:
-        booking = services.door_check_in(room.id, form.phone_tail.data)
-    except services.BookingError as error:
-        form.phone_tail.errors = [*form.phone_tail.errors, error.message]
-        return door_page(room, form, 422)
-    flash(f"签到成功：{booking.title}，{booking.start_at:%H:%M}–{booking.end_at:%H:%M}。", "success")
-    return redirect(url_for("facilities_public.door", room_id=room.id), 303)
+    outcome = actions.submit(form, lambda: bookings.door_check_in(current_user, room, form.phone_tail.data))
+    if not outcome.ok:
+        return door_page(room, form, outcome.status)
+    booking = outcome.value
+    return actions.done(
+        f"签到成功：{booking.title}，{booking.start_at:%H:%M}–{booking.end_at:%H:%M}。",
+        url_for("facilities_public.door", room_id=room.id),
+    )
 
 
 @public_bp.route("/book", methods=["GET", "POST"])
@@ -78,36 +78,63 @@ def door_check_in(room_id: int):
 def request_booking():
     """An enterprise contact asks for a room; it lands as pending when the room needs approval."""
     form = PublicRequestForm()
-    form.room_id.choices = room_options()
+    form.room_id.choices = holds.room_choices()
     if request.method == "GET":
         form.room_id.data = request.args.get("room_id", type=int)
-        return render("facilities/request.html", form=form, rooms=services.rooms())
+        return render("facilities/public/request.html", form=form, rooms=opening.rooms())
     if not form.validate():
-        return render("facilities/request.html", status=422, form=form, rooms=services.rooms())
+        return render("facilities/public/request.html", status=422, form=form, rooms=opening.rooms())
     enterprise = None
     if form.uscc.data:
         problem = uscc_rules.validation_error(form.uscc.data)
         if problem:
             form.uscc.errors = [problem]
-            return render("facilities/request.html", status=422, form=form, rooms=services.rooms())
+            return render("facilities/public/request.html", status=422, form=form, rooms=opening.rooms())
         enterprise = directory.enterprise_by_uscc(form.uscc.data)
     else:
         name = form.enterprise_name.data.strip()
         enterprise = next((e for e in directory.search_enterprises(name) if name in (e.name, e.short_name)), None)
-    room = services.get_room(form.room_id.data)
-    start, end = services.occurrence_window(form.day.data, form.start.data, form.end.data)
-    try:
-        booking = services.create_booking(
-            room_id=room.id, start=start, end=end, title=form.title.data,
-            actor_id=current_user.id if current_user.is_authenticated else None,
-            headcount=form.headcount.data, purpose=form.purpose.data or None,
-            enterprise_id=enterprise.id if enterprise else None, contact_name=form.contact_name.data,
-            contact_phone=form.contact_phone.data, notes=None if enterprise else f"单位：{form.enterprise_name.data}",
-            status=PENDING if room.needs_approval else CONFIRMED, source="public",
-        )  # fmt: skip
-    except services.BookingError as error:
-        target = {"start_at": form.start, "end_at": form.end, "headcount": form.headcount}.get(error.field or "", form.start)
-        target.errors = [*target.errors, error.message]
-        status = 409 if isinstance(error, services.BookingConflict) else 422
-        return render("facilities/request.html", status=status, form=form, rooms=services.rooms())
-    return render("facilities/request_done.html", booking=booking, phone=current_app.config["CENTRE_PHONE"])
+    room = opening.get_room(form.room_id.data)
+    start, end = opening.occurrence_window(form.day.data, form.start.data, form.end.data)
+    details = BookingDetails(
+        title=form.title.data, headcount=form.headcount.data, purpose=form.purpose.data or None,
+        enterprise_id=enterprise.id if enterprise else None, contact_name=form.contact_name.data,
+        contact_phone=form.contact_phone.data, notes=None if enterprise else f"单位：{form.enterprise_name.data}",
+    )  # fmt: skip
+    outcome = actions.attempt(
+        lambda: REQUEST_FIELDS.translated(
+            lambda: bookings.create_booking(
+                current_user, room.id, start, end, details,
+                status=PENDING if room.needs_approval else CONFIRMED, source="public",
+            )
+        ),
+        form,
+    )  # fmt: skip
+    if not outcome.ok:
+        return render("facilities/public/request.html", status=outcome.status, form=form, rooms=opening.rooms())
+    return render(
+        "facilities/public/request_done.html", booking=outcome.value, phone=current_app.config["CENTRE_PHONE"]
+    )
+
+
+# --- Calendar feeds (the secret is in the address) -------------------------------------------
+
+
+@public_bp.get("/facilities/<int:room_id>/calendar.ics")
+@public
+def room_feed(room_id: int):
+    room = db.get_or_404(Room, room_id)
+    token = feeds.existing_token(room_id=room.id)
+    if token is None or not feeds.token_matches(token.token, request.args.get("token")):
+        abort(404)
+    return downloads.ics_response(feeds.ical(room.name, feeds.feed_bookings(room_id=room.id)), f"room-{room.id}.ics", feed=True)
+
+
+@public_bp.get("/facilities/me/calendar.ics")
+@public
+def user_feed():
+    user_id = feeds.feed_user(request.args.get("token"))
+    if user_id is None:
+        abort(404)
+    bookings_of_user = feeds.feed_bookings(user_id=user_id)
+    return downloads.ics_response(feeds.ical("我的场地预约", bookings_of_user), "my-bookings.ics", feed=True)

@@ -1,14 +1,12 @@
 """Utilisation per room and month: booked hours over the hours the room was really open."""
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from openpyxl import Workbook
-
 from hubapp import clock
+from hubapp.blueprints.facilities.bookings import bookings_between
 from hubapp.blueprints.facilities.models import CHECKED_IN, CONFIRMED, NO_SHOW, Room
-from hubapp.blueprints.facilities.services import bookings_between, closure_on, opening_window, rooms
+from hubapp.blueprints.facilities.opening import closure_on, opening_window, rooms
 
 
 @dataclass
@@ -59,31 +57,3 @@ def utilisation(year: int, month: int) -> list[Utilisation]:
             Utilisation(room, hours, booked / timedelta(hours=1), len(finished), sum(b.status == NO_SHOW for b in finished))
         )
     return rows
-
-
-def utilisation_workbook(year: int, month: int) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"{year}年{month}月"
-    sheet.append(["场地", "预约方式", "开放时长（小时）", "已预约时长（小时）", "利用率", "已结束预约数", "爽约数", "爽约率"])
-    for row in utilisation(year, month):
-        sheet.append(
-            [
-                row.room.name,
-                "独占" if row.room.is_exclusive else f"共享（按人次，容量{row.room.capacity}人）",
-                round(row.open_hours, 1),
-                round(row.booked_hours, 1),
-                row.rate,
-                row.bookings,
-                row.no_shows,
-                row.no_show_rate,
-            ]
-        )
-    for cell in list(sheet["E"])[1:] + list(sheet["H"])[1:]:
-        cell.number_format = "0.0%"
-    for column, width in zip("ABCDEFGH", (20, 26, 16, 18, 10, 14, 8, 10), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from hubapp import clock
+from hubapp.blueprints.facilities.bookings import bookings_between
 from hubapp.blueprints.facilities.models import CHECKED_IN, CONFIRMED, NO_SHOW, Booking, Closure, Room
-from hubapp.blueprints.facilities.services import bookings_between, closure_on, opening_window, rooms
+from hubapp.blueprints.facilities.opening import closure_on, opening_window, rooms
 
 SLOT = timedelta(minutes=30)
 

@@ -3,7 +3,7 @@
 from flask import abort, current_app, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 
-from hubapp import pdf, qr
+from hubapp import downloads, qr
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.guides import bp, printing, services, viewcount
 from hubapp.blueprints.guides.forms import GuideForm, apply_row_op, form_data_from
@@ -285,7 +285,7 @@ def qr_sheet():
         abort(404)
     data = printing.qr_sheet_pdf(services.published_matters(category), CATEGORIES.get(category))
     name = f"办事指南二维码-{CATEGORIES[category]}.pdf" if category else "办事指南二维码.pdf"
-    return pdf.pdf_response(data, name)
+    return downloads.pdf_response(data, name)
 
 
 @bp.get("/<code>/poster.pdf")
@@ -294,4 +294,4 @@ def poster(code: str):
     matter = _matter_or_404(code)
     if matter.status == ARCHIVED:
         chinese_abort(409, "该指南已归档，扫码将提示已下线，不再打印海报。如需使用，请先恢复为草稿并重新发布。")
-    return pdf.pdf_response(printing.poster_pdf(matter), f"{matter.name}-指南海报.pdf")
+    return downloads.pdf_response(printing.poster_pdf(matter), f"{matter.name}-指南海报.pdf")

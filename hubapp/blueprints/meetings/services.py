@@ -16,9 +16,7 @@ from hubapp import audit, clock
 from hubapp.blueprints.auth.models import User
 from hubapp.blueprints.auth.roles import Role
 from hubapp.blueprints.directory.models import Department, Enterprise
-from hubapp.blueprints.facilities import services as facilities
-from hubapp.blueprints.facilities.models import Booking
-from hubapp.blueprints.facilities.services import BookingError
+from hubapp.blueprints.facilities import holds
 from hubapp.blueprints.meetings.models import (
     APPROVED,
     DONE,
@@ -78,7 +76,7 @@ def get_meeting(meeting_id: int) -> Meeting | None:
 def meetings_query(kind: str | None = None, year: int | None = None, search: str = ""):
     stmt = (
         select(Meeting)
-        .options(selectinload(Meeting.minutes_versions), joinedload(Meeting.booking).joinedload(Booking.room))
+        .options(selectinload(Meeting.minutes_versions), holds.with_room(Meeting.booking))
         .order_by(Meeting.start_at.desc(), Meeting.id.desc())
     )
     if kind:
@@ -192,28 +190,18 @@ def _check_meeting(kind: str, theme: str, start: datetime, end: datetime, room_i
         raise MeetingError("参会人数至少为1人。", "headcount")
 
 
-def _form_field(booking_field: str | None) -> str:
-    """The meeting form's field for a facilities message about one of the booking's fields."""
-    return {"headcount": "headcount", "end_at": "end_time", "start_at": "start_time"}.get(booking_field or "", "room_id")
+#: The meeting form's names for what a refusal of its room booking can be about; the rest is the room's.
+ROOM_FIELDS = holds.FormFields({"headcount": "headcount", "end_at": "end_time", "start_at": "start_time"}, other="room_id")
+
+
+def _room_use(title: str, room_id: int, start: datetime, end: datetime, headcount: int) -> holds.RoomUse:
+    return holds.RoomUse(room_id=room_id, start=start, end=end, title=title, headcount=headcount, purpose="会议")
 
 
 def _book(meeting_title: str, room_id: int, start: datetime, end: datetime, headcount: int, actor_id):
-    try:
-        return facilities.create_booking(
-            room_id=room_id,
-            start=start,
-            end=end,
-            title=meeting_title,
-            actor_id=actor_id,
-            headcount=headcount,
-            purpose="会议",
-            source="meeting",
-            # A meeting entered after it took place records the room it used.
-            allow_past=start < clock.now(),
-            commit=False,
-        )
-    except BookingError as error:
-        raise MeetingError(error.message, _form_field(error.field)) from None
+    # A meeting entered after it took place records the room it used.
+    use = _room_use(meeting_title, room_id, start, end, headcount)
+    return holds.hold(actor_id, use, ROOM_FIELDS, source="meeting", allow_past=start < clock.now())
 
 
 def create_meeting(
@@ -244,7 +232,7 @@ def create_meeting(
             theme=theme.strip(),
             start_at=start,
             end_at=end,
-            booking_id=booking.id if booking else None,
+            booking_id=booking,
             place=None if booking else _clean(place),
             headcount=headcount,
             chair_name=chair_name.strip(),
@@ -333,30 +321,21 @@ def update_meeting(
 
 def _rebook(meeting: Meeting, room_id: int | None, start: datetime, end: datetime, headcount: int, title: str, actor_id):
     """Keep the room booking in step with the meeting's room and time, in the same transaction."""
-    booking = meeting.booking
-    live = booking is not None and booking.status in ("pending", "confirmed")
     if not room_id:
-        if live:
-            facilities.cancel_booking(booking.id, actor_id, "会议改在其他地点", commit=False)
+        holds.release(actor_id, meeting.booking_id, "会议改在其他地点")
         meeting.booking_id = None
         return
-    if live and booking.room_id == room_id and booking.start_at == start and booking.end_at == end:
+    if holds.holds_room(meeting.booking):
+        holds.update(actor_id, meeting.booking_id, _room_use(title, room_id, start, end, headcount), ROOM_FIELDS)
         return
-    if live:
-        try:
-            facilities.move_booking(booking.id, start, end, actor_id, room_id=room_id, commit=False)
-        except BookingError as error:
-            raise MeetingError(error.message, _form_field(error.field)) from None
-        return
-    meeting.booking_id = _book(title, room_id, start, end, headcount, actor_id).id
+    meeting.booking_id = _book(title, room_id, start, end, headcount, actor_id)
 
 
 def delete_meeting(meeting: Meeting, actor_id: int | None) -> None:
     """A meeting may be deleted until minutes of it were issued; its room booking is released."""
     if any(v.status == ISSUED for v in meeting.minutes_versions):
         raise MeetingError("该会议已印发纪要，不能删除。")
-    if meeting.booking is not None and meeting.booking.status in ("pending", "confirmed"):
-        facilities.cancel_booking(meeting.booking.id, actor_id, "会议已删除", commit=False)
+    holds.release(actor_id, meeting.booking_id, "会议已删除")
     state = meeting.current_minutes.status if meeting.current_minutes else None
     audit.record(actor_id, "meeting.delete", "meeting", meeting.id, state, None, title=meeting.title, theme=meeting.theme)
     db.session.delete(meeting)

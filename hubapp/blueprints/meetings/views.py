@@ -7,16 +7,17 @@ from flask_login import current_user
 
 from hubapp import clock
 from hubapp.blueprints.auth.roles import Role, roles_required, staff_required
-from hubapp.blueprints.auth.views import safe_next
 from hubapp.blueprints.directory import services as directory
-from hubapp.blueprints.facilities.forms import room_options
+from hubapp.blueprints.facilities import holds
 from hubapp.blueprints.meetings import bp, forms, printing, services
 from hubapp.blueprints.meetings.models import DECISION_STATES, GROUPS, KINDS, OPEN
+from hubapp.downloads import pdf_response
 from hubapp.errors import chinese_abort
 from hubapp.extensions import db
 from hubapp.forms import options
 from hubapp.htmx import is_htmx, render
-from hubapp.pdf import pdf_response, render_pdf
+from hubapp.pdf import render_pdf
+from hubapp.security import safe_next
 
 FOLLOW_UP_ROLES = (Role.ADMIN, Role.STAFF, Role.LIAISON)
 
@@ -61,7 +62,7 @@ def index():
 
 def _meeting_form(meeting=None) -> forms.MeetingForm:
     form = forms.MeetingForm()
-    form.room_id.choices = room_options((forms.NONE, "不使用中心场地（填写其他地点）"))
+    form.room_id.choices = holds.room_choices((forms.NONE, "不使用中心场地（填写其他地点）"))
     form.chair_user_id.choices = options(
         [(forms.NONE, "无（主持人没有账号）")] + [(user.id, user.display_name) for user in services.staff_users()]
     )
@@ -71,7 +72,7 @@ def _meeting_form(meeting=None) -> forms.MeetingForm:
         form.day.data = meeting.start_at.date()
         form.start_time.data = meeting.start_at.time()
         form.end_time.data = meeting.end_at.time()
-        form.room_id.data = meeting.booking.room_id if meeting.booking and meeting.booking.status in ("pending", "confirmed") else forms.NONE
+        form.room_id.data = meeting.booking.room_id if holds.holds_room(meeting.booking) else forms.NONE
         form.place.data = meeting.place
         form.headcount.data = meeting.headcount
         form.chair_name.data = meeting.chair_name

@@ -22,10 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from hubapp import audit, clock
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.directory import uscc as uscc_rules
-from hubapp.blueprints.facilities import services as facilities
-from hubapp.blueprints.facilities.models import CHECKED_IN as BOOKING_CHECKED_IN
-from hubapp.blueprints.facilities.models import CONFIRMED as BOOKING_CONFIRMED
-from hubapp.blueprints.facilities.models import PENDING as BOOKING_PENDING
+from hubapp.blueprints.facilities import holds
 from hubapp.blueprints.sessions.models import (
     ATTENDING_STATES,
     BANK,
@@ -55,10 +52,8 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 #: The largest amount in 万元 a form takes; the columns (Numeric(12, 2)) hold a little more.
 MAX_WAN = 9999999
 AMOUNT_MESSAGE = f"请填写0.01至{MAX_WAN}之间的金额（万元）。"
-#: Facilities' field names, as the session form calls them.
-#: Booking states in which the session still holds its room.
-LIVE_BOOKING_STATES = (BOOKING_PENDING, BOOKING_CONFIRMED, BOOKING_CHECKED_IN)
-BOOKING_FIELDS = {"start_at": "start_at", "end_at": "end_at", "room_id": "room_id", "headcount": "capacity"}
+#: The session form's names for what a refusal of its room booking can be about.
+ROOM_FIELDS = holds.FormFields({"start_at": "start_at", "end_at": "end_at", "room_id": "room_id", "headcount": "capacity"})
 
 
 class SessionError(ValueError):
@@ -213,7 +208,7 @@ def _check_plan(plan: SessionPlan) -> None:
         raise SessionError("请填写活动名称。", "title")
     if plan.end <= plan.start:
         raise SessionError("结束时间必须晚于开始时间。", "end_at")
-    room = facilities.get_room(plan.room_id) if plan.room_id else None
+    room = holds.room(plan.room_id)
     if room is None:
         raise SessionError("请选择场地。", "room_id")
     if plan.capacity is None or plan.capacity < 1:
@@ -240,30 +235,17 @@ def _booking_holder(plan: SessionPlan) -> str:
     return host.name if host else "本中心主题活动"
 
 
-def _booking_error(error: facilities.BookingError) -> SessionError:
-    return SessionError(error.message, BOOKING_FIELDS.get(error.field or "", error.field))
+def _room_use(plan: SessionPlan) -> holds.RoomUse:
+    return holds.RoomUse(
+        room_id=plan.room_id, start=plan.start, end=plan.end, title=_booking_title(plan), headcount=plan.capacity,
+        holder=_booking_holder(plan), purpose=plan.description or None,
+    )
 
 
 def create_session(plan: SessionPlan, actor_id: int | None, allow_past: bool = False) -> Session:
     """Create the session and book its room in one transaction: a taken room creates nothing."""
     _check_plan(plan)
-    try:
-        booking = facilities.create_booking(
-            room_id=plan.room_id,
-            start=plan.start,
-            end=plan.end,
-            title=_booking_title(plan),
-            actor_id=actor_id,
-            headcount=plan.capacity,
-            purpose=plan.description,
-            contact_name=_booking_holder(plan),
-            source="session",
-            allow_past=allow_past,
-            commit=False,
-        )
-    except facilities.BookingError as error:
-        db.session.rollback()
-        raise _booking_error(error) from None
+    booking_id = holds.hold(actor_id, _room_use(plan), ROOM_FIELDS, source="session", allow_past=allow_past)
     session = Session(
         kind=plan.kind,
         title=plan.title.strip(),
@@ -274,7 +256,7 @@ def create_session(plan: SessionPlan, actor_id: int | None, allow_past: bool = F
         start_at=plan.start,
         end_at=plan.end,
         room_id=plan.room_id,
-        booking_id=booking.id,
+        booking_id=booking_id,
         capacity=plan.capacity,
         registered_count=0,
         signup_opens_at=plan.signup_opens_at,
@@ -286,7 +268,7 @@ def create_session(plan: SessionPlan, actor_id: int | None, allow_past: bool = F
     )
     db.session.add(session)
     db.session.flush()
-    audit.record(actor_id, "session.create", "session", session.id, None, SCHEDULED, booking=booking.id)
+    audit.record(actor_id, "session.create", "session", session.id, None, SCHEDULED, booking=booking_id)
     db.session.commit()
     return session
 
@@ -298,14 +280,7 @@ def update_session(session: Session, plan: SessionPlan, actor_id: int | None) ->
     _check_plan(plan)
     if plan.capacity < session.registered_count:
         raise SessionError(f"已有{session.registered_count}人报名，名额不能少于已报名人数。", "capacity")
-    moved = (plan.start, plan.end, plan.room_id) != (session.start_at, session.end_at, session.room_id)
-    if moved:
-        try:
-            facilities.move_booking(session.booking_id, plan.start, plan.end, actor_id, room_id=plan.room_id, commit=False)
-        except facilities.BookingError as error:
-            db.session.rollback()
-            raise _booking_error(error) from None
-    _update_booking(session, plan, actor_id)
+    holds.update(actor_id, session.booking_id, _room_use(plan), ROOM_FIELDS)
     before = f"{session.start_at:%Y-%m-%d %H:%M} {session.room.name} 名额{session.capacity}"
     session.kind, session.title = plan.kind, plan.title.strip()
     session.theme = (plan.theme or "").strip() or theme_for(plan.start.date())
@@ -321,34 +296,10 @@ def update_session(session: Session, plan: SessionPlan, actor_id: int | None) ->
         db.session.rollback()
         raise SessionError("刚刚又有人报名，名额不能少于已报名人数，请刷新后重新填写名额。", "capacity") from None
     promoted = _promote_waitlist(session.id, actor_id)
-    after = f"{session.start_at:%Y-%m-%d %H:%M} {facilities.get_room(session.room_id).name} 名额{session.capacity}"
+    after = f"{session.start_at:%Y-%m-%d %H:%M} {holds.room(session.room_id).name} 名额{session.capacity}"
     audit.record(actor_id, "session.update", "session", session.id, before, after, promoted=len(promoted))
     db.session.commit()
     return session
-
-
-def _update_booking(session: Session, plan: SessionPlan, actor_id: int | None) -> None:
-    """The room's calendar shows the session's current title, host and headcount (a shared room
-    counts the headcount against its capacity)."""
-    booking = session.booking
-    if booking is None or booking.status not in LIVE_BOOKING_STATES:
-        return
-    try:
-        facilities.update_details(
-            booking.id,
-            actor_id,
-            title=_booking_title(plan),
-            purpose=plan.description or None,
-            headcount=plan.capacity,
-            enterprise_id=booking.enterprise_id,
-            contact_name=_booking_holder(plan),
-            contact_phone=booking.contact_phone,
-            notes=booking.notes,
-            commit=False,
-        )
-    except facilities.BookingError as error:
-        db.session.rollback()
-        raise _booking_error(error) from None
 
 
 def cancel_session(session: Session, actor_id: int | None, reason: str) -> Session:
@@ -357,12 +308,7 @@ def cancel_session(session: Session, actor_id: int | None, reason: str) -> Sessi
         raise SessionError("请填写取消原因。", "reason")
     if session.is_cancelled:
         raise SessionError("活动已经取消。")
-    if session.booking_id and session.booking.status in ("pending", "confirmed"):
-        try:
-            facilities.cancel_booking(session.booking_id, actor_id, f"活动取消：{reason}"[:200], commit=False)
-        except facilities.BookingError as error:
-            db.session.rollback()
-            raise _booking_error(error) from None
+    holds.release(actor_id, session.booking_id, f"活动取消：{reason}")
     session.status, session.cancel_reason = CANCELLED, reason[:200]
     audit.record(actor_id, "session.cancel", "session", session.id, SCHEDULED, CANCELLED, reason=reason)
     db.session.commit()

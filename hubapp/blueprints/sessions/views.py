@@ -5,10 +5,10 @@ from datetime import date
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
-from hubapp import clock, pdf
+from hubapp import clock, downloads
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.directory import services as directory
-from hubapp.blueprints.facilities.forms import room_options
+from hubapp.blueprints.facilities import holds
 from hubapp.blueprints.sessions import bp, exports, services
 from hubapp.blueprints.sessions.forms import (
     AdvanceForm,
@@ -81,7 +81,7 @@ def _fill_choices(form: SessionForm, session=None) -> None:
     if session is not None and session.host is not None and session.host not in hosts:
         hosts.append(session.host)  # a host since retired still shows on its old sessions
     form.host_id.choices = options([(0, "（未指定）")] + [(h.id, h.name) for h in hosts])
-    form.room_id.choices = room_options((0, "请选择场地"))
+    form.room_id.choices = holds.room_choices((0, "请选择场地"))
 
 
 def _plan_from(form: SessionForm) -> SessionPlan:
@@ -443,14 +443,14 @@ def delete_financing(session_id: int, match_id: int):
 @staff_required
 def signin_sheet(session_id: int):
     session = _session_or_404(session_id)
-    return pdf.pdf_response(exports.signin_sheet_pdf(session), f"签到表-{session.title}.pdf")
+    return downloads.pdf_response(exports.signin_sheet_pdf(session), f"签到表-{session.title}.pdf")
 
 
 @bp.get("/<int:session_id>/poster.pdf")
 @staff_required
 def poster(session_id: int):
     session = _session_or_404(session_id)
-    return pdf.pdf_response(exports.poster_pdf(session), f"海报-{session.title}.pdf")
+    return downloads.pdf_response(exports.poster_pdf(session), f"海报-{session.title}.pdf")
 
 
 @bp.get("/<int:session_id>/registrations.xlsx")

@@ -1,0 +1,251 @@
+"""Staff pages for the rooms themselves: settings and weekly hours, photos, door signs, closures,
+make-up opening days (调休), public holidays, calendar feed addresses, and utilisation."""
+
+from dataclasses import fields
+from datetime import time
+
+from flask import flash, redirect, request, url_for
+from flask_login import current_user
+
+from hubapp import actions, clock, downloads, qr
+from hubapp.blueprints.auth.roles import staff_required
+from hubapp.blueprints.facilities import bp, exports, feeds, opening, reports
+from hubapp.blueprints.facilities import rooms as room_settings
+from hubapp.blueprints.facilities.forms import ClosureForm, NewRoomForm, PhotoForm, RoomForm, SpecialOpeningForm
+from hubapp.blueprints.facilities.models import Closure, Room, SpecialOpening
+from hubapp.errors import chinese_abort
+from hubapp.extensions import db
+from hubapp.forms import options
+from hubapp.htmx import render
+from hubapp.params import month_arg, month_for_download
+from hubapp.pdf import render_pdf
+
+
+def room_choices(all_label: str):
+    return options([(0, all_label)] + [(r.id, r.name) for r in opening.rooms(active_only=False)])
+
+
+def settings_from(form) -> room_settings.RoomSettings:
+    return room_settings.RoomSettings(**{f.name: form[f.name].data for f in fields(room_settings.RoomSettings)})
+
+
+@bp.get("/rooms")
+@staff_required
+def rooms():
+    closure_form, special_form = ClosureForm(formdata=None), SpecialOpeningForm(formdata=None)
+    closure_form.room_id.choices = special_form.room_id.choices = room_choices("全部场地")
+    return rooms_page(closure_form, special_form)
+
+
+def rooms_page(closure_form, special_form, status=200):
+    today = clock.today()
+    return render(
+        "facilities/rooms.html", status=status, rooms=opening.rooms(active_only=False),
+        closures=room_settings.closures(upcoming_from=today), specials=room_settings.special_openings(upcoming_from=today),
+        closure_form=closure_form, special_form=special_form, year=today.year,
+    )  # fmt: skip
+
+
+@bp.route("/rooms/new", methods=["GET", "POST"])
+@staff_required
+def new_room():
+    form = NewRoomForm()
+    if request.method == "GET":
+        form.active.data, form.needs_approval.data = True, True
+        form.min_minutes.data, form.max_minutes.data, form.max_days_ahead.data, form.no_show_minutes.data = 30, 480, 90, 15
+        return render("facilities/room_new.html", form=form)
+    outcome = actions.submit(form, lambda: room_settings.create_room(current_user, settings_from(form), form.booking_mode.data))
+    if not outcome.ok:
+        return render("facilities/room_new.html", status=422, form=form)
+    room = outcome.value
+    return actions.done(
+        f"已新增场地“{room.name}”，开放时间默认为每天08:30–21:00，可在此修改。", url_for("facilities.edit_room", room_id=room.id)
+    )
+
+
+@bp.route("/rooms/<int:room_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_room(room_id: int):
+    room = db.get_or_404(Room, room_id)
+    form = RoomForm(obj=room if request.method == "GET" else None)
+    hour_errors: dict[int, str] = {}
+    status = 200
+    if request.method == "POST":
+        parsed = parse_hours(hour_errors)
+
+        def save():
+            room_settings.update_room(current_user, room, settings_from(form))
+            room_settings.set_opening_hours(current_user, room, parsed)
+
+        outcome = actions.submit(form, save) if not hour_errors else actions.Outcome(status=422)
+        if outcome.ok:
+            outside = room_settings.bookings_left_out(room)
+            if outside:
+                where = "停用的场地" if not room.active else "新的开放时间外"
+                flash(f"{where}还有{len(outside)}个预约，请联系预约人调整或取消：" + "；".join(
+                    f"{b.start_at.month}月{b.start_at.day}日 {b.start_at:%H:%M}–{b.end_at:%H:%M} {b.title}"
+                    for b in outside), "warning")  # fmt: skip
+            return actions.done(f"已保存{room.name}的设置。", url_for("facilities.rooms"))
+        db.session.refresh(room)
+        status = 422
+    token = feeds.existing_token(room_id=room.id)
+    return render(
+        "facilities/room_form.html", status=status, room=room, form=form, hours={h.weekday: h for h in room.opening_hours},
+        hour_errors=hour_errors, weekdays="一二三四五六日", photo_form=PhotoForm(formdata=None),
+        door_url=qr.public_url(url_for("facilities_public.door", room_id=room.id)),
+        feed=qr.public_url(url_for("facilities_public.room_feed", room_id=room.id, token=token.token)) if token else None,
+    )  # fmt: skip
+
+
+def parse_hours(errors: dict[int, str]) -> dict[int, tuple[time, time] | None]:
+    parsed: dict[int, tuple[time, time] | None] = {}
+    for weekday in range(7):
+        if request.form.get(f"closed_{weekday}"):
+            parsed[weekday] = None
+            continue
+        try:
+            opens = time.fromisoformat(request.form.get(f"opens_{weekday}", ""))
+            closes = time.fromisoformat(request.form.get(f"closes_{weekday}", ""))
+        except ValueError:
+            errors[weekday] = "请填写开放和关闭时间，或勾选“不开放”。"
+            continue
+        if opens == closes:
+            errors[weekday] = "开放和关闭时间不能相同。"
+        parsed[weekday] = (opens, closes)
+    return parsed
+
+
+@bp.get("/rooms/<int:room_id>/sign.pdf")
+@staff_required
+def door_sign(room_id: int):
+    """The A4 sign for the door: the room's name and the QR code of its door page."""
+    room = db.get_or_404(Room, room_id)
+    data = render_pdf(
+        "facilities/pdf/door_sign.html", room=room, hours=opening.hours_summary(room), qr_svg=qr.svg,
+        door_url=qr.public_url(url_for("facilities_public.door", room_id=room.id)),
+    )  # fmt: skip
+    return downloads.pdf_response(data, f"{room.name}-门牌.pdf")
+
+
+@bp.post("/rooms/<int:room_id>/photo")
+@staff_required
+def upload_photo(room_id: int):
+    room = db.get_or_404(Room, room_id)
+    back = url_for("facilities.edit_room", room_id=room.id)
+    form = PhotoForm()
+    if not form.validate():
+        return actions.refused("；".join(form.photo.errors), back)
+    outcome = actions.attempt(lambda: room_settings.set_photo(current_user, room, form.photo.data.read()))
+    if not outcome.ok:
+        return actions.refused(outcome.message, back)
+    return actions.done("已更新照片。", back)
+
+
+@bp.post("/rooms/<int:room_id>/photo/delete")
+@staff_required
+def delete_photo(room_id: int):
+    room = db.get_or_404(Room, room_id)
+    actions.attempt(lambda: room_settings.remove_photo(current_user, room))
+    return actions.done("已删除照片。", url_for("facilities.edit_room", room_id=room.id))
+
+
+@bp.post("/rooms/<int:room_id>/feed/renew")
+@staff_required
+def renew_room_feed(room_id: int):
+    room = db.get_or_404(Room, room_id)
+    had_one = feeds.existing_token(room_id=room.id) is not None
+    actions.attempt(lambda: feeds.renew_feed_token(current_user, room_id=room.id))
+    message = f"已更换{room.name}的日历订阅地址。" if had_one else f"已生成{room.name}的日历订阅地址。"
+    return actions.done(message, url_for("facilities.edit_room", room_id=room.id))
+
+
+@bp.post("/closures")
+@staff_required
+def add_closure():
+    closure_form, special_form = ClosureForm(), SpecialOpeningForm(formdata=None)
+    closure_form.room_id.choices = special_form.room_id.choices = room_choices("全部场地")
+    outcome = actions.submit(
+        closure_form,
+        lambda: room_settings.add_closure(
+            current_user, closure_form.room_id.data or None, closure_form.start_date.data, closure_form.end_date.data,
+            closure_form.reason.data,
+        ),
+    )  # fmt: skip
+    if not outcome.ok:
+        return rooms_page(closure_form, special_form, 422)
+    affected = room_settings.bookings_in_closure(outcome.value)
+    if affected:
+        flash(f"闭馆期间还有{len(affected)}个预约，请逐一取消并说明原因：" + "；".join(
+            f"{b.room.name} {b.start_at.month}月{b.start_at.day}日 {b.start_at:%H:%M} {b.title}" for b in affected), "warning")  # fmt: skip
+    return actions.done("已添加闭馆安排。", url_for("facilities.rooms"))
+
+
+@bp.post("/closures/<int:closure_id>/delete")
+@staff_required
+def delete_closure(closure_id: int):
+    closure = db.get_or_404(Closure, closure_id)
+    actions.attempt(lambda: room_settings.delete_closure(current_user, closure))
+    return actions.done("已删除闭馆安排。", url_for("facilities.rooms"))
+
+
+@bp.post("/special-openings")
+@staff_required
+def add_special_opening():
+    closure_form, special_form = ClosureForm(formdata=None), SpecialOpeningForm()
+    closure_form.room_id.choices = special_form.room_id.choices = room_choices("全部场地")
+    outcome = actions.submit(
+        special_form,
+        lambda: room_settings.add_special_opening(
+            current_user, special_form.room_id.data or None, special_form.day.data, special_form.opens.data,
+            special_form.closes.data, special_form.reason.data,
+        ),
+    )  # fmt: skip
+    if not outcome.ok:
+        return rooms_page(closure_form, special_form, 422)
+    return actions.done("已添加调休开放安排。", url_for("facilities.rooms"))
+
+
+@bp.post("/special-openings/<int:special_id>/delete")
+@staff_required
+def delete_special_opening(special_id: int):
+    special = db.get_or_404(SpecialOpening, special_id)
+    actions.attempt(lambda: room_settings.delete_special_opening(current_user, special))
+    return actions.done("已删除调休开放安排。", url_for("facilities.rooms"))
+
+
+@bp.post("/holidays/import")
+@staff_required
+def import_holidays():
+    year = request.form.get("year", type=int)
+    if year is None or not 2004 <= year <= clock.today().year + 1:
+        chinese_abort(400, "请选择年份。")
+    back = url_for("facilities.rooms")
+    try:
+        outcome = actions.attempt(lambda: room_settings.import_public_holidays(current_user, year))
+    except NotImplementedError:
+        flash(f"节假日数据暂不包含{year}年，请手工添加。", "warning")
+        return redirect(back, 303)
+    closures, openings = outcome.value
+    return actions.done(f"已导入{year}年法定节假日闭馆{len(closures)}段、调休开放{len(openings)}天。", back)
+
+
+# --- Utilisation -----------------------------------------------------------------------------
+
+
+@bp.get("/utilisation")
+@staff_required
+def utilisation():
+    shown = month_arg()
+    year, month = shown.month.year, shown.month.month
+    return render(
+        "facilities/utilisation.html", rows=reports.utilisation(year, month), year=year, month=month,
+        previous=shown.previous, following=shown.following, notice=shown.notice,
+    )  # fmt: skip
+
+
+@bp.get("/utilisation.xlsx")
+@staff_required
+def utilisation_xlsx():
+    month = month_for_download()
+    data = exports.utilisation_workbook(month.year, month.month)
+    return downloads.xlsx_response(data, f"场地利用率-{month.year}年{month.month}月.xlsx")

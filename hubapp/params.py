@@ -1,0 +1,93 @@
+"""Query parameters read the same way on every page: the page of a list, and a month.
+
+One policy for a parameter the page cannot use: a page shows its default with a notice that says
+why (a bookmark or a hand-edited address should still land somewhere useful); a download answers
+400 with the reason, since it has no page to carry a notice.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app, request
+
+from hubapp import clock
+from hubapp.errors import chinese_abort
+from hubapp.extensions import db
+
+#: Past this page number a list is certainly mistyped; it also keeps the offset inside 64 bits.
+MAX_PAGE = 100_000
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+def page_of(stmt, per_page: int | None = None):
+    """One page of ``stmt`` (Flask-SQLAlchemy's Pagination), as ``?page=`` asks; a page number that
+    is not one shows the first page, one past the end an empty page with the pager to go back."""
+    number = request.args.get("page", type=int) or 1
+    number = number if 1 <= number <= MAX_PAGE else 1
+    return db.paginate(stmt, page=number, per_page=per_page or current_app.config["PAGE_SIZE"], error_out=False)
+
+
+def parse_month(text: str | None) -> date | None:
+    """``YYYY-MM`` as the first day of that month, or None when it is not a month of 2000–2099."""
+    match = MONTH_PATTERN.match((text or "").strip())
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
+        return None
+    return date(year, month, 1)
+
+
+def shift_month(month: date, months: int) -> date:
+    index = month.year * 12 + month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_label(month: date) -> str:
+    return f"{month.year}年{month.month}月"
+
+
+@dataclass
+class MonthArg:
+    #: The first day of the month shown.
+    month: date
+    #: Why the month asked for was not shown; None when it was, or none was asked for.
+    notice: str | None = None
+
+    @property
+    def previous(self) -> date:
+        return shift_month(self.month, -1)
+
+    @property
+    def following(self) -> date:
+        return shift_month(self.month, 1)
+
+    @property
+    def label(self) -> str:
+        return month_label(self.month)
+
+
+def month_arg(name: str = "month") -> MonthArg:
+    """The month a page shows: ``?month=YYYY-MM``, else this month (with a notice when what was
+    given is not a month)."""
+    this_month = clock.today().replace(day=1)
+    text = request.args.get(name, "").strip()
+    if not text:
+        return MonthArg(this_month)
+    month = parse_month(text)
+    if month is None:
+        return MonthArg(this_month, f"月份“{text[:20]}”无法识别（格式如 {this_month:%Y-%m}），已显示本月。")
+    return MonthArg(month)
+
+
+def month_for_download(name: str = "month") -> date:
+    """The month a download covers: ``?month=YYYY-MM``, else this month; anything else is a 400."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return clock.today().replace(day=1)
+    month = parse_month(text)
+    if month is None:
+        chinese_abort(400, "月份格式不正确，应为“年-月”，如 2026-11。")
+    return month

@@ -1,0 +1,33 @@
+"""Departments, grids and enterprises of the register."""
+
+from hubapp.blueprints.directory.models import Department, Enterprise, Grid
+from hubapp.blueprints.directory.uscc import make_code
+from hubapp.database import atomic
+from hubapp.extensions import db
+
+_serial = iter(range(1000, 10**6))
+
+
+def department(name: str = "南海新区经济发展局", short_name: str = "经济发展局", sort_order: int = 1, **extra) -> Department:
+    with atomic():
+        made = Department(name=name, short_name=short_name, sort_order=sort_order, **extra)
+        db.session.add(made)
+    return made
+
+
+def grid(number: int = 1, name: str | None = None, **extra) -> Grid:
+    with atomic():
+        made = Grid(number=number, name=name or f"{number}号网格", **extra)
+        db.session.add(made)
+    return made
+
+
+def enterprise(name: str = "威海汇科工控技术有限公司", short_name: str | None = "汇科工控", uscc: str | None = None,
+               grid_id: int | None = None, **extra) -> Enterprise:  # fmt: skip
+    """An enterprise with a valid unified social credit code (made up unless given)."""
+    with atomic():
+        made = Enterprise(
+            name=name, short_name=short_name, uscc=uscc or make_code("371000", next(_serial)), grid_id=grid_id, **extra
+        )
+        db.session.add(made)
+    return made
