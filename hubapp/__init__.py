@@ -42,7 +42,7 @@ def instance_secret_key(instance: Path) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from hubapp.database import configure_engine
+    from hubapp.database import configure_engine, end_request_transactions
     from hubapp.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    end_request_transactions(app)
 
     from hubapp.security import register_security_headers
 

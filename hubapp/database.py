@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -119,6 +119,24 @@ def write_numbered(session: Session, name: str, write: Callable[[], T]) -> T:
             if attempt == NUMBER_ATTEMPTS - 1:
                 raise NumberTaken(name) from None
     raise AssertionError("unreachable")
+
+
+def end_request_transactions(app) -> None:
+    """A transaction a request began ends with the request. Flask-SQLAlchemy removes the session
+    when the app context ends, which in production is the request's own; where an app context
+    outlives requests (the test suite, a script driving the app), a reading transaction begun by a
+    request would otherwise go on holding its snapshot — and on SQLite, after a POST, the write
+    lock that ``BEGIN IMMEDIATE`` took. Writes are never lost here: they were committed by
+    ``atomic()``, or belonged to a request that failed."""
+    @app.before_request
+    def note_transaction():
+        g.hub_transaction_before = db.session().get_transaction()
+
+    @app.teardown_request
+    def end_transaction(_error):
+        current = db.session().get_transaction()
+        if current is not None and current is not g.get("hub_transaction_before"):
+            db.session.rollback()
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:

@@ -4,25 +4,18 @@ Chinese refusal, never a 500."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import time, timedelta
+from datetime import timedelta
 
 import requests
 from conftest import csrf_token_from
+from factories.facilities import room as make_room
 from sqlalchemy import func, select
 
 from hubapp import clock
-from hubapp.blueprints.facilities.models import CONFIRMED, EXCLUSIVE, SHARED, Booking, OpeningHours, Room
+from hubapp.blueprints.facilities.models import CONFIRMED, EXCLUSIVE, SHARED, Booking
 from hubapp.extensions import db
 
 REQUESTS = 50
-
-
-def make_room(name, mode, capacity):
-    room = Room(name=name, kind="测试", capacity=capacity, booking_mode=mode, max_minutes=480)
-    room.opening_hours = [OpeningHours(weekday=d, opens=time(8, 30), closes=time(21, 0)) for d in range(7)]
-    db.session.add(room)
-    db.session.commit()
-    return room
 
 
 def race(server, room, headcount=1):
@@ -63,7 +56,7 @@ def booked(room):
 
 
 def test_fifty_requests_for_one_exclusive_slot_give_one_booking(app, users, live_server):
-    room = make_room("文化活动室", EXCLUSIVE, 40)
+    room = make_room("文化活动室", EXCLUSIVE, 40, kind="测试")
     server = live_server(workers=4)
     results = race(server, room)
     codes = sorted(code for code, _ in results)
@@ -75,7 +68,7 @@ def test_fifty_requests_for_one_exclusive_slot_give_one_booking(app, users, live
 
 
 def test_fifty_requests_for_the_gym_fill_it_to_capacity(app, users, live_server):
-    gym = make_room("健身房", SHARED, 20)
+    gym = make_room("健身房", SHARED, 20, kind="测试")
     server = live_server(workers=4)
     results = race(server, gym)
     codes = sorted(code for code, _ in results)

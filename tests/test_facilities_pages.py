@@ -7,37 +7,31 @@ from urllib.parse import urlsplit
 import icalendar
 import openpyxl
 import pytest
+from factories.facilities import booking as book
+from factories.facilities import room as make_room
 from sqlalchemy import func, select
 
 from hubapp import clock
-from hubapp.blueprints.facilities import feeds, schedule, services
+from hubapp.blueprints.facilities import bookings, feeds, schedule, series, sweeper
+from hubapp.blueprints.facilities.bookings import BookingDetails
 from hubapp.blueprints.facilities.models import (
     CHECKED_IN,
     CONFIRMED,
-    EXCLUSIVE,
     NO_SHOW,
     PENDING,
     REJECTED,
     SHARED,
     Booking,
     Closure,
-    OpeningHours,
     Room,
 )
+from hubapp.database import atomic
 from hubapp.extensions import db
-
-
-def make_room(name, mode=EXCLUSIVE, capacity=40, needs_approval=True):
-    room = Room(name=name, kind="活动室", capacity=capacity, booking_mode=mode, needs_approval=needs_approval)
-    room.opening_hours = [OpeningHours(weekday=d, opens=time(8, 30), closes=time(21, 0)) for d in range(7)]
-    db.session.add(room)
-    db.session.commit()
-    return room
 
 
 @pytest.fixture
 def room(app):
-    return make_room("文化活动室")
+    return make_room("文化活动室", needs_approval=True)
 
 
 @pytest.fixture
@@ -123,8 +117,7 @@ def test_invalid_times_are_a_422_next_to_the_field(client, auth, room, day):
 def test_series_is_previewed_then_booked_without_the_colliding_date(client, auth, room):
     auth.login("staff")
     monday = schedule.week_of(clock.today()) + timedelta(days=7)
-    services.create_booking(room_id=room.id, start=datetime.combine(monday + timedelta(days=7), time(19)),
-                            end=datetime.combine(monday + timedelta(days=7), time(20)), title="合唱排练", actor_id=None)  # fmt: skip
+    book(room, monday + timedelta(days=7), "19:00", "20:00", title="合唱排练")
     data = form(room, monday, "18:30", "20:00", title="书法课", repeat="weekly", interval=1, weekdays=["0"], count=3)
     preview = client.post("/facilities/bookings/new", data=data)
     page = preview.get_data(as_text=True)
@@ -140,10 +133,8 @@ def test_series_is_previewed_then_booked_without_the_colliding_date(client, auth
 
 def test_approving_a_request_rejects_the_overlapping_ones(client, auth, room, day):
     auth.login("staff")
-    first = services.create_booking(room_id=room.id, start=datetime.combine(day, time(14)),
-                                    end=datetime.combine(day, time(16)), title="入职培训", actor_id=None, status=PENDING)  # fmt: skip
-    second = services.create_booking(room_id=room.id, start=datetime.combine(day, time(15)),
-                                     end=datetime.combine(day, time(17)), title="读书沙龙", actor_id=None, status=PENDING)  # fmt: skip
+    first = book(room, day, "14:00", "16:00", title="入职培训", status=PENDING)
+    second = book(room, day, "15:00", "17:00", title="读书沙龙", status=PENDING)
     detail = client.get(f"/facilities/bookings/{first.id}").get_data(as_text=True)
     assert "将同时驳回" in detail and "读书沙龙" in detail
     response = client.post(f"/facilities/bookings/{first.id}/approve")
@@ -154,12 +145,9 @@ def test_approving_a_request_rejects_the_overlapping_ones(client, auth, room, da
 
 def test_the_pending_count_in_the_tabs_follows_an_approval_in_the_side_panel(client, auth, room, day):
     auth.login("staff")
-    first = services.create_booking(room_id=room.id, start=datetime.combine(day, time(14)),
-                                    end=datetime.combine(day, time(16)), title="入职培训", actor_id=None, status=PENDING)  # fmt: skip
-    services.create_booking(room_id=room.id, start=datetime.combine(day, time(15)), end=datetime.combine(day, time(17)),
-                            title="读书沙龙", actor_id=None, status=PENDING)  # fmt: skip
-    services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)), end=datetime.combine(day, time(10)),
-                            title="党课", actor_id=None, status=PENDING)  # fmt: skip
+    first = book(room, day, "14:00", "16:00", title="入职培训", status=PENDING)
+    book(room, day, "15:00", "17:00", title="读书沙龙", status=PENDING)
+    book(room, day, "09:00", "10:00", title="党课", status=PENDING)
     tabs = client.get("/facilities/requests").get_data(as_text=True)
     assert 'title="3 个申请待审核"' in tabs
     answer = client.post(f"/facilities/bookings/{first.id}/approve", headers={"HX-Request": "true"}).get_data(as_text=True)
@@ -170,11 +158,8 @@ def test_the_pending_count_in_the_tabs_follows_an_approval_in_the_side_panel(cli
 
 def test_approving_a_request_for_a_slot_taken_meanwhile_is_a_409_naming_the_holder(client, auth, room, day):
     auth.login("staff")
-    request = services.create_booking(room_id=room.id, start=datetime.combine(day, time(10)),
-                                      end=datetime.combine(day, time(11)), title="企业沙龙", actor_id=None,
-                                      status=PENDING)  # fmt: skip
-    services.create_booking(room_id=room.id, start=datetime.combine(day, time(10, 30)),
-                            end=datetime.combine(day, time(11, 30)), title="党课", actor_id=None)  # fmt: skip
+    request = book(room, day, "10:00", "11:00", title="企业沙龙", status=PENDING)
+    book(room, day, "10:30", "11:30", title="党课")
     response = client.post(f"/facilities/bookings/{request.id}/approve", headers={"HX-Request": "true"})
     assert response.status_code == 409 and "已被“党课”" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -182,8 +167,7 @@ def test_approving_a_request_for_a_slot_taken_meanwhile_is_a_409_naming_the_hold
 
 
 def test_the_check_in_button_shows_only_while_check_in_is_open(client, auth, room, day, monkeypatch):
-    booking = services.create_booking(room_id=room.id, start=datetime.combine(day, time(10)),
-                                      end=datetime.combine(day, time(11)), title="党课", actor_id=None)  # fmt: skip
+    booking = book(room, day, "10:00", "11:00", title="党课")
     auth.login("staff")
     ahead = client.get(f"/facilities/bookings/{booking.id}").get_data(as_text=True)
     assert "登记到场" not in ahead and "开始前30分钟起可签到" in ahead
@@ -194,8 +178,7 @@ def test_the_check_in_button_shows_only_while_check_in_is_open(client, auth, roo
 
 def test_cancel_without_a_reason_is_refused(client, auth, room, day):
     auth.login("staff")
-    booking = services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)),
-                                      end=datetime.combine(day, time(10)), title="党课", actor_id=None)  # fmt: skip
+    booking = book(room, day, "09:00", "10:00", title="党课")
     response = client.post(f"/facilities/bookings/{booking.id}/cancel", data={"reason": ""}, headers={"HX-Request": "true"})
     assert response.status_code == 422 and "请填写原因" in response.get_data(as_text=True)
     assert booking.status == CONFIRMED
@@ -239,13 +222,12 @@ def test_door_page_is_public_and_checks_in_the_current_booking(client, app):
     now = clock.now()
     # Open round the clock from two hours ago, so that the test does not depend on the hour.
     opens = (now - timedelta(hours=2)).time().replace(second=0)
-    door_room = Room(name="门牌测试室", kind="活动室", capacity=10, booking_mode=EXCLUSIVE)
-    door_room.opening_hours = [OpeningHours(weekday=d, opens=opens, closes=opens) for d in range(7)]
-    db.session.add(door_room)
-    db.session.commit()
-    booking = services.create_booking(room_id=door_room.id, start=now - timedelta(minutes=5),
-                                      end=now + timedelta(minutes=40), title="企业沙龙", actor_id=None,
-                                      contact_phone="13900001234", allow_past=True)  # fmt: skip
+    door_room = make_room("门牌测试室", capacity=10, opens=opens, closes=opens)
+    with atomic():
+        booking = bookings.create_booking(
+            None, door_room.id, now - timedelta(minutes=5), now + timedelta(minutes=40),
+            BookingDetails("企业沙龙", contact_phone="13900001234"), allow_past=True,
+        )  # fmt: skip
     page = client.get(f"/r/{door_room.id}").get_data(as_text=True)
     assert "企业沙龙" in page and "签到" in page
     wrong = client.post(f"/r/{door_room.id}/check-in", data={"phone_tail": "9999"})
@@ -260,9 +242,9 @@ def test_door_page_of_unknown_room_is_404(client):
 
 
 def test_room_feed_needs_its_token(client, auth, room, day):
-    services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)), end=datetime.combine(day, time(10)),
-                            title="党课", actor_id=None)  # fmt: skip
-    token = feeds.feed_token(room_id=room.id).token
+    book(room, day, "09:00", "10:00", title="党课")
+    with atomic():
+        token = feeds.feed_token(None, room_id=room.id).token
     assert client.get(f"/facilities/{room.id}/calendar.ics").status_code == 404
     assert client.get(f"/facilities/{room.id}/calendar.ics?token=wrong").status_code == 404
     response = client.get(f"/facilities/{room.id}/calendar.ics?token={token}")
@@ -274,9 +256,9 @@ def test_room_feed_needs_its_token(client, auth, room, day):
 
 
 def test_a_feed_reached_by_two_host_names_names_each_booking_once(app, client, room, day):
-    booking = services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)),
-                                      end=datetime.combine(day, time(10)), title="党课", actor_id=None)  # fmt: skip
-    token = feeds.feed_token(room_id=room.id).token
+    booking = book(room, day, "09:00", "10:00", title="党课")
+    with atomic():
+        token = feeds.feed_token(None, room_id=room.id).token
     address = f"/facilities/{room.id}/calendar.ics?token={token}"
     uids = set()
     for host in ("127.0.0.1:5000", "hub.nanhai.local"):
@@ -286,59 +268,71 @@ def test_a_feed_reached_by_two_host_names_names_each_booking_once(app, client, r
 
 
 def test_user_feed_lists_the_users_own_bookings(client, auth, users, room, day):
-    services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)), end=datetime.combine(day, time(10)),
-                            title="我的党课", actor_id=users["staff"].id)  # fmt: skip
-    token = feeds.feed_token(user_id=users["staff"].id).token
+    book(room, day, "09:00", "10:00", title="我的党课", actor=users["staff"])
+    with atomic():
+        token = feeds.feed_token(users["staff"], user_id=users["staff"].id).token
     response = client.get(f"/facilities/me/calendar.ics?token={token}")
     assert response.status_code == 200 and "我的党课".encode() in icalendar.Calendar.from_ical(response.data).to_ical()
     assert client.get("/facilities/me/calendar.ics?token=nope").status_code == 404
 
 
 def test_utilisation_exports_to_excel(client, auth, room):
+    book(room, date(2026, 2, 3), "09:00", "11:30", title="培训", allow_past=True)
     auth.login("staff")
     response = client.get("/facilities/utilisation.xlsx?month=2026-02")
     assert response.status_code == 200
+    assert "%E5%9C%BA%E5%9C%B0%E5%88%A9%E7%94%A8%E7%8E%87-2026%E5%B9%B42%E6%9C%88.xlsx" in response.headers["Content-Disposition"]
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    assert sheet.title == "2026年2月"
     assert sheet["A1"].value == "场地" and sheet["E1"].value == "利用率"
     assert sheet["A2"].value == "文化活动室" and sheet["C2"].value == 28 * 12.5
-    assert client.get("/facilities/utilisation?month=2026-13").status_code == 400
+    assert sheet["D2"].value == 2.5 and sheet["E2"].value == pytest.approx(2.5 / 350)
+
+
+def test_a_month_that_is_not_one_shows_this_month_and_says_why(client, auth, room):
+    auth.login("staff")
+    today = clock.today()
+    page = client.get("/facilities/utilisation?month=2026-13")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "月份“2026-13”无法识别" in text and f"场地利用率 · {today.year}年{today.month}月" in text
+    download = client.get("/facilities/utilisation.xlsx?month=2026-13")
+    assert download.status_code == 400 and "月份格式不正确" in download.get_data(as_text=True)
 
 
 def test_no_show_rule_applies_when_a_page_is_viewed(client, auth, room):
     yesterday = clock.today() - timedelta(days=1)
-    booking = services.create_booking(room_id=room.id, start=datetime.combine(yesterday, time(10)),
-                                      end=datetime.combine(yesterday, time(11)), title="沙龙", actor_id=None, allow_past=True)  # fmt: skip
+    booking = book(room, yesterday, "10:00", "11:00", title="沙龙", allow_past=True)
     auth.login("staff")
     client.get("/facilities/")
-    db.session.expire_all()
+    sweeper.sweeper().wait()
+    db.session.rollback()  # end the page's reading transaction, to read what the sweeper wrote
     assert booking.status == NO_SHOW
 
 
 def test_requests_list_drops_a_request_whose_time_has_come(client, auth, users, room):
     yesterday = clock.today() - timedelta(days=1)
-    services.create_booking(room_id=room.id, start=datetime.combine(yesterday, time(10)),
-                            end=datetime.combine(yesterday, time(11)), title="过期的沙龙", actor_id=users["liaison"].id, status=PENDING, allow_past=True)  # fmt: skip
+    book(room, yesterday, "10:00", "11:00", title="过期的沙龙", status=PENDING, allow_past=True, actor=users["liaison"])
     auth.login("staff")
     page = client.get("/facilities/requests").get_data(as_text=True)
     assert "过期的沙龙" not in page and "没有待审核的申请" in page
+    sweeper.sweeper().wait()
     auth.logout()
     auth.login("liaison")
     mine = client.get("/facilities/mine?past=1").get_data(as_text=True)
-    assert "过期的沙龙" in mine and services.EXPIRED_REASON in mine
+    assert "过期的沙龙" in mine and bookings.EXPIRED_REASON in mine
 
 
 def test_mark_no_shows_command(app, room):
     yesterday = clock.today() - timedelta(days=1)
-    services.create_booking(room_id=room.id, start=datetime.combine(yesterday, time(10)),
-                            end=datetime.combine(yesterday, time(11)), title="沙龙", actor_id=None, allow_past=True)  # fmt: skip
+    book(room, yesterday, "10:00", "11:00", title="沙龙", allow_past=True)
     result = app.test_cli_runner().invoke(args=["facilities", "mark-no-shows"])
     assert result.exit_code == 0 and "共标记 1 个" in result.output
 
 
 def test_home_panel_lists_today(client, auth, room):
     today = clock.today()
-    services.create_booking(room_id=room.id, start=datetime.combine(today, time(20)), end=datetime.combine(today, time(21)),
-                            title="今晚合唱", actor_id=None, allow_past=True)  # fmt: skip
+    book(room, today, "20:00", "21:00", title="今晚合唱", allow_past=True)
     auth.login("staff")
     page = client.get("/").get_data(as_text=True)
     assert "今日场地安排" in page and "今晚合唱" in page
@@ -361,8 +355,7 @@ def test_closure_added_from_the_rooms_page_blocks_booking(client, auth, room, da
 def test_gym_week_view_shows_people_per_slot(client, auth, day):
     gym = make_room("健身房", SHARED, capacity=20, needs_approval=False)
     for _ in range(3):
-        services.create_booking(room_id=gym.id, start=datetime.combine(day, time(18)), end=datetime.combine(day, time(19)),
-                                title="健身", actor_id=None)  # fmt: skip
+        book(gym, day, "18:00", "19:00", title="健身")
     auth.login("staff")
     page = client.get(f"/facilities/rooms/{gym.id}/week?date={day.isoformat()}").get_data(as_text=True)
     assert "3/20" in page
@@ -373,10 +366,9 @@ def test_gym_calendars_still_count_people_in_past_slots(client, auth):
     gym = make_room("健身房", SHARED, capacity=20, needs_approval=False)
     yesterday = clock.today() - timedelta(days=1)
     for _ in range(2):
-        booking = services.create_booking(room_id=gym.id, start=datetime.combine(yesterday, time(12)),
-                                          end=datetime.combine(yesterday, time(13)), title="健身", actor_id=None,
-                                          allow_past=True)  # fmt: skip
-        services.change_status(booking, CHECKED_IN, None)
+        booking = book(gym, yesterday, "12:00", "13:00", title="健身", allow_past=True)
+        with atomic():
+            bookings.change_status(None, booking, CHECKED_IN)
     auth.login("staff")
     assert "2/20" in client.get(f"/facilities/rooms/{gym.id}/week?date={yesterday.isoformat()}").get_data(as_text=True)
     assert "2/20" in client.get(f"/facilities/?date={yesterday.isoformat()}").get_data(as_text=True)
@@ -400,10 +392,10 @@ def test_public_request_from_a_registered_enterprise_is_linked_to_it(client, dem
 def test_editing_all_occurrences_moves_their_times_and_keeps_their_dates(client, auth, room):
     auth.login("staff")
     monday = schedule.week_of(clock.today()) + timedelta(days=7)
-    _, created, _ = services.create_series(
-        room_id=room.id, recurrence=services.Recurrence("weekly", monday, [0], count=3), start_time=time(9),
-        end_time=time(10), title="党课", actor_id=None,
-    )  # fmt: skip
+    with atomic():
+        _, created, _ = series.create_series(
+            None, room.id, series.Recurrence("weekly", monday, [0], count=3), time(9), time(10), BookingDetails("党课")
+        )
     edit_page = client.get(f"/facilities/bookings/{created[1].id}/edit").get_data(as_text=True)
     assert 'value="党课"' in edit_page and "全部各次" in edit_page
     response = client.post(f"/facilities/bookings/{created[1].id}/edit", data={
@@ -420,10 +412,8 @@ def test_editing_all_occurrences_moves_their_times_and_keeps_their_dates(client,
 
 def test_edit_into_a_taken_slot_is_a_409_and_changes_nothing(client, auth, room, day):
     auth.login("staff")
-    services.create_booking(room_id=room.id, start=datetime.combine(day, time(14)), end=datetime.combine(day, time(15)),
-                            title="企业沙龙", actor_id=None)  # fmt: skip
-    mine = services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)),
-                                   end=datetime.combine(day, time(10)), title="党课", actor_id=None)  # fmt: skip
+    book(room, day, "14:00", "15:00", title="企业沙龙")
+    mine = book(room, day, "09:00", "10:00", title="党课")
     response = client.post(f"/facilities/bookings/{mine.id}/edit", data={
         "room_id": room.id, "day": day.isoformat(), "start": "14:30", "end": "15:30", "title": "党课改名", "headcount": 5,
         "enterprise_id": 0,
@@ -464,10 +454,8 @@ def test_staff_add_a_shared_room_and_change_its_hours(client, auth):
 
 
 def test_shortening_the_hours_or_deactivating_names_the_bookings_left_out(client, auth, room, day):
-    services.create_booking(room_id=room.id, start=datetime.combine(day, time(19)), end=datetime.combine(day, time(20)),
-                            title="合唱排练", actor_id=None)  # fmt: skip
-    services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)), end=datetime.combine(day, time(10)),
-                            title="党课", actor_id=None)  # fmt: skip
+    book(room, day, "19:00", "20:00", title="合唱排练")
+    book(room, day, "09:00", "10:00", title="党课")
     auth.login("staff")
     hours = {f"opens_{d}": "08:30" for d in range(7)} | {f"closes_{d}": "18:00" for d in range(7)}
     data = {"name": room.name, "kind": "活动室", "capacity": 40, "active": "y", "needs_approval": "y", "min_minutes": 30,
@@ -490,8 +478,7 @@ def test_a_liaison_requests_a_room_and_withdraws_it_from_my_bookings(client, aut
     assert booking.created_by_id == users["liaison"].id
     page = client.get("/facilities/mine").get_data(as_text=True)
     assert "税务政策宣讲" in page and "撤回" in page
-    other = services.create_booking(room_id=room.id, start=datetime.combine(day, time(9)),
-                                    end=datetime.combine(day, time(10)), title="别人的", actor_id=users["staff"].id)  # fmt: skip
+    other = book(room, day, "09:00", "10:00", title="别人的", actor=users["staff"])
     client.post(f"/facilities/mine/{other.id}/withdraw")
     assert other.status == CONFIRMED
     assert client.post(f"/facilities/mine/{booking.id}/withdraw").status_code == 303
@@ -502,15 +489,13 @@ def test_a_liaison_requests_a_room_and_withdraws_it_from_my_bookings(client, aut
 def test_a_booking_moves_to_another_room_that_holds_it(client, auth, room, day):
     auth.login("staff")
     hall = make_room("党员组织生活教育馆", capacity=60)
-    booking = services.create_booking(room_id=hall.id, start=datetime.combine(day, time(9)),
-                                      end=datetime.combine(day, time(10)), title="党课", actor_id=None, headcount=30)  # fmt: skip
+    booking = book(hall, day, "09:00", "10:00", title="党课", headcount=30)
     data = {"room_id": room.id, "day": day.isoformat(), "start": "09:00", "end": "10:00", "title": "党课",
             "headcount": 30, "enterprise_id": 0, "scope": "this"}  # fmt: skip
     assert client.post(f"/facilities/bookings/{booking.id}/edit", data=data).status_code == 303
     db.session.expire_all()
     assert booking.room_id == room.id
-    crowd = services.create_booking(room_id=hall.id, start=datetime.combine(day, time(11)),
-                                    end=datetime.combine(day, time(12)), title="大会", actor_id=None, headcount=55)  # fmt: skip
+    crowd = book(hall, day, "11:00", "12:00", title="大会", headcount=55)
     refused = client.post(f"/facilities/bookings/{crowd.id}/edit", data=data | {"start": "11:00", "end": "12:00",
                                                                                "title": "大会", "headcount": 55})  # fmt: skip
     assert refused.status_code == 422 and "最多容纳40人" in refused.get_data(as_text=True)
@@ -519,8 +504,7 @@ def test_a_booking_moves_to_another_room_that_holds_it(client, auth, room, day):
 def test_a_group_that_shrinks_fits_a_smaller_room_in_one_edit(client, auth, room, day):
     auth.login("staff")
     hall = make_room("党员组织生活教育馆", capacity=60)
-    booking = services.create_booking(room_id=hall.id, start=datetime.combine(day, time(9)),
-                                      end=datetime.combine(day, time(10)), title="党课", actor_id=None, headcount=55)  # fmt: skip
+    booking = book(hall, day, "09:00", "10:00", title="党课", headcount=55)
     data = {"room_id": room.id, "day": day.isoformat(), "start": "09:00", "end": "10:00", "title": "党课",
             "headcount": 35, "enterprise_id": 0, "scope": "this"}  # fmt: skip
     assert client.post(f"/facilities/bookings/{booking.id}/edit", data=data).status_code == 303

@@ -1,20 +1,17 @@
 """A member of staff books a room from the week view, sees it appear without a reload, and
 cancels it again; a grid worker reads their bookings on a phone."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
+
+from factories import facilities as make
 
 from hubapp import clock
-from hubapp.blueprints.facilities import services
-from hubapp.blueprints.facilities.models import EXCLUSIVE, PENDING, OpeningHours, Room
+from hubapp.blueprints.facilities.models import PENDING
 from hubapp.extensions import db
 
 
 def test_book_from_the_week_view_then_cancel(app, users, live_server, page):
-    room = Room(name="文化活动室", kind="活动室", capacity=40, booking_mode=EXCLUSIVE)
-    room.opening_hours = [OpeningHours(weekday=d, opens=time(8, 30), closes=time(21, 0)) for d in range(7)]
-    db.session.add(room)
-    db.session.commit()
-    room_id = room.id
+    room_id = make.room("文化活动室").id
     db.session.rollback()
     server = live_server(workers=2)
     day = clock.today() + timedelta(days=7)
@@ -52,14 +49,10 @@ def test_book_from_the_week_view_then_cancel(app, users, live_server, page):
 
 
 def test_my_bookings_fit_a_phone(app, users, live_server, phone_page):
-    room = Room(name="党员组织生活教育馆", kind="教育馆", capacity=60, booking_mode=EXCLUSIVE)
-    room.opening_hours = [OpeningHours(weekday=d, opens=time(8, 30), closes=time(21, 0)) for d in range(7)]
-    db.session.add(room)
-    db.session.commit()
+    hall = make.room("党员组织生活教育馆", capacity=60, kind="教育馆")
     day = clock.today() + timedelta(days=3)
-    services.create_booking(room_id=room.id, start=datetime.combine(day, time(14)), end=datetime.combine(day, time(15, 30)),
-                            title="网格议事会", actor_id=users["grid_worker"].id, headcount=15, contact_name="李网格",
-                            contact_phone="13911112222", status=PENDING, source="public")  # fmt: skip
+    make.booking(hall, day, "14:00", "15:30", title="网格议事会", actor=users["grid_worker"], headcount=15,
+                 contact_name="李网格", contact_phone="13911112222", status=PENDING, source="public")  # fmt: skip
     db.session.rollback()
     server = live_server(workers=1)
 

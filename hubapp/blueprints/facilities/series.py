@@ -306,24 +306,25 @@ def reschedule_scope(
     actor, booking: Booking, scope: str, day: date, start_time: time, end_time: time, room_id: int | None = None
 ) -> list[Booking]:
     """Move one occurrence to another day, time or room, or the times (and room) of several
-    occurrences, each keeping its own date. All or nothing: one refused date refuses the change
-    (the caller's unit of work rolls back the dates moved before it), naming it."""
+    occurrences, each keeping its own date. All or nothing, in a savepoint of its own: one refused
+    date refuses the change, naming it, and leaves every occurrence where it was."""
     targets = scope_bookings(booking, scope)
     moved, problems, refused = [], [], None
-    for target in targets:
-        target_day = day if target.id == booking.id else target.start_at.date()
-        start, end = occurrence_window(target_day, start_time, end_time)
-        if (start, end, room_id or target.room_id) == (target.start_at, target.end_at, target.room_id):
-            continue
-        try:
-            moved.append(move_booking(actor, target, start, end, room_id=room_id))
-        except RuleError as error:
-            problems.append(f"{target_day.month}月{target_day.day}日：{error.message}")
-            refused = error
-    if refused is not None:
-        if len(targets) == 1:
-            raise refused
-        raise RuleError("以下日期无法调整，未做任何修改：" + "；".join(problems), "start_at")
+    with db.session.begin_nested():
+        for target in targets:
+            target_day = day if target.id == booking.id else target.start_at.date()
+            start, end = occurrence_window(target_day, start_time, end_time)
+            if (start, end, room_id or target.room_id) == (target.start_at, target.end_at, target.room_id):
+                continue
+            try:
+                moved.append(move_booking(actor, target, start, end, room_id=room_id))
+            except RuleError as error:
+                problems.append(f"{target_day.month}月{target_day.day}日：{error.message}")
+                refused = error
+        if refused is not None:
+            if len(targets) == 1:
+                raise refused
+            raise RuleError("以下日期无法调整，未做任何修改：" + "；".join(problems), "start_at")
     if booking.series_id is not None and scope == ALL:
         series = get_series(booking.series_id)
         series.start_time, series.end_time = start_time, end_time
