@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from hubapp import actions, clock, downloads, qr
 from hubapp.blueprints.auth.roles import staff_required
-from hubapp.blueprints.facilities import bp, exports, feeds, opening, reports
+from hubapp.blueprints.facilities import bp, exports, feeds, opening, printing, reports
 from hubapp.blueprints.facilities import rooms as room_settings
 from hubapp.blueprints.facilities.forms import ClosureForm, NewRoomForm, PhotoForm, RoomForm, SpecialOpeningForm
 from hubapp.blueprints.facilities.models import Closure, Room, SpecialOpening
@@ -18,7 +18,6 @@ from hubapp.extensions import db
 from hubapp.forms import options
 from hubapp.htmx import render
 from hubapp.params import month_arg, month_for_download
-from hubapp.pdf import render_pdf
 
 
 def room_choices(all_label: str):
@@ -92,7 +91,7 @@ def edit_room(room_id: int):
     return render(
         "facilities/room_form.html", status=status, room=room, form=form, hours={h.weekday: h for h in room.opening_hours},
         hour_errors=hour_errors, weekdays="一二三四五六日", photo_form=PhotoForm(formdata=None),
-        door_url=qr.public_url(url_for("facilities_public.door", room_id=room.id)),
+        door_url=printing.door_url(room),
         feed=qr.public_url(url_for("facilities_public.room_feed", room_id=room.id, token=token.token)) if token else None,
     )  # fmt: skip
 
@@ -120,11 +119,7 @@ def parse_hours(errors: dict[int, str]) -> dict[int, tuple[time, time] | None]:
 def door_sign(room_id: int):
     """The A4 sign for the door: the room's name and the QR code of its door page."""
     room = db.get_or_404(Room, room_id)
-    data = render_pdf(
-        "facilities/pdf/door_sign.html", room=room, hours=opening.hours_summary(room), qr_svg=qr.svg,
-        door_url=qr.public_url(url_for("facilities_public.door", room_id=room.id)),
-    )  # fmt: skip
-    return downloads.pdf_response(data, f"{room.name}-门牌.pdf")
+    return downloads.pdf_response(printing.door_sign_pdf(room), f"{room.name}-门牌.pdf")
 
 
 @bp.post("/rooms/<int:room_id>/photo")
