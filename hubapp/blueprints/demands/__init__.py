@@ -3,14 +3,14 @@ from flask import Blueprint, render_template
 from hubapp import audit
 from hubapp.blueprints import NavItem
 from hubapp.blueprints.auth.roles import STAFF_ROLES, Role
-from hubapp.blueprints.demands.models import STATES
+from hubapp.blueprints.demands.models import DEMAND_STATES
 
 bp = Blueprint("demands", __name__, url_prefix="/demands")
 BLUEPRINTS = [bp]
 audit.describe(
     "demand",
     "企业诉求",
-    states=STATES,
+    states=DEMAND_STATES,
     actions={
         "demand.create": "登记诉求",
         "demand.accept": "受理直办",
@@ -38,9 +38,9 @@ NAV = [
 def home_panel(user) -> str | None:
     """Staff: to accept, overdue, awaiting closure; a liaison: waiting for their answer; a grid
     worker: this month's visits and their open demands."""
-    from hubapp.blueprints.demands import services
+    from hubapp.blueprints.demands import reading
 
-    counts = services.home_counts(user)
+    counts = reading.home_counts(user)
     if not counts:
         return None
     return render_template("demands/_home_panel.html", counts=counts)
