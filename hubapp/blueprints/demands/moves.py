@@ -55,14 +55,14 @@ VERBS = {
 }
 
 
-def clean(value: str | None) -> str | None:
+def _clean(value: str | None) -> str | None:
     """The text without surrounding blanks; None when nothing is left."""
     value = (value or "").strip()
     return value or None
 
 
-def required_text(value: str | None, message: str, field: str, limit: int = NOTE_MAX) -> str:
-    text = clean(value)
+def _required_text(value: str | None, message: str, field: str, limit: int = NOTE_MAX) -> str:
+    text = _clean(value)
     if not text:
         raise RuleError(message, field)
     if len(text) > limit:
@@ -127,9 +127,9 @@ def create_demand(actor: User, draft: DemandDraft, *, at: datetime | None = None
         raise RuleError("请选择诉求类别。", "kind")
     if draft.source not in SOURCES:
         raise RuleError("请选择诉求来源。", "source")
-    title = required_text(draft.title, "请填写诉求标题。", "title", 200)
-    description = required_text(draft.description, "请填写诉求内容。", "description")
-    contact_name = required_text(draft.contact_name, "请填写联系人。", "contact_name", 40)
+    title = _required_text(draft.title, "请填写诉求标题。", "title", 200)
+    description = _required_text(draft.description, "请填写诉求内容。", "description")
+    contact_name = _required_text(draft.contact_name, "请填写联系人。", "contact_name", 40)
     mobile = (draft.contact_mobile or "").strip()
     if not is_mobile(mobile):
         raise RuleError("请填写11位手机号码。", "contact_mobile")
@@ -186,7 +186,9 @@ def _move(
     at: datetime | None, **values,
 ) -> Demand:  # fmt: skip
     """Move ``demand`` from the state read now to ``new`` (setting ``values`` with it), only if
-    nobody moved it meanwhile; with its timeline row and its audit row."""
+    nobody moved it meanwhile; with its timeline row and its audit row. Losing the race is a
+    ``Conflict`` that names the state the winner left it in; the caller's ``atomic()`` then rolls
+    back whatever else its unit of work wrote."""
     old = demand.status
     if old not in allowed_from:
         raise Conflict(f"该诉求当前为“{DEMAND_STATES[old]}”，不能{VERBS[action]}。")
@@ -198,14 +200,15 @@ def _move(
         .execution_options(synchronize_session=False)
     ).rowcount
     if moved != 1:
-        # Someone moved it between our read and our UPDATE; the UPDATE changed nothing, and the
-        # caller's unit of work rolls back whatever else it wrote.
+        # Someone moved it between our read and our UPDATE, and committed: this statement of the
+        # same transaction sees their state (PostgreSQL reads committed rows per statement; on
+        # SQLite they committed before we took the write lock).
         current = db.session.scalar(select(Demand.status).where(Demand.id == demand.id))
         raise Conflict(f"该诉求刚刚已被他人处理，当前为“{DEMAND_STATES.get(current, current)}”，请刷新后查看。")
     _event(actor, demand, action, at, old, new, note)
     audit.record(audit.actor_id(actor), f"demand.{action}", "demand", demand.id, old, new, number=demand.number, note=note)
     db.session.flush()
-    db.session.refresh(demand)
+    db.session.refresh(demand)  # the UPDATE went past the loaded object
     return demand
 
 
@@ -215,7 +218,7 @@ def accept(actor: User, demand: Demand, handler_id: int | None = None, note: str
     handler = db.session.get(User, handler_id or actor.id)
     if handler is None or handler.role not in STAFF or not handler.active:
         raise RuleError("请选择中心工作人员作为承办人。", "handler_id")
-    note = clean(note)
+    note = _clean(note)
     text = f"承办人：{handler.display_name}" + (f"。{note}" if note else "")
     return _move(actor, demand, "accept", (SUBMITTED,), HANDLING, text, at, route=DIRECT, handler_id=handler.id)
 
@@ -226,7 +229,7 @@ def transfer(actor: User, demand: Demand, department_id: int | None, note: str |
     department = db.session.get(Department, department_id) if department_id else None
     if department is None:
         raise RuleError("请选择承办部门。", "department_id")
-    note = required_text(note, "请写明需要部门办理的事项。", "note")
+    note = _required_text(note, "请写明需要部门办理的事项。", "note")
     at = at or clock.now()
     if deadline is None:
         raise RuleError("请填写办理时限。", "deadline")
@@ -243,7 +246,7 @@ def answer(actor: User, demand: Demand, text: str | None, at=None) -> Demand:
     """反馈: the department's liaison (or staff on its behalf), or the staff handler, says what was done."""
     if not (is_staff(actor) or answers_for_department(actor, demand)):
         raise NotAllowed("只有承办部门的联络员或中心工作人员可以反馈办理结果。")
-    text = required_text(text, "请填写办理结果。", "answer")
+    text = _required_text(text, "请填写办理结果。", "answer")
     at = at or clock.now()
     return _move(
         actor, demand, "answer", (HANDLING, TRANSFERRED), ANSWERED, text, at,
@@ -258,7 +261,7 @@ def close(actor: User, demand: Demand, satisfaction: str | None, note: str | Non
         raise RuleError("请选择企业满意度。", "satisfaction")
     if satisfaction == UNSATISFIED:
         raise RuleError("企业不满意的诉求不能销号，请退回重办。", "satisfaction")
-    note = clean(note)
+    note = _clean(note)
     text = f"企业评价：{SATISFACTION[satisfaction]}" + (f"。{note}" if note else "")
     at = at or clock.now()
     return _move(
@@ -274,7 +277,7 @@ def send_back(actor: User, demand: Demand, target: str | None, note: str | None,
         raise RuleError("请选择退回中心直办或原部门重办。", "target")
     if target == TRANSFERRED and demand.department_id is None:
         raise RuleError("该诉求未曾转办，只能退回中心直办。", "target")
-    note = required_text(note, "请写明退回原因。", "note")
+    note = _required_text(note, "请写明退回原因。", "note")
     at = at or clock.now()
     if deadline is not None and deadline < at.date():
         raise RuleError("办理时限不能早于今天。", "deadline")
@@ -289,7 +292,7 @@ def send_back(actor: User, demand: Demand, target: str | None, note: str | None,
 
 def decline(actor: User, demand: Demand, reason: str | None, at=None) -> Demand:
     _require_staff(actor, "只有中心工作人员可以作出不予受理。")
-    reason = required_text(reason, "请填写不予受理的原因。", "reason")
+    reason = _required_text(reason, "请填写不予受理的原因。", "reason")
     return _move(actor, demand, "decline", (SUBMITTED,), DECLINED, reason, at, decline_reason=reason)
 
 
@@ -299,7 +302,7 @@ def decline(actor: User, demand: Demand, reason: str | None, at=None) -> Demand:
 def supervise(actor: User, demand: Demand, note: str | None, at=None) -> Demand:
     """督办: a note to push an open demand; the state stays, the count and the last note show."""
     _require_staff(actor, "只有中心工作人员可以督办。")
-    note = required_text(note, "请填写督办意见。", "note")
+    note = _required_text(note, "请填写督办意见。", "note")
     if demand.status not in OPEN_STATES:
         raise Conflict(f"该诉求当前为“{demand.status_label}”，无需督办。")
     at = at or clock.now()
