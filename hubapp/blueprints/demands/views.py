@@ -79,7 +79,6 @@ def statistics_page():
         "demands/statistics.html",
         stats=statistics.statistics(year if year in years else clock.today().year),
         years=years,
-        kinds=KINDS,
         coverage={"visited": visited, "enterprises": enterprises},
     )
 
@@ -337,7 +336,6 @@ def grid():
         visited={v.enterprise_id for v in this_month},
         page=page_of(reading.raised_by_query(current_user)),
         today=today,
-        topics=TOPICS,
     )
 
 
