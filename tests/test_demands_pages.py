@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from hubapp import clock
 from hubapp.blueprints.demands import moves
 from hubapp.blueprints.demands.models import Demand, Visit
-from hubapp.database import atomic
+from hubapp.database import NumberTaken, atomic
 from hubapp.extensions import db
 from tests.test_demands_services import department, firms, raise_demand, transferred  # noqa: F401  (fixture)
 
@@ -57,6 +57,27 @@ def test_a_refused_demand_form_keeps_what_was_typed(auth, client, firms):
     assert "请填写11位手机号码。" in page and "优化公交车时间表" in page and "热水器老化，缺少洗衣机。" in page
     missing = client.post("/demands/new", data=demand_form(firms["home"], description=""))
     assert missing.status_code == 422 and "请填写诉求内容。" in missing.get_data(as_text=True)
+    assert count(Demand) == 0
+
+
+def test_a_deadline_outside_the_calendar_is_refused_next_to_the_field(auth, client, firms):
+    auth.login("staff")
+    response = client.post("/demands/new", data=demand_form(firms["home"], deadline="2100-01-04"))
+    assert response.status_code == 422
+    assert 'id="deadline-error">日期超出范围' in response.get_data(as_text=True)
+    assert count(Demand) == 0
+
+
+def test_a_number_lost_to_other_writers_answers_409_and_keeps_the_form(auth, client, firms, monkeypatch):
+    def always_taken(session, name, write):
+        raise NumberTaken(name)
+
+    monkeypatch.setattr(moves, "write_numbered", always_taken)
+    auth.login("staff")
+    response = client.post("/demands/new", data=demand_form(firms["home"]))
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "编号被同时占用，请重试。" in page and "增加专家公寓硬件设施" in page
     assert count(Demand) == 0
 
 
