@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from hubapp import clock
 from hubapp.blueprints.auth.models import User
-from hubapp.blueprints.demands import services
+from hubapp.blueprints.demands import reading, statistics
 from hubapp.blueprints.demands.models import Demand, Visit
 from hubapp.extensions import db
 
@@ -28,15 +28,15 @@ def test_the_demo_demands_follow_the_article(demo):
     year = clock.today().year
     this_year = [d for d in demands if d.year == year]
     solved = sum(d.status == "closed" for d in this_year)
-    assert services.statistics(year).headline == f"{year}年共收集各类诉求{len(this_year)}个，已推动解决{solved}个。"
+    assert statistics.statistics(year).headline == f"{year}年共收集各类诉求{len(this_year)}个，已推动解决{solved}个。"
 
 
 def test_the_demo_liaison_and_grid_worker_have_work(demo):
     liaison = db.session.scalar(select(User).where(User.username == "liaison"))
-    waiting = db.session.scalars(services.department_query(liaison)).all()
+    waiting = db.session.scalars(reading.department_query(liaison)).all()
     assert len(waiting) == 1 and waiting[0].department.short_name == "税务分局"
     worker = db.session.scalar(select(User).where(User.username == "grid"))
     visits = db.session.scalars(select(Visit).where(Visit.visitor_id == worker.id)).all()
     assert visits and all(v.grid_id == worker.grid_id and v.visited_on >= clock.today().replace(day=1) for v in visits)
-    counts = services.home_counts(worker)
+    counts = reading.home_counts(worker)
     assert counts["visits"] == len(visits) and counts["open"] >= 1

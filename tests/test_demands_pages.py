@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from hubapp import clock
-from hubapp.blueprints.demands import services
+from hubapp.blueprints.demands import moves
 from hubapp.blueprints.demands.models import Demand, Visit
+from hubapp.database import NumberTaken, atomic
 from hubapp.extensions import db
 from tests.test_demands_services import department, firms, raise_demand, transferred  # noqa: F401  (fixture)
 
@@ -42,7 +43,7 @@ def test_staff_registers_a_demand_and_lands_on_its_page(auth, client, firms):
     form = client.get(f"/demands/new?enterprise={firms['home'].id}").get_data(as_text=True)
     assert f'<option selected value="{firms["home"].id}">' in form and "13985263751" in form
     response = client.post("/demands/new", data=demand_form(firms["home"]))
-    assert response.status_code == 302
+    assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f"ZTC-{clock.today().year}-001" in page and "增加专家公寓硬件设施" in page and "待受理" in page
     assert "受理直办" in page and "转办" in page and 'data-confirm="确定对该诉求作不予受理处理' in page
@@ -59,10 +60,32 @@ def test_a_refused_demand_form_keeps_what_was_typed(auth, client, firms):
     assert count(Demand) == 0
 
 
+def test_a_deadline_outside_the_calendar_is_refused_next_to_the_field(auth, client, firms):
+    auth.login("staff")
+    response = client.post("/demands/new", data=demand_form(firms["home"], deadline="2100-01-04"))
+    assert response.status_code == 422
+    assert 'id="deadline-error">日期超出范围' in response.get_data(as_text=True)
+    assert count(Demand) == 0
+
+
+def test_a_number_lost_to_other_writers_answers_409_and_keeps_the_form(auth, client, firms, monkeypatch):
+    def always_taken(session, name, write):
+        raise NumberTaken(name)
+
+    monkeypatch.setattr(moves, "write_numbered", always_taken)
+    auth.login("staff")
+    response = client.post("/demands/new", data=demand_form(firms["home"]))
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "编号被同时占用，请重试。" in page and "增加专家公寓硬件设施" in page
+    assert count(Demand) == 0
+
+
 def test_the_list_has_a_tab_per_list_and_filters(auth, client, users, firms):
     funding = raise_demand(users, firms["home"], kind="funding", title="设备升级流动资金需求")
     late = raise_demand(users, firms["away"], title="园区货车通行证办理", received_on=clock.today() - timedelta(days=40))
-    services.supervise(late, users["staff"], "请本周内反馈。")
+    with atomic():
+        moves.supervise(users["staff"], late, "请本周内反馈。")
     auth.login("staff")
     page = client.get("/demands/").get_data(as_text=True)
     assert "问题诉求 <span class=\"count\">1</span>" in page and "资金需求 <span class=\"count\">1</span>" in page
@@ -112,7 +135,8 @@ def test_a_transfer_with_a_missing_field_answers_422_next_to_the_field(auth, cli
 
 def test_closing_without_satisfaction_or_unsatisfied_is_refused_on_the_page(auth, client, users, firms):
     demand = transferred(users, firms)
-    services.answer(demand, users["liaison"], "已答复。")
+    with atomic():
+        moves.answer(users["liaison"], demand, "已答复。")
     auth.login("staff")
     page = client.get(f"/demands/{demand.id}").get_data(as_text=True)
     assert 'data-confirm="确定销号' in page
@@ -120,14 +144,15 @@ def test_closing_without_satisfaction_or_unsatisfied_is_refused_on_the_page(auth
     assert missing.status_code == 422 and "请选择企业满意度。" in missing.get_data(as_text=True)
     unhappy = client.post(f"/demands/{demand.id}/close", data={"satisfaction": "unsatisfied", "note": "电话回访"})
     assert unhappy.status_code == 422 and "企业不满意的诉求不能销号，请退回重办。" in unhappy.get_data(as_text=True)
-    assert client.post(f"/demands/{demand.id}/close", data={"satisfaction": "satisfied"}).status_code == 302
+    assert client.post(f"/demands/{demand.id}/close", data={"satisfaction": "satisfied"}).status_code == 303
     db.session.expire_all()
     assert demand.status == "closed"
 
 
 def test_an_action_on_a_demand_already_moved_answers_409_in_chinese(auth, client, users, firms):
     demand = raise_demand(users, firms["home"])
-    services.accept(demand, users["staff"])
+    with atomic():
+        moves.accept(users["staff"], demand)
     auth.login("staff")
     response = client.post(f"/demands/{demand.id}/decline", data={"reason": "重复登记"})
     assert response.status_code == 409
@@ -145,9 +170,7 @@ def test_a_decline_without_a_reason_keeps_the_demand(auth, client, users, firms)
 
 def test_the_liaison_answers_their_departments_demand_and_no_other(auth, client, users, firms):
     ours = transferred(users, firms, "税务分局")
-    theirs = transferred(users, firms, "经济发展局")
-    theirs.title = "经发局的诉求"
-    db.session.commit()
+    theirs = transferred(users, firms, "经济发展局", title="经发局的诉求")
     auth.login("liaison")
     listing = client.get("/demands/department").get_data(as_text=True)
     assert ours.title in listing and "经发局的诉求" not in listing
@@ -156,7 +179,7 @@ def test_the_liaison_answers_their_departments_demand_and_no_other(auth, client,
     page = client.get(f"/demands/{ours.id}").get_data(as_text=True)
     assert "反馈办理结果" in page and "受理直办" not in page and "督办" not in page
     assert client.post(f"/demands/{ours.id}/answer", data={"answer": ""}).status_code == 422
-    assert client.post(f"/demands/{ours.id}/answer", data={"answer": "已上门说明。"}).status_code == 302
+    assert client.post(f"/demands/{ours.id}/answer", data={"answer": "已上门说明。"}).status_code == 303
     db.session.expire_all()
     assert ours.status == "answered"
     assert "已上门说明。" in client.get("/demands/department?show=answered").get_data(as_text=True)
@@ -174,11 +197,11 @@ def test_the_grid_worker_logs_a_visit_and_raises_a_demand_from_it(auth, client, 
         "/demands/visits/new",
         data={"enterprise_id": firms["home"].id, "visited_on": today, "topics": ["party", "industry"], "notes": "了解用工"},
     )
-    assert response.status_code == 302 and "visit=" in response.headers["Location"]
+    assert response.status_code == 303 and "visit=" in response.headers["Location"]
     form = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "来自" in form and "党的建设、产业发展" in form
     created = client.post(response.headers["Location"], data=demand_form(firms["home"], source="visit"))
-    assert created.status_code == 302 and created.headers["Location"].endswith("/demands/grid")
+    assert created.status_code == 303 and created.headers["Location"].endswith("/demands/grid")
     demand = db.session.scalar(select(Demand))
     assert demand.visit_id == db.session.scalar(select(Visit.id)) and demand.raised_by_id == users["grid_worker"].id
     grid_page = client.get("/demands/grid").get_data(as_text=True)
@@ -195,8 +218,9 @@ def test_a_grid_worker_cannot_raise_for_another_grid(auth, client, firms):
 
 def test_statistics_show_the_headline_and_per_list_numbers(auth, client, users, firms):
     demand = transferred(users, firms)
-    services.answer(demand, users["liaison"], "已办结。")
-    services.close(demand, users["staff"], "satisfied")
+    with atomic():
+        moves.answer(users["liaison"], demand, "已办结。")
+        moves.close(users["staff"], demand, "satisfied")
     raise_demand(users, firms["home"], kind="tech")
     auth.login("staff")
     page = client.get("/demands/statistics").get_data(as_text=True)

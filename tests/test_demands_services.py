@@ -5,32 +5,30 @@ audit rows, the database's own checks, and the statistics."""
 from datetime import date, timedelta
 
 import pytest
+from factories import demands, directory
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hubapp import audit, clock
-from hubapp.blueprints.demands import services
+from hubapp.blueprints.demands import moves, reading, statistics, visits
 from hubapp.blueprints.demands.models import Demand, DemandEvent
-from hubapp.blueprints.demands.services import Conflict, DemandError, NotAllowed
-from hubapp.blueprints.directory.models import Department, Enterprise, Grid
-from hubapp.blueprints.directory.uscc import make_code
+from hubapp.blueprints.directory.models import Department
+from hubapp.database import atomic
 from hubapp.extensions import db
+from hubapp.rules import Conflict, NotAllowed, RuleError
+from hubapp.workdays import add_working_days
 
 
 @pytest.fixture
 def firms(users):
     """One enterprise in the grid worker's grid, one in another grid."""
-    other = Grid(number=2, name="二号网格")
-    db.session.add(other)
-    db.session.flush()
-    home = Enterprise(
-        name="威海汇科工控技术有限公司", short_name="汇科工控", uscc=make_code("371000", 101),
-        grid_id=users["grid_worker"].grid_id, contact_name="杨先生", contact_phone="13985263751",
+    other = directory.grid(2, "二号网格")
+    home = directory.enterprise(
+        "威海汇科工控技术有限公司", "汇科工控", grid_id=users["grid_worker"].grid_id,
+        contact_name="杨先生", contact_phone="13985263751",
     )  # fmt: skip
-    away = Enterprise(name="威海鸿锐金属制品有限公司", short_name="鸿锐金属", uscc=make_code("371000", 202), grid_id=other.id)
-    db.session.add_all([home, away])
-    db.session.commit()
+    away = directory.enterprise("威海鸿锐金属制品有限公司", "鸿锐金属", grid_id=other.id)
     return {"home": home, "away": away}
 
 
@@ -38,24 +36,14 @@ def department(short: str) -> Department:
     return db.session.scalar(select(Department).where(Department.short_name == short))
 
 
-def raise_demand(users, enterprise, who="staff", **overrides) -> Demand:
-    values = dict(
-        enterprise_id=enterprise.id,
-        kind="problem",
-        title="优化公交车时间表",
-        description="早班车发车太晚，与企业上班时间不衔接。",
-        contact_name="杨先生",
-        contact_mobile="13985263751",
-        source="visit",
-    )
-    values.update(overrides)
-    return services.create_demand(users[who], **values)
+def raise_demand(users, enterprise, who="staff", **draft) -> Demand:
+    """A demand raised by the user of role ``who`` (staff by default)."""
+    return demands.demand(users[who], enterprise, **draft)
 
 
-def transferred(users, firms, short="税务分局") -> Demand:
-    demand = raise_demand(users, firms["home"])
-    deadline = clock.today() + timedelta(days=10)
-    return services.transfer(demand, users["staff"], department(short).id, "请解答出口退税进度。", deadline)
+def transferred(users, firms, short="税务分局", **draft) -> Demand:
+    """A demand of the home enterprise that staff transferred to the department ``short``."""
+    return demands.transferred(users["staff"], firms["home"], department(short), **draft)
 
 
 def timeline(demand) -> list[tuple]:
@@ -71,7 +59,7 @@ def test_numbers_run_per_year_and_a_declined_number_is_not_reused(users, firms):
     first = raise_demand(users, firms["home"])
     second = raise_demand(users, firms["home"])
     assert (first.number, second.number) == (f"ZTC-{year}-001", f"ZTC-{year}-002")
-    services.decline(second, users["staff"], "不属于受理范围。")
+    moves.decline(users["staff"], second, "不属于受理范围。")
     assert raise_demand(users, firms["home"]).number == f"ZTC-{year}-003"
     last_year = raise_demand(users, firms["home"], received_on=date(year - 1, 12, 30))
     assert last_year.number == f"ZTC-{year - 1}-001"
@@ -79,24 +67,24 @@ def test_numbers_run_per_year_and_a_declined_number_is_not_reused(users, firms):
 
 def test_the_deadline_skips_national_day_and_counts_the_make_up_saturday():
     # 2026: 10月1日—7日 holidays, 10月10日 (Saturday) a make-up workday; 9月25日 Mid-Autumn.
-    assert services.add_working_days(date(2026, 9, 30), 1) == date(2026, 10, 8)
-    assert services.add_working_days(date(2026, 9, 30), 3) == date(2026, 10, 10)
+    assert add_working_days(date(2026, 9, 30), 1) == date(2026, 10, 8)
+    assert add_working_days(date(2026, 9, 30), 3) == date(2026, 10, 10)
     # 9月20日 is a Sunday worked in lieu.
-    assert services.add_working_days(date(2026, 9, 18), 1) == date(2026, 9, 20)
-    assert services.add_working_days(date(2026, 9, 24), 1) == date(2026, 9, 28)
+    assert add_working_days(date(2026, 9, 18), 1) == date(2026, 9, 20)
+    assert add_working_days(date(2026, 9, 24), 1) == date(2026, 9, 28)
 
 
 def test_a_problem_gets_ten_working_days_from_the_day_received(users, firms):
     demand = raise_demand(users, firms["home"], received_on=date(2026, 9, 30))
     assert demand.deadline == date(2026, 10, 20)
     funding = raise_demand(users, firms["home"], kind="funding", received_on=date(2026, 9, 30))
-    assert funding.deadline == services.add_working_days(date(2026, 9, 30), 20)
+    assert funding.deadline == add_working_days(date(2026, 9, 30), 20)
 
 
 def test_beyond_the_calendar_data_monday_to_friday_count():
     # 2027年1月1日 is a Friday; the package has no 2027 notice yet.
-    assert services.add_working_days(date(2027, 1, 1), 1) == date(2027, 1, 4)
-    assert services.add_working_days(date(2026, 12, 31), 5) == date(2027, 1, 7)
+    assert add_working_days(date(2027, 1, 1), 1) == date(2027, 1, 4)
+    assert add_working_days(date(2026, 12, 31), 5) == date(2027, 1, 7)
 
 
 # --- moves ---------------------------------------------------------------------------------
@@ -105,10 +93,10 @@ def test_beyond_the_calendar_data_monday_to_friday_count():
 def test_direct_handling_to_closure_writes_timeline_and_audit(users, firms):
     staff = users["staff"]
     demand = raise_demand(users, firms["home"])
-    services.accept(demand, staff, users["admin"].id, "联系公交集团")
+    moves.accept(staff, demand, users["admin"].id, "联系公交集团")
     assert demand.status == "handling" and demand.handler_id == users["admin"].id and demand.route == "direct"
-    services.answer(demand, staff, "K2路早班提前至6:40。")
-    services.close(demand, staff, "satisfied", "电话回访")
+    moves.answer(staff, demand, "K2路早班提前至6:40。")
+    moves.close(staff, demand, "satisfied", "电话回访")
     assert demand.status == "closed" and demand.satisfaction == "satisfied" and demand.closed_at is not None
     assert timeline(demand) == [
         ("create", None, "submitted"),
@@ -129,7 +117,7 @@ def test_a_transfer_is_answered_by_the_departments_liaison(users, firms):
     demand = transferred(users, firms)
     assert demand.status == "transferred" and demand.department.short_name == "税务分局"
     assert demand.deadline == clock.today() + timedelta(days=10)
-    services.answer(demand, users["liaison"], "已告知企业所缺材料。")
+    moves.answer(users["liaison"], demand, "已告知企业所缺材料。")
     assert demand.status == "answered" and demand.answered_by_id == users["liaison"].id
     assert timeline(demand)[-1] == ("answer", "transferred", "answered")
 
@@ -138,96 +126,97 @@ def test_moves_from_the_wrong_state_are_refused(users, firms):
     staff = users["staff"]
     demand = raise_demand(users, firms["home"])
     with pytest.raises(Conflict, match="待受理"):
-        services.answer(demand, staff, "已办")
+        moves.answer(staff, demand, "已办")
     with pytest.raises(Conflict):
-        services.close(demand, staff, "satisfied")
-    services.accept(demand, staff)
+        moves.close(staff, demand, "satisfied")
+    moves.accept(staff, demand)
     with pytest.raises(Conflict, match="办理中"):
-        services.accept(demand, staff)
+        moves.accept(staff, demand)
     with pytest.raises(Conflict):
-        services.transfer(demand, staff, department("税务分局").id, "请办理", clock.today())
+        moves.transfer(staff, demand, department("税务分局").id, "请办理", clock.today())
     assert demand.status == "handling" and len(timeline(demand)) == 2
 
 
 def test_a_transfer_needs_a_department_a_note_and_a_deadline(users, firms):
     demand = raise_demand(users, firms["home"])
-    with pytest.raises(DemandError) as error:
-        services.transfer(demand, users["staff"], None, "请办理", clock.today())
+    with pytest.raises(RuleError) as error:
+        moves.transfer(users["staff"], demand, None, "请办理", clock.today())
     assert error.value.field == "department_id"
-    with pytest.raises(DemandError) as error:
-        services.transfer(demand, users["staff"], department("税务分局").id, "  ", clock.today())
+    with pytest.raises(RuleError) as error:
+        moves.transfer(users["staff"], demand, department("税务分局").id, "  ", clock.today())
     assert error.value.field == "note"
-    with pytest.raises(DemandError) as error:
-        services.transfer(demand, users["staff"], department("税务分局").id, "请办理", clock.today() - timedelta(days=1))
+    with pytest.raises(RuleError) as error:
+        moves.transfer(users["staff"], demand, department("税务分局").id, "请办理", clock.today() - timedelta(days=1))
     assert error.value.field == "deadline"
     assert demand.status == "submitted"
 
 
 def test_decline_needs_a_reason(users, firms):
     demand = raise_demand(users, firms["home"])
-    with pytest.raises(DemandError, match="不予受理的原因"):
-        services.decline(demand, users["staff"], "")
-    services.decline(demand, users["staff"], "属于企业之间的合同纠纷。")
+    with pytest.raises(RuleError, match="不予受理的原因"):
+        moves.decline(users["staff"], demand, "")
+    moves.decline(users["staff"], demand, "属于企业之间的合同纠纷。")
     assert demand.status == "declined" and demand.decline_reason == "属于企业之间的合同纠纷。"
     with pytest.raises(Conflict):
-        services.accept(demand, users["staff"])
+        moves.accept(users["staff"], demand)
 
 
 def test_closing_needs_satisfaction_and_an_unsatisfied_enterprise_sends_it_back(users, firms):
     staff = users["staff"]
     demand = transferred(users, firms)
-    services.answer(demand, users["liaison"], "已电话答复。")
-    with pytest.raises(DemandError) as error:
-        services.close(demand, staff, None)
+    moves.answer(users["liaison"], demand, "已电话答复。")
+    with pytest.raises(RuleError) as error:
+        moves.close(staff, demand, None)
     assert error.value.field == "satisfaction"
-    with pytest.raises(DemandError, match="不满意的诉求不能销号"):
-        services.close(demand, staff, "unsatisfied")
+    with pytest.raises(RuleError, match="不满意的诉求不能销号"):
+        moves.close(staff, demand, "unsatisfied")
     assert demand.status == "answered"
-    with pytest.raises(DemandError, match="退回原因"):
-        services.send_back(demand, staff, "transferred", "")
-    services.send_back(demand, staff, "transferred", "企业不满意：仍不清楚缺哪些材料。")
+    with pytest.raises(RuleError, match="退回原因"):
+        moves.send_back(staff, demand, "transferred", "")
+    moves.send_back(staff, demand, "transferred", "企业不满意：仍不清楚缺哪些材料。")
     assert demand.status == "transferred" and demand.answer is None and demand.department.short_name == "税务分局"
-    services.answer(demand, users["liaison"], "已上门逐项说明所缺材料。")
-    services.send_back(demand, staff, "handling", "由中心跟进。")
+    moves.answer(users["liaison"], demand, "已上门逐项说明所缺材料。")
+    moves.send_back(staff, demand, "handling", "由中心跟进。")
     assert demand.status == "handling" and demand.route == "direct"
-    services.answer(demand, staff, "中心陪同企业到税务窗口办结。")
-    services.close(demand, staff, "basic")
+    moves.answer(staff, demand, "中心陪同企业到税务窗口办结。")
+    moves.close(staff, demand, "basic")
     assert demand.status == "closed" and demand.satisfaction_label == "基本满意"
 
 
 def test_a_demand_never_transferred_cannot_go_back_to_a_department(users, firms):
     demand = raise_demand(users, firms["home"])
-    services.accept(demand, users["staff"])
-    services.answer(demand, users["staff"], "已办")
-    with pytest.raises(DemandError, match="未曾转办"):
-        services.send_back(demand, users["staff"], "transferred", "不够")
+    moves.accept(users["staff"], demand)
+    moves.answer(users["staff"], demand, "已办")
+    with pytest.raises(RuleError, match="未曾转办"):
+        moves.send_back(users["staff"], demand, "transferred", "不够")
 
 
 def test_supervision_counts_keeps_the_state_and_is_in_timeline_and_audit(users, firms):
     demand = transferred(users, firms)
-    services.supervise(demand, users["staff"], "请于本周五前反馈。")
-    services.supervise(demand, users["admin"], "已逾期，请加快。")
+    moves.supervise(users["staff"], demand, "请于本周五前反馈。")
+    moves.supervise(users["admin"], demand, "已逾期，请加快。")
     assert demand.status == "transferred"
     assert demand.supervision_count == 2 and demand.last_supervision_note == "已逾期，请加快。"
     assert timeline(demand)[-1] == ("supervise", "transferred", "transferred")
     assert [e.action for e in audit.entries_for("demand", demand.id)].count("demand.supervise") == 2
-    with pytest.raises(DemandError, match="督办意见"):
-        services.supervise(demand, users["staff"], "")
-    services.answer(demand, users["liaison"], "已答复。")
-    services.close(demand, users["staff"], "satisfied")
+    with pytest.raises(RuleError, match="督办意见"):
+        moves.supervise(users["staff"], demand, "")
+    moves.answer(users["liaison"], demand, "已答复。")
+    moves.close(users["staff"], demand, "satisfied")
     with pytest.raises(Conflict, match="无需督办"):
-        services.supervise(demand, users["staff"], "再催")
+        moves.supervise(users["staff"], demand, "再催")
 
 
 def test_a_stale_read_loses_to_the_move_made_meanwhile(users, firms):
     """The UPDATE is conditional on the old state: a writer that read "answered" before another
-    closed it gets a conflict, not a second closure."""
+    closed it gets a conflict, not a second closure; its unit of work rolls back, the first stays."""
     demand = transferred(users, firms)
-    services.answer(demand, users["liaison"], "已答复。")
-    services.close(demand, users["staff"], "satisfied")
+    with atomic():
+        moves.answer(users["liaison"], demand, "已答复。")
+        moves.close(users["staff"], demand, "satisfied")
     set_committed_value(demand, "status", "answered")  # what a second request read earlier
-    with pytest.raises(Conflict, match="刚刚已被他人处理"):
-        services.close(demand, users["admin"], "basic")
+    with pytest.raises(Conflict, match="刚刚已被他人处理"), atomic():
+        moves.close(users["admin"], demand, "basic")
     db.session.expire_all()
     assert demand.status == "closed" and demand.satisfaction == "satisfied"
     assert [a for a, _, _ in timeline(demand)].count("close") == 1
@@ -241,37 +230,37 @@ def test_a_grid_worker_raises_and_visits_only_in_their_own_grid(users, firms):
     with pytest.raises(NotAllowed, match="不在您负责的网格"):
         raise_demand(users, firms["away"], who="grid_worker")
     with pytest.raises(NotAllowed):
-        services.log_visit(worker, firms["away"].id, clock.today(), ["safety"], None)
-    visit = services.log_visit(worker, firms["home"].id, clock.today(), ["party", "safety", "bogus"], "查看消防通道")
+        visits.log_visit(worker, firms["away"].id, clock.today(), ["safety"], None)
+    visit = visits.log_visit(worker, firms["home"].id, clock.today(), ["party", "safety", "bogus"], "查看消防通道")
     assert visit.topic_labels == ["党的建设", "安全生产"]
     demand = raise_demand(users, firms["home"], who="grid_worker", visit_id=visit.id)
     assert demand.grid_id == worker.grid_id and demand.visit_id == visit.id
-    with pytest.raises(DemandError, match="至少选择一项"):
-        services.log_visit(worker, firms["home"].id, clock.today(), [], None)
+    with pytest.raises(RuleError, match="至少选择一项"):
+        visits.log_visit(worker, firms["home"].id, clock.today(), [], None)
     with pytest.raises(NotAllowed):
-        services.accept(demand, worker)
+        moves.accept(worker, demand)
 
 
 def test_a_liaison_sees_and_answers_only_their_departments_demands(users, firms):
     ours = transferred(users, firms, "税务分局")
     theirs = transferred(users, firms, "经济发展局")
     liaison = users["liaison"]
-    assert services.may_view(liaison, ours) and not services.may_view(liaison, theirs)
+    assert reading.may_view(liaison, ours) and not reading.may_view(liaison, theirs)
     with pytest.raises(NotAllowed):
-        services.answer(theirs, liaison, "已办")
-    listed = db.session.scalars(services.department_query(liaison)).all()
+        moves.answer(liaison, theirs, "已办")
+    listed = db.session.scalars(reading.department_query(liaison)).all()
     assert listed == [ours]
     with pytest.raises(NotAllowed):
-        services.supervise(ours, liaison, "催办")
+        moves.supervise(liaison, ours, "催办")
     direct = raise_demand(users, firms["home"])
-    services.accept(direct, users["staff"])
-    assert not services.may_view(liaison, direct)
+    moves.accept(users["staff"], direct)
+    assert not reading.may_view(liaison, direct)
     with pytest.raises(NotAllowed):
-        services.answer(direct, liaison, "已办")
+        moves.answer(liaison, direct, "已办")
 
 
 def test_a_contact_mobile_must_be_a_mobile_number(users, firms):
-    with pytest.raises(DemandError) as error:
+    with pytest.raises(RuleError) as error:
         raise_demand(users, firms["home"], contact_mobile="0631-3981001")
     assert error.value.field == "contact_mobile"
 
@@ -311,12 +300,12 @@ def test_the_database_refuses_a_duplicate_number(users, firms):
 def test_statistics_count_per_list_department_and_month(users, firms):
     staff, today = users["staff"], clock.today()
     closed = transferred(users, firms)
-    services.answer(closed, users["liaison"], "已办结。")
-    services.close(closed, staff, "satisfied")
+    moves.answer(users["liaison"], closed, "已办结。")
+    moves.close(staff, closed, "satisfied")
     late = raise_demand(users, firms["home"], kind="funding", received_on=today - timedelta(days=60))
-    services.supervise(late, staff, "已逾期。")
+    moves.supervise(staff, late, "已逾期。")
     raise_demand(users, firms["home"], kind="tech")
-    stats = services.statistics(today.year)
+    stats = statistics.statistics(today.year)
     assert stats.headline == f"{today.year}年共收集各类诉求3个，已推动解决1个。"
     kinds = {k["kind"]: k for k in stats.kinds}
     assert (kinds["problem"]["total"], kinds["problem"]["closed"]) == (1, 1)

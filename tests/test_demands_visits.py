@@ -6,14 +6,16 @@ import io
 from datetime import timedelta
 
 import pytest
+from factories import demands, directory
 from openpyxl import load_workbook
 
 from hubapp import clock
 from hubapp.blueprints.auth import services as accounts
-from hubapp.blueprints.demands import services
-from hubapp.blueprints.directory.models import Enterprise, Grid
-from hubapp.blueprints.directory.uscc import make_code
+from hubapp.blueprints.demands import visits
+from hubapp.blueprints.directory.models import Grid
+from hubapp.database import atomic
 from hubapp.extensions import db
+from hubapp.params import shift_month
 from tests.test_demands_services import raise_demand
 
 HTMX = {"HX-Request": "true"}
@@ -30,21 +32,16 @@ def ledger(users):
     one visit two months ago to grid 1's third enterprise."""
     worker1 = users["grid_worker"]
     grid1 = db.session.get(Grid, worker1.grid_id)
-    grid2 = Grid(number=2, name="二号网格")
-    db.session.add(grid2)
-    db.session.flush()
+    grid2 = directory.grid(2, "二号网格")
     names = [("威海汇科工控技术有限公司", "汇科工控", grid1), ("威海蓝海新材料有限公司", "蓝海新材料", grid1),
              ("威海星海电子科技有限公司", "星海电子科技", grid1), ("威海鸿锐金属制品有限公司", "鸿锐金属", grid2),
              ("威海海纳数据有限公司", "海纳数据", grid2)]  # fmt: skip
-    firms = {}
-    for n, (name, short, grid) in enumerate(names):
-        firms[short] = Enterprise(name=name, short_name=short, uscc=make_code("371000", 300 + n), grid_id=grid.id)
-    db.session.add_all(firms.values())
-    db.session.commit()
-    worker2 = accounts.create_user(None, "grid_two", "网格员戊", "pass-word-1", "grid_worker", grid_id=grid2.id)
-    month = services.shift_month(services.month_start(clock.today()), -1)
-    earlier = services.shift_month(month, -1)
-    visits = [
+    firms = {short: directory.enterprise(name, short, grid_id=grid.id) for name, short, grid in names}
+    with atomic():
+        worker2 = accounts.create_user(None, "grid_two", "网格员戊", "pass-word-1", "grid_worker", grid_id=grid2.id)
+    month = shift_month(clock.today().replace(day=1), -1)
+    earlier = shift_month(month, -1)
+    planned = [
         (worker1, "汇科工控", month + timedelta(days=2), ["party", "industry"], "宣传技改贴息政策。"),
         (worker1, "汇科工控", month + timedelta(days=20), ["safety"], "复查消防通道。"),
         (worker1, "蓝海新材料", month + timedelta(days=5), ["government"], "企业咨询高企认定。"),
@@ -53,21 +50,21 @@ def ledger(users):
         (worker2, "海纳数据", month + timedelta(days=9), ["party"], "指导党支部换届。"),
     ]
     made = {}
-    for worker, short, day, topics, notes in visits:
-        made[notes] = services.log_visit(worker, firms[short].id, day, topics, notes, at=clock.now())
+    for worker, short, day, topics, notes in planned:
+        made[notes] = demands.visit(worker, firms[short], day, topics, notes, at=clock.now())
     return {"month": month, "earlier": earlier, "grid1": grid1, "grid2": grid2, "firms": firms,
             "worker2": worker2, "visits": made}  # fmt: skip
 
 
 def test_coverage_counts_each_enterprise_once_and_only_in_its_month(ledger):
-    rows = {row.grid.number: row for row in services.visit_coverage(ledger["month"])}
+    rows = {row.grid.number: row for row in visits.visit_coverage(ledger["month"])}
     one, two = rows[1], rows[2]
     assert (one.visited_count, one.total, one.percent, one.full) == (2, 3, 66, False)
     assert [e.short_name for e in one.missing] == ["星海电子科技"]  # visited, but the month before
     assert (two.visited_count, two.total, two.percent, two.full) == (2, 2, 100, True)
     assert [u.display_name for u in one.workers] == ["网格员丙"] and [u.display_name for u in two.workers] == ["网格员戊"]
-    assert services.coverage_totals(ledger["month"]) == (4, 5)
-    earlier = {row.grid.number: row for row in services.visit_coverage(ledger["earlier"])}
+    assert visits.coverage_totals(ledger["month"]) == (4, 5)
+    earlier = {row.grid.number: row for row in visits.visit_coverage(ledger["earlier"])}
     assert earlier[1].visited_count == 1 and earlier[2].visited_count == 0
 
 
@@ -82,7 +79,7 @@ def test_the_ledger_page_shows_coverage_and_the_names_not_yet_visited(auth, clie
     # The visits: newest first, with the grid, the grid worker, the topics and the notes.
     assert page.index("复查消防通道。") < page.index("指导党支部换届。") < page.index("宣传技改贴息政策。")
     assert "上上月走访。" not in page and f"{month.year}年{month.month}月21日" in page and "安全生产" in page
-    previous = services.shift_month(month, -1)
+    previous = shift_month(month, -1)
     assert f'href="/demands/visits?month={month_text(previous)}">← {previous.year}年{previous.month}月' in page
 
 
@@ -123,8 +120,8 @@ def test_the_visits_filter_by_grid_and_topic(auth, client, ledger):
 def test_the_visits_are_paginated(auth, client, app, users, ledger):
     month = ledger["month"]
     for n in range(app.config["PAGE_SIZE"]):
-        services.log_visit(users["grid_worker"], ledger["firms"]["蓝海新材料"].id, month + timedelta(days=1),
-                           ["industry"], f"补记走访{n:02d}。")  # fmt: skip
+        demands.visit(users["grid_worker"], ledger["firms"]["蓝海新材料"], month + timedelta(days=1), ["industry"],
+                      f"补记走访{n:02d}。")  # fmt: skip
     auth.login("staff")
     first = client.get(f"/demands/visits?month={month_text(month)}").get_data(as_text=True)
     assert "第 1 / 2 页" in first and "复查消防通道。" in first and "补记走访00。" not in first
@@ -168,7 +165,7 @@ def test_bad_months_and_unknown_grids_are_explained_not_500(auth, client, ledger
 
 
 def test_the_demands_list_and_statistics_link_to_the_ledger(auth, client, ledger):
-    services.log_visit(ledger["worker2"], ledger["firms"]["海纳数据"].id, clock.today(), ["party"], "本月走访。")
+    demands.visit(ledger["worker2"], ledger["firms"]["海纳数据"], clock.today(), ["party"], "本月走访。")
     auth.login("staff")
     assert 'href="/demands/visits">走访台账</a>' in client.get("/demands/").get_data(as_text=True)
     stats = client.get("/demands/statistics").get_data(as_text=True)

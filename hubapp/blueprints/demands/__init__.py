@@ -1,16 +1,27 @@
+"""企业服务直通车: enterprises' demands and the grid workers' visits that collect them.
+
+``models``      demands, their timeline and visits; ``DEMAND_STATES``
+``reading``     who may see and do what, and the lists the pages read
+``moves``       registering a demand, moving it between states, supervising it
+``visits``      logging a visit, and the visit ledger (走访台账)
+``statistics``  a year's figures per list, department and month
+``exports``     the Excel workbooks; ``forms``, ``views`` the pages; ``demo`` the demo data
+"""
+
 from flask import Blueprint, render_template
 
 from hubapp import audit
 from hubapp.blueprints import NavItem
 from hubapp.blueprints.auth.roles import STAFF_ROLES, Role
-from hubapp.blueprints.demands.models import STATES
+from hubapp.blueprints.demands import reading
+from hubapp.blueprints.demands.models import DEMAND_STATES
 
 bp = Blueprint("demands", __name__, url_prefix="/demands")
 BLUEPRINTS = [bp]
 audit.describe(
     "demand",
     "企业诉求",
-    states=STATES,
+    states=DEMAND_STATES,
     actions={
         "demand.create": "登记诉求",
         "demand.accept": "受理直办",
@@ -38,9 +49,7 @@ NAV = [
 def home_panel(user) -> str | None:
     """Staff: to accept, overdue, awaiting closure; a liaison: waiting for their answer; a grid
     worker: this month's visits and their open demands."""
-    from hubapp.blueprints.demands import services
-
-    counts = services.home_counts(user)
+    counts = reading.home_counts(user)
     if not counts:
         return None
     return render_template("demands/_home_panel.html", counts=counts)

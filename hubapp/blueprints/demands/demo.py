@@ -6,7 +6,8 @@ demo grid worker has visited their grid this month and raised one demand from a 
 grid workers have visited grids 2 (all of it) and 3 (half of it), so the visit ledger shows
 coverage at several levels.
 
-Everything goes through the services, dated back with their ``at`` arguments.
+Everything goes through the services, dated back with their ``at`` arguments, in the caller's
+unit of work (``flask hub seed-demo``).
 """
 
 from datetime import date, datetime, time, timedelta
@@ -14,8 +15,10 @@ from datetime import date, datetime, time, timedelta
 from hubapp import clock
 from hubapp.blueprints.auth import services as accounts
 from hubapp.blueprints.auth.roles import Role
-from hubapp.blueprints.demands import services
+from hubapp.blueprints.demands import moves, visits
 from hubapp.blueprints.demands.models import DEFAULT_WORKING_DAYS
+from hubapp.blueprints.demands.moves import DemandDraft
+from hubapp.workdays import add_working_days
 
 
 def _at(day: date, hour: int = 10) -> datetime:
@@ -81,38 +84,39 @@ def seed(ctx) -> None:
         enterprise = by_name[short]
         received = today - timedelta(days=days_ago)
         raiser = grid_worker if source == "visit" and enterprise.grid_id == grid_worker.grid_id else staff
-        demand = services.create_demand(
-            raiser, enterprise_id=enterprise.id, kind=kind, title=title, description=description,
+        draft = DemandDraft(
+            enterprise_id=enterprise.id, kind=kind, title=title, description=description,
             contact_name=enterprise.contact_name or "联系人", contact_mobile=enterprise.contact_phone,
-            source=source, received_on=received, at=_at(received, 9),
+            source=source, received_on=received,
         )  # fmt: skip
+        demand = moves.create_demand(raiser, draft, at=_at(received, 9))
         made[title] = demand
         if end == "declined":
-            services.decline(
-                demand, staff, "厂房租金属于运营方与企业之间的合同事项，不属于企业服务直通车受理范围；已告知企业可向加速器运营方协商。",
+            moves.decline(
+                staff, demand, "厂房租金属于运营方与企业之间的合同事项，不属于企业服务直通车受理范围；已告知企业可向加速器运营方协商。",
                 at=_at(received, 15),
             )
             continue
         start = received + timedelta(days=1)
         if route == "direct":
-            services.accept(demand, staff, staff.id, "由中心直接协调办理。", at=_at(start))
+            moves.accept(staff, demand, staff.id, "由中心直接协调办理。", at=_at(start))
         else:
-            deadline = services.add_working_days(start, DEFAULT_WORKING_DAYS[kind])
-            services.transfer(
-                demand, staff, departments[route].id, f"请协助解决：{title}，并将办理结果反馈中心。", deadline, at=_at(start)
+            deadline = add_working_days(start, DEFAULT_WORKING_DAYS[kind])
+            moves.transfer(
+                staff, demand, departments[route].id, f"请协助解决：{title}，并将办理结果反馈中心。", deadline, at=_at(start)
             )
         if answer is None:
             continue
         # Most departments answer within their limit; the patent pledge loan took longer.
         answered_on = min(received + timedelta(days=35 if short == "国泰碳纤维" else 9), today)
         answerer = liaison if route == "税务分局" else staff
-        services.answer(demand, answerer, answer, at=_at(answered_on, 16))
+        moves.answer(answerer, demand, answer, at=_at(answered_on, 16))
         if end in ("satisfied", "basic"):
             closed_on = min(answered_on + timedelta(days=3), today)
-            services.close(demand, staff, end, "电话回访企业负责人。", at=_at(closed_on, 11))
+            moves.close(staff, demand, end, "电话回访企业负责人。", at=_at(closed_on, 11))
 
-    services.supervise(
-        made["园区货车通行证办理"], staff, "已超过办理时限，请经济发展局于本周内反馈办理进展，中心将在联席会议上通报。",
+    moves.supervise(
+        staff, made["园区货车通行证办理"], "已超过办理时限，请经济发展局于本周内反馈办理进展，中心将在联席会议上通报。",
         at=_at(today - timedelta(days=1), 9),
     )
 
@@ -131,14 +135,15 @@ def _grid_visits(ctx, today: date, grid_worker) -> None:
     ]
     for enterprise, days_ago, topics, notes in plans:
         day = max(first, today - timedelta(days=days_ago))
-        visit = services.log_visit(grid_worker, enterprise.id, day, topics, notes, at=_at(day, 15))
+        visit = visits.log_visit(grid_worker, enterprise.id, day, topics, notes, at=_at(day, 15))
         if "技改" in notes and "申请" in notes:
-            services.create_demand(
-                grid_worker, enterprise_id=enterprise.id, kind="funding", title="技改项目贴息申报指导",
+            draft = DemandDraft(
+                enterprise_id=enterprise.id, kind="funding", title="技改项目贴息申报指导",
                 description="企业计划购置自动化焊接设备，申请市级技改项目贴息，需要申报辅导和材料预审。",
                 contact_name=enterprise.contact_name or "联系人", contact_mobile=enterprise.contact_phone,
-                source="visit", received_on=day, visit_id=visit.id, at=_at(day, 16),
+                source="visit", received_on=day, visit_id=visit.id,
             )  # fmt: skip
+            moves.create_demand(grid_worker, draft, at=_at(day, 16))
 
 
 #: username, name, mobile, grid number, and visits: (index of the enterprise in the grid, days
@@ -165,11 +170,11 @@ def _other_grids(ctx, today: date) -> None:
 
     first = today.replace(day=1)
     grids = {g.number: g for g in ctx.grids}
-    for username, name, mobile, number, visits in OTHER_GRID_WORKERS:
+    for username, name, mobile, number, planned in OTHER_GRID_WORKERS:
         grid = grids[number]
         worker = accounts.create_user(None, username, name, DEMO_PASSWORD, Role.GRID_WORKER, grid_id=grid.id, phone=mobile)
         ctx.accounts.append((username, DEMO_PASSWORD, Role.GRID_WORKER.label))
         mine = sorted((e for e in ctx.enterprises if e.grid_id == grid.id), key=lambda e: e.id)
-        for index, days_ago, topics, notes in visits:
+        for index, days_ago, topics, notes in planned:
             day = first - timedelta(days=-days_ago) if days_ago < 0 else max(first, today - timedelta(days=days_ago))
-            services.log_visit(worker, mine[index].id, day, topics, notes, at=_at(day, 14))
+            visits.log_visit(worker, mine[index].id, day, topics, notes, at=_at(day, 14))

@@ -1,4 +1,5 @@
-"""The staff list and the visit ledger as Excel workbooks, with Chinese headers, for the monthly report."""
+"""The staff list and the visit ledger as Excel workbooks, with Chinese headers, for the monthly
+report; the views hand them over with ``downloads.xlsx_response``."""
 
 import io
 from datetime import date
@@ -7,7 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from hubapp.blueprints.demands.models import ROUTES, Demand
+from hubapp.blueprints.demands.models import ROUTES, Demand, Visit
+from hubapp.blueprints.demands.visits import GridCoverage
 from hubapp.formatting import chinese_date
 
 #: Header and column width (characters).
@@ -16,51 +18,6 @@ COLUMNS = [
     ("联系人", 10), ("联系电话", 14), ("受理日期", 14), ("办理时限", 14), ("状态", 10), ("是否逾期", 10),
     ("办理方式", 10), ("承办部门或承办人", 22), ("办理结果", 40), ("企业评价", 10), ("销号日期", 14), ("督办次数", 10),
 ]  # fmt: skip
-
-
-def demands_workbook(demands: list[Demand], today: date) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "企业诉求"
-    sheet.append([name for name, _ in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for d in demands:
-        owner = d.department.name if d.department else (d.handler.display_name if d.handler else "")
-        sheet.append(
-            [
-                d.number,
-                d.kind_label,
-                d.enterprise.name,
-                d.grid.name if d.grid else "",
-                d.title,
-                d.description,
-                d.source_label,
-                d.contact_name,
-                d.contact_mobile,
-                chinese_date(d.received_on),
-                chinese_date(d.deadline),
-                d.status_label,
-                "是" if d.is_overdue(today) else "",
-                ROUTES.get(d.route or "", ""),
-                owner,
-                d.answer or d.decline_reason or "",
-                d.satisfaction_label,
-                chinese_date(d.closed_at),
-                d.supervision_count,
-            ]
-        )
-    for index, (_, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 VISIT_COLUMNS = [
     ("走访日期", 14), ("企业", 30), ("网格", 18), ("网格员", 10), ("走访内容", 24), ("走访情况", 48), ("提出诉求", 30),
 ]  # fmt: skip
@@ -70,6 +27,7 @@ COVERAGE_COLUMNS = [
 
 
 def _sheet(sheet, columns, rows) -> None:
+    """Bold headers that stay in view, the column widths, and cells that wrap."""
     sheet.append([name for name, _ in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -83,7 +41,46 @@ def _sheet(sheet, columns, rows) -> None:
     sheet.freeze_panes = "A2"
 
 
-def visits_workbook(visits, coverage) -> bytes:
+def _saved(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _demand_row(d: Demand, today: date) -> list:
+    owner = d.department.name if d.department else (d.handler.display_name if d.handler else "")
+    return [
+        d.number,
+        d.kind_label,
+        d.enterprise.name,
+        d.grid.name if d.grid else "",
+        d.title,
+        d.description,
+        d.source_label,
+        d.contact_name,
+        d.contact_mobile,
+        chinese_date(d.received_on),
+        chinese_date(d.deadline),
+        d.status_label,
+        "是" if d.is_overdue(today) else "",
+        ROUTES.get(d.route or "", ""),
+        owner,
+        d.answer or d.decline_reason or "",
+        d.satisfaction_label,
+        chinese_date(d.closed_at),
+        d.supervision_count,
+    ]
+
+
+def demands_workbook(demands: list[Demand], today: date) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "企业诉求"
+    _sheet(sheet, COLUMNS, [_demand_row(d, today) for d in demands])
+    return _saved(workbook)
+
+
+def visits_workbook(visits: list[Visit], coverage: list[GridCoverage]) -> bytes:
     """走访台账: one row per visit of the month, and the coverage per grid on a second sheet."""
     workbook = Workbook()
     sheet = workbook.active
@@ -119,6 +116,4 @@ def visits_workbook(visits, coverage) -> bytes:
             for row in coverage
         ],
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return _saved(workbook)

@@ -3,7 +3,7 @@
 and the grid workers' visits (走访) that collect them.
 
 Every move of a demand is one conditional UPDATE on its old state plus one row of its timeline
-(``DemandEvent``) and one audit row, committed together.
+(``DemandEvent``) and one audit row, written in the same unit of work (``moves._move``).
 """
 
 from datetime import date, datetime
@@ -42,7 +42,7 @@ TRANSFERRED = "transferred"
 ANSWERED = "answered"
 CLOSED = "closed"
 DECLINED = "declined"
-STATES = {
+DEMAND_STATES = {
     SUBMITTED: "待受理",
     HANDLING: "办理中",
     TRANSFERRED: "已转办",
@@ -62,6 +62,9 @@ SATISFIED = "satisfied"
 BASIC = "basic"
 UNSATISFIED = "unsatisfied"
 SATISFACTION = {SATISFIED: "满意", BASIC: "基本满意", UNSATISFIED: "不满意"}
+
+#: The longest description, note or answer anyone may write, in characters.
+NOTE_MAX = 2000
 
 #: What a grid worker talks about on a visit (the article's four areas).
 TOPICS = {"party": "党的建设", "government": "政务服务", "industry": "产业发展", "safety": "安全生产"}
@@ -87,7 +90,7 @@ class Demand(db.Model):
     __tablename__ = "demand"
     __table_args__ = (
         UniqueConstraint("year", "seq", name="uq_demand_year_seq"),
-        CheckConstraint(_in("status", STATES), name="status_known"),
+        CheckConstraint(_in("status", DEMAND_STATES), name="status_known"),
         CheckConstraint(_in("kind", KINDS), name="kind_known"),
         CheckConstraint(_in("source", SOURCES), name="source_known"),
         CheckConstraint("route IS NULL OR " + _in("route", ROUTES), name="route_known"),
@@ -168,7 +171,7 @@ class Demand(db.Model):
 
     @property
     def status_label(self) -> str:
-        return STATES[self.status]
+        return DEMAND_STATES[self.status]
 
     @property
     def source_label(self) -> str:

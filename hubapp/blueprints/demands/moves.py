@@ -1,0 +1,325 @@
+"""What happens to a demand: it is registered with its number and deadline, then moved between
+states (受理直办, 转办, 反馈, 销号, 退回重办, 不予受理) and supervised (督办).
+
+A move is one ``UPDATE demand … WHERE id = :id AND status = :old`` (``_move``): of two people
+acting on the same demand at once, the second finds no row in the old state and is told so
+(``Conflict``) instead of moving it twice. The move, its timeline row and its audit row belong to
+the caller's unit of work: these functions flush, the caller's ``atomic()`` commits or rolls back.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select, update
+
+from hubapp import audit, clock
+from hubapp.blueprints.auth.models import User
+from hubapp.blueprints.demands.models import (
+    ANSWERED,
+    CLOSED,
+    DECLINED,
+    DEFAULT_WORKING_DAYS,
+    DEMAND_STATES,
+    DIRECT,
+    HANDLING,
+    KINDS,
+    NOTE_MAX,
+    OPEN_STATES,
+    SATISFACTION,
+    SOURCES,
+    SUBMITTED,
+    TRANSFER,
+    TRANSFERRED,
+    UNSATISFIED,
+    Demand,
+    DemandEvent,
+    Visit,
+)
+from hubapp.blueprints.demands.reading import STAFF, answers_for_department, check_may_act_for, is_staff
+from hubapp.blueprints.directory.models import Department, Enterprise
+from hubapp.database import NumberTaken, write_numbered
+from hubapp.extensions import db
+from hubapp.formatting import chinese_date
+from hubapp.forms import is_mobile
+from hubapp.rules import Conflict, NotAllowed, RuleError
+from hubapp.workdays import add_working_days
+
+#: What a refused move says it cannot do: "该诉求当前为“已销号”，不能{verb}。"
+VERBS = {
+    "accept": "受理直办",
+    "transfer": "转办",
+    "answer": "反馈办理结果",
+    "close": "销号",
+    "return": "退回重办",
+    "decline": "不予受理",
+}
+
+
+def _clean(value: str | None) -> str | None:
+    """The text without surrounding blanks; None when nothing is left."""
+    value = (value or "").strip()
+    return value or None
+
+
+def _required_text(value: str | None, message: str, field: str, limit: int = NOTE_MAX) -> str:
+    text = _clean(value)
+    if not text:
+        raise RuleError(message, field)
+    if len(text) > limit:
+        raise RuleError(f"内容不超过{limit}字。", field)
+    return text
+
+
+def _require_staff(actor: User, message: str) -> None:
+    if not is_staff(actor):
+        raise NotAllowed(message)
+
+
+def _event(actor: User, demand: Demand, action: str, at: datetime, old: str | None, new: str | None, note=None) -> None:
+    """One line of the demand's timeline."""
+    db.session.add(
+        DemandEvent(
+            demand_id=demand.id, at=at, actor_id=audit.actor_id(actor), action=action,
+            from_status=old, to_status=new, note=note,
+        )
+    )  # fmt: skip
+
+
+# --- numbering and creation ----------------------------------------------------------------------
+
+
+@dataclass
+class DemandDraft:
+    """A demand as staff or a grid worker enter it (``views._draft_from`` builds it from the form)."""
+
+    enterprise_id: int | None
+    kind: str
+    title: str
+    description: str
+    contact_name: str
+    contact_mobile: str
+    source: str
+    #: The day the enterprise raised it; today when not given.
+    received_on: date | None = None
+    #: Staff may set it; otherwise the list's default in working days from ``received_on``.
+    deadline: date | None = None
+    #: The grid worker's visit on which the enterprise raised it.
+    visit_id: int | None = None
+
+
+def default_deadline(kind: str, received_on: date) -> date:
+    return add_working_days(received_on, DEFAULT_WORKING_DAYS[kind])
+
+
+def next_seq(year: int) -> int:
+    current = db.session.scalar(select(func.max(Demand.seq)).where(Demand.year == year))
+    return (current or 0) + 1
+
+
+def create_demand(actor: User, draft: DemandDraft, *, at: datetime | None = None) -> Demand:
+    """Register a demand with its number and deadline. ``at`` is for demands entered after the
+    fact (demo data)."""
+    enterprise = db.session.get(Enterprise, draft.enterprise_id) if draft.enterprise_id else None
+    if enterprise is None:
+        raise RuleError("请选择企业。", "enterprise_id")
+    check_may_act_for(actor, enterprise)
+    if draft.kind not in KINDS:
+        raise RuleError("请选择诉求类别。", "kind")
+    if draft.source not in SOURCES:
+        raise RuleError("请选择诉求来源。", "source")
+    title = _required_text(draft.title, "请填写诉求标题。", "title", 200)
+    description = _required_text(draft.description, "请填写诉求内容。", "description")
+    contact_name = _required_text(draft.contact_name, "请填写联系人。", "contact_name", 40)
+    mobile = (draft.contact_mobile or "").strip()
+    if not is_mobile(mobile):
+        raise RuleError("请填写11位手机号码。", "contact_mobile")
+    at = at or clock.now()
+    received_on = draft.received_on or at.date()
+    if received_on > at.date():
+        raise RuleError("受理日期不能晚于今天。", "received_on")
+    deadline = draft.deadline or default_deadline(draft.kind, received_on)
+    if deadline < received_on:
+        raise RuleError("办理时限不能早于受理日期。", "deadline")
+    visit = db.session.get(Visit, draft.visit_id) if draft.visit_id else None
+    if visit is not None and visit.enterprise_id != enterprise.id:
+        visit = None  # the visit was to another enterprise: keep the demand, drop the link
+
+    def write() -> Demand:
+        demand = Demand(
+            year=received_on.year,
+            seq=next_seq(received_on.year),
+            kind=draft.kind,
+            status=SUBMITTED,
+            enterprise_id=enterprise.id,
+            grid_id=enterprise.grid_id,
+            title=title,
+            description=description,
+            contact_name=contact_name,
+            contact_mobile=mobile,
+            source=draft.source,
+            visit_id=visit.id if visit else None,
+            raised_by_id=audit.actor_id(actor),
+            received_on=received_on,
+            created_at=at,
+            deadline=deadline,
+            supervision_count=0,
+        )
+        db.session.add(demand)
+        db.session.flush()
+        return demand
+
+    try:
+        demand = write_numbered(db.session, "demands.numbering", write)
+    except NumberTaken:
+        raise Conflict("编号被同时占用，请重试。") from None
+    _event(actor, demand, "create", at, None, SUBMITTED, f"{KINDS[draft.kind]}：{title}")
+    audit.record(audit.actor_id(actor), "demand.create", "demand", demand.id, None, SUBMITTED, number=demand.number, title=title)
+    db.session.flush()
+    return demand
+
+
+# --- moves ---------------------------------------------------------------------------------------
+
+
+def _move(
+    actor: User, demand: Demand, action: str, allowed_from: tuple[str, ...], new: str, note: str | None,
+    at: datetime | None, **values,
+) -> Demand:  # fmt: skip
+    """Move ``demand`` from the state read now to ``new`` (setting ``values`` with it), only if
+    nobody moved it meanwhile; with its timeline row and its audit row. Losing the race is a
+    ``Conflict`` that names the state the winner left it in; the caller's ``atomic()`` then rolls
+    back whatever else its unit of work wrote."""
+    old = demand.status
+    if old not in allowed_from:
+        raise Conflict(f"该诉求当前为“{DEMAND_STATES[old]}”，不能{VERBS[action]}。")
+    at = at or clock.now()
+    moved = db.session.execute(
+        update(Demand)
+        .where(Demand.id == demand.id, Demand.status == old)
+        .values(status=new, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        # Someone moved it between our read and our UPDATE, and committed: this statement of the
+        # same transaction sees their state (PostgreSQL reads committed rows per statement; on
+        # SQLite they committed before we took the write lock).
+        current = db.session.scalar(select(Demand.status).where(Demand.id == demand.id))
+        raise Conflict(f"该诉求刚刚已被他人处理，当前为“{DEMAND_STATES.get(current, current)}”，请刷新后查看。")
+    _event(actor, demand, action, at, old, new, note)
+    audit.record(audit.actor_id(actor), f"demand.{action}", "demand", demand.id, old, new, number=demand.number, note=note)
+    db.session.flush()
+    db.session.refresh(demand)  # the UPDATE went past the loaded object
+    return demand
+
+
+def accept(actor: User, demand: Demand, handler_id: int | None = None, note: str | None = None, at=None) -> Demand:
+    """直办: the centre handles it itself, with one of its staff as handler (the actor by default)."""
+    _require_staff(actor, "只有中心工作人员可以受理诉求。")
+    handler = db.session.get(User, handler_id or actor.id)
+    if handler is None or handler.role not in STAFF or not handler.active:
+        raise RuleError("请选择中心工作人员作为承办人。", "handler_id")
+    note = _clean(note)
+    text = f"承办人：{handler.display_name}" + (f"。{note}" if note else "")
+    return _move(actor, demand, "accept", (SUBMITTED,), HANDLING, text, at, route=DIRECT, handler_id=handler.id)
+
+
+def transfer(actor: User, demand: Demand, department_id: int | None, note: str | None, deadline: date | None, at=None) -> Demand:
+    """转办 (吹哨): ask one department to solve it by a deadline."""
+    _require_staff(actor, "只有中心工作人员可以转办诉求。")
+    department = db.session.get(Department, department_id) if department_id else None
+    if department is None:
+        raise RuleError("请选择承办部门。", "department_id")
+    note = _required_text(note, "请写明需要部门办理的事项。", "note")
+    at = at or clock.now()
+    if deadline is None:
+        raise RuleError("请填写办理时限。", "deadline")
+    if deadline < at.date():
+        raise RuleError("办理时限不能早于今天。", "deadline")
+    text = f"转{department.short_name}，{chinese_date(deadline)}前办结。{note}"
+    return _move(
+        actor, demand, "transfer", (SUBMITTED,), TRANSFERRED, text, at,
+        route=TRANSFER, department_id=department.id, transfer_note=note, transferred_at=at, deadline=deadline,
+    )  # fmt: skip
+
+
+def answer(actor: User, demand: Demand, text: str | None, at=None) -> Demand:
+    """反馈: the department's liaison (or staff on its behalf), or the staff handler, says what was done."""
+    if not (is_staff(actor) or answers_for_department(actor, demand)):
+        raise NotAllowed("只有承办部门的联络员或中心工作人员可以反馈办理结果。")
+    text = _required_text(text, "请填写办理结果。", "answer")
+    at = at or clock.now()
+    return _move(
+        actor, demand, "answer", (HANDLING, TRANSFERRED), ANSWERED, text, at,
+        answer=text, answered_at=at, answered_by_id=actor.id,
+    )  # fmt: skip
+
+
+def close(actor: User, demand: Demand, satisfaction: str | None, note: str | None = None, at=None) -> Demand:
+    """销号 after asking the enterprise; an unsatisfied enterprise's demand is not closed."""
+    _require_staff(actor, "只有中心工作人员可以销号。")
+    if satisfaction not in SATISFACTION:
+        raise RuleError("请选择企业满意度。", "satisfaction")
+    if satisfaction == UNSATISFIED:
+        raise RuleError("企业不满意的诉求不能销号，请退回重办。", "satisfaction")
+    note = _clean(note)
+    text = f"企业评价：{SATISFACTION[satisfaction]}" + (f"。{note}" if note else "")
+    at = at or clock.now()
+    return _move(
+        actor, demand, "close", (ANSWERED,), CLOSED, text, at, satisfaction=satisfaction, closed_at=at, closed_by_id=actor.id
+    )
+
+
+def send_back(actor: User, demand: Demand, target: str | None, note: str | None, deadline: date | None = None, at=None) -> Demand:
+    """退回重办: the answer was not enough (or the enterprise is not satisfied); back to the centre
+    (handling) or to the same department (transferred), with a note and optionally a new deadline."""
+    _require_staff(actor, "只有中心工作人员可以退回重办。")
+    if target not in (HANDLING, TRANSFERRED):
+        raise RuleError("请选择退回中心直办或原部门重办。", "target")
+    if target == TRANSFERRED and demand.department_id is None:
+        raise RuleError("该诉求未曾转办，只能退回中心直办。", "target")
+    note = _required_text(note, "请写明退回原因。", "note")
+    at = at or clock.now()
+    if deadline is not None and deadline < at.date():
+        raise RuleError("办理时限不能早于今天。", "deadline")
+    values = {"route": TRANSFER if target == TRANSFERRED else DIRECT, "answer": None, "answered_at": None, "answered_by_id": None}
+    if target == HANDLING and demand.handler_id is None:
+        values["handler_id"] = actor.id
+    if deadline is not None:
+        values["deadline"] = deadline
+    text = ("退回中心直办：" if target == HANDLING else f"退回{demand.department.short_name}重办：") + note
+    return _move(actor, demand, "return", (ANSWERED,), target, text, at, **values)
+
+
+def decline(actor: User, demand: Demand, reason: str | None, at=None) -> Demand:
+    _require_staff(actor, "只有中心工作人员可以作出不予受理。")
+    reason = _required_text(reason, "请填写不予受理的原因。", "reason")
+    return _move(actor, demand, "decline", (SUBMITTED,), DECLINED, reason, at, decline_reason=reason)
+
+
+# --- supervision ---------------------------------------------------------------------------------
+
+
+def supervise(actor: User, demand: Demand, note: str | None, at=None) -> Demand:
+    """督办: a note to push an open demand; the state stays, the count and the last note show."""
+    _require_staff(actor, "只有中心工作人员可以督办。")
+    note = _required_text(note, "请填写督办意见。", "note")
+    if demand.status not in OPEN_STATES:
+        raise Conflict(f"该诉求当前为“{demand.status_label}”，无需督办。")
+    at = at or clock.now()
+    # Counted in SQL: two supervisors at once both count.
+    counted = db.session.execute(
+        update(Demand)
+        .where(Demand.id == demand.id, Demand.status.in_(OPEN_STATES))
+        .values(supervision_count=Demand.supervision_count + 1, last_supervision_note=note, last_supervised_at=at)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if counted != 1:
+        raise Conflict("该诉求刚刚已被他人处理，请刷新后查看。")
+    _event(actor, demand, "supervise", at, demand.status, demand.status, note)
+    audit.record(
+        audit.actor_id(actor), "demand.supervise", "demand", demand.id, demand.status, demand.status,
+        number=demand.number, note=note,
+    )  # fmt: skip
+    db.session.flush()
+    db.session.refresh(demand)
+    return demand

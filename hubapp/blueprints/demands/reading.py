@@ -1,0 +1,196 @@
+"""Who may see and do what with a demand, and the lists the pages read. Nothing here writes.
+
+Staff (admin and centre staff) see every demand; a department's liaison what was transferred to
+their department; a grid worker what they raised and what belongs to their grid.
+"""
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from hubapp import clock
+from hubapp.blueprints.auth.models import User
+from hubapp.blueprints.auth.roles import Role
+from hubapp.blueprints.demands.models import (
+    ANSWERED,
+    CLOSED,
+    DEMAND_STATES,
+    HANDLING,
+    KINDS,
+    OPEN_STATES,
+    SUBMITTED,
+    TRANSFER,
+    TRANSFERRED,
+    Demand,
+    Visit,
+)
+from hubapp.blueprints.directory.models import Enterprise
+from hubapp.extensions import db
+from hubapp.rules import NotAllowed
+
+STAFF = (Role.ADMIN, Role.STAFF)
+#: A demand's number as people type it into the search box: ZTC-2026-007, 2026-7.
+NUMBER_PATTERN = re.compile(r"^(?:ZTC-?)?(\d{4})-(\d{1,6})$", re.IGNORECASE)
+
+
+# --- who may see and do what -------------------------------------------------------------------
+
+
+def is_staff(user: User) -> bool:
+    return user.role in STAFF
+
+
+def may_view(user: User, demand: Demand) -> bool:
+    """Staff see all; a liaison what was transferred to their department; a grid worker what
+    they raised and what belongs to their grid."""
+    if is_staff(user):
+        return True
+    if user.role == Role.LIAISON:
+        return demand.department_id is not None and demand.department_id == user.department_id
+    if user.role == Role.GRID_WORKER:
+        return demand.raised_by_id == user.id or (demand.grid_id is not None and demand.grid_id == user.grid_id)
+    return False
+
+
+def answers_for_department(user: User, demand: Demand) -> bool:
+    """``user`` is the liaison of the department ``demand`` was transferred to."""
+    return user.role == Role.LIAISON and demand.route == TRANSFER and demand.department_id == user.department_id
+
+
+def may_answer(user: User, demand: Demand) -> bool:
+    """Staff answer for the centre or on a department's behalf; a liaison for their department."""
+    if demand.status not in (HANDLING, TRANSFERRED):
+        return False
+    return is_staff(user) or (demand.status == TRANSFERRED and answers_for_department(user, demand))
+
+
+def check_may_act_for(user: User, enterprise: Enterprise) -> None:
+    """Staff act for any enterprise; a grid worker only for those of their own grid; others not at
+    all (raises ``NotAllowed``)."""
+    if user.role == Role.GRID_WORKER and enterprise.grid_id != user.grid_id:
+        raise NotAllowed("该企业不在您负责的网格内。", "enterprise_id")
+    if user.role not in (*STAFF, Role.GRID_WORKER):
+        raise NotAllowed("只有中心工作人员和网格员可以登记。")
+
+
+# --- lists ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    kind: str | None = None
+    status: str | None = None
+    department_id: int | None = None
+    grid_id: int | None = None
+    overdue: bool = False
+    search: str = ""
+
+
+def demands_query(filters: Filters, today: date | None = None):
+    """Staff's list: the newest first, open ones before finished ones would hide new arrivals."""
+    today = today or clock.today()
+    stmt = (
+        select(Demand)
+        .options(joinedload(Demand.enterprise), joinedload(Demand.department), joinedload(Demand.grid))
+        .order_by(Demand.received_on.desc(), Demand.id.desc())
+    )
+    if filters.kind in KINDS:
+        stmt = stmt.where(Demand.kind == filters.kind)
+    if filters.status in DEMAND_STATES:
+        stmt = stmt.where(Demand.status == filters.status)
+    if filters.department_id:
+        stmt = stmt.where(Demand.department_id == filters.department_id)
+    if filters.grid_id:
+        stmt = stmt.where(Demand.grid_id == filters.grid_id)
+    if filters.overdue:
+        stmt = stmt.where(Demand.status.in_(OPEN_STATES), Demand.deadline < today)
+    search = filters.search.strip()
+    if search:
+        number = NUMBER_PATTERN.match(search)
+        if number:
+            stmt = stmt.where(Demand.year == int(number.group(1)), Demand.seq == int(number.group(2)))
+        else:
+            pattern = f"%{search}%"
+            stmt = stmt.join(Enterprise, Demand.enterprise_id == Enterprise.id).where(
+                or_(Demand.title.ilike(pattern), Enterprise.name.ilike(pattern), Enterprise.short_name.ilike(pattern))
+            )
+    return stmt
+
+
+def kind_counts(filters: Filters) -> dict[str, int]:
+    """How many demands each list's tab holds under the other filters."""
+    base = demands_query(replace(filters, kind=None)).order_by(None).subquery()
+    rows = db.session.execute(select(base.c.kind, func.count()).group_by(base.c.kind)).all()
+    counts = dict.fromkeys(KINDS, 0) | {kind: n for kind, n in rows}
+    counts["all"] = sum(counts[k] for k in KINDS)
+    return counts
+
+
+def department_query(user: User, answered: bool = False):
+    """A liaison's list: what waits for their department's answer, or what it has answered."""
+    stmt = (
+        select(Demand)
+        .options(joinedload(Demand.enterprise))
+        .where(Demand.department_id == user.department_id, Demand.route == TRANSFER)
+    )
+    if answered:
+        return stmt.where(Demand.status.in_((ANSWERED, CLOSED))).order_by(Demand.answered_at.desc(), Demand.id.desc())
+    return stmt.where(Demand.status == TRANSFERRED).order_by(Demand.deadline, Demand.id)
+
+
+def raised_by_query(user: User):
+    return (
+        select(Demand)
+        .options(joinedload(Demand.enterprise))
+        .where(Demand.raised_by_id == user.id)
+        .order_by(Demand.received_on.desc(), Demand.id.desc())
+    )
+
+
+def grid_enterprises(grid_id: int | None) -> list[Enterprise]:
+    """The enterprises a grid worker raises demands for and visits; none without a grid."""
+    if not grid_id:
+        return []
+    return list(db.session.scalars(select(Enterprise).where(Enterprise.grid_id == grid_id).order_by(Enterprise.name)))
+
+
+def staff_users() -> list[User]:
+    """Who may handle a demand directly (直办)."""
+    stmt = select(User).where(User.active.is_(True), User.role.in_(STAFF)).order_by(User.id)
+    return list(db.session.scalars(stmt))
+
+
+def home_counts(user: User) -> dict[str, int]:
+    """What each role's home panel counts; nothing for roles without one."""
+    today = clock.today()
+
+    def count(*conditions) -> int:
+        return db.session.scalar(select(func.count()).select_from(Demand).where(*conditions)) or 0
+
+    if is_staff(user):
+        return {
+            "submitted": count(Demand.status == SUBMITTED),
+            "overdue": count(Demand.status.in_(OPEN_STATES), Demand.deadline < today),
+            "answered": count(Demand.status == ANSWERED),
+        }
+    if user.role == Role.LIAISON:
+        return {
+            "waiting": count(Demand.status == TRANSFERRED, Demand.department_id == user.department_id),
+            "overdue": count(
+                Demand.status == TRANSFERRED, Demand.department_id == user.department_id, Demand.deadline < today
+            ),
+        }
+    if user.role == Role.GRID_WORKER:
+        visits = db.session.scalar(
+            select(func.count())
+            .select_from(Visit)
+            .where(Visit.grid_id == user.grid_id, Visit.visited_on >= today.replace(day=1))
+        )
+        return {
+            "visits": visits or 0,
+            "open": count(Demand.raised_by_id == user.id, Demand.status.in_((*OPEN_STATES, ANSWERED))),
+        }
+    return {}

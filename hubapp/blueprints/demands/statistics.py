@@ -1,0 +1,93 @@
+"""The statistics of a year's demands: per list (四张清单), per department they were transferred to,
+and per month; the headline the centre reports ("共收集各类诉求…个，已推动解决…个")."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import case, extract, func, select
+
+from hubapp import clock
+from hubapp.blueprints.demands.models import ANSWERED, CLOSED, KINDS, OPEN_STATES, TRANSFER, TRANSFERRED, Demand
+from hubapp.blueprints.directory.models import Department
+from hubapp.extensions import db
+
+
+@dataclass
+class Statistics:
+    year: int
+    total: int = 0
+    closed: int = 0
+    kinds: list[dict] = field(default_factory=list)
+    departments: list[dict] = field(default_factory=list)
+    months: list[dict] = field(default_factory=list)
+
+    @property
+    def headline(self) -> str:
+        return f"{self.year}年共收集各类诉求{self.total}个，已推动解决{self.closed}个。"
+
+
+def statistics(year: int, today: date | None = None) -> Statistics:
+    """Per list, per department and per month, over the demands received in ``year``.
+
+    Declined demands count as collected (they were raised) but never as solved."""
+    today = today or clock.today()
+    in_year = Demand.year == year
+    stats = Statistics(year=year)
+    rows = db.session.execute(
+        select(
+            Demand.kind,
+            func.count(),
+            func.sum(case((Demand.status == CLOSED, 1), else_=0)),
+            func.sum(case((Demand.status.in_((*OPEN_STATES, ANSWERED)), 1), else_=0)),
+            func.sum(case((Demand.status.in_(OPEN_STATES) & (Demand.deadline < today), 1), else_=0)),
+        )
+        .where(in_year)
+        .group_by(Demand.kind)
+    ).all()
+    by_kind = {kind: (n, closed or 0, progress or 0, overdue or 0) for kind, n, closed, progress, overdue in rows}
+    for kind, label in KINDS.items():
+        n, closed, progress, overdue = by_kind.get(kind, (0, 0, 0, 0))
+        stats.kinds.append({"kind": kind, "label": label, "total": n, "closed": closed, "progress": progress, "overdue": overdue})
+    stats.total = sum(k["total"] for k in stats.kinds)
+    stats.closed = sum(k["closed"] for k in stats.kinds)
+
+    answered_on_time = (Demand.answered_at.is_not(None)) & (func.date(Demand.answered_at) <= Demand.deadline)
+    department_rows = db.session.execute(
+        select(
+            Department.id,
+            Department.name,
+            func.count(Demand.id),
+            func.sum(case((Demand.answered_at.is_not(None), 1), else_=0)),
+            func.sum(case((answered_on_time, 1), else_=0)),
+            func.sum(case((Demand.status == TRANSFERRED, 1), else_=0)),
+        )
+        .join(Demand, (Demand.department_id == Department.id) & (Demand.route == TRANSFER) & in_year)
+        .group_by(Department.id, Department.name, Department.sort_order)
+        .order_by(Department.sort_order, Department.id)
+    ).all()
+    for dep_id, name, n, answered, on_time, waiting in department_rows:
+        stats.departments.append(
+            {"id": dep_id, "name": name, "transferred": n, "answered": answered or 0, "on_time": on_time or 0, "waiting": waiting or 0}
+        )
+
+    month = extract("month", Demand.received_on)
+    received = dict(db.session.execute(select(month, func.count()).where(in_year).group_by(month)).all())
+    closed_month = extract("month", Demand.closed_at)
+    closed = dict(
+        db.session.execute(
+            select(closed_month, func.count())
+            .where(Demand.status == CLOSED, extract("year", Demand.closed_at) == year)
+            .group_by(closed_month)
+        ).all()
+    )
+    last_month = 12 if year < today.year else today.month
+    for m in range(1, last_month + 1):
+        stats.months.append({"month": m, "received": received.get(m, 0), "closed": closed.get(m, 0)})
+    return stats
+
+
+def demand_years() -> list[int]:
+    """The years the statistics can show, newest first: those with demands, and this one."""
+    years = set(db.session.scalars(select(Demand.year).distinct()))
+    years.add(clock.today().year)
+    return sorted(years, reverse=True)
