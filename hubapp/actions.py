@@ -9,7 +9,7 @@ record first, a 403 when this user may not do it), with the page or fragment dra
 nothing the user typed is lost; 4. on success, the fragment again for htmx, else a flash and a
 303 to the page that shows the result.
 
-    outcome = actions.submit(form, lambda: services.close(demand, current_user, form.note.data))
+    outcome = actions.submit(form, lambda: moves.close(current_user, demand, form.satisfaction.data))
     if not outcome.ok:
         return _detail(demand, outcome.status, forms={"close": form})
     return actions.done("已销号。", url_for("demands.detail", demand_id=demand.id),
