@@ -1,4 +1,10 @@
-"""Themed sessions: planning, public sign-up (/s/<id>), the door, and outcomes."""
+"""Themed sessions: planning, public sign-up (/s/<id>), the door, and outcomes.
+
+The rules: ``planning`` (hosts, the theme plan, a session and its room), ``signup`` (seats, the
+waitlist, approval, cancellation), ``door`` (check-in, walk-ins), ``outcomes`` (attendance,
+financing). The pages: ``views``, ``door_views``, ``outcome_views``, ``public_views``. The files:
+``printing`` (PDF), ``exports`` (Excel), ``feeds`` (iCalendar).
+"""
 
 from flask import Blueprint, render_template, url_for
 

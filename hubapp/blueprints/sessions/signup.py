@@ -195,13 +195,14 @@ def register(actor, session: Session, data: SignupData) -> Registration:
     if existing is not None:
         raise RuleError(_duplicate_message(existing), "phone")
     enterprise = resolve_enterprise(data.enterprise_name, data.uscc)
+    # Read before the seat is taken: taking it expires the session's loaded row.
+    session_id, bank = session.id, session.kind == BANK
     if session.needs_approval:
         status = PENDING
     else:
-        status = REGISTERED if _take_seat(session.id) else WAITLISTED
-    bank = session.kind == BANK
+        status = REGISTERED if _take_seat(session_id) else WAITLISTED
     registration = Registration(
-        session_id=session.id,
+        session_id=session_id,
         status=status,
         enterprise_id=enterprise.id if enterprise else None,
         enterprise_name=enterprise.name if enterprise else data.enterprise_name.strip(),
@@ -219,7 +220,7 @@ def register(actor, session: Session, data: SignupData) -> Registration:
         created_at=clock.now(),
     )
     insert_registration(registration, "该手机号已报名本场活动，同一手机号不能重复报名。")
-    audit.record(audit.actor_id(actor), "registration.create", "registration", registration.id, None, status, session=session.id)
+    audit.record(audit.actor_id(actor), "registration.create", "registration", registration.id, None, status, session=session_id)
     return registration
 
 
@@ -301,13 +302,14 @@ def cancel_registration(actor, registration: Registration, reason: str | None = 
     # After the session a seat freed would promote someone to an event that is over.
     if registration.session.has_ended:
         raise RuleError("活动已结束，不能再取消报名。")
-    if not move(registration.id, old, REG_CANCELLED, cancelled_at=clock.now()):
+    registration_id, session_id = registration.id, registration.session_id
+    if not move(registration_id, old, REG_CANCELLED, cancelled_at=clock.now()):
         raise Conflict(ALREADY_HANDLED)
     promoted = []
     if old == REGISTERED:
-        _release_seat(registration.session_id)
-        promoted = promote_waitlist(actor, registration.session_id)
-    audit.record(audit.actor_id(actor), "registration.cancel", "registration", registration.id, old, REG_CANCELLED, reason=reason)
+        _release_seat(session_id)
+        promoted = promote_waitlist(actor, session_id)
+    audit.record(audit.actor_id(actor), "registration.cancel", "registration", registration_id, old, REG_CANCELLED, reason=reason)
     return promoted
 
 
@@ -325,20 +327,22 @@ def approve_registration(actor, registration: Registration) -> str:
     """A pending sign-up takes a seat, or joins the waitlist when none is left. Returns the new state."""
     if registration.status != PENDING:
         raise RuleError(f"该报名当前为“{registration.status_label}”，无需审核。")
+    registration_id, session_id = registration.id, registration.session_id
     # The registration row first, then the session row: the same lock order as a cancellation.
-    if not move(registration.id, PENDING, REGISTERED):
+    if not move(registration_id, PENDING, REGISTERED):
         raise Conflict(ALREADY_HANDLED)
     new = REGISTERED
-    if not _take_seat(registration.session_id):
-        move(registration.id, REGISTERED, WAITLISTED)
+    if not _take_seat(session_id):
+        move(registration_id, REGISTERED, WAITLISTED)
         new = WAITLISTED
-    audit.record(audit.actor_id(actor), "registration.approve", "registration", registration.id, PENDING, new)
+    audit.record(audit.actor_id(actor), "registration.approve", "registration", registration_id, PENDING, new)
     return new
 
 
 def reject_registration(actor, registration: Registration, reason: str | None = None) -> None:
     if registration.status != PENDING:
         raise RuleError(f"该报名当前为“{registration.status_label}”，不能驳回。")
-    if not move(registration.id, PENDING, REJECTED):
+    registration_id = registration.id
+    if not move(registration_id, PENDING, REJECTED):
         raise Conflict(ALREADY_HANDLED)
-    audit.record(audit.actor_id(actor), "registration.reject", "registration", registration.id, PENDING, REJECTED, reason=reason)
+    audit.record(audit.actor_id(actor), "registration.reject", "registration", registration_id, PENDING, REJECTED, reason=reason)
