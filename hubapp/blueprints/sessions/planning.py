@@ -6,8 +6,9 @@ these only flush: the caller's ``atomic()`` writes a session and its booking tog
 all, so a taken room creates nothing and a session that cannot be written leaves no booking.
 """
 
+from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +27,6 @@ from hubapp.blueprints.sessions.models import (
     ThemePlan,
 )
 from hubapp.extensions import db
-from hubapp.params import shift_month
 from hubapp.rules import Conflict, RuleError
 
 #: The session form's names for what a refusal of its room booking can be about.
@@ -125,7 +125,7 @@ def save_theme_plan(actor, year: int, themes: dict[int, str]) -> None:
 def month_sessions(month: date) -> list[Session]:
     """The sessions starting in the month of ``month`` (its first day)."""
     first = datetime.combine(month.replace(day=1), time())
-    last = datetime.combine(shift_month(month.replace(day=1), 1), time())
+    last = first + timedelta(days=monthrange(month.year, month.month)[1])
     stmt = select(Session).where(Session.start_at >= first, Session.start_at < last).order_by(Session.start_at)
     return list(db.session.scalars(stmt))
 
