@@ -7,11 +7,14 @@ from sqlalchemy import select
 
 from bench.api import HttpRow, Prepare, TimedRow
 from hubapp import clock
-from hubapp.blueprints.facilities import services as facilities
-from hubapp.blueprints.sessions import exports, services
+from hubapp.blueprints.facilities import holds
+from hubapp.blueprints.sessions import door, printing, signup
 from hubapp.blueprints.sessions.models import SCHEDULED, Session
-from hubapp.blueprints.sessions.services import SessionError, SessionPlan, SignupData
+from hubapp.blueprints.sessions.planning import SessionPlan, create_session
+from hubapp.blueprints.sessions.signup import SignupData
+from hubapp.database import atomic
 from hubapp.extensions import db
+from hubapp.rules import RuleError
 
 ROOM = "办事大厅洽谈区"
 
@@ -28,7 +31,7 @@ def _upcoming() -> Session:
 
 def _full_hall() -> Session:
     """A session with 100 people expected: 50 signed up (the hall's seats) and 50 walk-ins."""
-    room = next(r for r in facilities.rooms() if r.name == ROOM)
+    room = next(holds.room(choice.value) for choice in holds.room_choices() if choice.label.startswith(ROOM))
     for offset in range(30, 80):
         start = datetime.combine(clock.today() + timedelta(days=offset), time(9))
         plan = SessionPlan(
@@ -36,9 +39,10 @@ def _full_hall() -> Session:
             room_id=room.id, capacity=room.capacity,
         )  # fmt: skip
         try:
-            session = services.create_session(plan, actor_id=None)
+            with atomic():
+                session = create_session(None, plan)
             break
-        except SessionError:
+        except RuleError:
             continue
     else:
         raise RuntimeError("no free morning for the benchmark session")
@@ -47,11 +51,11 @@ def _full_hall() -> Session:
             enterprise_name=f"威海基准测试企业{n:03d}有限公司", attendee_name=f"参会人{n:03d}",
             phone=f"137{n:08d}", position="财务经理",
         )  # fmt: skip
-        if n < room.capacity:
-            services.register(session.id, data)
-        else:
-            services.add_walk_in(session, data, actor_id=None)
-    db.session.commit()
+        with atomic():
+            if n < room.capacity:
+                signup.register(None, session, data)
+            else:
+                door.add_walk_in(None, session, data)
     return session
 
 
@@ -64,7 +68,7 @@ def rows(app) -> list:
 
     def signin_sheet():
         with app.test_request_context():
-            return exports.signin_sheet_pdf(services.get_session(hall["id"]))
+            return printing.signin_sheet_pdf(db.session.get(Session, hall["id"]))
 
     return [
         HttpRow("主题活动：公开报名页 /s/<id>", f"/s/{upcoming.id}"),

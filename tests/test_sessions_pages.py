@@ -9,26 +9,29 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from factories import directory, facilities
+from factories import sessions as make
+from factories.sessions import day, phone
 from icalendar import Calendar
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from hubapp import audit, clock
-from hubapp.blueprints.facilities import services as facilities
-from hubapp.blueprints.sessions import services
-from hubapp.blueprints.sessions.models import BANK, POLICY, REGISTERED, WAITLISTED, HostOrganisation, Registration
+from hubapp.blueprints.facilities.models import Booking
+from hubapp.blueprints.sessions import outcomes, planning
+from hubapp.blueprints.sessions.models import BANK, POLICY, REGISTERED, WAITLISTED, Registration, Session
 from hubapp.extensions import db
-from tests.test_sessions_services import day, make_room, phone, plan, signup
+from hubapp.rules import RuleError
 
 
 @pytest.fixture
 def room(app):
-    return make_room()
+    return make.hall()
 
 
 @pytest.fixture
 def session(room):
-    return services.create_session(plan(room, capacity=2), actor_id=None)
+    return make.session(room, capacity=2)
 
 
 def form(**overrides):
@@ -55,19 +58,17 @@ def test_the_public_page_shows_the_session_and_its_form(client, session):
 
 
 def test_the_register_is_offered_by_name_and_by_credit_code(client, session):
-    from hubapp.blueprints.directory.models import Enterprise
     from hubapp.blueprints.directory.uscc import make_code
 
     code = make_code("371000", 20180000)
-    db.session.add(Enterprise(name="威海汇科工控技术有限公司", short_name="汇科工控", uscc=code))
-    db.session.commit()
+    directory.enterprise("威海汇科工控技术有限公司", "汇科工控", uscc=code)
     page = client.get(f"/s/{session.id}").get_data(as_text=True)
     assert f'<option value="威海汇科工控技术有限公司">{code}</option>' in page
 
 
 def test_signing_up_leads_to_a_personal_page_with_a_check_in_code(client, session):
     response = client.post(f"/s/{session.id}", data=form(questions="专项附加扣除如何补填？"))
-    assert response.status_code == 302
+    assert response.status_code == 303
     token = db.session.scalar(select(Registration.token))
     assert response.headers["Location"] == f"/s/{session.id}/r/{token}"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -80,14 +81,14 @@ def test_a_bad_phone_is_shown_next_to_the_field_and_nothing_typed_is_lost(client
     response = client.post(f"/s/{session.id}", data=form(phone="1390631"))
     assert response.status_code == 422
     text = response.get_data(as_text=True)
-    assert re.search(r'id="phone-error">请输入11位手机号码', text)
+    assert re.search(r'id="phone-error">请填写11位手机号码', text)
     assert 'value="威海汇科工控技术有限公司"' in text
     assert 'value="1390631"' in text
     assert registrations() == 0
 
 
 def test_a_duplicate_phone_is_refused_with_a_chinese_message(client, session):
-    services.register(session.id, signup("13906310001"))
+    make.registration(session, "13906310001")
     response = client.post(f"/s/{session.id}", data=form(attendee_name="李强"))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -100,7 +101,7 @@ def test_a_duplicate_phone_is_refused_with_a_chinese_message(client, session):
 def test_signing_up_again_from_the_same_phone_finds_the_first_sign_up(client, session):
     first = client.post(f"/s/{session.id}", data=form())
     again = client.post(f"/s/{session.id}", data=form())
-    assert again.status_code == 302
+    assert again.status_code == 303
     assert again.headers["Location"] == first.headers["Location"]
     assert "您已用该手机号报名本场活动" in client.get(again.headers["Location"]).get_data(as_text=True)
     assert "查看我的报名和签到码" in client.get(f"/s/{session.id}").get_data(as_text=True)
@@ -114,9 +115,7 @@ def test_a_wrong_credit_code_check_digit_is_refused(client, session):
 
 
 def test_a_closed_sign_up_says_so_and_takes_nothing(client, room):
-    closed = services.create_session(
-        plan(room, start=day(9, 9), signup_opens_at=day(-3, 9), signup_closes_at=day(-1, 9)), actor_id=None
-    )
+    closed = make.session(room, start=day(9, 9), signup_opens_at=day(-3, 9), signup_closes_at=day(-1, 9))
     page = client.get(f"/s/{closed.id}").get_data(as_text=True)
     assert "报名已截止" in page
     assert "尚余" not in page and "可报名候补" not in page
@@ -127,7 +126,7 @@ def test_a_closed_sign_up_says_so_and_takes_nothing(client, room):
 
 def test_a_full_session_offers_the_waitlist_and_shows_the_position(client, session):
     for n in range(2):
-        services.register(session.id, signup(phone(n)))
+        make.registration(session, phone(n))
     assert "候补" in client.get(f"/s/{session.id}").get_data(as_text=True)
     response = client.post(f"/s/{session.id}", data=form())
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -136,9 +135,9 @@ def test_a_full_session_offers_the_waitlist_and_shows_the_position(client, sessi
 
 
 def test_the_personal_link_cancels_after_confirmation_and_promotes_the_waitlist(client, session):
-    first = services.register(session.id, signup(phone(1)))
-    services.register(session.id, signup(phone(2)))
-    waiting = services.register(session.id, signup(phone(3)))
+    first = make.registration(session, phone(1))
+    make.registration(session, phone(2))
+    waiting = make.registration(session, phone(3))
     url = f"/s/{session.id}/r/{first.token}"
     client.post(url + "/cancel")
     assert db.session.get(Registration, first.id).status == REGISTERED
@@ -149,9 +148,9 @@ def test_the_personal_link_cancels_after_confirmation_and_promotes_the_waitlist(
 
 
 def test_the_personal_link_cannot_cancel_once_the_session_has_begun(client, session, monkeypatch):
-    mine = services.register(session.id, signup(phone(1)))
-    services.register(session.id, signup(phone(2)))
-    waiting = services.register(session.id, signup(phone(3)))
+    mine = make.registration(session, phone(1))
+    make.registration(session, phone(2))
+    waiting = make.registration(session, phone(3))
     begun = session.start_at + timedelta(minutes=10)
     monkeypatch.setattr(clock, "now", lambda: begun)
     response = client.post(f"/s/{session.id}/r/{mine.token}/cancel", data={"confirm": "yes"}, follow_redirects=True)
@@ -167,19 +166,19 @@ def test_an_unknown_token_is_404(client, session):
 
 
 def test_bank_sessions_ask_for_the_financing_need_on_the_form(client, room):
-    bank = services.create_session(plan(room, kind=BANK), actor_id=None)
+    bank = make.session(room, kind=BANK)
     response = client.post(f"/s/{bank.id}", data=form())
     assert response.status_code == 422
     assert "请填写融资需求金额" in response.get_data(as_text=True)
     data = form(financing_amount="450", financing_purpose="购置设备", financing_term="36", financing_collateral="yes")
-    assert client.post(f"/s/{bank.id}", data=data).status_code == 302
+    assert client.post(f"/s/{bank.id}", data=data).status_code == 303
     registration = db.session.scalar(select(Registration))
     assert registration.financing_amount == Decimal("450")
     assert registration.financing_collateral is True
 
 
 def test_a_bad_collateral_answer_is_shown_next_to_its_radios(client, room):
-    bank = services.create_session(plan(room, kind=BANK), actor_id=None)
+    bank = make.session(room, kind=BANK)
     response = client.post(f"/s/{bank.id}", data=form(financing_amount="100", financing_collateral="maybe"))
     assert response.status_code == 422
     assert re.search(r'有无抵押.*<p class="error">[^<]+</p>', response.get_data(as_text=True), re.S)
@@ -189,7 +188,7 @@ def test_a_bad_collateral_answer_is_shown_next_to_its_radios(client, room):
 def test_public_sign_ups_are_rate_limited_per_address(app, client, session):
     app.config["SESSION_SIGNUP_LIMIT"] = "3 per minute"
     codes = [client.post(f"/s/{session.id}", data=form(phone=phone(n))).status_code for n in range(4)]
-    assert codes[:3] == [302, 302, 302]
+    assert codes[:3] == [303, 303, 303]
     assert codes[3] == 429
 
 
@@ -214,20 +213,39 @@ def session_form(room, **overrides):
 def test_staff_create_a_session_and_its_room_is_booked(client, auth, room):
     auth.login("staff")
     response = client.post("/sessions/new", data=session_form(room))
-    assert response.status_code == 302
-    created = services.month_sessions(day(10, 14).year, day(10, 14).month)[0]
+    assert response.status_code == 303
+    created = planning.month_sessions(day(10, 14).date())[0]
     assert created.booking.room_id == room.id
+
+
+def test_a_session_that_cannot_be_written_keeps_no_booking_and_the_form(client, auth, room, monkeypatch):
+    """The room is booked, then the session's own write fails: the page says why, keeps what was
+    typed, and neither the booking nor the session remains."""
+    auth.login("staff")
+
+    def refuse(*args, **kwargs):
+        assert db.session.scalar(select(func.count()).select_from(Booking)) == 1
+        raise RuleError("活动未能保存，请重试。")
+
+    monkeypatch.setattr(planning, "theme_for", refuse)
+    response = client.post("/sessions/new", data=session_form(room))
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "活动未能保存，请重试。" in text
+    assert 'value="高新技术企业认定政策宣讲"' in text
+    assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Session)) == 0
 
 
 def test_a_taken_room_is_shown_with_its_holder_and_nothing_is_created(client, auth, room):
     auth.login("staff")
-    facilities.create_booking(room_id=room.id, start=day(10, 13), end=day(10, 15), title="企业座谈会", actor_id=None)
+    facilities.booking(room, day(10, 0).date(), "13:00", "15:00", title="企业座谈会")
     response = client.post("/sessions/new", data=session_form(room))
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert "企业座谈会" in text and "已被" in text
     assert 'value="高新技术企业认定政策宣讲"' in text
-    assert services.month_sessions(day(10, 14).year, day(10, 14).month) == []
+    assert planning.month_sessions(day(10, 14).date()) == []
 
 
 def test_the_month_view_and_the_theme_plan(client, auth, session):
@@ -236,15 +254,15 @@ def test_the_month_view_and_the_theme_plan(client, auth, session):
     assert session.title in client.get(f"/sessions/?month={month}").get_data(as_text=True)
     year = session.start_at.year
     response = client.post(f"/sessions/themes?year={year}", data={"m3": "银企对接 融资纾困"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     page = client.get(f"/sessions/themes?year={year}").get_data(as_text=True)
     assert 'value="银企对接 融资纾困"' in page
-    assert services.theme_plan(year)[3].theme == "银企对接 融资纾困"
+    assert planning.theme_plan(year)[3].theme == "银企对接 融资纾困"
 
 
 def test_check_in_by_code_is_idempotent(client, auth, session):
     auth.login("staff")
-    registration = services.register(session.id, signup(phone(1)))
+    registration = make.registration(session, phone(1))
     scanned = f"http://hub.example.cn/sessions/{session.id}/checkin/{registration.token}"
     first = client.post(f"/sessions/{session.id}/checkin", data={"code": scanned}).get_data(as_text=True)
     assert "签到成功" in first
@@ -264,7 +282,7 @@ def test_an_unknown_code_at_the_door_is_a_clear_422(client, auth, session):
 
 
 def test_the_scanned_link_opens_a_confirmation_for_staff(client, auth, session):
-    registration = services.register(session.id, signup(phone(1)))
+    registration = make.registration(session, phone(1))
     url = f"/sessions/{session.id}/checkin/{registration.token}"
     assert client.get(url).status_code == 302  # anonymous: to login
     auth.login("staff")
@@ -274,8 +292,8 @@ def test_the_scanned_link_opens_a_confirmation_for_staff(client, auth, session):
 
 def test_a_scanned_waitlisted_code_says_why_there_is_no_check_in(client, auth, session):
     for n in range(2):
-        services.register(session.id, signup(phone(n)))
-    waiting = services.register(session.id, signup(phone(5), name="周颖"))
+        make.registration(session, phone(n))
+    waiting = make.registration(session, phone(5), name="周颖")
     auth.login("staff")
     page = client.get(f"/sessions/{session.id}/checkin/{waiting.token}").get_data(as_text=True)
     assert "该报名为“候补”，没有占用名额" in page
@@ -285,8 +303,8 @@ def test_a_scanned_waitlisted_code_says_why_there_is_no_check_in(client, auth, s
 
 def test_the_door_lets_a_waitlisted_person_in_as_a_walk_in(client, auth, session):
     for n in range(2):
-        services.register(session.id, signup(phone(n)))
-    waiting = services.register(session.id, signup(phone(5), name="周颖"))
+        make.registration(session, phone(n))
+    waiting = make.registration(session, phone(5), name="周颖")
     auth.login("staff")
     door = client.get(f"/sessions/{session.id}/checkin").get_data(as_text=True)
     assert "周颖的报名为“候补”，确认现场有空位，按现场登记签到？" in door
@@ -309,19 +327,17 @@ def test_a_walk_in_is_added_and_checked_in(client, auth, session):
     response = client.post(
         f"/sessions/{session.id}/walkin", data={"enterprise_name": "威海蓝创软件有限公司", "attendee_name": "赵强", "phone": "13906319999"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     walk_in = db.session.scalar(select(Registration))
     assert walk_in.checked_in_at is not None
 
 
 def test_financing_outcome_is_recorded_and_reported(client, auth, room):
     auth.login("staff")
-    bank_host = HostOrganisation(name="中国建设银行威海南海新区支行", kind="bank", active=True)
-    db.session.add(bank_host)
-    db.session.commit()
-    bank = services.create_session(plan(room, kind=BANK, start=day(-3, 9)), actor_id=None, allow_past=True)
+    bank_host = make.host("中国建设银行威海南海新区支行", "bank")
+    bank = make.session(room, kind=BANK, start=day(-3, 9), allow_past=True)
     data = {"enterprise_name": "汇科工控", "bank_id": str(bank_host.id), "amount": "450", "status": "granted"}
-    assert client.post(f"/sessions/{bank.id}/financing", data=data).status_code == 302
+    assert client.post(f"/sessions/{bank.id}/financing", data=data).status_code == 303
     page = client.get(f"/sessions/{bank.id}/outcome").get_data(as_text=True)
     assert "协助汇科工控获得融资450万元" in page
     bad = client.post(f"/sessions/{bank.id}/financing", data={**data, "amount": "-1"})
@@ -330,34 +346,30 @@ def test_financing_outcome_is_recorded_and_reported(client, auth, room):
 
 def test_a_financing_match_entered_by_mistake_is_deleted_after_confirmation(client, auth, room):
     auth.login("staff")
-    bank_host = HostOrganisation(name="中国建设银行威海南海新区支行", kind="bank", active=True)
-    db.session.add(bank_host)
-    db.session.commit()
-    bank = services.create_session(plan(room, kind=BANK, start=day(-3, 9)), actor_id=None, allow_past=True)
-    match = services.add_financing(bank, None, enterprise_name="汇科工控", bank_id=bank_host.id, amount=Decimal("4500"), status="granted")
+    bank_host = make.host("中国建设银行威海南海新区支行", "bank")
+    bank = make.session(room, kind=BANK, start=day(-3, 9), allow_past=True)
+    match = make.financing(bank, bank_host, "汇科工控", "4500", "granted")
     page = client.get(f"/sessions/{bank.id}/outcome").get_data(as_text=True)
     assert "删除 汇科工控 在 中国建设银行威海南海新区支行 的 4500 万元融资对接记录？" in page
     match_id = match.id
     response = client.post(f"/sessions/{bank.id}/financing/{match_id}/delete", follow_redirects=True)
     assert "已删除该条融资对接成果" in response.get_data(as_text=True)
-    assert services.financing_matches(bank.id) == []
+    assert outcomes.financing_matches(bank.id) == []
     assert [e.action for e in audit.entries_for("financing", match_id)][-1] == "financing.delete"
     assert client.post(f"/sessions/{bank.id}/financing/{match_id}/delete").status_code == 404
 
 
 def test_an_amount_beyond_the_column_is_refused_next_to_the_field(client, auth, room):
     auth.login("staff")
-    bank_host = HostOrganisation(name="中国建设银行威海南海新区支行", kind="bank", active=True)
-    db.session.add(bank_host)
-    db.session.commit()
-    bank = services.create_session(plan(room, kind=BANK, start=day(-3, 9)), actor_id=None, allow_past=True)
+    bank_host = make.host("中国建设银行威海南海新区支行", "bank")
+    bank = make.session(room, kind=BANK, start=day(-3, 9), allow_past=True)
     data = {"enterprise_name": "汇科工控", "bank_id": str(bank_host.id), "amount": "1000000000000", "status": "granted"}
     response = client.post(f"/sessions/{bank.id}/financing", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "请填写0.01至9999999之间的金额（万元）。" in page
     assert 'value="汇科工控"' in page
-    assert services.financing_matches(bank.id) == []
+    assert outcomes.financing_matches(bank.id) == []
 
 
 # --- paper and files ----------------------------------------------------------------------------
@@ -371,7 +383,7 @@ def pdf_text(data: bytes) -> str:
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_the_sign_in_sheet_is_a4_chinese_with_masked_phones(client, auth, session):
     auth.login("staff")
-    services.register(session.id, signup("13906312345", name="王敏", position="财务经理"))
+    make.registration(session, "13906312345", name="王敏", position="财务经理")
     response = client.get(f"/sessions/{session.id}/signin.pdf")
     assert response.mimetype == "application/pdf"
     text = pdf_text(response.data)
@@ -395,7 +407,7 @@ def test_the_poster_qr_points_at_the_public_page(client, auth, session, tmp_path
 def test_the_poster_tells_the_sign_up_deadline(client, auth, room):
     auth.login("staff")
     closes = day(5, 18)
-    session = services.create_session(plan(room, signup_closes_at=closes), actor_id=None)
+    session = make.session(room, signup_closes_at=closes)
     text = pdf_text(client.get(f"/sessions/{session.id}/poster.pdf").data)
     assert f"{closes.year}年{closes.month}月{closes.day}日 18:00" in text
     assert "报名截止" in text
@@ -403,8 +415,8 @@ def test_the_poster_tells_the_sign_up_deadline(client, auth, room):
 
 def test_the_excel_export_has_chinese_headers(client, auth, room):
     auth.login("staff")
-    bank = services.create_session(plan(room, kind=BANK), actor_id=None)
-    services.register(bank.id, signup(phone(1), financing_amount=Decimal("450"), financing_purpose="购置设备"))
+    bank = make.session(room, kind=BANK)
+    make.registration(bank, phone(1), financing_amount=Decimal("450"), financing_purpose="购置设备")
     response = client.get(f"/sessions/{bank.id}/registrations.xlsx")
     book = load_workbook(io.BytesIO(response.data))
     sheet = book["报名名单"]
@@ -417,11 +429,9 @@ def test_the_excel_export_has_chinese_headers(client, auth, room):
 
 def test_the_excel_summary_carries_the_financing_report(client, auth, room):
     auth.login("staff")
-    bank_host = HostOrganisation(name="中国建设银行威海南海新区支行", kind="bank", active=True)
-    db.session.add(bank_host)
-    db.session.commit()
-    bank = services.create_session(plan(room, kind=BANK, start=day(-3, 9)), actor_id=None, allow_past=True)
-    services.add_financing(bank, None, enterprise_name="汇科工控", bank_id=bank_host.id, amount=Decimal("450"), status="granted")
+    bank_host = make.host("中国建设银行威海南海新区支行", "bank")
+    bank = make.session(room, kind=BANK, start=day(-3, 9), allow_past=True)
+    make.financing(bank, bank_host, "汇科工控", "450", "granted")
     book = load_workbook(io.BytesIO(client.get(f"/sessions/{bank.id}/registrations.xlsx").data))
     rows = [tuple(row) for row in book["活动成效"].iter_rows(values_only=True)]
     assert ("融资成果", "协助汇科工控获得融资450万元") in rows
@@ -451,7 +461,7 @@ def test_staff_cancel_a_session_only_with_a_reason(client, auth, session):
 def test_waitlisted_count_shows_on_staff_page(client, auth, session):
     auth.login("staff")
     for n in range(3):
-        services.register(session.id, signup(phone(n)))
+        make.registration(session, phone(n))
     page = client.get(f"/sessions/{session.id}?status={WAITLISTED}").get_data(as_text=True)
     assert "候补 <strong>1</strong>" in page
 
@@ -459,11 +469,11 @@ def test_waitlisted_count_shows_on_staff_page(client, auth, session):
 def test_host_organisations_are_kept_and_reused(client, auth, room):
     auth.login("staff")
     data = {"name": "威海市商业银行南海新区支行", "kind": "bank", "department_id": "0", "active": "y"}
-    assert client.post("/sessions/hosts/new", data=data).status_code == 302
+    assert client.post("/sessions/hosts/new", data=data).status_code == 303
     again = client.post("/sessions/hosts/new", data=data)
     assert again.status_code == 422
     assert "已有同名机构" in again.get_data(as_text=True)
-    assert [h.name for h in services.banks()] == ["威海市商业银行南海新区支行"]
+    assert [h.name for h in planning.banks()] == ["威海市商业银行南海新区支行"]
     assert "威海市商业银行南海新区支行" in client.get("/sessions/new").get_data(as_text=True)
 
 
@@ -471,7 +481,7 @@ def test_host_organisations_are_kept_and_reused(client, auth, room):
 def test_a_host_contact_phone_may_be_a_mobile_or_a_landline(client, auth, number):
     auth.login("staff")
     data = {"name": "南海新区财政金融局", "kind": "department", "department_id": "0", "contact_phone": number}
-    assert client.post("/sessions/hosts/new", data=data).status_code == 302
+    assert client.post("/sessions/hosts/new", data=data).status_code == 303
 
 
 def test_a_host_contact_phone_that_is_no_number_is_refused(client, auth):
@@ -482,13 +492,13 @@ def test_a_host_contact_phone_that_is_no_number_is_refused(client, auth):
     assert response.status_code == 422
     assert "请填写手机号码或“区号-号码”形式的固定电话。" in page
     assert 'value="南海新区财政金融局"' in page
-    assert services.hosts() == []
+    assert planning.hosts() == []
 
 
 def test_pending_sign_ups_are_approved_by_staff(client, auth, room):
     auth.login("staff")
-    vetted = services.create_session(plan(room, capacity=1, needs_approval=True), actor_id=None)
-    registration = services.register(vetted.id, signup(phone(1)))
+    vetted = make.session(room, capacity=1, needs_approval=True)
+    registration = make.registration(vetted, phone(1))
     response = client.post(f"/sessions/{vetted.id}/registrations/{registration.id}/approve", follow_redirects=True)
     assert "已审核通过" in response.get_data(as_text=True)
     db.session.refresh(registration)
@@ -498,9 +508,9 @@ def test_pending_sign_ups_are_approved_by_staff(client, auth, room):
 
 def test_sign_ups_waiting_for_approval_show_on_the_home_page_and_the_month(client, auth, room):
     auth.login("staff")
-    vetted = services.create_session(plan(room, needs_approval=True), actor_id=None)
-    services.register(vetted.id, signup(phone(1)))
-    services.register(vetted.id, signup(phone(2)))
+    vetted = make.session(room, needs_approval=True)
+    make.registration(vetted, phone(1))
+    make.registration(vetted, phone(2))
     month = vetted.start_at.strftime("%Y-%m")
     for page in (client.get("/").get_data(as_text=True), client.get(f"/sessions/?month={month}").get_data(as_text=True)):
         assert re.search(r"待审核 ?2", page)
@@ -508,16 +518,23 @@ def test_sign_ups_waiting_for_approval_show_on_the_home_page_and_the_month(clien
 
 
 @pytest.mark.parametrize("month", ["9999-12", "2026-13", "abc", "1-2-3", "0-1"])
-def test_odd_months_fall_back_to_this_month(client, auth, month):
+def test_odd_months_fall_back_to_this_month(client, auth, session, month):
     auth.login("staff")
-    assert client.get(f"/sessions/?month={month}").status_code == 200
+    response = client.get(f"/sessions/?month={month}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    this_month = clock.today()
+    assert f"月份“{month}”无法识别（格式如 {this_month:%Y-%m}），已显示本月。" in page
+    assert f"主题活动 · {this_month.year}年{this_month.month}月" in page
+    shown = session.start_at.year, session.start_at.month
+    assert (session.title in page) == (shown == (this_month.year, this_month.month))
 
 
 def test_answers_to_custom_questions_reach_the_staff_list(client, auth, session):
     auth.login("staff")
-    question = services.add_question(session, "贵企业员工人数", True, actor_id=None)
+    question = make.question(session, "贵企业员工人数", True)
     missing = client.post(f"/s/{session.id}", data=form())
     assert missing.status_code == 422
     assert "此问题必须填写" in missing.get_data(as_text=True)
-    assert client.post(f"/s/{session.id}", data=form(**{f"q_{question.id}": "120人"})).status_code == 302
+    assert client.post(f"/s/{session.id}", data=form(**{f"q_{question.id}": "120人"})).status_code == 303
     assert "贵企业员工人数：120人" in client.get(f"/sessions/{session.id}").get_data(as_text=True)

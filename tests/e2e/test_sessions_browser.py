@@ -6,11 +6,11 @@ import shutil
 import subprocess
 
 import pytest
+from factories import sessions as make
+from factories.sessions import phone
 from playwright.sync_api import expect
 
-from hubapp.blueprints.sessions import services
 from tests.conftest import PASSWORD
-from tests.test_sessions_services import make_room, phone, plan, signup
 
 
 def decode_qr(locator, tmp_path) -> str:
@@ -24,9 +24,9 @@ def decode_qr(locator, tmp_path) -> str:
 def test_a_visitor_signs_up_on_a_phone_and_staff_check_them_in(
     app, users, live_server, phone_page, page, page_watch, tmp_path
 ):
-    room = make_room()
-    session_id = services.create_session(plan(room, capacity=30), actor_id=None).id
-    services.register(session_id, signup(phone(7), name="刘洋", enterprise="威海蓝创软件有限公司"))
+    session = make.session(make.hall(), capacity=30)
+    session_id = session.id
+    make.registration(session, phone(7), name="刘洋", enterprise="威海蓝创软件有限公司")
     server = live_server(workers=2)
 
     phone_page.goto(f"{server.url}/s/{session_id}")
@@ -98,9 +98,9 @@ def write_y4m(path, text: str, width: int = 640, height: int = 480) -> None:
 def test_staff_check_in_with_the_camera(app, users, live_server, browser, tmp_path):
     from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
-    room = make_room()
-    session_id = services.create_session(plan(room, capacity=30), actor_id=None).id
-    registration = services.register(session_id, signup(phone(8), name="赵静", enterprise="威海海纳数据有限公司"))
+    session = make.session(make.hall(), capacity=30)
+    session_id = session.id
+    registration = make.registration(session, phone(8), name="赵静", enterprise="威海海纳数据有限公司")
     token = registration.token
     server = live_server(workers=2)
     video = tmp_path / "qr.y4m"

@@ -1,8 +1,14 @@
-"""Themed sessions: planning, public sign-up (/s/<id>), the door, and outcomes."""
+"""Themed sessions: planning, public sign-up (/s/<id>), the door, and outcomes.
 
-from flask import Blueprint, render_template
+The rules: ``planning`` (hosts, the theme plan, a session and its room), ``signup`` (seats, the
+waitlist, approval, cancellation), ``door`` (check-in, walk-ins), ``outcomes`` (attendance,
+financing). The pages: ``views``, ``door_views``, ``outcome_views``, ``public_views``. The files:
+``printing`` (PDF), ``exports`` (Excel), ``feeds`` (iCalendar).
+"""
 
-from hubapp import audit
+from flask import Blueprint, render_template, url_for
+
+from hubapp import audit, qr
 from hubapp.blueprints import NavItem
 from hubapp.blueprints.auth.roles import STAFF_ROLES
 from hubapp.blueprints.sessions.models import (
@@ -16,6 +22,13 @@ bp = Blueprint("sessions", __name__, url_prefix="/sessions", static_folder="stat
 #: Stable public addresses (printed on posters): /s/<id> and the personal link /s/<id>/r/<token>.
 public_bp = Blueprint("sessions_public", __name__)
 BLUEPRINTS = [bp, public_bp]
+
+
+def signup_url(session_id: int) -> str:
+    """The public sign-up page's full address, as posters, calendar files and staff pages give it."""
+    return qr.public_url(url_for("sessions_public.signup", session_id=session_id))
+
+
 audit.describe(
     "session",
     "主题活动",
@@ -59,12 +72,12 @@ NAV = [NavItem("主题活动", "sessions.index", STAFF_ROLES, order=30)]
 def home_panel(user) -> str | None:
     if user.role not in STAFF_ROLES:
         return None
-    from hubapp.blueprints.sessions import services
+    from hubapp.blueprints.sessions import outcomes, planning
 
-    sessions = services.upcoming_sessions()
+    sessions = planning.upcoming_sessions()
     return render_template(
-        "sessions/_home_panel.html", sessions=sessions, attendance={s.id: services.attendance(s.id) for s in sessions}
+        "sessions/_home_panel.html", sessions=sessions, attendance={s.id: outcomes.attendance(s.id) for s in sessions}
     )
 
 
-from hubapp.blueprints.sessions import public_views, views  # noqa: E402,F401
+from hubapp.blueprints.sessions import door_views, outcome_views, public_views, views  # noqa: E402,F401

@@ -1,7 +1,9 @@
 """Demo sessions: a past tax briefing on the annual individual income tax reconciliation, a past
 bank-enterprise session that got 汇科工控 a 450 万元 loan, and an upcoming session nearly full.
 
-All of them use 办事大厅洽谈区, the room reserved for sessions in the demo data.
+All of them use 办事大厅洽谈区, the room reserved for sessions in the demo data. Everything is
+written through the services, except the sign-ups of past sessions: their sign-up window is
+closed now, so they are written as they stood after the session.
 """
 
 import secrets
@@ -9,19 +11,11 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from hubapp import clock
-from hubapp.blueprints.sessions import services
-from hubapp.blueprints.sessions.models import (
-    APPROVED,
-    BANK,
-    GRANTED,
-    INTENTION,
-    POLICY,
-    REGISTERED,
-    TAX,
-    HostOrganisation,
-    Registration,
-)
-from hubapp.blueprints.sessions.services import SessionPlan, SignupData
+from hubapp.blueprints.sessions import outcomes, planning, signup
+from hubapp.blueprints.sessions.models import APPROVED, BANK, GRANTED, INTENTION, POLICY, REGISTERED, TAX, Registration
+from hubapp.blueprints.sessions.outcomes import FinancingData
+from hubapp.blueprints.sessions.planning import HostData, SessionPlan
+from hubapp.blueprints.sessions.signup import SignupData
 from hubapp.extensions import db
 
 ROOM = "办事大厅洽谈区"
@@ -94,29 +88,30 @@ def _past_registration(session, ctx, index: int, enterprise, checked_in: bool, *
 
 
 def seed(ctx) -> None:
-    staff = ctx.users.get("staff")
-    actor = staff.id if staff else None
+    actor = ctx.users.get("staff")
     room = ctx.rooms[ROOM]
     departments = ctx.departments
 
-    tax_branch = HostOrganisation(name=departments[4].name, kind="tax", department_id=departments[4].id,
-                                  contact_name="陈立新", contact_phone="0631-3981005")  # fmt: skip
-    ccb = HostOrganisation(name="中国建设银行威海南海新区支行", kind="bank", contact_name="于行长", contact_phone="0631-3982101")
-    whccb = HostOrganisation(name="威海市商业银行南海新区支行", kind="bank", contact_name="刘经理", contact_phone="0631-3982202")
-    finance = HostOrganisation(name=departments[3].name, kind="department", department_id=departments[3].id)
-    hr = HostOrganisation(name=departments[6].name, kind="department", department_id=departments[6].id)
-    law = HostOrganisation(name="山东海晟律师事务所", kind="law", contact_name="孙律师", contact_phone="0631-5201888")
-    db.session.add_all([tax_branch, ccb, whccb, finance, hr, law])
-    db.session.flush()
+    def host(data: HostData):
+        return planning.save_host(actor, None, data)
+
+    tax_branch = host(HostData(name=departments[4].name, kind="tax", department_id=departments[4].id,
+                               contact_name="陈立新", contact_phone="0631-3981005"))  # fmt: skip
+    ccb = host(HostData(name="中国建设银行威海南海新区支行", kind="bank", contact_name="于行长", contact_phone="0631-3982101"))
+    whccb = host(HostData(name="威海市商业银行南海新区支行", kind="bank", contact_name="刘经理", contact_phone="0631-3982202"))
+    finance = host(HostData(name=departments[3].name, kind="department", department_id=departments[3].id))
+    host(HostData(name=departments[6].name, kind="department", department_id=departments[6].id))
+    law = host(HostData(name="山东海晟律师事务所", kind="law", contact_name="孙律师", contact_phone="0631-5201888"))
 
     year = clock.today().year
-    services.save_theme_plan(actor, year, dict(enumerate(THEMES, start=1)))
+    planning.save_theme_plan(actor, year, dict(enumerate(THEMES, start=1)))
 
     enterprises = ctx.enterprises
     huike, hongrui = enterprises[0], enterprises[1]
 
     # A past tax briefing: 28 signed up, 24 came, questions collected.
-    tax = services.create_session(
+    tax = planning.create_session(
+        actor,
         SessionPlan(
             kind=TAX,
             title="个人所得税综合所得年度汇算清缴政策解读",
@@ -130,16 +125,16 @@ def seed(ctx) -> None:
             description="讲解个人所得税综合所得年度汇算清缴的范围、时间、扣除项目和办理渠道，"
             "现场演示个人所得税App申报，并解答企业提出的问题。",
         ),
-        actor,
         allow_past=True,
     )
     for index in range(28):
         extra = {"questions": TAX_QUESTIONS[index % len(TAX_QUESTIONS)]} if index % 3 == 0 else {}
         _past_registration(tax, ctx, index, enterprises[index % len(enterprises)], checked_in=index % 7 != 3, **extra)
-    tax.outcome_summary = "税务分局讲解年度汇算要点并现场演示App申报，解答企业提问10个，会后为3家企业提供上门辅导。"
+    outcomes.save_outcome_summary(actor, tax, "税务分局讲解年度汇算要点并现场演示App申报，解答企业提问10个，会后为3家企业提供上门辅导。")
 
     # A past bank-enterprise session: 汇科工控 got 450 万元.
-    bank = services.create_session(
+    bank = planning.create_session(
+        actor,
         SessionPlan(
             kind=BANK,
             title="“金融活水”银企对接会",
@@ -152,7 +147,6 @@ def seed(ctx) -> None:
             speakers="建设银行、威海市商业银行客户经理",
             description="银行介绍科技型企业信用贷款、设备更新贷款等产品，企业现场提出融资需求、一对一洽谈。",
         ),
-        actor,
         allow_past=True,
     )
     needs = [(huike, "450", "购置数控加工设备", 36, True), (hongrui, "300", "补充流动资金", 12, False)]
@@ -173,18 +167,19 @@ def seed(ctx) -> None:
         (hongrui, whccb, "300", INTENTION),
         (enterprises[5], ccb, "200", INTENTION),
     ]:
-        match = services.add_financing(
-            bank, actor, enterprise_name=enterprise.name, bank_id=bank_host.id, amount=Decimal(amount), status=status
+        match = outcomes.add_financing(
+            actor, bank, FinancingData(enterprise_name=enterprise.name, bank_id=bank_host.id, amount=Decimal(amount), status=status)
         )
         if enterprise is huike:
-            services.advance_financing(match, APPROVED, actor)
-            services.advance_financing(match, GRANTED, actor)
+            outcomes.advance_financing(actor, match, APPROVED)
+            outcomes.advance_financing(actor, match, GRANTED)
         elif enterprise is hongrui:
-            services.advance_financing(match, APPROVED, actor)
-    bank.outcome_summary = "18家企业报名，提出融资需求合计约2000万元；会后促成汇科工控获得建设银行贷款450万元。"
+            outcomes.advance_financing(actor, match, APPROVED)
+    outcomes.save_outcome_summary(actor, bank, "18家企业报名，提出融资需求合计约2000万元；会后促成汇科工控获得建设银行贷款450万元。")
 
     # An upcoming session, open for sign-up and nearly full.
-    upcoming = services.create_session(
+    upcoming = planning.create_session(
+        actor,
         SessionPlan(
             kind=POLICY,
             title="2026年科技型中小企业评价及研发费用加计扣除政策宣讲",
@@ -197,17 +192,17 @@ def seed(ctx) -> None:
             description="宣讲科技型中小企业评价条件与流程、研发费用加计扣除政策，现场答疑。",
             signup_closes_at=_at(5, 18),
         ),
-        actor,
     )
     for index in range(28):
         name, phone, position = _person(ctx, 200 + index)
         enterprise = enterprises[(index * 3 + 1) % len(enterprises)]
-        services.register(
-            upcoming.id, SignupData(enterprise_name=enterprise.name, attendee_name=name, phone=phone, position=position)
+        signup.register(
+            None, upcoming, SignupData(enterprise_name=enterprise.name, attendee_name=name, phone=phone, position=position)
         )
 
     # Next month's legal consultation, just opened.
-    services.create_session(
+    planning.create_session(
+        actor,
         SessionPlan(
             kind="legal",
             title="劳动用工合规“法律体检”咨询日",
@@ -220,6 +215,4 @@ def seed(ctx) -> None:
             description="律师现场为企业提供劳动合同、用工风险等法律咨询，每家企业约20分钟，需提前报名。",
             needs_approval=True,
         ),
-        actor,
     )
-    db.session.commit()

@@ -1,4 +1,4 @@
-"""Forms of the sessions module. Rules that need the database live in services; these check shape."""
+"""Forms of the sessions module. Rules that need the database live in the services; these check shape."""
 
 from wtforms import (
     BooleanField,
@@ -14,17 +14,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from hubapp.blueprints.directory import uscc
-from hubapp.blueprints.sessions.models import BANK, FINANCING_STATES, HOST_KINDS, KINDS
-from hubapp.blueprints.sessions.services import AMOUNT_MESSAGE, MAX_WAN, mobile_error
-from hubapp.forms import HubForm, options
+from hubapp.blueprints.sessions.models import AMOUNT_MESSAGE, BANK, FINANCING_STATES, HOST_KINDS, KINDS, MAX_WAN
+from hubapp.forms import HubForm, mobile_number, options
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-def _mobile(_form, field):
-    error = mobile_error((field.data or "").strip())
-    if error:
-        raise ValidationError(error)
+def _stripped(text: str | None) -> str | None:
+    """A phone number copied from a message often brings a space along."""
+    return text.strip() if text else text
 
 
 def _credit_code(_form, field):
@@ -82,7 +80,7 @@ class SignupForm(HubForm):
     )
     uscc = StringField("统一社会信用代码", validators=[Optional(), _credit_code])
     attendee_name = StringField("参会人姓名", validators=[DataRequired("请填写参会人姓名。"), Length(max=40)])
-    phone = StringField("手机号码", validators=[DataRequired("请填写手机号码。"), _mobile])
+    phone = StringField("手机号码", filters=[_stripped], validators=[DataRequired("请填写手机号码。"), mobile_number()])
     position = StringField("职务", validators=[Optional(), Length(max=40)])
     questions = TextAreaField("希望现场解答的问题", validators=[Optional(), Length(max=2000)])
     financing_amount = DecimalField(
@@ -121,7 +119,7 @@ def signup_form_for(session, **kwargs) -> SignupForm:
 class WalkInForm(HubForm):
     enterprise_name = StringField("企业名称", validators=[DataRequired("请填写企业名称。"), Length(max=100)])
     attendee_name = StringField("姓名", validators=[DataRequired("请填写姓名。"), Length(max=40)])
-    phone = StringField("手机号码", validators=[DataRequired("请填写手机号码。"), _mobile])
+    phone = StringField("手机号码", filters=[_stripped], validators=[DataRequired("请填写手机号码。"), mobile_number()])
     position = StringField("职务", validators=[Optional(), Length(max=40)])
 
 
@@ -144,10 +142,6 @@ class FinancingForm(HubForm):
     )
     status = SelectField("进展", choices=options(FINANCING_STATES))
     notes = StringField("备注", validators=[Optional(), Length(max=200)])
-
-
-class DeleteForm(HubForm):
-    """Only the CSRF token: a delete button's form."""
 
 
 class AdvanceForm(HubForm):

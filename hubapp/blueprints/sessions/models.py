@@ -78,6 +78,10 @@ GRANTED = "granted"
 FINANCING_STATES = {INTENTION: "意向", APPROVED: "审批通过", GRANTED: "已放款"}
 FINANCING_ORDER = [INTENTION, APPROVED, GRANTED]
 
+#: The largest amount in 万元 a form takes; the columns (Numeric(12, 2)) hold a little more.
+MAX_WAN = 9999999
+AMOUNT_MESSAGE = f"请填写0.01至{MAX_WAN}之间的金额（万元）。"
+
 
 class HostOrganisation(db.Model):
     """Who hosts a session: a department, a bank, the tax branch… reused across sessions."""
