@@ -1,8 +1,10 @@
 """What a domain's ``bench/rows_<domain>.py`` returns from ``rows(app)``.
 
 ``rows(app)`` runs inside an app context on the benchmark database (already holding the demo
-data, demo accounts with password ``demo-2026``); it may add data of its own and must commit it. The runner handles the returned items in order:
-measuring each ``HttpRow`` and ``TimedRow``, and running each ``Prepare`` when it comes.
+data, demo accounts with password ``demo-2026``); it may add data of its own. The runner owns the
+transactions: ``rows(app)`` and each ``Prepare`` run inside ``database.atomic()``. It handles the
+returned items in order: measuring each ``HttpRow`` and ``TimedRow``, and running each ``Prepare``
+when it comes.
 """
 
 from collections.abc import Callable

@@ -17,7 +17,7 @@ BATCH = 2_000
 
 def _fill() -> None:
     """Grow the table to 20,000 demands with one multi-row INSERT per batch: going through
-    ``create_demand`` would time 20,000 commits, not the list page."""
+    ``create_demand`` would time 20,000 rounds of rules and audit rows, not the list page."""
     have = db.session.scalar(select(func.count()).select_from(Demand)) or 0
     enterprises = list(db.session.execute(select(Enterprise.id, Enterprise.grid_id)))
     today = clock.today()
@@ -39,7 +39,6 @@ def _fill() -> None:
                 )
             )  # fmt: skip
         db.session.execute(insert(Demand), rows)
-        db.session.commit()
 
 
 def rows(app):

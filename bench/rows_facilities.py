@@ -54,7 +54,6 @@ def _fill_history(total: int) -> None:
             batch = []
     if batch:
         db.session.execute(insert(Booking), batch)
-    db.session.commit()
 
 
 def rows(app):

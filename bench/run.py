@@ -23,6 +23,7 @@ import flask_migrate
 import requests
 
 from bench.api import HttpRow, Prepare, TimedRow
+from hubapp.database import atomic
 from hubapp.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +44,8 @@ def prepare_database(uri: str):
     app = create_app()
     with app.app_context():
         flask_migrate.upgrade(directory=str(ROOT / "migrations"))
-        demo.seed_all()
+        with atomic():
+            demo.seed_all()
     return app
 
 
@@ -127,14 +129,16 @@ def main() -> None:
             for module in row_modules():
                 if args.only and args.only not in module.__name__:
                     continue
-                items = module.rows(app)
+                with atomic():
+                    items = module.rows(app)
                 for item in items:
                     # No transaction of this process may stay open while the server is measured:
                     # on SQLite it would hold the write lock the server's writers wait for.
-                    db.session.commit()
+                    db.session.rollback()
                     print(f"· {item.label}", flush=True)
                     if isinstance(item, Prepare):
-                        item.func()
+                        with atomic():
+                            item.func()
                     elif isinstance(item, TimedRow):
                         times = []
                         for _ in range(item.repeat):
