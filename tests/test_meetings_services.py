@@ -72,11 +72,11 @@ def test_a_meeting_and_its_room_booking_are_written_together_or_not_at_all(users
     first = meetings.meeting(staff, None, start=future(5, 14))
     monkeypatch.setattr(planning, "next_meeting_number", lambda kind, year: 1)
     with atomic():
-        planning.add_agenda_item(staff, first, "通报用工情况", None)
+        first.theme = "企业用工与社保政策（改）"  # the caller's own earlier step
         with pytest.raises(RuleError, match="编号被同时占用"), atomic():
             planning.create_meeting(staff, meetings.plan(room, start=future(5)))
     assert count(Booking) == 0 and count(Meeting) == 1
-    assert [item.title for item in first.agenda_items] == ["通报用工情况"]
+    assert first.theme == "企业用工与社保政策（改）"
 
 
 def test_a_meeting_made_in_a_unit_of_work_that_fails_leaves_nothing(users, room):
