@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from hubapp import clock
 from hubapp.blueprints.meetings import decisions, minutes, planning
-from hubapp.blueprints.meetings.models import MONTHLY, QUARTERLY
+from hubapp.blueprints.meetings.models import ATTENDING, EXCUSED, MONTHLY, PRESENT, QUARTERLY
 from hubapp.blueprints.meetings.planning import MeetingPlan
 
 CHAIR = "刘志强（南海新区党工委委员、党群工作部部长）"
@@ -147,11 +147,11 @@ def _make(ctx, kind: str, day: date, spec: dict, guests: list[tuple[str, str]], 
     )
     meeting = planning.create_meeting(staff, plan)
     for index, department in enumerate(ctx.departments):
-        group = "excused" if index == excused else "present"
+        group = EXCUSED if index == excused else PRESENT
         planning.add_attendee(staff, meeting, group, department.name, DELEGATES[index])
-    planning.add_attendee(staff, meeting, "attending", "蓝色创业谷产业社区党群服务中心", "孙晓梅、李建国")
+    planning.add_attendee(staff, meeting, ATTENDING, "蓝色创业谷产业社区党群服务中心", "孙晓梅、李建国")
     for unit, names in guests:
-        planning.add_attendee(staff, meeting, "attending", unit, names)
+        planning.add_attendee(staff, meeting, ATTENDING, unit, names)
     for title, presenter, discussion in spec["agenda"]:
         item = planning.add_agenda_item(staff, meeting, title, presenter)
         planning.update_agenda_item(staff, item, title, presenter, discussion)

@@ -18,7 +18,16 @@ from sqlalchemy.exc import IntegrityError
 
 from hubapp import audit, clock
 from hubapp.blueprints.auth.roles import STAFF_ROLES, Role
-from hubapp.blueprints.meetings.models import APPROVED, DRAFT, GROUPS, ISSUED, MINUTES_STATES, Meeting, MinutesVersion
+from hubapp.blueprints.meetings.models import (
+    APPROVED,
+    DRAFT,
+    GROUPS,
+    ISSUED,
+    MINUTES_STATES,
+    PRESENT,
+    Meeting,
+    MinutesVersion,
+)
 from hubapp.blueprints.meetings.planning import clean, with_fresh_number
 from hubapp.extensions import db
 from hubapp.formatting import chinese_date
@@ -89,7 +98,7 @@ def approve_minutes(actor, meeting: Meeting, approved_at: datetime | None = None
         raise Conflict(f"纪要当前为“{current.status_label}”，不能审定。")
     if meeting.start_at > clock.now():
         raise Conflict(f"会议定于{chinese_date(meeting.start_at)}召开，会议召开后才能审定纪要。")
-    if not meeting.group("present"):
+    if not meeting.group(PRESENT):
         raise Conflict("请先填写出席人员。")
     if not meeting.agenda_items and not meeting.decisions:
         raise Conflict("请先填写会议议题或议定事项。")
@@ -190,7 +199,7 @@ def printed_minutes(meeting: Meeting, version: MinutesVersion | None) -> dict[st
 
 def minutes_content(meeting: Meeting, version: MinutesVersion | None = None) -> dict[str, Any]:
     """Everything the 纪要 prints, as plain data (this is what an issued version freezes)."""
-    present_units = [a.unit for a in meeting.group("present")]
+    present_units = [a.unit for a in meeting.group(PRESENT)]
     location = meeting.location
     opening = (
         f"{chinese_date(meeting.start_at)}，{meeting.chair_name}在{location}主持召开{meeting.title}，"
