@@ -33,7 +33,7 @@ def test_concurrent_meetings_get_distinct_numbers(users, live_server):
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         codes = list(pool.map(create, range(6)))
-    assert codes == [302] * 6
+    assert codes == [303] * 6
     db.session.rollback()
     numbers = sorted(db.session.scalars(db.select(Meeting.number).where(Meeting.kind == "joint")))
     assert numbers == [1, 2, 3, 4, 5, 6]

@@ -2,7 +2,7 @@
 in the 会议室, with issued minutes and decisions some done, some open and exactly one overdue."""
 
 from hubapp import clock
-from hubapp.blueprints.meetings import services
+from hubapp.blueprints.meetings.decisions import decisions_query
 from hubapp.blueprints.meetings.models import DONE, ISSUED, MONTHLY, OPEN, QUARTERLY, Decision, Meeting
 from hubapp.extensions import db
 
@@ -29,5 +29,5 @@ def test_demo_liaison_has_decisions_to_follow(demo):
     from hubapp.blueprints.auth.models import User
 
     liaison = db.session.scalar(db.select(User).where(User.username == "liaison"))
-    mine = list(db.session.scalars(services.decisions_query(liaison, status=None)))
+    mine = list(db.session.scalars(decisions_query(liaison, status=None)))
     assert mine and all(d.department_id == liaison.department_id for d in mine)

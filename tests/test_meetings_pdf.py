@@ -6,10 +6,11 @@ import re
 import subprocess
 
 import pytest
+from factories import meetings
 
 from hubapp import clock
-from hubapp.blueprints.meetings import services
-from tests.test_meetings_services import fill, issue, make_meeting, tax
+from hubapp.blueprints.meetings import decisions, minutes, planning
+from hubapp.database import atomic
 
 MM = 72 / 25.4
 
@@ -36,13 +37,16 @@ def words(tmp_path, data: bytes) -> list[tuple[int, float, float, float, str]]:
 
 @pytest.fixture
 def issued(users):
-    meeting = make_meeting(users)
-    services.add_attendee(meeting, "attending", "蓝色创业谷产业社区党群服务中心", "孙晓梅、李建国", users["staff"].id)
-    services.add_attendee(meeting, "excused", "南海新区经济发展局", "赵明", users["staff"].id)
-    fill(meeting, users, tax())
-    item = meeting.agenda_items[0]
-    services.update_agenda_item(meeting, item, item.title, item.presenter, "人社局通报在岗职工增加。\n企业反映社保转移手续多。", users["staff"].id)
-    issue(meeting, users)
+    staff = users["staff"]
+    meeting = meetings.meeting(staff)
+    with atomic():
+        planning.add_attendee(staff, meeting, "attending", "蓝色创业谷产业社区党群服务中心", "孙晓梅、李建国")
+        planning.add_attendee(staff, meeting, "excused", "南海新区经济发展局", "赵明")
+    meetings.fill(staff, meeting, meetings.department())
+    with atomic():
+        item = meeting.agenda_items[0]
+        planning.update_agenda_item(staff, item, item.title, item.presenter, "人社局通报在岗职工增加。\n企业反映社保转移手续多。")
+    meetings.issue(meeting, users["admin"], staff)
     return meeting
 
 
@@ -95,9 +99,10 @@ def test_the_text_block_starts_37mm_from_the_top_and_28mm_from_the_left(auth, cl
 
 
 def test_body_lines_hold_28_characters_on_a_29pt_grid(auth, client, users, tmp_path):
-    meeting = make_meeting(users)
-    item = services.add_agenda_item(meeting, "议题", None, users["staff"].id)
-    services.update_agenda_item(meeting, item, "议题", None, "试" * 26 * 3, users["staff"].id)
+    meeting = meetings.meeting(users["staff"])
+    with atomic():
+        item = planning.add_agenda_item(users["staff"], meeting, "议题", None)
+        planning.update_agenda_item(users["staff"], item, "议题", None, "试" * 26 * 3)
     auth.login("staff")
     found = words(tmp_path, client.get(f"/meetings/{meeting.id}/minutes.pdf").data)
     lines = [w for w in found if set(w[4]) == {"试"}]
@@ -107,10 +112,11 @@ def test_body_lines_hold_28_characters_on_a_29pt_grid(auth, client, users, tmp_p
 
 
 def test_long_minutes_number_pages_right_on_odd_and_left_on_even(auth, client, users, tmp_path):
-    meeting = make_meeting(users)
-    for n in range(6):
-        item = services.add_agenda_item(meeting, f"议题{n}", None, users["staff"].id)
-        services.update_agenda_item(meeting, item, item.title, None, "讨论情况。" * 60, users["staff"].id)
+    meeting = meetings.meeting(users["staff"])
+    with atomic():
+        for n in range(6):
+            item = planning.add_agenda_item(users["staff"], meeting, f"议题{n}", None)
+            planning.update_agenda_item(users["staff"], item, item.title, None, "讨论情况。" * 60)
     auth.login("staff")
     found = words(tmp_path, client.get(f"/meetings/{meeting.id}/minutes.pdf").data)
     numbers = {w[0]: w for w in found if re.fullmatch(r"\d+", w[4]) and w[2] > 262}
@@ -119,9 +125,10 @@ def test_long_minutes_number_pages_right_on_odd_and_left_on_even(auth, client, u
 
 
 def test_an_issued_version_stays_as_issued_after_a_correction(auth, client, issued, users, tmp_path):
-    services.start_correction(issued, users["staff"], "责任单位有误")
-    decision = issued.decisions[0]
-    services.update_decision(decision, "改为由人社局牵头宣讲", None, "人社局", None, users["staff"].id)
+    with atomic():
+        minutes.start_correction(users["staff"], issued, "责任单位有误")
+        decision = issued.decisions[0]
+        decisions.update_decision(users["staff"], decision, "改为由人社局牵头宣讲", None, "人社局", None)
     auth.login("staff")
     old = poppler(tmp_path, "pdftotext", client.get(f"/meetings/{issued.id}/minutes.pdf?version=1").data)
     new = poppler(tmp_path, "pdftotext", client.get(f"/meetings/{issued.id}/minutes.pdf").data)

@@ -4,13 +4,15 @@ minutes workflow buttons, the decisions list and who may see and update what."""
 from datetime import timedelta
 
 import pytest
+from factories import meetings
+from factories.meetings import past
 
 from hubapp import audit, clock
-from hubapp.blueprints.directory.models import Department
-from hubapp.blueprints.meetings import services
+from hubapp.blueprints.meetings import decisions, planning
 from hubapp.blueprints.meetings.models import Meeting
+from hubapp.database import atomic
 from hubapp.extensions import db
-from tests.test_meetings_services import fill, issue, make_meeting, past, room, tax  # noqa: F401  (fixtures)
+from tests.test_meetings_services import room  # noqa: F401  (a fixture)
 
 HTMX = {"HX-Request": "true"}
 
@@ -37,7 +39,7 @@ def meeting_form(**overrides):
 def test_staff_creates_a_meeting_with_its_room_booked(auth, client, room):
     auth.login("staff")
     response = client.post("/meetings/new", data=meeting_form(room_id=str(room.id), place=""))
-    assert response.status_code == 302
+    assert response.status_code == 303
     meeting = db.session.scalar(db.select(Meeting))
     assert meeting.number == 1 and meeting.booking.room_id == room.id
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -60,7 +62,7 @@ def test_a_refused_form_keeps_what_was_typed(auth, client, room):
 
 
 def test_sections_answer_htmx_with_their_fragment(auth, client, users):
-    meeting = make_meeting(users)
+    meeting = meetings.meeting(users["staff"])
     auth.login("staff")
     response = client.post(
         f"/meetings/{meeting.id}/attendees", data={"group": "present", "unit": "税务分局", "names": "张三，李四"}, headers=HTMX
@@ -74,8 +76,9 @@ def test_sections_answer_htmx_with_their_fragment(auth, client, users):
 
 
 def test_the_discussion_editor_saves_as_you_type(auth, client, users):
-    meeting = make_meeting(users)
-    item = services.add_agenda_item(meeting, "通报用工情况", "人社局", users["staff"].id)
+    meeting = meetings.meeting(users["staff"])
+    with atomic():
+        item = planning.add_agenda_item(users["staff"], meeting, "通报用工情况", "人社局")
     auth.login("staff")
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert 'hx-trigger="input changed delay:800ms' in page
@@ -92,17 +95,17 @@ def test_the_discussion_editor_saves_as_you_type(auth, client, users):
     plain = client.post(
         f"/meetings/{meeting.id}/agenda/{item.id}", data={"title": "通报用工情况", "discussion": "第二段。"}
     )
-    assert plain.status_code == 302 and plain.headers["Location"].endswith(f"#item-{item.id}")
+    assert plain.status_code == 303 and plain.headers["Location"].endswith(f"#item-{item.id}")
 
 
 def test_the_minutes_workflow_through_the_page(auth, client, users):
-    meeting = make_meeting(users, chair_user_id=users["admin"].id)
-    fill(meeting, users, tax())
+    meeting = meetings.meeting(users["staff"], chair_user_id=users["admin"].id)
+    meetings.fill(users["staff"], meeting, meetings.department())
     auth.login("staff")
     assert client.post(f"/meetings/{meeting.id}/minutes/approve").status_code == 403
     auth.logout()
     auth.login("admin")
-    assert client.post(f"/meetings/{meeting.id}/minutes/approve").status_code == 302
+    assert client.post(f"/meetings/{meeting.id}/minutes/approve").status_code == 303
     response = client.post(f"/meetings/{meeting.id}/minutes/issue", data={"copy_to": "党工委办公室"}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert f"〔{clock.today().year}〕1号" in page and "发起更正" in page
@@ -110,28 +113,29 @@ def test_the_minutes_workflow_through_the_page(auth, client, users):
     assert locked.status_code == 422 and "内容已锁定" in locked.get_data(as_text=True)
     no_reason = client.post(f"/meetings/{meeting.id}/minutes/correct", data={"reason": ""})
     assert no_reason.status_code == 422
-    assert client.post(f"/meetings/{meeting.id}/minutes/correct", data={"reason": "日期有误"}).status_code == 302
+    assert client.post(f"/meetings/{meeting.id}/minutes/correct", data={"reason": "日期有误"}).status_code == 303
     assert "第2版" in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
 
 
 def test_a_meeting_with_issued_minutes_offers_no_delete(auth, client, users):
-    meeting = make_meeting(users)
-    fill(meeting, users, tax())
-    issue(meeting, users)
+    meeting = meetings.meeting(users["staff"])
+    meetings.fill(users["staff"], meeting, meetings.department())
+    meetings.issue(meeting, users["admin"], users["staff"])
     auth.login("staff")
     response = client.post(f"/meetings/{meeting.id}/delete", follow_redirects=True)
     assert "不能删除" in response.get_data(as_text=True)
-    assert services.get_meeting(meeting.id) is not None
+    assert db.session.get(Meeting, meeting.id) is not None
 
 
 def _two_units_decisions(users):
-    other = db.session.scalar(db.select(Department).where(Department.short_name == "经济发展局"))
-    meeting = make_meeting(users, start=past(20))
-    mine = fill(meeting, users, tax())
-    theirs = services.add_decision(
-        meeting, "梳理规上企业名单", other.id, None, clock.today() - timedelta(days=2), users["staff"].id
-    )
-    issue(meeting, users)
+    staff, other = users["staff"], meetings.department("经济发展局")
+    meeting = meetings.meeting(staff, start=past(20))
+    mine = meetings.fill(staff, meeting, meetings.department())
+    with atomic():
+        theirs = decisions.add_decision(
+            staff, meeting, "梳理规上企业名单", other.id, None, clock.today() - timedelta(days=2)
+        )
+    meetings.issue(meeting, users["admin"], staff)
     return mine, theirs
 
 
@@ -182,7 +186,7 @@ def test_unknown_meeting_and_decision_are_404(auth, client, users):
     auth.login("staff")
     assert client.get("/meetings/999").status_code == 404
     assert client.post("/meetings/decisions/999/done", data={"note": "x"}).status_code == 404
-    meeting = make_meeting(users)
+    meeting = meetings.meeting(users["staff"])
     assert client.get(f"/meetings/{meeting.id}/minutes.pdf?version=7").status_code == 404
 
 
@@ -208,9 +212,9 @@ def test_a_reopened_decision_no_longer_shows_its_old_note(auth, client, users):
 
 
 def test_edit_forms_of_locked_minutes_send_the_user_back_with_the_reason(auth, client, users):
-    meeting = make_meeting(users)
-    decision = fill(meeting, users, tax())
-    issue(meeting, users)
+    meeting = meetings.meeting(users["staff"])
+    decision = meetings.fill(users["staff"], meeting, meetings.department())
+    meetings.issue(meeting, users["admin"], users["staff"])
     auth.login("staff")
     for path in (f"/meetings/{meeting.id}/edit", f"/meetings/{meeting.id}/decisions/{decision.id}/edit"):
         response = client.get(path)
@@ -219,8 +223,8 @@ def test_edit_forms_of_locked_minutes_send_the_user_back_with_the_reason(auth, c
 
 
 def test_a_meeting_not_yet_held_offers_no_approval(auth, client, users):
-    meeting = make_meeting(users, start=clock.now() + timedelta(days=3), chair_user_id=users["admin"].id)
-    fill(meeting, users, tax())
+    meeting = meetings.meeting(users["staff"], start=clock.now() + timedelta(days=3), chair_user_id=users["admin"].id)
+    meetings.fill(users["staff"], meeting, meetings.department())
     auth.login("admin")
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "会议召开后可审定纪要" in page and "审定纪要</button>" not in page

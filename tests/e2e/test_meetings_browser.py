@@ -2,9 +2,10 @@
 a decision of their unit from the open-decisions list without leaving the page."""
 
 from conftest import PASSWORD
+from factories import meetings
 
-from hubapp.blueprints.meetings import services
-from tests.test_meetings_services import fill, issue, make_meeting, tax
+from hubapp.blueprints.meetings import decisions, planning
+from hubapp.database import atomic
 
 
 def log_in(page, server, username):
@@ -16,8 +17,9 @@ def log_in(page, server, username):
 
 
 def test_the_discussion_is_saved_as_you_type(users, live_server, page):
-    meeting = make_meeting(users)
-    item = services.add_agenda_item(meeting, "通报本季度企业用工情况", "人社局", users["staff"].id)
+    meeting = meetings.meeting(users["staff"])
+    with atomic():
+        item = planning.add_agenda_item(users["staff"], meeting, "通报本季度企业用工情况", "人社局")
     meeting_id, item_id = meeting.id, item.id  # read now: a later read would hold SQLite's write lock
     server = live_server(workers=1)
     log_in(page, server, "staff")
@@ -31,7 +33,7 @@ def test_the_discussion_is_saved_as_you_type(users, live_server, page):
 
 
 def test_adding_an_attendee_swaps_only_the_section(users, live_server, page):
-    meeting_id = make_meeting(users).id
+    meeting_id = meetings.meeting(users["staff"]).id
     server = live_server(workers=1)
     log_in(page, server, "staff")
     page.goto(f"{server.url}/meetings/{meeting_id}")
@@ -44,9 +46,9 @@ def test_adding_an_attendee_swaps_only_the_section(users, live_server, page):
 
 
 def test_a_liaison_closes_a_decision_from_the_list(users, live_server, page):
-    meeting = make_meeting(users)
-    decision_id = fill(meeting, users, tax()).id
-    issue(meeting, users)
+    meeting = meetings.meeting(users["staff"])
+    decision_id = meetings.fill(users["staff"], meeting, meetings.department()).id
+    meetings.issue(meeting, users["admin"], users["staff"])
     server = live_server(workers=1)
     log_in(page, server, "liaison")
     page.click("nav.mainnav >> text=议定事项")
@@ -58,8 +60,9 @@ def test_a_liaison_closes_a_decision_from_the_list(users, live_server, page):
 
 
 def test_editing_the_title_is_saved_as_you_type_too(users, live_server, page):
-    meeting = make_meeting(users)
-    item = services.add_agenda_item(meeting, "通报用工情况", None, users["staff"].id)
+    meeting = meetings.meeting(users["staff"])
+    with atomic():
+        item = planning.add_agenda_item(users["staff"], meeting, "通报用工情况", None)
     meeting_id, item_id = meeting.id, item.id
     server = live_server(workers=1)
     log_in(page, server, "staff")
@@ -71,10 +74,11 @@ def test_editing_the_title_is_saved_as_you_type_too(users, live_server, page):
 
 
 def test_a_liaison_reads_the_decisions_on_a_phone_without_scrolling_sideways(users, live_server, phone_page):
-    meeting = make_meeting(users)
-    decision = fill(meeting, users, tax())
-    issue(meeting, users)
-    services.complete_decision(decision, users["liaison"], "已于本月在创业谷开展三场社保政策宣讲，覆盖企业三十余家，相关材料已归档备查。")
+    meeting = meetings.meeting(users["staff"])
+    decision = meetings.fill(users["staff"], meeting, meetings.department())
+    meetings.issue(meeting, users["admin"], users["staff"])
+    with atomic():
+        decisions.complete_decision(users["liaison"], decision, "已于本月在创业谷开展三场社保政策宣讲，覆盖企业三十余家，相关材料已归档备查。")
     server = live_server(workers=1)
     log_in(phone_page, server, "liaison")
     phone_page.goto(f"{server.url}/meetings/decisions?status=all")

@@ -1,3 +1,10 @@
+"""Meetings of the joint meeting (联席会议) and their 纪要.
+
+Services: ``planning`` (meetings with their room, attendance, agenda), ``decisions`` (议定事项 and
+their follow-up), ``minutes`` (draft → approved → issued, corrections). Pages: ``views`` and
+``decision_views``; the PDFs: ``printing``.
+"""
+
 from flask import Blueprint, render_template
 
 from hubapp import audit
@@ -56,12 +63,12 @@ NAV = [
 
 def home_panel(user) -> str | None:
     """Open decisions that are overdue or fall due within a week, for staff and liaisons."""
-    from hubapp.blueprints.meetings import services
+    from hubapp.blueprints.meetings import decisions
 
     if user.role not in STAFF_ROLES | {Role.LIAISON}:
         return None
-    counts = services.decision_counts(user)
-    return render_template("meetings/_home_panel.html", counts=counts, days=services.DUE_SOON_DAYS)
+    counts = decisions.decision_counts(user)
+    return render_template("meetings/_home_panel.html", counts=counts, days=decisions.DUE_SOON_DAYS)
 
 
-from hubapp.blueprints.meetings import views  # noqa: E402,F401
+from hubapp.blueprints.meetings import decision_views, views  # noqa: E402,F401

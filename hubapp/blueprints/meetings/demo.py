@@ -5,9 +5,9 @@ open, exactly one overdue) and issued minutes, so that a newcomer sees a real �
 from datetime import date, datetime, time, timedelta
 
 from hubapp import clock
-from hubapp.blueprints.meetings import services
-from hubapp.blueprints.meetings.models import MONTHLY, QUARTERLY
-from hubapp.extensions import db
+from hubapp.blueprints.meetings import decisions, minutes, planning
+from hubapp.blueprints.meetings.models import ATTENDING, EXCUSED, MONTHLY, PRESENT, QUARTERLY
+from hubapp.blueprints.meetings.planning import MeetingPlan
 
 CHAIR = "刘志强（南海新区党工委委员、党群工作部部长）"
 RECORDER = "李建国"
@@ -135,42 +135,40 @@ def _symposium_date(today: date) -> date:
 def _make(ctx, kind: str, day: date, spec: dict, guests: list[tuple[str, str]], excused: int | None) -> None:
     staff, admin = ctx.users["staff"], ctx.users["admin"]
     start = datetime.combine(day, time(14, 30) if kind == MONTHLY else time(9, 30))
-    meeting = services.create_meeting(
+    plan = MeetingPlan(
         kind=kind,
         theme=spec["theme"],
         start=start,
         end=start + timedelta(hours=2),
-        room_id=ctx.rooms["会议室"].id,
-        place=None,
         chair_name=CHAIR,
         recorder_name=RECORDER,
-        actor_id=staff.id,
+        room_id=ctx.rooms["会议室"].id,
         headcount=16,
     )
+    meeting = planning.create_meeting(staff, plan)
     for index, department in enumerate(ctx.departments):
-        group = "excused" if index == excused else "present"
-        services.add_attendee(meeting, group, department.name, DELEGATES[index], staff.id)
-    services.add_attendee(meeting, "attending", "蓝色创业谷产业社区党群服务中心", "孙晓梅、李建国", staff.id)
+        group = EXCUSED if index == excused else PRESENT
+        planning.add_attendee(staff, meeting, group, department.name, DELEGATES[index])
+    planning.add_attendee(staff, meeting, ATTENDING, "蓝色创业谷产业社区党群服务中心", "孙晓梅、李建国")
     for unit, names in guests:
-        services.add_attendee(meeting, "attending", unit, names, staff.id)
+        planning.add_attendee(staff, meeting, ATTENDING, unit, names)
     for title, presenter, discussion in spec["agenda"]:
-        item = services.add_agenda_item(meeting, title, presenter, staff.id)
-        services.update_agenda_item(meeting, item, title, presenter, discussion, staff.id)
+        item = planning.add_agenda_item(staff, meeting, title, presenter)
+        planning.update_agenda_item(staff, item, title, presenter, discussion)
     today = clock.today()
     done = []
     for text, department_index, days, status in spec["decisions"]:
         deadline = today + timedelta(days=days) if status == "open" else day + timedelta(days=days)
-        decision = services.add_decision(meeting, text, ctx.departments[department_index].id, None, deadline, staff.id)
+        decision = decisions.add_decision(staff, meeting, text, ctx.departments[department_index].id, None, deadline)
         if status == "done":
             done.append(decision)
     issued = datetime.combine(day + timedelta(days=2), time(10, 0))
-    services.approve_minutes(meeting, admin, approved_at=issued - timedelta(hours=20))
-    services.issue_minutes(meeting, staff, "南海新区党工委办公室", issued_at=issued)
+    minutes.approve_minutes(admin, meeting, approved_at=issued - timedelta(hours=20))
+    minutes.issue_minutes(staff, meeting, "南海新区党工委办公室", issued_at=issued)
     for decision in done:
-        services.complete_decision(decision, staff, "已按期完成，相关材料已归档。")
         # Finished before today, as a real record would show it.
-        decision.done_at = min(datetime.combine(decision.deadline, time(17, 0)), clock.now())
-    db.session.commit()
+        finished = min(datetime.combine(decision.deadline, time(17, 0)), clock.now())
+        decisions.complete_decision(staff, decision, "已按期完成，相关材料已归档。", done_at=finished)
 
 
 def seed(ctx) -> None:

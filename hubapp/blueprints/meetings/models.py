@@ -149,10 +149,6 @@ class Attendee(db.Model):
 
     meeting = relationship("Meeting", back_populates="attendees")
 
-    @property
-    def printed(self) -> str:
-        return f"{self.unit}{self.names}" if self.names else self.unit
-
 
 class AgendaItem(db.Model):
     __tablename__ = "meeting_agenda_item"

@@ -1,39 +1,44 @@
-"""Meeting pages: thin views that parse a form, call ``services`` and render."""
+"""Meeting pages: the list, the meeting form, the meeting page with its attendance and agenda
+sections, the minutes workflow and the PDFs. Decisions, in a meeting and across meetings, are in
+``decision_views``, which draws the meeting page with the helpers here.
+
+Thin: parse the form, run the service in one unit of work (``hubapp.actions``), render the page
+or, for htmx, the section that changed."""
 
 from datetime import datetime
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from hubapp import clock
-from hubapp.blueprints.auth.roles import Role, roles_required, staff_required
+from hubapp import actions, clock
+from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.facilities import holds
-from hubapp.blueprints.meetings import bp, forms, printing, services
-from hubapp.blueprints.meetings.models import DECISION_STATES, GROUPS, KINDS, OPEN
+from hubapp.blueprints.meetings import bp, forms, minutes, planning, printing
+from hubapp.blueprints.meetings.models import GROUPS, KINDS, AgendaItem, Meeting
 from hubapp.downloads import pdf_response
-from hubapp.errors import chinese_abort
 from hubapp.extensions import db
 from hubapp.forms import options
 from hubapp.htmx import is_htmx, render
-from hubapp.pdf import render_pdf
-from hubapp.security import safe_next
-
-FOLLOW_UP_ROLES = (Role.ADMIN, Role.STAFF, Role.LIAISON)
+from hubapp.params import page_of
 
 
-def _meeting_or_404(meeting_id: int):
-    meeting = services.get_meeting(meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
+def form_page(template: str, form, outcome: actions.Outcome, **context):
+    """A form again after a refused change, with what the user typed: a broken rule's message is
+    already next to its field; someone else's change first (a conflict) is said above the form."""
+    if outcome.conflict:
+        form.add_error(outcome.message)
+    return render(template, form=form, status=outcome.status, **context)
 
 
-def _show_error(form, error: services.MeetingError) -> None:
-    """Put a service's Chinese message next to the field it is about, or above the form."""
-    if isinstance(error, services.NotAllowed):
-        chinese_abort(403, error.message)
-    form.add_error(error.message, error.field)
+def locked(meeting: Meeting):
+    """A page of edit forms for content that is locked would lose what the user types: send them
+    back to the meeting with the reason instead."""
+    reason = planning.lock_reason(meeting)
+    if reason is None:
+        return None
+    flash(reason, "error")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
 
 # --- meetings list and meeting form --------------------------------------------------------
@@ -45,26 +50,23 @@ def index():
     kind = request.args.get("kind") if request.args.get("kind") in KINDS else None
     year = request.args.get("year", type=int)
     search = request.args.get("q", "")
-    page = db.paginate(
-        services.meetings_query(kind, year, search), per_page=current_app.config["PAGE_SIZE"], error_out=False
-    )
     return render(
         "meetings/index.html",
         "meetings/_meeting_rows.html",
-        page=page,
+        page=page_of(planning.meetings_query(kind, year, search)),
         kind=kind,
         year=year,
         search=search,
         kinds=KINDS,
-        years=services.meeting_years(),
+        years=planning.meeting_years(),
     )
 
 
-def _meeting_form(meeting=None) -> forms.MeetingForm:
+def _meeting_form(meeting: Meeting | None = None) -> forms.MeetingForm:
     form = forms.MeetingForm()
     form.room_id.choices = holds.room_choices((forms.NONE, "不使用中心场地（填写其他地点）"))
     form.chair_user_id.choices = options(
-        [(forms.NONE, "无（主持人没有账号）")] + [(user.id, user.display_name) for user in services.staff_users()]
+        [(forms.NONE, "无（主持人没有账号）")] + [(user.id, user.display_name) for user in planning.staff_users()]
     )
     if meeting is not None and request.method == "GET":
         form.kind.data = meeting.kind
@@ -87,19 +89,18 @@ def _meeting_form(meeting=None) -> forms.MeetingForm:
     return form
 
 
-def _meeting_values(form: forms.MeetingForm) -> dict:
-    return dict(
+def _plan_from(form: forms.MeetingForm) -> planning.MeetingPlan:
+    return planning.MeetingPlan(
         kind=form.kind.data,
         theme=form.theme.data,
         start=datetime.combine(form.day.data, form.start_time.data),
         end=datetime.combine(form.day.data, form.end_time.data),
+        chair_name=form.chair_name.data,
+        recorder_name=form.recorder_name.data,
         room_id=form.room_id.data or None,
         place=form.place.data,
-        headcount=form.headcount.data,
-        chair_name=form.chair_name.data,
         chair_user_id=form.chair_user_id.data or None,
-        recorder_name=form.recorder_name.data,
-        actor_id=current_user.id,
+        headcount=form.headcount.data,
     )
 
 
@@ -107,68 +108,45 @@ def _meeting_values(form: forms.MeetingForm) -> dict:
 @staff_required
 def new():
     form = _meeting_form()
-    if request.method == "POST":
-        if form.validate():
-            try:
-                meeting = services.create_meeting(**_meeting_values(form))
-            except services.MeetingError as error:
-                _show_error(form, error)
-            else:
-                flash(f"已创建{meeting.title}。", "success")
-                return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-        return render("meetings/meeting_form.html", form=form, meeting=None, status=422)
-    return render("meetings/meeting_form.html", form=form, meeting=None)
-
-
-def _locked(meeting):
-    """A page of edit forms for content that is locked would lose what the user types: send them
-    back to the meeting with the reason instead."""
-    try:
-        services.require_editable(meeting)
-    except services.MeetingError as error:
-        flash(error.message, "error")
-        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    return None
+    if request.method == "GET":
+        return render("meetings/meeting_form.html", form=form, meeting=None)
+    outcome = actions.submit(form, lambda: planning.create_meeting(current_user, _plan_from(form)))
+    if not outcome.ok:
+        return form_page("meetings/meeting_form.html", form, outcome, meeting=None)
+    meeting = outcome.value
+    return actions.done(f"已创建{meeting.title}。", url_for("meetings.detail", meeting_id=meeting.id))
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    if request.method == "GET" and (back := _locked(meeting)):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    if request.method == "GET" and (back := locked(meeting)):
         return back
     form = _meeting_form(meeting)
-    if request.method == "POST":
-        if form.validate():
-            try:
-                services.update_meeting(meeting, **_meeting_values(form))
-            except services.MeetingError as error:
-                _show_error(form, error)
-            else:
-                flash("会议信息已保存。", "success")
-                return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-        return render("meetings/meeting_form.html", form=form, meeting=meeting, status=422)
-    return render("meetings/meeting_form.html", form=form, meeting=meeting)
+    if request.method == "GET":
+        return render("meetings/meeting_form.html", form=form, meeting=meeting)
+    outcome = actions.submit(form, lambda: planning.update_meeting(current_user, meeting, _plan_from(form)))
+    if not outcome.ok:
+        return form_page("meetings/meeting_form.html", form, outcome, meeting=meeting)
+    return actions.done("会议信息已保存。", url_for("meetings.detail", meeting_id=meeting.id))
 
 
 @bp.post("/<int:meeting_id>/delete")
 @staff_required
 def delete(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     title = meeting.title
-    try:
-        services.delete_meeting(meeting, current_user.id)
-    except services.MeetingError as error:
-        flash(error.message, "error")
-        return redirect(url_for("meetings.detail", meeting_id=meeting_id))
-    flash(f"已删除{title}，会议室预约已释放。", "success")
-    return redirect(url_for("meetings.index"))
+    outcome = actions.attempt(lambda: planning.delete_meeting(current_user, meeting))
+    if not outcome.ok:
+        return actions.refused(outcome.message, url_for("meetings.detail", meeting_id=meeting_id))
+    return actions.done(f"已删除{title}，会议室预约已释放。", url_for("meetings.index"))
 
 
 # --- the meeting page and its sections ------------------------------------------------------
 
 
-def _decision_form(blank: bool = False) -> forms.DecisionForm:
+def decision_form(blank: bool = False) -> forms.DecisionForm:
     form = forms.DecisionForm(formdata=None) if blank else forms.DecisionForm()
     form.department_id.choices = options(
         [(d.id, d.name) for d in directory.departments()] + [(forms.NONE, "其他单位（在右侧填写）")]
@@ -176,247 +154,179 @@ def _decision_form(blank: bool = False) -> forms.DecisionForm:
     return form
 
 
-def _detail(meeting, status: int = 200, fragment: str | None = None, **overrides):
+def detail_page(meeting: Meeting, status: int = 200, fragment: str | None = None, **overrides):
+    """The meeting page, or for htmx its section ``fragment``; ``overrides`` carry the forms as
+    the user filled them and the messages of a refused change."""
+    current = meeting.current_minutes
     context = dict(
         meeting=meeting,
+        # A booking given back (cancelled or rejected in the room calendar) is named as such.
+        room_released=meeting.booking is not None and not holds.holds_room(meeting.booking),
         attendee_form=forms.AttendeeForm(formdata=None),
         agenda_form=forms.AgendaForm(formdata=None),
-        decision_form=_decision_form(blank=True),
+        decision_form=decision_form(blank=True),
         reason_form=forms.ReasonForm(formdata=None),
-        issue_form=forms.IssueForm(formdata=None, copy_to=meeting.current_minutes.copy_to if meeting.current_minutes else None),
+        issue_form=forms.IssueForm(formdata=None, copy_to=current.copy_to if current else None),
         groups=GROUPS,
-        unit_options=[d.name for d in directory.departments()] + [e.name for e in directory.search_enterprises("", 100)],
-        people_options=[u.display_name for u in services.staff_users()],
-        may_approve=services.may_approve(current_user, meeting),
+        unit_options=[d.name for d in directory.departments()]
+        + [e.name for e in directory.search_enterprises("", 100)],
+        people_options=[u.display_name for u in planning.staff_users()],
+        may_approve=minutes.may_approve(current_user, meeting),
         today=clock.today(),
     )
     context.update(overrides)
     return render("meetings/detail.html", fragment, status=status, **context)
 
 
+def section_done(meeting: Meeting, section: str, message: str):
+    """After a change: the section again for htmx, else back to the page at that section."""
+    return actions.done(
+        message,
+        url_for("meetings.detail", meeting_id=meeting.id) + f"#{section}",
+        lambda: detail_page(meeting, fragment=f"meetings/_{section}.html"),
+    )
+
+
+def section_refused(meeting: Meeting, section: str, outcome: actions.Outcome, **forms_shown):
+    """The page (for htmx the section) again after a refused change. A broken rule's message is in
+    the form the user filled (``forms_shown``); a conflict's, or that of a button without a form,
+    is said at the top of the section."""
+    message = outcome.message if outcome.conflict or not forms_shown else None
+    return detail_page(
+        meeting, outcome.status, f"meetings/_{section}.html", **{f"{section}_error": message}, **forms_shown
+    )
+
+
 @bp.get("/<int:meeting_id>")
 @staff_required
 def detail(meeting_id: int):
-    return _detail(_meeting_or_404(meeting_id))
-
-
-def _section_done(meeting, section: str, message: str):
-    """After a change: the section again for htmx, else back to the page at that section."""
-    if is_htmx():
-        return _detail(meeting, fragment=f"meetings/_{section}.html")
-    flash(message, "success")
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id) + f"#{section}")
+    return detail_page(db.get_or_404(Meeting, meeting_id))
 
 
 @bp.post("/<int:meeting_id>/attendees")
 @staff_required
 def add_attendee(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     form = forms.AttendeeForm()
-    if form.validate():
-        try:
-            services.add_attendee(meeting, form.group.data, form.unit.data, form.names.data, current_user.id)
-        except services.MeetingError as error:
-            _show_error(form, error)
-        else:
-            return _section_done(meeting, "attendance", "已添加参会单位。")
-    return _detail(meeting, 422, "meetings/_attendance.html", attendee_form=form)
+    outcome = actions.submit(
+        form, lambda: planning.add_attendee(current_user, meeting, form.group.data, form.unit.data, form.names.data)
+    )
+    if not outcome.ok:
+        return section_refused(meeting, "attendance", outcome, attendee_form=form)
+    return section_done(meeting, "attendance", "已添加参会单位。")
 
 
 @bp.post("/<int:meeting_id>/attendees/<int:attendee_id>/delete")
 @staff_required
 def remove_attendee(meeting_id: int, attendee_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    try:
-        services.remove_attendee(meeting, attendee_id, current_user.id)
-    except services.MeetingError as error:
-        return _detail(meeting, 409, "meetings/_attendance.html", attendance_error=error.message)
-    return _section_done(meeting, "attendance", "已移除。")
+    meeting = db.get_or_404(Meeting, meeting_id)
+    outcome = actions.attempt(lambda: planning.remove_attendee(current_user, meeting, attendee_id))
+    if not outcome.ok:
+        return section_refused(meeting, "attendance", outcome)
+    return section_done(meeting, "attendance", "已移除。")
 
 
 @bp.post("/<int:meeting_id>/agenda")
 @staff_required
 def add_agenda_item(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     form = forms.AgendaForm()
-    if form.validate():
-        try:
-            services.add_agenda_item(meeting, form.title.data, form.presenter.data, current_user.id)
-        except services.MeetingError as error:
-            _show_error(form, error)
-        else:
-            return _section_done(meeting, "agenda", "已添加议题。")
-    return _detail(meeting, 422, "meetings/_agenda.html", agenda_form=form)
+    outcome = actions.submit(
+        form, lambda: planning.add_agenda_item(current_user, meeting, form.title.data, form.presenter.data)
+    )
+    if not outcome.ok:
+        return section_refused(meeting, "agenda", outcome, agenda_form=form)
+    return section_done(meeting, "agenda", "已添加议题。")
 
 
 @bp.post("/<int:meeting_id>/agenda/<int:item_id>")
 @staff_required
 def save_agenda_item(meeting_id: int, item_id: int):
-    """The plain save button and the editor's save-as-you-type both post here."""
-    meeting = _meeting_or_404(meeting_id)
-    item = services.get_agenda_item(meeting, item_id)
-    if item is None:
+    """The plain save button and the editor's save-as-you-type both post here: the editor gets
+    the line that says whether it was saved."""
+    item = db.get_or_404(AgendaItem, item_id)
+    if item.meeting_id != meeting_id:
         abort(404)
     form = forms.AgendaForm()
-    error_message = None
-    if form.validate():
-        try:
-            services.update_agenda_item(
-                meeting, item, form.title.data, form.presenter.data, form.discussion.data, current_user.id
-            )
-        except services.MeetingError as error:
-            error_message = error.message
-    else:
-        error_message = "；".join(e for errors in form.errors.values() for e in errors)
-    if is_htmx():
-        return render(
-            "meetings/_save_status.html", item=item, error=error_message, status=422 if error_message else 200
-        )
-    if error_message:
-        return _detail(meeting, 422, editing_item=item.id, editing_form=form, agenda_error=error_message)
-    flash(f"议题“{item.title}”已保存。", "success")
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id) + f"#item-{item.id}")
+    outcome = actions.submit(
+        form,
+        lambda: planning.update_agenda_item(
+            current_user, item, form.title.data, form.presenter.data, form.discussion.data
+        ),
+    )
+
+    def save_status(error: str | None = None, status: int = 200):
+        return render("meetings/_save_status.html", item=item, error=error, status=status)
+
+    if not outcome.ok:
+        error = outcome.message or "；".join(e for errors in form.errors.values() for e in errors)
+        if is_htmx():
+            return save_status(error, outcome.status)
+        return detail_page(item.meeting, outcome.status, editing_item=item.id, editing_form=form, agenda_error=error)
+    return actions.done(
+        f"议题“{item.title}”已保存。",
+        url_for("meetings.detail", meeting_id=meeting_id) + f"#item-{item.id}",
+        save_status,
+    )
 
 
 @bp.post("/<int:meeting_id>/agenda/<int:item_id>/delete")
 @staff_required
 def remove_agenda_item(meeting_id: int, item_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    try:
-        services.remove_agenda_item(meeting, item_id, current_user.id)
-    except services.MeetingError as error:
-        return _detail(meeting, 409, "meetings/_agenda.html", agenda_error=error.message)
-    return _section_done(meeting, "agenda", "已删除议题。")
-
-
-def _decision_values(form: forms.DecisionForm) -> dict:
-    return dict(
-        text=form.text.data,
-        department_id=form.department_id.data or None,
-        unit_text=form.unit_text.data,
-        deadline=form.deadline.data,
-    )
-
-
-@bp.post("/<int:meeting_id>/decisions")
-@staff_required
-def add_decision(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    form = _decision_form()
-    if form.validate():
-        try:
-            services.add_decision(meeting, actor_id=current_user.id, **_decision_values(form))
-        except services.MeetingError as error:
-            _show_error(form, error)
-        else:
-            return _section_done(meeting, "decisions", "已添加议定事项。")
-    return _detail(meeting, 422, "meetings/_decisions.html", decision_form=form)
-
-
-def _decision_or_404(meeting_id: int, decision_id: int):
-    decision = services.get_decision(decision_id)
-    if decision is None or decision.meeting_id != meeting_id:
-        abort(404)
-    return decision
-
-
-@bp.route("/<int:meeting_id>/decisions/<int:decision_id>/edit", methods=["GET", "POST"])
-@staff_required
-def edit_decision(meeting_id: int, decision_id: int):
-    decision = _decision_or_404(meeting_id, decision_id)
-    form = _decision_form()
-    if request.method == "GET" and (back := _locked(decision.meeting)):
-        return back
-    if request.method == "GET":
-        form.text.data = decision.text
-        form.department_id.data = decision.department_id or forms.NONE
-        form.unit_text.data = decision.unit_text
-        form.deadline.data = decision.deadline
-        return render("meetings/decision_form.html", form=form, decision=decision)
-    if form.validate():
-        try:
-            services.update_decision(decision, actor_id=current_user.id, **_decision_values(form))
-        except services.MeetingError as error:
-            _show_error(form, error)
-        else:
-            flash(f"议定事项第{decision.number}项已保存。", "success")
-            return redirect(url_for("meetings.detail", meeting_id=meeting_id) + "#decisions")
-    return render("meetings/decision_form.html", form=form, decision=decision, status=422)
-
-
-@bp.post("/<int:meeting_id>/decisions/<int:decision_id>/delete")
-@staff_required
-def remove_decision(meeting_id: int, decision_id: int):
-    decision = _decision_or_404(meeting_id, decision_id)
-    meeting = decision.meeting
-    try:
-        services.remove_decision(decision, current_user.id)
-    except services.MeetingError as error:
-        return _detail(meeting, 409, "meetings/_decisions.html", decisions_error=error.message)
-    return _section_done(meeting, "decisions", "已删除议定事项。")
+    meeting = db.get_or_404(Meeting, meeting_id)
+    outcome = actions.attempt(lambda: planning.remove_agenda_item(current_user, meeting, item_id))
+    if not outcome.ok:
+        return section_refused(meeting, "agenda", outcome)
+    return section_done(meeting, "agenda", "已删除议题。")
 
 
 # --- minutes workflow ----------------------------------------------------------------------
 
 
-def _workflow(meeting, action, message: str, **forms_with_errors):
-    try:
-        action()
-    except services.MeetingError as error:
-        if isinstance(error, services.NotAllowed):
-            chinese_abort(403, error.message)
-        form = forms_with_errors.get("reason_form") or forms_with_errors.get("issue_form")
-        if form is not None and error.field:
-            _show_error(form, error)
-            return _detail(meeting, 422, **forms_with_errors)
-        return _detail(meeting, 409, minutes_error=error.message, **forms_with_errors)
-    flash(message, "success")
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id) + "#minutes")
+def _workflow(meeting: Meeting, outcome: actions.Outcome, message, **forms_shown):
+    """After a step of the minutes workflow: the meeting page at its minutes with ``message``
+    (or what ``message`` says of the version the step returned), or the reason it was refused."""
+    if not outcome.ok:
+        return section_refused(meeting, "minutes", outcome, **forms_shown)
+    return section_done(meeting, "minutes", message(outcome.value) if callable(message) else message)
 
 
 @bp.post("/<int:meeting_id>/minutes/approve")
 @staff_required
 def approve(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    return _workflow(meeting, lambda: services.approve_minutes(meeting, current_user), "纪要已审定。")
+    meeting = db.get_or_404(Meeting, meeting_id)
+    outcome = actions.attempt(lambda: minutes.approve_minutes(current_user, meeting))
+    return _workflow(meeting, outcome, "纪要已审定。")
 
 
 @bp.post("/<int:meeting_id>/minutes/return")
 @staff_required
 def return_to_draft(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     form = forms.ReasonForm()
-    return _workflow(
-        meeting, lambda: services.return_to_draft(meeting, current_user, form.reason.data), "纪要已退回草稿。", reason_form=form
-    )
+    outcome = actions.attempt(lambda: minutes.return_to_draft(current_user, meeting, form.reason.data), form)
+    return _workflow(meeting, outcome, "纪要已退回草稿。", reason_form=form)
 
 
 @bp.post("/<int:meeting_id>/minutes/issue")
 @staff_required
 def issue(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     form = forms.IssueForm()
-    if not form.validate():
-        return _detail(meeting, 422, issue_form=form)
-
-    def action():
-        version = services.issue_minutes(meeting, current_user, form.copy_to.data)
-        flash(f"纪要已印发，文号{version.doc_number}。", "success")
-
-    return _workflow(meeting, action, "印发后的纪要已冻结，如需修改请发起更正。", issue_form=form)
+    outcome = actions.submit(form, lambda: minutes.issue_minutes(current_user, meeting, form.copy_to.data))
+    return _workflow(
+        meeting, outcome, lambda version: f"纪要已印发，文号{version.doc_number}。印发后的纪要已冻结，如需修改请发起更正。",
+        issue_form=form,
+    )  # fmt: skip
 
 
 @bp.post("/<int:meeting_id>/minutes/correct")
 @staff_required
 def correct(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     form = forms.ReasonForm()
-    return _workflow(
-        meeting,
-        lambda: services.start_correction(meeting, current_user, form.reason.data),
-        "已新建更正稿，原印发版本仍可查阅。",
-        reason_form=form,
-    )
+    outcome = actions.attempt(lambda: minutes.start_correction(current_user, meeting, form.reason.data), form)
+    return _workflow(meeting, outcome, "已新建更正稿，原印发版本仍可查阅。", reason_form=form)
 
 
 # --- PDFs ----------------------------------------------------------------------------------
@@ -425,96 +335,22 @@ def correct(meeting_id: int):
 @bp.get("/<int:meeting_id>/minutes.pdf")
 @staff_required
 def minutes_pdf(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    version = services.minutes_version(meeting, request.args.get("version", type=int))
+    meeting = db.get_or_404(Meeting, meeting_id)
+    version = minutes.minutes_version(meeting, request.args.get("version", type=int))
     if version is None:
         abort(404)
-    content = services.printed_minutes(meeting, version)
-    data = printing.render_minutes("meetings/pdf/minutes.html", m=content, draft=version.status != "issued")
-    return pdf_response(data, f"{content['title']}纪要（第{version.version}版）.pdf")
+    return pdf_response(*printing.minutes_pdf(meeting, version))
 
 
 @bp.get("/<int:meeting_id>/signin.pdf")
 @staff_required
 def signin_pdf(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    data = render_pdf("meetings/pdf/signin.html", meeting=meeting, groups=GROUPS)
-    return pdf_response(data, f"{meeting.title}签到表.pdf")
+    meeting = db.get_or_404(Meeting, meeting_id)
+    return pdf_response(printing.signin_pdf(meeting), f"{meeting.title}签到表.pdf")
 
 
 @bp.get("/<int:meeting_id>/agenda.pdf")
 @staff_required
 def agenda_pdf(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    data = render_pdf("meetings/pdf/agenda.html", meeting=meeting, groups=GROUPS)
-    return pdf_response(data, f"{meeting.title}议程.pdf")
-
-
-# --- decisions across meetings --------------------------------------------------------------
-
-
-@bp.get("/decisions")
-@roles_required(*FOLLOW_UP_ROLES)
-def decisions():
-    status = request.args.get("status", OPEN)
-    status = status if status in DECISION_STATES else None
-    department_id = request.args.get("unit", type=int)
-    overdue = request.args.get("overdue") == "1"
-    page = db.paginate(
-        services.decisions_query(current_user, status, department_id, overdue),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
-    return render(
-        "meetings/decisions.html",
-        "meetings/_decision_rows.html",
-        page=page,
-        chosen_status=status,
-        department_id=department_id,
-        overdue=overdue,
-        states=DECISION_STATES,
-        departments=directory.departments(),
-        today=clock.today(),
-        note_form=forms.NoteForm(formdata=None),
-    )
-
-
-def _follow_up(decision_id: int, action, success: str):
-    decision = services.get_decision(decision_id)
-    if decision is None:
-        abort(404)
-    form = forms.NoteForm()
-    error_message = None
-    try:
-        action(decision, form.note.data)
-    except services.NotAllowed as error:
-        chinese_abort(403, error.message)
-    except services.MeetingError as error:
-        error_message = error.message
-    if is_htmx():
-        return render(
-            "meetings/_decision_row.html",
-            d=decision,
-            today=clock.today(),
-            note_form=form,
-            row_error=error_message,
-            status=422 if error_message else 200,
-        )
-    flash(error_message or success, "error" if error_message else "success")
-    return redirect(safe_next(request.form.get("next")) if request.form.get("next") else url_for("meetings.decisions"))
-
-
-@bp.post("/decisions/<int:decision_id>/done")
-@roles_required(*FOLLOW_UP_ROLES)
-def decision_done(decision_id: int):
-    return _follow_up(
-        decision_id, lambda d, note: services.complete_decision(d, current_user, note), "已标记为完成。"
-    )
-
-
-@bp.post("/decisions/<int:decision_id>/reopen")
-@roles_required(*FOLLOW_UP_ROLES)
-def decision_reopen(decision_id: int):
-    return _follow_up(
-        decision_id, lambda d, note: services.reopen_decision(d, current_user, note), "已重新打开。"
-    )
+    meeting = db.get_or_404(Meeting, meeting_id)
+    return pdf_response(printing.agenda_pdf(meeting), f"{meeting.title}议程.pdf")
