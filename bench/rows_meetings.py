@@ -4,9 +4,9 @@ second one placing the 版记 at the foot of the last page), and the list pages.
 from datetime import datetime, timedelta
 
 from bench.api import HttpRow, Prepare, TimedRow
-from hubapp.blueprints.auth.models import User
-from hubapp.blueprints.meetings import printing, services
-from hubapp.blueprints.meetings.models import OTHER
+from hubapp.blueprints.auth import services as accounts
+from hubapp.blueprints.meetings import decisions, minutes, planning, printing
+from hubapp.blueprints.meetings.models import OTHER, Meeting
 from hubapp.extensions import db
 from hubapp.pdf import layout
 
@@ -18,35 +18,36 @@ PARAGRAPH = (
 
 
 def _pages(meeting_id: int) -> int:
-    meeting = services.get_meeting(meeting_id)
-    content = services.printed_minutes(meeting, meeting.current_minutes)
+    meeting = db.session.get(Meeting, meeting_id)
+    content = minutes.printed_minutes(meeting, meeting.current_minutes)
     return len(layout(TEMPLATE, m=content, draft=True, spacer_mm=0).pages)
 
 
 def _long_meeting(pages: int, made: dict) -> None:
     """A meeting whose minutes fill ``pages`` pages: agenda items are added until they do."""
-    staff = db.session.scalar(db.select(User).where(User.username == "staff"))
+    staff = accounts.find_by_username("staff")
     start = datetime(2025, 6, 1, 9, 0) + timedelta(days=pages)
-    meeting = services.create_meeting(
-        kind=OTHER, theme=f"基准测试：{pages}页纪要", start=start, end=start + timedelta(hours=3), room_id=None,
-        place="南海新区管委会三楼会议室", chair_name="刘志强", recorder_name="李建国", actor_id=staff.id,
+    plan = planning.MeetingPlan(
+        kind=OTHER, theme=f"基准测试：{pages}页纪要", start=start, end=start + timedelta(hours=3),
+        chair_name="刘志强", recorder_name="李建国", place="南海新区管委会三楼会议室",
     )  # fmt: skip
+    meeting = planning.create_meeting(staff, plan)
     for unit in ("党群工作部", "经济发展局", "科技工信局", "财政金融局", "税务分局", "人社局"):
-        services.add_attendee(meeting, "present", unit, "王强、刘敏", staff.id)
-    services.add_decision(meeting, "各单位按分工抓好落实。", None, "各成员单位", None, staff.id)
+        planning.add_attendee(staff, meeting, "present", unit, "王强、刘敏")
+    decisions.add_decision(staff, meeting, "各单位按分工抓好落实。", None, "各成员单位", None)
     number = 0
     while _pages(meeting.id) < pages:
         number += 1
-        item = services.add_agenda_item(meeting, f"第{number}项议题的讨论", "各成员单位", staff.id)
-        services.update_agenda_item(meeting, item, item.title, item.presenter, "\n".join([PARAGRAPH] * 3), staff.id)
+        item = planning.add_agenda_item(staff, meeting, f"第{number}项议题的讨论", "各成员单位")
+        planning.update_agenda_item(staff, item, item.title, item.presenter, "\n".join([PARAGRAPH] * 3))
     made[pages] = meeting.id
 
 
 def _render(made: dict, pages: int):
     def render() -> bytes:
-        meeting = services.get_meeting(made[pages])
-        content = services.printed_minutes(meeting, meeting.current_minutes)
-        return printing.render_minutes(TEMPLATE, m=content, draft=True)
+        meeting = db.session.get(Meeting, made[pages])
+        data, _name = printing.minutes_pdf(meeting, meeting.current_minutes)
+        return data
 
     return render
 
