@@ -1,9 +1,12 @@
 """Guides: /g/<code> is the hot path (every scan of a printed code), next to the index; then the
 time to render the QR sheet for the 8 demo matters and for 100, and one poster."""
 
+from dataclasses import replace
+
 from bench.api import HttpRow, Prepare, TimedRow
-from hubapp.blueprints.guides import printing, services
+from hubapp.blueprints.guides import printing, reading, writing
 from hubapp.blueprints.guides.demo import GUIDES
+from hubapp.database import atomic
 
 
 def _in_request(app, func):
@@ -18,11 +21,12 @@ def _in_request(app, func):
 
 def _grow_to(total: int) -> None:
     """Publish copies of the demo guides under new codes until ``total`` are published."""
-    have = len(services.published_matters())
+    have = len(reading.published_matters())
     for number in range(have, total):
-        code, data = GUIDES[number % len(GUIDES)]
-        matter = services.create_matter(None, f"b{number:03d}-{code}"[:20], {**data, "name": f"{data['name']}（{number}）"})
-        services.publish(matter, None)
+        code, content = GUIDES[number % len(GUIDES)]
+        with atomic():
+            matter = writing.create_matter(None, f"b{number:03d}-{code}"[:20], replace(content, name=f"{content.name}（{number}）"))
+            writing.publish(None, matter)
 
 
 def rows(app):
@@ -30,8 +34,8 @@ def rows(app):
         HttpRow("公开指南页 /g/qy-bg（扫码热路径）", "/g/qy-bg"),
         HttpRow("指南目录 /g/（公开）", "/g/"),
         HttpRow("指南管理列表 /guides/", "/guides/", user="staff"),
-        TimedRow("二维码页 PDF，8个事项", _in_request(app, lambda: printing.qr_sheet_pdf(services.published_matters()))),
-        TimedRow("指南海报 PDF，1个事项", _in_request(app, lambda: printing.poster_pdf(services.get_by_code("rz-db")))),
+        TimedRow("二维码页 PDF，8个事项", _in_request(app, lambda: printing.qr_sheet_pdf(reading.published_matters()))),
+        TimedRow("指南海报 PDF，1个事项", _in_request(app, lambda: printing.poster_pdf(reading.get_by_code("rz-db")))),
         Prepare("发布到100个事项", lambda: _grow_to(100)),
-        TimedRow("二维码页 PDF，100个事项", _in_request(app, lambda: printing.qr_sheet_pdf(services.published_matters())), repeat=3),
+        TimedRow("二维码页 PDF，100个事项", _in_request(app, lambda: printing.qr_sheet_pdf(reading.published_matters())), repeat=3),
     ]

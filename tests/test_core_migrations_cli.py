@@ -1,4 +1,6 @@
+import ast
 import sqlite3
+from pathlib import Path
 
 import flask_migrate
 import pytest
@@ -56,6 +58,16 @@ def test_migrations_upgrade_from_empty_downgrade_to_empty_and_upgrade_again(empt
         flask_migrate.upgrade(directory=MIGRATIONS)
         assert _tables(app) == tables
         db.engine.dispose()
+
+
+def test_no_migration_imports_application_code():
+    """A released migration carries its own SQL: editing a module of the application must not
+    change what an old revision does."""
+    for path in sorted((Path(MIGRATIONS) / "versions").glob("*.py")):
+        tree = ast.parse(path.read_text())
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        assert not [name for name in imported if name.split(".")[0] == "hubapp"], path.name
 
 
 def test_seed_demo_fills_the_register_from_the_article(app):

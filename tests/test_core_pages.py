@@ -7,15 +7,27 @@ def test_healthz_answers_ok_after_a_database_query(client):
     assert response.data == b"ok"
 
 
-def test_healthz_is_503_when_the_database_is_gone(app, client, monkeypatch):
+def test_healthz_is_503_when_the_database_is_gone(app_config, tmp_path):
+    from hubapp import create_app
+
+    # A database file whose directory is gone: no connection can be opened.
+    app = create_app(app_config | {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'gone' / 'hub.sqlite3'}"})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+
+
+def test_a_failed_probe_leaves_the_request_session_alone(app, client, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
     def broken(*args, **kwargs):
         raise OperationalError("SELECT 1", {}, Exception("gone"))
 
-    monkeypatch.setattr(db.session, "execute", broken)
-    response = client.get("/healthz")
-    assert response.status_code == 503
+    monkeypatch.setattr(db.engine, "connect", broken)
+    assert client.get("/healthz").status_code == 503
+    # The probe has a connection of its own: nothing began on the session, so nothing is left to undo.
+    assert not db.session().in_transaction()
+    monkeypatch.undo()
+    assert client.get("/healthz").status_code == 200
 
 
 def test_home_shows_todays_date_in_chinese(auth, client):

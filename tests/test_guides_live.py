@@ -3,23 +3,25 @@ every view is counted, with each process's writer thread writing often (many sma
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 import requests
 from conftest import csrf_token_from
+from factories import guides
 from sqlalchemy import func, select
-from test_guides_services import guide_data
 
-from hubapp.blueprints.guides import services
+from hubapp.blueprints.guides import writing
+from hubapp.blueprints.guides.content import GuideContent
 from hubapp.blueprints.guides.models import GuideVersion, GuideViewCount
+from hubapp.database import atomic
 from hubapp.extensions import db
 
 pytestmark = pytest.mark.server
 
 
 def test_concurrent_scans_all_answer_and_all_views_arrive(live_server, users, monkeypatch):
-    matter = services.create_matter(users["staff"].id, "qy-bg", guide_data())
-    services.publish(matter, users["staff"].id)
+    guides.matter("qy-bg", actor=users["staff"], published=True)
     monkeypatch.setenv("HUB_GUIDE_VIEW_FLUSH_SECONDS", "0.2")
     server = live_server(workers=4)
     scans = 200
@@ -43,9 +45,9 @@ def test_concurrent_scans_all_answer_and_all_views_arrive(live_server, users, mo
 
 
 def test_two_staff_publishing_one_guide_at_once_get_one_new_version(live_server, users):
-    matter = services.create_matter(users["staff"].id, "qy-bg", guide_data())
-    services.publish(matter, users["staff"].id)
-    services.update_matter(matter, users["staff"].id, {**services.snapshot(matter), "office_hours": "周一至周日 8:30–21:00"})
+    matter = guides.matter("qy-bg", actor=users["staff"], published=True)
+    with atomic():
+        writing.update_matter(users["staff"], matter, replace(GuideContent.of(matter), office_hours="周一至周日 8:30–21:00"))
     server = live_server(workers=4)
     browsers = [server.session("staff") for _ in range(4)]
     tokens = [csrf_token_from(b.get(server.url + "/guides/qy-bg").text) for b in browsers]
@@ -65,8 +67,7 @@ def test_two_staff_publishing_one_guide_at_once_get_one_new_version(live_server,
 
 
 def test_views_still_in_memory_are_written_when_the_server_stops(live_server, users, monkeypatch):
-    matter = services.create_matter(users["staff"].id, "qy-bg", guide_data())
-    services.publish(matter, users["staff"].id)
+    guides.matter("qy-bg", actor=users["staff"], published=True)
     # Nothing would be written on the writer's own schedule during this test.
     monkeypatch.setenv("HUB_GUIDE_VIEW_FLUSH_SECONDS", "3600")
     monkeypatch.setenv("HUB_GUIDE_VIEW_FLUSH_HITS", "100000")

@@ -1,13 +1,11 @@
 """Staff pages: writing a guide in the form (rows added, removed, moved), errors kept next to the
 field, publishing, versions, restore and archive through the buttons, and the home page flag."""
 
-from datetime import timedelta
-
 import pytest
-from test_guides_services import guide_data
+from factories import guides
 
-from hubapp import clock
-from hubapp.blueprints.guides import services
+from hubapp.blueprints.guides import reading, visitors, writing
+from hubapp.database import atomic
 from hubapp.extensions import db
 
 
@@ -50,9 +48,9 @@ def staff(auth):
 
 def test_staff_write_a_guide_in_the_form(client, staff):
     response = client.post("/guides/new", data=form_fields())
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.headers["Location"] == "/guides/qy-bg"
-    matter = services.get_by_code("qy-bg")
+    matter = reading.get_by_code("qy-bg")
     assert [(m["name"], m["form"], m["copies"], m["required"]) for m in matter.materials] == [
         ("变更登记申请书", "original", 1, True),
         ("股东会决议", "copy", 2, False),
@@ -69,11 +67,11 @@ def test_errors_are_shown_next_to_the_field_and_nothing_typed_is_lost(client, st
     assert "3–20 位" in html and "请填写电话号码" in html
     assert "请填写材料名称" in html  # notes without a name
     assert 'value="全体股东签字"' in html and 'value="企业变更登记"' in html
-    assert services.get_by_code("qy-bg") is None
+    assert reading.get_by_code("qy-bg") is None
 
 
 def test_a_taken_code_is_reported_on_the_code_field(client, staff, users):
-    services.create_matter(users["staff"].id, "qy-bg", guide_data())
+    guides.matter("qy-bg", actor=users["staff"])
     response = client.post("/guides/new", data=form_fields(name="另一个事项"))
     assert response.status_code == 422
     assert "该编码已被使用" in response.get_data(as_text=True)
@@ -96,7 +94,7 @@ def test_material_rows_are_added_removed_and_moved_without_saving(client, staff,
     names = [html.split(f'name="materials-{i}-name"')[1].split('value="')[1].split('"')[0] for i in range(len(expected))]
     assert names == expected
     assert f'name="materials-{len(expected)}-name"' not in html
-    assert services.get_by_code("qy-bg") is None
+    assert reading.get_by_code("qy-bg") is None
 
 
 def test_a_moved_row_keeps_its_own_details(client, staff):
@@ -106,8 +104,7 @@ def test_a_moved_row_keeps_its_own_details(client, staff):
 
 
 def test_editing_keeps_the_code_and_tells_what_changed(client, staff, users):
-    matter = services.create_matter(users["staff"].id, "qy-bg", guide_data())
-    services.publish(matter, users["staff"].id)
+    guides.matter("qy-bg", actor=users["staff"], published=True)
     page = client.get("/guides/qy-bg/edit").get_data(as_text=True)
     assert 'value="变更登记申请书"' in page and "不可修改" in page
     response = client.post(
@@ -115,14 +112,15 @@ def test_editing_keeps_the_code_and_tells_what_changed(client, staff, users):
     )
     html = response.get_data(as_text=True)
     assert "已保存：" in html and "办理时间" in html and "重新发布后才会更新" in html
-    assert services.get_by_code("qy-bg").office_hours == "周一至周六"
-    assert services.get_by_code("other") is None
+    assert reading.get_by_code("qy-bg").office_hours == "周一至周六"
+    assert reading.get_by_code("other") is None
 
 
 def test_publish_compare_restore_and_archive_through_the_buttons(client, staff, users):
-    matter = services.create_matter(users["staff"].id, "qy-bg", guide_data())
+    matter = guides.matter("qy-bg", actor=users["staff"])
     assert "已发布" in client.post("/guides/qy-bg/publish", follow_redirects=True).get_data(as_text=True)
-    services.update_matter(matter, users["staff"].id, guide_data(name="企业变更登记（改）"))
+    with atomic():
+        writing.update_matter(users["staff"], matter, guides.content(name="企业变更登记（改）"))
     client.post("/guides/qy-bg/publish")
     diff = client.get("/guides/qy-bg/diff?from=1&to=2").get_data(as_text=True)
     assert "<del>企业变更登记</del>" in diff and "<ins>企业变更登记（改）</ins>" in diff
@@ -137,9 +135,9 @@ def test_publish_compare_restore_and_archive_through_the_buttons(client, staff, 
 
 
 def test_an_archived_guide_says_it_is_not_public_and_cannot_be_edited(client, staff, users):
-    matter = services.create_matter(users["staff"].id, "qy-bg", guide_data())
-    services.publish(matter, users["staff"].id)
-    services.archive(matter, users["staff"].id)
+    matter = guides.matter("qy-bg", actor=users["staff"], published=True)
+    with atomic():
+        writing.archive(users["staff"], matter)
     detail = client.get("/guides/qy-bg").get_data(as_text=True)
     assert "当前公开" not in detail and "已归档" in detail
     assert "第1版</small>" not in client.get("/guides/").get_data(as_text=True)
@@ -156,13 +154,13 @@ def test_an_archived_guide_says_it_is_not_public_and_cannot_be_edited(client, st
 
 
 def test_a_refused_action_is_explained(client, staff, users):
-    services.create_matter(users["staff"].id, "qy-bg", guide_data(steps=[]))
+    guides.matter("qy-bg", actor=users["staff"], steps=[])
     html = client.post("/guides/qy-bg/publish", follow_redirects=True).get_data(as_text=True)
     assert "发布前请补全：办理流程" in html
 
 
 def test_unknown_codes_and_versions_answer_404(client, staff, users):
-    services.create_matter(users["staff"].id, "qy-bg", guide_data())
+    guides.matter("qy-bg", actor=users["staff"])
     assert client.get("/guides/none-such").status_code == 404
     assert client.get("/guides/qy-bg/versions/3").status_code == 404
     assert client.get("/guides/qy-bg/diff?from=1").status_code == 302  # nothing published yet
@@ -178,11 +176,9 @@ def test_the_list_filters_and_flags_guides_due_for_review(client, demo):
 
 
 def test_the_home_page_flags_guides_not_reviewed_for_the_configured_days(app, client, staff, users):
-    matter = services.create_matter(users["staff"].id, "qy-bg", guide_data())
-    services.publish(matter, users["staff"].id)
+    matter = guides.matter("qy-bg", actor=users["staff"], published=True)
     assert "待复核" not in client.get("/").get_data(as_text=True)
-    matter.reviewed_at = clock.now() - timedelta(days=100)
-    db.session.commit()
+    guides.not_reviewed_for(matter, 100)
     assert "待复核" not in client.get("/").get_data(as_text=True)
     app.config["GUIDE_REVIEW_DAYS"] = 90
     html = client.get("/").get_data(as_text=True)
@@ -190,7 +186,7 @@ def test_the_home_page_flags_guides_not_reviewed_for_the_configured_days(app, cl
 
 
 def test_qr_downloads_encode_the_public_address(client, staff, users):
-    services.create_matter(users["staff"].id, "qy-bg", guide_data())
+    guides.matter("qy-bg", actor=users["staff"])
     svg = client.get("/guides/qy-bg/qr.svg")
     assert svg.mimetype == "image/svg+xml" and svg.data.startswith(b"<?xml")
     png = client.get("/guides/qy-bg/qr.png")
@@ -198,9 +194,9 @@ def test_qr_downloads_encode_the_public_address(client, staff, users):
 
 
 def test_the_feedback_page_lists_comments(client, staff, users):
-    matter = services.create_matter(users["staff"].id, "qy-bg", guide_data())
-    services.publish(matter, users["staff"].id)
-    services.add_feedback(matter.id, 1, False, "没写需要几份")
+    guides.matter("qy-bg", actor=users["staff"], published=True)
+    with atomic():
+        visitors.add_feedback(None, reading.public_guide("qy-bg"), False, "没写需要几份")
     html = client.get("/guides/qy-bg/feedback").get_data(as_text=True)
     assert "没写需要几份" in html and "没帮助 1" in html
 
@@ -215,17 +211,14 @@ def test_a_bad_material_row_is_explained_in_chinese_once(client, staff):
     assert html.count("份数为 1–99。") == 1 and "不是有效的整数" not in html
     assert "不是有效的选择" in html
     assert 'value="全体股东签字"' in html
-    assert services.get_by_code("qy-bg") is None
+    assert reading.get_by_code("qy-bg") is None
 
 
 def test_many_guides_due_for_review_are_summed_up_on_home_and_listed_in_full(client, staff, users):
     for n in range(10):
-        matter = services.create_matter(users["staff"].id, f"jiu-{n}", guide_data(name=f"待复核事项{n}"))
-        services.publish(matter, users["staff"].id)
-        matter.reviewed_at = clock.now() - timedelta(days=200 + n)
-    fresh = services.create_matter(users["staff"].id, "xin-de", guide_data(name="新近复核事项"))
-    services.publish(fresh, users["staff"].id)
-    db.session.commit()
+        matter = guides.matter(f"jiu-{n}", actor=users["staff"], published=True, name=f"待复核事项{n}")
+        guides.not_reviewed_for(matter, 200 + n)
+    guides.matter("xin-de", actor=users["staff"], published=True, name="新近复核事项")
     home = client.get("/").get_data(as_text=True)
     assert home.count("待复核事项") == 8
     assert "共 10 项待复核" in home and 'href="/guides/?status=stale"' in home

@@ -6,12 +6,14 @@ import subprocess
 from functools import cache
 
 import pytest
+from factories import guides
 from fontTools.ttLib import TTCollection
 from PIL import Image
-from test_guides_services import guide_data
 
-from hubapp.blueprints.guides import printing, services, viewcount
+from hubapp.blueprints.guides import printing, reading, viewcount, writing
+from hubapp.blueprints.guides.content import Material
 from hubapp.blueprints.guides.models import Matter
+from hubapp.database import atomic
 from hubapp.extensions import db
 
 BASE = "http://hub.example.cn"
@@ -79,7 +81,7 @@ def test_every_code_on_the_qr_sheet_scans_to_its_guide(staff_client, more_guides
     assert response.mimetype == "application/pdf"
     path = tmp_path / "sheet.pdf"
     path.write_bytes(response.data)
-    published = services.published_matters()
+    published = reading.published_matters()
     assert len(published) == 14
     pages = pdf_pages(path)
     assert pages == 2  # 12 cells a page
@@ -90,7 +92,7 @@ def test_every_code_on_the_qr_sheet_scans_to_its_guide(staff_client, more_guides
         code = url.removeprefix(BASE + "/g/")
         page = staff_client.get(url.removeprefix(BASE))
         assert page.status_code == 200
-        assert f"<h1>{services.get_by_code(code).name}</h1>" in page.get_data(as_text=True)
+        assert f"<h1>{reading.get_by_code(code).name}</h1>" in page.get_data(as_text=True)
     text = pdf_text(path)
     for matter in published:
         assert f"编码 {matter.code}" in text
@@ -102,8 +104,7 @@ def test_every_code_on_the_qr_sheet_scans_to_its_guide(staff_client, more_guides
 def more_guides(demo):
     """Six more published guides, so that the sheet runs onto a second page."""
     for number in range(6):
-        matter = services.create_matter(None, f"extra-{number}", guide_data(name=f"补充事项第{number + 1}号", category="talent"))
-        services.publish(matter, None)
+        guides.matter(f"extra-{number}", published=True, name=f"补充事项第{number + 1}号", category="talent")
 
 
 def test_the_sheet_can_be_limited_to_one_category(staff_client, tmp_path):
@@ -141,12 +142,8 @@ def test_the_poster_is_one_a4_page_with_materials_and_a_working_code(staff_clien
 
 def test_a_poster_with_a_long_materials_list_still_fits_one_page(client, auth, tmp_path):
     auth.login("staff")
-    materials = [
-        {"name": f"第{n}项申请材料（加盖公章的复印件）", "form": "copy", "copies": 2, "required": n % 3 != 0, "notes": ""}
-        for n in range(1, 21)
-    ]
-    matter = services.create_matter(None, "chang-qd", guide_data(materials=materials, tips="\n".join(["来前自查一"] * 6)))
-    services.publish(matter, None)
+    materials = [Material(f"第{n}项申请材料（加盖公章的复印件）", "copy", 2, n % 3 != 0) for n in range(1, 21)]
+    guides.matter("chang-qd", published=True, materials=materials, tips="\n".join(["来前自查一"] * 6))
     path = tmp_path / "long.pdf"
     path.write_bytes(client.get("/guides/chang-qd/poster.pdf").data)
     assert pdf_pages(path) == 1
@@ -155,15 +152,17 @@ def test_a_poster_with_a_long_materials_list_still_fits_one_page(client, auth, t
 
 def test_a_draft_poster_is_marked_as_a_proof_and_an_archived_one_is_refused(client, auth, users, tmp_path):
     auth.login("staff")
-    matter = services.create_matter(None, "cao-gao", guide_data(name="草稿事项登记"))
+    matter = guides.matter("cao-gao", name="草稿事项登记")
     path = tmp_path / "draft.pdf"
     path.write_bytes(client.get("/guides/cao-gao/poster.pdf").data)
     text = pdf_text(path)
     assert "草稿事项登记" in text and "校对稿" in text and "请发布后再张贴" in text
-    services.publish(matter, None)
+    with atomic():
+        writing.publish(None, matter)
     path.write_bytes(client.get("/guides/cao-gao/poster.pdf").data)
     assert "校对稿" not in pdf_text(path)
-    services.archive(matter, None)
+    with atomic():
+        writing.archive(None, matter)
     response = client.get("/guides/cao-gao/poster.pdf")
     assert response.status_code == 409
     assert "已归档" in response.get_data(as_text=True)

@@ -4,11 +4,20 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-25 17:46:24.030237
 
+Besides the tables, what the database itself refuses: two live bookings of an exclusive room that
+overlap, and a shared room over capacity at any moment. PostgreSQL: an exclusion constraint
+(btree_gist) for exclusive rooms; for shared rooms a trigger that first locks the room row, so that
+concurrent inserts for one room queue and each sees the ones committed before it. SQLite: triggers;
+writers are already serialised by BEGIN IMMEDIATE (hubapp/database.py), so a trigger sees every
+committed booking.
+
+The SQL is frozen here, as it was released: a migration never imports application code, so that
+editing a module cannot rewrite what an old revision does. Change these rules only through a new
+revision. The application matches refusals by the names raised here ('booking_overlap',
+'booking_capacity_exceeded', 'booking_no_overlap'; see hubapp/blueprints/facilities/constraints.py).
 """
 import sqlalchemy as sa
 from alembic import op
-
-from hubapp.blueprints.facilities import constraints
 
 
 # revision identifiers, used by Alembic.
@@ -16,6 +25,90 @@ revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
+
+
+# Live bookings are those in the states 'confirmed' and 'checked_in'.
+_SQLITE_OVERLAP_CHECK = """
+    SELECT RAISE(ABORT, 'booking_overlap')
+    WHERE NEW.status IN ('confirmed', 'checked_in') AND NEW.exclusive AND EXISTS (
+        SELECT 1 FROM booking b
+        WHERE b.room_id = NEW.room_id AND b.id IS NOT NEW.id AND b.status IN ('confirmed', 'checked_in')
+          AND b.start_at < NEW.end_at AND b.end_at > NEW.start_at);
+"""
+
+# The busiest moment inside the new booking is at its own start or at the start of another
+# booking inside it; checking those moments is exact.
+_SQLITE_CAPACITY_CHECK = """
+    SELECT RAISE(ABORT, 'booking_capacity_exceeded')
+    WHERE NEW.status IN ('confirmed', 'checked_in') AND NOT NEW.exclusive AND EXISTS (
+        SELECT 1 FROM (
+            SELECT NEW.start_at AS moment
+            UNION SELECT b.start_at FROM booking b
+            WHERE b.room_id = NEW.room_id AND b.status IN ('confirmed', 'checked_in')
+              AND b.start_at > NEW.start_at AND b.start_at < NEW.end_at
+        ) AS m
+        WHERE NEW.headcount + (
+            SELECT COALESCE(SUM(b.headcount), 0) FROM booking b
+            WHERE b.room_id = NEW.room_id AND b.id IS NOT NEW.id AND b.status IN ('confirmed', 'checked_in')
+              AND b.start_at <= m.moment AND b.end_at > m.moment
+        ) > (SELECT capacity FROM room WHERE id = NEW.room_id));
+"""
+
+SQLITE_UPGRADE = [
+    "CREATE TRIGGER booking_overlap_insert BEFORE INSERT ON booking BEGIN " + _SQLITE_OVERLAP_CHECK + " END",
+    "CREATE TRIGGER booking_overlap_update BEFORE UPDATE OF room_id, start_at, end_at, status, exclusive "
+    "ON booking BEGIN " + _SQLITE_OVERLAP_CHECK + " END",
+    "CREATE TRIGGER booking_capacity_insert BEFORE INSERT ON booking BEGIN " + _SQLITE_CAPACITY_CHECK + " END",
+    "CREATE TRIGGER booking_capacity_update BEFORE UPDATE OF room_id, start_at, end_at, status, headcount, exclusive "
+    "ON booking BEGIN " + _SQLITE_CAPACITY_CHECK + " END",
+]
+SQLITE_DOWNGRADE = [
+    "DROP TRIGGER IF EXISTS booking_overlap_insert",
+    "DROP TRIGGER IF EXISTS booking_overlap_update",
+    "DROP TRIGGER IF EXISTS booking_capacity_insert",
+    "DROP TRIGGER IF EXISTS booking_capacity_update",
+]
+
+POSTGRESQL_UPGRADE = [
+    "CREATE EXTENSION IF NOT EXISTS btree_gist",
+    "ALTER TABLE booking ADD CONSTRAINT booking_no_overlap EXCLUDE USING gist "
+    "(room_id WITH =, tsrange(start_at, end_at, '[)') WITH &&) WHERE (exclusive AND status IN ('confirmed', 'checked_in'))",
+    """
+    CREATE FUNCTION booking_check_capacity() RETURNS trigger AS $$
+    DECLARE
+        room_capacity integer;
+        busiest integer;
+    BEGIN
+        IF NEW.exclusive OR NEW.status NOT IN ('confirmed', 'checked_in') THEN
+            RETURN NEW;
+        END IF;
+        SELECT capacity INTO room_capacity FROM room WHERE id = NEW.room_id FOR UPDATE;
+        SELECT MAX(taken) INTO busiest FROM (
+            SELECT (SELECT COALESCE(SUM(b.headcount), 0) FROM booking b
+                    WHERE b.room_id = NEW.room_id AND b.id IS DISTINCT FROM NEW.id AND b.status IN ('confirmed', 'checked_in')
+                      AND b.start_at <= m.moment AND b.end_at > m.moment) AS taken
+            FROM (
+                SELECT NEW.start_at AS moment
+                UNION SELECT b.start_at FROM booking b
+                WHERE b.room_id = NEW.room_id AND b.status IN ('confirmed', 'checked_in')
+                  AND b.start_at > NEW.start_at AND b.start_at < NEW.end_at
+            ) AS m
+        ) AS t;
+        IF COALESCE(busiest, 0) + NEW.headcount > room_capacity THEN
+            RAISE EXCEPTION 'booking_capacity_exceeded' USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NEW;
+    END;
+    $$ LANGUAGE plpgsql
+    """,
+    "CREATE TRIGGER booking_capacity BEFORE INSERT OR UPDATE OF room_id, start_at, end_at, status, headcount, exclusive "
+    "ON booking FOR EACH ROW EXECUTE FUNCTION booking_check_capacity()",
+]
+POSTGRESQL_DOWNGRADE = [
+    "DROP TRIGGER IF EXISTS booking_capacity ON booking",
+    "DROP FUNCTION IF EXISTS booking_check_capacity()",
+    "ALTER TABLE booking DROP CONSTRAINT IF EXISTS booking_no_overlap",
+]
 
 
 def upgrade():
@@ -173,12 +266,14 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_booking_status'), ['status'], unique=False)
 
     # ### end Alembic commands ###
-    for statement in constraints.upgrade_statements(op.get_bind().dialect.name):
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for statement in POSTGRESQL_UPGRADE if postgresql else SQLITE_UPGRADE:
         op.execute(statement)
 
 
 def downgrade():
-    for statement in constraints.downgrade_statements(op.get_bind().dialect.name):
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for statement in POSTGRESQL_DOWNGRADE if postgresql else SQLITE_DOWNGRADE:
         op.execute(statement)
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('booking', schema=None) as batch_op:

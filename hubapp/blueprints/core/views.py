@@ -1,3 +1,5 @@
+"""The home page (each domain's panel for the user) and the health probe."""
+
 from flask import current_app, make_response
 from flask_login import current_user
 from markupsafe import Markup
@@ -19,10 +21,15 @@ def home():
 @bp.get("/healthz")
 @public
 def healthz():
+    """200 when the database answers, else 503.
+
+    The probe reads on a connection of its own, never through the request's session: a failed
+    probe then leaves nothing to roll back (the connection goes back to the pool, which discards
+    it when it is broken), and the session's transaction stays with its one owner."""
     try:
-        db.session.execute(text("SELECT 1")).scalar_one()
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1")).scalar_one()
     except SQLAlchemyError:
-        db.session.rollback()
         response = make_response("database unavailable", 503)
     else:
         response = make_response("ok", 200)

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, render_template
 from hubapp import audit
 from hubapp.blueprints import NavItem
 from hubapp.blueprints.auth.roles import STAFF_ROLES
-from hubapp.blueprints.guides.models import STATUS_LABELS
+from hubapp.blueprints.guides.models import GUIDE_STATES
 
 bp = Blueprint("guides", __name__, url_prefix="/guides")
 public_bp = Blueprint("guides_public", __name__)
@@ -14,7 +14,7 @@ BLUEPRINTS = [bp, public_bp]
 audit.describe(
     "guide",
     "办事指南",
-    states=STATUS_LABELS,
+    states=GUIDE_STATES,
     actions={
         "guide.create": "新建指南",
         "guide.update": "修改指南",
@@ -34,10 +34,10 @@ def home_panel(user) -> str | None:
     """Published guides nobody has confirmed for GUIDE_REVIEW_DAYS days."""
     if user.role not in STAFF_ROLES:
         return None
-    from hubapp.blueprints.guides import services
+    from hubapp.blueprints.guides import reading
 
-    days = services.review_days(current_app.config)
-    stale = services.stale_guides(days)
+    days = reading.review_days(current_app.config)
+    stale = reading.stale_guides(days)
     if not stale:
         return None
     return render_template("guides/_home_panel.html", stale=stale, days=days)

@@ -102,28 +102,6 @@ class GuideForm(HubForm):
         if field.data not in CATEGORIES:
             raise ValidationError("请选择事项类别。")
 
-    def guide_data(self) -> dict:
-        """What ``services.create_matter`` / ``update_matter`` take."""
-        data = {
-            key: getattr(self, key).data
-            for key in (
-                "name", "official_code", "category", "matter_type", "department", "window", "service_object",
-                "legal_basis", "conditions", "legal_limit_days", "promised_limit_days", "fee_basis", "fee_amount",
-                "place", "office_hours", "consult_phone", "complaint_phone", "online_url", "result_delivery",
-                "tips", "value_added",
-            )
-        }  # fmt: skip
-        data["official_code"] = data["official_code"] or None
-        data["fee_free"] = self.fee_free.data == "1"
-        data["materials"] = [
-            {**row, "name": row["name"] or "", "notes": row["notes"] or ""}
-            for row in self.materials.data
-            if (row["name"] or "").strip()
-        ]
-        data["steps"] = [row for row in self.steps.data if (row["title"] or "").strip()]
-        data["faq"] = [row for row in self.faq.data if (row["question"] or "").strip()]
-        return data
-
 
 def form_data_from(matter) -> dict:
     """The working copy as form data (``GuideForm(data=...)``)."""

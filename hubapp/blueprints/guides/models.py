@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hubapp.extensions import db
 
 DRAFT, PUBLISHED, ARCHIVED = "draft", "published", "archived"
-STATUS_LABELS = {DRAFT: "草稿", PUBLISHED: "已发布", ARCHIVED: "已归档"}
+GUIDE_STATES = {DRAFT: "草稿", PUBLISHED: "已发布", ARCHIVED: "已归档"}
 
 #: The 8 categories of high-frequency matters of the centre's first batch (第一批8类高频事项).
 CATEGORIES = {
@@ -92,7 +92,7 @@ class Matter(db.Model):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return GUIDE_STATES[self.status]
 
 
 class GuideVersion(db.Model):
@@ -104,7 +104,7 @@ class GuideVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     matter_id: Mapped[int] = mapped_column(ForeignKey("guide_matter.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    #: The guide's content as ``services.snapshot`` made it; the public page renders this.
+    #: The guide's content as ``content.snapshot`` made it; the public page renders this.
     content: Mapped[dict] = mapped_column(JSON)
     published_at: Mapped[datetime] = mapped_column(DateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

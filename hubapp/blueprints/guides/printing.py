@@ -3,7 +3,7 @@
 from flask import url_for
 
 from hubapp import clock, pdf, qr
-from hubapp.blueprints.guides import services
+from hubapp.blueprints.guides import content, reading
 from hubapp.blueprints.guides.models import PUBLISHED, Matter
 
 #: 3 × 4 cells of 60 × 64 mm on A4: a code a phone reads from a metre away, and room to cut.
@@ -31,8 +31,8 @@ def qr_sheet_pdf(matters: list[Matter], category_label: str | None = None) -> by
 def poster_pdf(matter: Matter) -> bytes:
     """The published version (what the QR code leads to); a draft's working copy is printed as a
     proof, marked so that nobody hangs up a poster whose code answers 「未找到」."""
-    version = services.published_version(matter) if matter.status == PUBLISHED else None
-    doc = version.content if version else services.snapshot(matter)
+    version = reading.published_version(matter) if matter.status == PUBLISHED else None
+    doc = version.content if version else content.snapshot(matter)
     return pdf.render_pdf(
         "guides/pdf/poster.html",
         doc=doc,

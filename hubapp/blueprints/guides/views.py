@@ -1,27 +1,51 @@
-"""Staff pages: the list, the editing form, publishing and versions, feedback, QR codes and PDFs."""
+"""Staff pages: the list, the editing form, publishing and versions, feedback, QR codes and PDFs.
 
-from flask import abort, current_app, flash, make_response, redirect, request, url_for
+Thin: parse the form, call the service inside one unit of work (``hubapp.actions``), render the
+page or redirect to the one that shows the result."""
+
+from dataclasses import fields
+
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
-from hubapp import downloads, qr
+from hubapp import actions, downloads, qr
 from hubapp.blueprints.auth.roles import staff_required
-from hubapp.blueprints.guides import bp, printing, services, viewcount
+from hubapp.blueprints.guides import bp, content, printing, reading, viewcount, visitors, writing
+from hubapp.blueprints.guides.content import GuideContent, Material, Question, Step
 from hubapp.blueprints.guides.forms import GuideForm, apply_row_op, form_data_from
-from hubapp.blueprints.guides.models import ARCHIVED, CATEGORIES, STATUS_LABELS, Matter
-from hubapp.blueprints.guides.services import GuideError
+from hubapp.blueprints.guides.models import ARCHIVED, CATEGORIES, GUIDE_STATES, PUBLISHED, Matter
 from hubapp.errors import chinese_abort
 from hubapp.extensions import db
 from hubapp.htmx import render
+from hubapp.params import page_of
 
 #: The list's filter for the published guides the home page flags as due for review.
 STALE = "stale"
+#: The elements the form holds as row lists; the others map one field to one element.
+ROW_ELEMENTS = ("materials", "steps", "faq")
 
 
 def _matter_or_404(code: str) -> Matter:
-    matter = services.get_by_code(code)
-    if matter is None:
-        abort(404)
-    return matter
+    """Staff addresses name a guide by the code on its QR code (unique), not by its id."""
+    return db.one_or_404(select(Matter).where(Matter.code == code))
+
+
+def _content_from(form: GuideForm) -> GuideContent:
+    """The guide as typed; rows left without a name are dropped (an empty row is a blank line)."""
+    values = {f.name: form[f.name].data for f in fields(GuideContent) if f.name not in ROW_ELEMENTS}
+    values["official_code"] = values["official_code"] or None
+    values["fee_free"] = form.fee_free.data == "1"
+    return GuideContent(
+        **values,
+        materials=[
+            Material(row["name"] or "", row["form"], row["copies"], row["required"], row["notes"] or "")
+            for row in form.materials.data
+            if (row["name"] or "").strip()
+        ],
+        steps=[Step(row["title"], row["detail"] or "") for row in form.steps.data if (row["title"] or "").strip()],
+        faq=[Question(row["question"], row["answer"] or "") for row in form.faq.data if (row["question"] or "").strip()],
+    )
 
 
 @bp.get("/")
@@ -30,16 +54,14 @@ def index():
     search = request.args.get("q", "").strip()
     category = request.args.get("category", "")
     status = request.args.get("status", "")
-    days = services.review_days(current_app.config)
-    page = db.paginate(
-        services.matter_query(
+    days = reading.review_days(current_app.config)
+    page = page_of(
+        reading.matter_query(
             search,
             category if category in CATEGORIES else "",
-            status if status in STATUS_LABELS else "",
+            status if status in GUIDE_STATES else "",
             stale_days=days if status == STALE else None,
-        ),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
+        )
     )
     return render(
         "guides/index.html",
@@ -49,8 +71,8 @@ def index():
         category=category,
         status_filter=status,
         categories=CATEGORIES,
-        statuses={**STATUS_LABELS, STALE: "待复核"},
-        stale_ids={m.id for m in page.items if services.is_stale(m, days)},
+        statuses={**GUIDE_STATES, STALE: "待复核"},
+        stale_ids={m.id for m in page.items if reading.is_stale(m, days)},
     )
 
 
@@ -67,14 +89,6 @@ def _with_row_op(matter: Matter | None):
     return _form_page(form, matter)
 
 
-def _save_errors(form: GuideForm, error: GuideError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
-    else:
-        flash(error.message, "error")
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @staff_required
 def new():
@@ -84,45 +98,39 @@ def new():
     if request.method == "GET":
         for name in ("materials", "steps"):
             getattr(form, name).append_entry()
-    if form.validate_on_submit():
-        try:
-            matter = services.create_matter(current_user.id, form.code.data, form.guide_data())
-        except GuideError as error:
-            db.session.rollback()
-            _save_errors(form, error)
-        else:
-            flash("已保存为草稿。补全内容后可发布。", "success")
-            return redirect(url_for("guides.detail", code=matter.code))
-    return _form_page(form, None, 422 if request.method == "POST" else 200)
+        return _form_page(form, None)
+    outcome = actions.submit(form, lambda: writing.create_matter(current_user, form.code.data, _content_from(form)))
+    if not outcome.ok:
+        return _form_page(form, None, outcome.status)
+    return actions.done("已保存为草稿。补全内容后可发布。", url_for("guides.detail", code=outcome.value.code))
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
 @staff_required
 def edit(code: str):
     matter = _matter_or_404(code)
+    back = url_for("guides.detail", code=matter.code)
     if request.method == "GET" and matter.status == ARCHIVED:
         flash("已归档的指南不能修改，请先恢复为草稿。", "error")
-        return redirect(url_for("guides.detail", code=matter.code))
+        return redirect(back)
     if request.method == "POST" and "row_op" in request.form:
         return _with_row_op(matter)
     form = GuideForm(data=form_data_from(matter)) if request.method == "GET" else GuideForm()
     # The code is printed on QR codes: it is shown, never taken from the form.
     form.code.data = matter.code
-    if form.validate_on_submit():
-        try:
-            changed = services.update_matter(matter, current_user.id, form.guide_data())
-        except GuideError as error:
-            db.session.rollback()
-            _save_errors(form, error)
-        else:
-            if not changed:
-                flash("没有修改。", "info")
-            elif matter.status == "published":
-                flash("已保存：" + "、".join(changed) + "。公开页面在重新发布后才会更新。", "success")
-            else:
-                flash("已保存：" + "、".join(changed) + "。", "success")
-            return redirect(url_for("guides.detail", code=matter.code))
-    return _form_page(form, matter, 422 if request.method == "POST" else 200)
+    if request.method == "GET":
+        return _form_page(form, matter)
+    outcome = actions.submit(form, lambda: writing.update_matter(current_user, matter, _content_from(form)))
+    if not outcome.ok:
+        return _form_page(form, matter, outcome.status)
+    changed = outcome.value
+    if not changed:
+        flash("没有修改。", "info")
+        return redirect(back, 303)
+    message = "已保存：" + "、".join(changed) + "。"
+    if matter.status == PUBLISHED:
+        message += "公开页面在重新发布后才会更新。"
+    return actions.done(message, back)
 
 
 @bp.get("/<code>")
@@ -131,57 +139,55 @@ def detail(code: str):
     # Before the first read: on SQLite the request's snapshot starts there, and should see them.
     viewcount.flush()
     matter = _matter_or_404(code)
-    days = services.review_days(current_app.config)
+    days = reading.review_days(current_app.config)
     return render(
         "guides/detail.html",
         matter=matter,
-        missing=services.missing_for_publication(matter),
-        unpublished=services.has_unpublished_changes(matter),
-        stale=services.is_stale(matter, days),
+        missing=content.missing_for_publication(matter),
+        unpublished=reading.has_unpublished_changes(matter),
+        stale=reading.is_stale(matter, days),
         review_days=days,
-        views=services.daily_views(matter, 30),
-        total_views=services.total_views(matter),
-        summary=services.feedback_summary(matter),
-        recent_feedback=db.session.scalars(services.feedback_query(matter).limit(5)).all(),
+        views=visitors.daily_views(matter, 30),
+        total_views=visitors.total_views(matter),
+        summary=visitors.feedback_summary(matter),
+        recent_feedback=visitors.recent_feedback(matter, 5),
         public_url=printing.guide_url(matter),
         qr_svg=qr.svg(printing.guide_url(matter)),
     )
 
 
-def _state_change(code: str, action, done: str):
+def _state_change(code: str, change, message: str):
+    """A button on the detail page: the change, then that page with what came of it."""
     matter = _matter_or_404(code)
-    try:
-        action(matter)
-    except GuideError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(done, "success")
-    return redirect(url_for("guides.detail", code=matter.code))
+    back = url_for("guides.detail", code=matter.code)
+    outcome = actions.attempt(lambda: change(matter))
+    if not outcome.ok:
+        return actions.refused(outcome.message, back)
+    return actions.done(message, back)
 
 
 @bp.post("/<code>/publish")
 @staff_required
 def publish(code: str):
-    return _state_change(code, lambda m: services.publish(m, current_user.id), "已发布，公开页面已更新。")
+    return _state_change(code, lambda m: writing.publish(current_user, m), "已发布，公开页面已更新。")
 
 
 @bp.post("/<code>/archive")
 @staff_required
 def archive(code: str):
-    return _state_change(code, lambda m: services.archive(m, current_user.id), "已归档，扫码将提示该指南已下线。")
+    return _state_change(code, lambda m: writing.archive(current_user, m), "已归档，扫码将提示该指南已下线。")
 
 
 @bp.post("/<code>/reopen")
 @staff_required
 def reopen(code: str):
-    return _state_change(code, lambda m: services.reopen(m, current_user.id), "已恢复为草稿。")
+    return _state_change(code, lambda m: writing.reopen(current_user, m), "已恢复为草稿。")
 
 
 @bp.post("/<code>/review")
 @staff_required
 def review(code: str):
-    return _state_change(code, lambda m: services.mark_reviewed(m, current_user.id), "已记录复核日期。")
+    return _state_change(code, lambda m: writing.mark_reviewed(current_user, m), "已记录复核日期。")
 
 
 @bp.post("/<code>/versions/<int:number>/restore")
@@ -189,7 +195,7 @@ def review(code: str):
 def restore(code: str, number: int):
     return _state_change(
         code,
-        lambda m: services.restore_version(m, number, current_user.id),
+        lambda m: writing.restore_version(current_user, m, number),
         f"已将第{number}版内容恢复到编辑稿，检查无误后请发布。",
     )
 
@@ -198,7 +204,7 @@ def restore(code: str, number: int):
 @staff_required
 def version(code: str, number: int):
     matter = _matter_or_404(code)
-    found = services.get_version(matter, number)
+    found = reading.get_version(matter, number)
     if found is None:
         abort(404)
     return render("guides/version.html", matter=matter, version=found, doc=found.content)
@@ -209,7 +215,7 @@ def version(code: str, number: int):
 def preview(code: str):
     """The working copy as the public will see it once published."""
     matter = _matter_or_404(code)
-    return render("guides/version.html", matter=matter, version=None, doc=services.snapshot(matter))
+    return render("guides/version.html", matter=matter, version=None, doc=content.snapshot(matter))
 
 
 @bp.get("/<code>/diff")
@@ -223,16 +229,16 @@ def diff(code: str):
         return redirect(url_for("guides.detail", code=code))
     old_number = request.args.get("from", type=int) or (numbers[1] if len(numbers) > 1 else numbers[0])
     to = request.args.get("to", "current" if len(numbers) == 1 else str(numbers[0]))
-    old = services.get_version(matter, old_number)
+    old = reading.get_version(matter, old_number)
     if old is None:
         abort(404)
     if to == "current":
-        new_content, new_label = services.snapshot(matter), "编辑稿"
+        new_doc, new_label = content.snapshot(matter), "编辑稿"
     else:
-        new = services.get_version(matter, int(to)) if to.isdigit() else None
+        new = reading.get_version(matter, int(to)) if to.isdigit() else None
         if new is None:
             abort(404)
-        new_content, new_label = new.content, f"第{new.number}版"
+        new_doc, new_label = new.content, f"第{new.number}版"
     return render(
         "guides/diff.html",
         matter=matter,
@@ -240,7 +246,7 @@ def diff(code: str):
         old_number=old_number,
         to=to,
         new_label=new_label,
-        changes=services.diff(old.content, new_content),
+        changes=content.diff(old.content, new_doc),
     )
 
 
@@ -248,10 +254,9 @@ def diff(code: str):
 @staff_required
 def feedback(code: str):
     matter = _matter_or_404(code)
-    page = db.paginate(services.feedback_query(matter), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render(
-        "guides/feedback.html", "guides/_feedback_rows.html", matter=matter, page=page,
-        summary=services.feedback_summary(matter),
+        "guides/feedback.html", "guides/_feedback_rows.html", matter=matter,
+        page=page_of(visitors.feedback_query(matter)), summary=visitors.feedback_summary(matter),
     )  # fmt: skip
 
 
@@ -262,19 +267,13 @@ def _qr_target(code: str) -> str:
 @bp.get("/<code>/qr.svg")
 @staff_required
 def qr_svg(code: str):
-    response = make_response(qr.svg_bytes(_qr_target(code)))
-    response.mimetype = "image/svg+xml"
-    response.headers["Content-Disposition"] = f"attachment; filename=guide-{code}.svg"
-    return response
+    return downloads.file_response(qr.svg_bytes(_qr_target(code)), f"guide-{code}.svg", "image/svg+xml")
 
 
 @bp.get("/<code>/qr.png")
 @staff_required
 def qr_png(code: str):
-    response = make_response(qr.png_bytes(_qr_target(code)))
-    response.mimetype = "image/png"
-    response.headers["Content-Disposition"] = f"attachment; filename=guide-{code}.png"
-    return response
+    return downloads.file_response(qr.png_bytes(_qr_target(code)), f"guide-{code}.png", "image/png")
 
 
 @bp.get("/qr-sheet.pdf")
@@ -283,7 +282,7 @@ def qr_sheet():
     category = request.args.get("category", "")
     if category and category not in CATEGORIES:
         abort(404)
-    data = printing.qr_sheet_pdf(services.published_matters(category), CATEGORIES.get(category))
+    data = printing.qr_sheet_pdf(reading.published_matters(category), CATEGORIES.get(category))
     name = f"办事指南二维码-{CATEGORIES[category]}.pdf" if category else "办事指南二维码.pdf"
     return downloads.pdf_response(data, name)
 

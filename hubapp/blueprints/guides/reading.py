@@ -1,0 +1,127 @@
+"""Reading guides: the staff list and its filters, review dates, versions, and the public lookup
+behind every scan of a QR code. Nothing here writes."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, or_, select
+
+from hubapp import clock
+from hubapp.blueprints.guides.content import snapshot
+from hubapp.blueprints.guides.models import ARCHIVED, CATEGORIES, DRAFT, PUBLISHED, GuideVersion, Matter
+from hubapp.extensions import db
+
+
+class GuideNotFound(LookupError):
+    """No such code, or never published: the public page answers 404.
+
+    A lookup that finds nothing, not a broken rule: there is nothing the visitor could change
+    in what they sent, so it is no ``RuleError``."""
+
+
+class GuideGone(LookupError):
+    """Archived: the public page answers 410 and points to the index."""
+
+
+def get_by_code(code: str) -> Matter | None:
+    return db.session.scalar(select(Matter).where(Matter.code == code))
+
+
+def matter_query(search: str = "", category: str = "", status: str = "", stale_days: int | None = None):
+    """Matters in the order of ``CATEGORIES`` (the order of the index and the QR sheet), then by name;
+    with ``stale_days``, only the published ones due for review."""
+    category_order = case({key: index for index, key in enumerate(CATEGORIES)}, value=Matter.category, else_=len(CATEGORIES))
+    stmt = select(Matter).order_by(category_order, Matter.name)
+    search = search.strip()
+    if search:
+        pattern = f"%{search}%"
+        stmt = stmt.where(
+            or_(Matter.name.ilike(pattern), Matter.code.ilike(pattern), Matter.department.ilike(pattern))
+        )
+    if category:
+        stmt = stmt.where(Matter.category == category)
+    if status:
+        stmt = stmt.where(Matter.status == status)
+    if stale_days is not None:
+        cutoff = clock.now() - timedelta(days=stale_days)
+        stmt = stmt.where(Matter.status == PUBLISHED, or_(Matter.reviewed_at.is_(None), Matter.reviewed_at < cutoff))
+    return stmt
+
+
+def review_days(config) -> int:
+    return int(config["GUIDE_REVIEW_DAYS"])
+
+
+def stale_guides(days: int) -> list[Matter]:
+    """Published guides nobody has confirmed for ``days`` days, the oldest first."""
+    cutoff = clock.now() - timedelta(days=days)
+    stmt = (
+        select(Matter)
+        .where(Matter.status == PUBLISHED, or_(Matter.reviewed_at.is_(None), Matter.reviewed_at < cutoff))
+        .order_by(Matter.reviewed_at.nulls_first(), Matter.name)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def is_stale(matter: Matter, days: int) -> bool:
+    return matter.status == PUBLISHED and (
+        matter.reviewed_at is None or matter.reviewed_at < clock.now() - timedelta(days=days)
+    )
+
+
+def get_version(matter: Matter, number: int) -> GuideVersion | None:
+    return db.session.scalar(
+        select(GuideVersion).where(GuideVersion.matter_id == matter.id, GuideVersion.number == number)
+    )
+
+
+def published_version(matter: Matter) -> GuideVersion | None:
+    return get_version(matter, matter.published_number) if matter.published_number else None
+
+
+def has_unpublished_changes(matter: Matter) -> bool:
+    """The public page shows an older text than the working copy (only a published guide has one)."""
+    if matter.status != PUBLISHED:
+        return False
+    version = published_version(matter)
+    return version is not None and version.content != snapshot(matter)
+
+
+@dataclass(frozen=True)
+class PublicGuide:
+    """The version a visitor reads at /g/<code>."""
+
+    matter_id: int
+    version_number: int
+    published_at: datetime
+    content: dict[str, Any]
+
+
+def public_guide(code: str) -> PublicGuide:
+    """The published version behind /g/<code>, in one query: this is the path every scan takes."""
+    row = db.session.execute(
+        select(Matter.id, Matter.status, GuideVersion.number, GuideVersion.published_at, GuideVersion.content)
+        .outerjoin(
+            GuideVersion, and_(GuideVersion.matter_id == Matter.id, GuideVersion.number == Matter.published_number)
+        )
+        .where(Matter.code == code)
+    ).first()
+    if row is None or (row.status == DRAFT) or row.content is None:
+        raise GuideNotFound(code)
+    if row.status == ARCHIVED:
+        raise GuideGone(code)
+    return PublicGuide(row.id, row.number, row.published_at, row.content)
+
+
+def public_index(search: str = "") -> list[tuple[str, list[Matter]]]:
+    """Published guides grouped by category, in the order of ``CATEGORIES``."""
+    stmt = matter_query(search, status=PUBLISHED)
+    by_category: dict[str, list[Matter]] = {}
+    for matter in db.session.scalars(stmt):
+        by_category.setdefault(matter.category, []).append(matter)
+    return [(CATEGORIES.get(key, key), by_category[key]) for key in CATEGORIES if key in by_category]
+
+
+def published_matters(category: str = "") -> list[Matter]:
+    return list(db.session.scalars(matter_query(category=category, status=PUBLISHED)))
