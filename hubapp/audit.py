@@ -96,8 +96,8 @@ def state_label(code: str | None, object_type: str) -> str:
 
 def actor_id(actor: Any) -> int | None:
     """The id of the acting user, None for the system and for visitors without an account."""
-    if isinstance(actor, int):  # TODO(issue 9): services still handing over ids; remove when none does
-        return actor
+    if isinstance(actor, int):
+        raise TypeError("services take the acting User, not its id")
     return getattr(actor, "id", None) if actor is not None else None
 
 
