@@ -576,3 +576,20 @@ def test_a_room_capacity_beyond_any_hall_is_refused(client, auth, room):
     assert response.status_code == 422 and "容量应在1到10000人之间" in response.get_data(as_text=True)
     db.session.expire_all()
     assert room.capacity == 40
+
+
+def test_a_calendar_feed_address_is_made_when_asked_for_not_when_a_page_is_read(client, auth, users, room):
+    from hubapp.blueprints.facilities.models import CalendarToken
+
+    auth.login("staff")
+    first = client.get("/facilities/mine").get_data(as_text=True)
+    assert "生成订阅地址" in first and "fac-feed-url" not in first
+    assert client.get(f"/facilities/rooms/{room.id}/edit").status_code == 200
+    assert db.session.scalar(select(func.count(CalendarToken.id))) == 0  # reading made none
+    made = client.post("/facilities/mine/feed/renew", follow_redirects=True).get_data(as_text=True)
+    assert "已生成订阅地址" in made and "/facilities/me/calendar.ics?token=" in made
+    token = db.session.scalar(select(CalendarToken.token).where(CalendarToken.user_id == users["staff"].id))
+    assert client.get(f"/facilities/me/calendar.ics?token={token}").status_code == 200
+    renewed = client.post("/facilities/mine/feed/renew", follow_redirects=True).get_data(as_text=True)
+    assert "已更换订阅地址" in renewed and token not in renewed
+    assert client.get(f"/facilities/me/calendar.ics?token={token}").status_code == 404
