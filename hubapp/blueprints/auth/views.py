@@ -44,7 +44,7 @@ def login():
                 login_user(user, remember=form.remember.data)
                 flash(f"欢迎，{user.display_name}。", "success")
                 return redirect(safe_next(request.args.get("next")), 303)
-            form.password.errors.append("用户名或密码不正确，或账号已停用。")
+            form.add_error("用户名或密码不正确，或账号已停用。", "password")
             return render_template("auth/login.html", form=form), 401
         return render_template("auth/login.html", form=form), 422
     return render_template("auth/login.html", form=form)

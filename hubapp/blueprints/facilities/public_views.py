@@ -88,7 +88,7 @@ def request_booking():
     if form.uscc.data:
         problem = uscc_rules.validation_error(form.uscc.data)
         if problem:
-            form.uscc.errors = [problem]
+            form.add_error(problem, "uscc")
             return render("facilities/public/request.html", status=422, form=form, rooms=opening.rooms())
         enterprise = directory.enterprise_by_uscc(form.uscc.data)
     else:
