@@ -74,7 +74,7 @@ def login_cookie(base: str, username: str) -> str:
         base + "/login", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token},
         allow_redirects=False,
     )  # fmt: skip
-    if response.status_code != 302:
+    if response.status_code != 303:
         raise SystemExit(f"could not log in as {username}: {response.status_code}")
     return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
 
