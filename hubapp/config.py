@@ -50,6 +50,9 @@ GUIDE_FEEDBACK_LIMIT = "5 per hour"
 
 #: Sessions: public sign-ups allowed per address.
 SESSION_SIGNUP_LIMIT = "30 per minute"
+#: Enterprise-name suggestions on public forms, per address: plenty for typing one name, too few
+#: to read the register out.
+PUBLIC_SUGGEST_LIMIT = "60 per minute"
 
 #: The centre's public phone, shown to enterprises after they request a room; None hides it.
 CENTRE_PHONE = None

@@ -41,7 +41,7 @@ def day():
 
 def form(room, day, start="10:00", end="11:00", **extra):
     data = {"room_id": room.id, "day": day.isoformat(), "start": start, "end": end, "title": "企业沙龙", "headcount": 10,
-            "enterprise_id": 0}  # fmt: skip
+            "enterprise": ""}  # fmt: skip
     data.update(extra)
     return data
 
@@ -401,7 +401,7 @@ def test_editing_all_occurrences_moves_their_times_and_keeps_their_dates(client,
     response = client.post(f"/facilities/bookings/{created[1].id}/edit", data={
         "room_id": room.id, "day": created[1].start_at.date().isoformat(), "start": "14:00", "end": "15:30",
         "title": "党课（下午）",
-        "headcount": 30, "enterprise_id": 0, "scope": "all",
+        "headcount": 30, "enterprise": "", "scope": "all",
     })  # fmt: skip
     assert response.status_code == 303
     db.session.expire_all()
@@ -416,7 +416,7 @@ def test_edit_into_a_taken_slot_is_a_409_and_changes_nothing(client, auth, room,
     mine = book(room, day, "09:00", "10:00", title="党课")
     response = client.post(f"/facilities/bookings/{mine.id}/edit", data={
         "room_id": room.id, "day": day.isoformat(), "start": "14:30", "end": "15:30", "title": "党课改名", "headcount": 5,
-        "enterprise_id": 0,
+        "enterprise": "",
         "scope": "this",
     })  # fmt: skip
     assert response.status_code == 409 and "企业沙龙" in response.get_data(as_text=True)
@@ -491,7 +491,7 @@ def test_a_booking_moves_to_another_room_that_holds_it(client, auth, room, day):
     hall = make_room("党员组织生活教育馆", capacity=60)
     booking = book(hall, day, "09:00", "10:00", title="党课", headcount=30)
     data = {"room_id": room.id, "day": day.isoformat(), "start": "09:00", "end": "10:00", "title": "党课",
-            "headcount": 30, "enterprise_id": 0, "scope": "this"}  # fmt: skip
+            "headcount": 30, "enterprise": "", "scope": "this"}  # fmt: skip
     assert client.post(f"/facilities/bookings/{booking.id}/edit", data=data).status_code == 303
     db.session.expire_all()
     assert booking.room_id == room.id
@@ -506,7 +506,7 @@ def test_a_group_that_shrinks_fits_a_smaller_room_in_one_edit(client, auth, room
     hall = make_room("党员组织生活教育馆", capacity=60)
     booking = book(hall, day, "09:00", "10:00", title="党课", headcount=55)
     data = {"room_id": room.id, "day": day.isoformat(), "start": "09:00", "end": "10:00", "title": "党课",
-            "headcount": 35, "enterprise_id": 0, "scope": "this"}  # fmt: skip
+            "headcount": 35, "enterprise": "", "scope": "this"}  # fmt: skip
     assert client.post(f"/facilities/bookings/{booking.id}/edit", data=data).status_code == 303
     db.session.expire_all()
     assert (booking.room_id, booking.headcount) == (room.id, 35)

@@ -54,16 +54,20 @@ def test_the_public_page_shows_the_session_and_its_form(client, session):
     assert session.title in text
     assert "尚余 2 个" in text
     assert 'name="phone"' in text
-    assert "<script" not in text
+    # The one script is htmx, served by the centre itself, for the enterprise-name suggestions.
+    assert re.findall(r'<script src="([^"]+)"', text) == ["/static/vendor/htmx-2.0.11/htmx.min.js"]
 
 
-def test_the_register_is_offered_by_name_and_by_credit_code(client, session):
+def test_the_register_is_suggested_by_name_but_never_handed_out_whole(client, session):
     from hubapp.blueprints.directory.uscc import make_code
 
     code = make_code("371000", 20180000)
     directory.enterprise("威海汇科工控技术有限公司", "汇科工控", uscc=code)
     page = client.get(f"/s/{session.id}").get_data(as_text=True)
-    assert f'<option value="威海汇科工控技术有限公司">{code}</option>' in page
+    assert "汇科工控" not in page and code not in page
+    assert 'hx-get="/e/enterprises?name=enterprise_name"' in page
+    suggested = client.get("/e/enterprises", query_string={"name": "enterprise_name", "enterprise_name": "汇科"})
+    assert '<option value="威海汇科工控技术有限公司"></option>' in suggested.get_data(as_text=True)
 
 
 def test_signing_up_leads_to_a_personal_page_with_a_check_in_code(client, session):

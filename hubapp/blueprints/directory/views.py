@@ -2,7 +2,7 @@
 
 from flask import request
 
-from hubapp.blueprints.directory import bp, services
+from hubapp.blueprints.directory import bp, picker, services
 from hubapp.htmx import render
 from hubapp.params import page_of
 
@@ -19,6 +19,15 @@ def enterprises():
         grid_id=grid_id,
         grids=services.grids(),
     )
+
+
+@bp.get("/enterprises/suggest")
+def suggest():
+    """Suggestions for an enterprise picker: ``name`` names the parameter carrying what was typed
+    (the field's own name, which htmx sends); ``grid`` limits them to those grids."""
+    text = request.args.get(request.args.get("name", "q"), "")
+    grid_ids = request.args.getlist("grid", type=int) or None
+    return render("directory/_suggestions.html", found=picker.suggestions(text, grid_ids), detail=True)
 
 
 @bp.get("/departments")

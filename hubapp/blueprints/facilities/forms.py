@@ -10,6 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from hubapp.blueprints.directory.picker import EnterpriseField
 from hubapp.blueprints.facilities.models import BOOKING_MODES, MONTHLY, WEEKLY
 from hubapp.blueprints.facilities.series import SCOPES
 from hubapp.forms import MOBILE_PATTERN, CheckboxesField, HubForm, mobile_number, options, within_calendar
@@ -35,7 +36,7 @@ class BookingForm(SlotFields):
     title = StringField("活动名称", validators=[DataRequired(message="请填写活动名称。"), Length(max=100)])
     purpose = TextAreaField("用途说明", validators=[Optional(), Length(max=2000)])
     headcount = IntegerField("人数", default=1, validators=[InputRequired(message="请填写人数。"), NumberRange(min=1, message="人数至少为1人。")])
-    enterprise_id = SelectField("预约单位（企业名录）", coerce=int, default=0, validators=[Optional()])
+    enterprise = EnterpriseField("预约单位（企业名录）", validators=[Optional()])
     contact_name = StringField("联系人", validators=[Optional(), Length(max=40)])
     contact_phone = StringField("联系电话", validators=[Optional(), PHONE])
     notes = TextAreaField("备注", validators=[Optional(), Length(max=2000)])
@@ -52,7 +53,7 @@ class EditBookingForm(SlotFields):
     title = BookingForm.title
     purpose = BookingForm.purpose
     headcount = BookingForm.headcount
-    enterprise_id = BookingForm.enterprise_id
+    enterprise = BookingForm.enterprise
     contact_name = BookingForm.contact_name
     contact_phone = BookingForm.contact_phone
     notes = BookingForm.notes

@@ -12,14 +12,13 @@ from flask_login import current_user
 
 from hubapp import actions, audit, clock, qr
 from hubapp.blueprints.auth.roles import staff_required
-from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.facilities import bookings, bp, feeds, holds, opening, public_bp, schedule, series, sweeper
 from hubapp.blueprints.facilities.bookings import BookingDetails
 from hubapp.blueprints.facilities.forms import BookingForm, EditBookingForm, ReasonForm
 from hubapp.blueprints.facilities.models import MONTHLY, PENDING, Booking, BookingSeries, Room
 from hubapp.errors import chinese_abort
 from hubapp.extensions import db
-from hubapp.forms import FIRST_DAY, LAST_DAY, options
+from hubapp.forms import FIRST_DAY, LAST_DAY
 from hubapp.htmx import is_htmx, render
 from hubapp.params import page_of
 
@@ -72,14 +71,10 @@ def changed(response_or_html, status: int = 200):
     return response
 
 
-def enterprise_choices():
-    return options([(0, "（不选，填写联系人）")] + [(e.id, e.name) for e in directory.search_enterprises("", limit=1000)])
-
-
 def details_from(form) -> BookingDetails:
     return BookingDetails(
         title=form.title.data, headcount=form.headcount.data, purpose=form.purpose.data or None,
-        enterprise_id=form.enterprise_id.data or None, contact_name=form.contact_name.data or None,
+        enterprise_id=form.enterprise.enterprise_id, contact_name=form.contact_name.data or None,
         contact_phone=form.contact_phone.data or None, notes=form.notes.data or None,
     )  # fmt: skip
 
@@ -145,7 +140,6 @@ def prefill(form: BookingForm) -> None:
 def new_booking():
     form = BookingForm()
     form.room_id.choices = holds.room_choices()
-    form.enterprise_id.choices = enterprise_choices()
     if request.method == "GET":
         prefill(form)
         return booking_form_page(form)
@@ -296,11 +290,9 @@ def check_in(booking_id: int):
 def edit_booking(booking_id: int):
     found = db.get_or_404(Booking, booking_id)
     form = EditBookingForm(obj=found if request.method == "GET" else None)
-    form.enterprise_id.choices = enterprise_choices()
     form.room_id.choices = holds.room_choices()
     if request.method == "GET":
         form.day.data, form.start.data, form.end.data = found.start_at.date(), found.start_at.time(), found.end_at.time()
-        form.enterprise_id.data = found.enterprise_id or 0
     if not found.series_id:
         form.scope.choices = form.scope.choices[:1]
 

@@ -9,7 +9,6 @@ from flask import session as browser
 
 from hubapp import actions, clock, qr
 from hubapp.blueprints.auth.roles import public
-from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.sessions import public_bp, signup
 from hubapp.blueprints.sessions.forms import signup_form_for
 from hubapp.blueprints.sessions.models import BANK, REG_CANCELLED, TAX, WAITLISTED, Session
@@ -22,12 +21,6 @@ REMEMBERED = "session_signups"
 
 def _signup_limit() -> str:
     return current_app.config["SESSION_SIGNUP_LIMIT"]
-
-
-def _enterprise_choices() -> list[tuple[str, str | None]]:
-    """(name, credit code) for the name field's <datalist>: picking from the register works
-    without JavaScript, and browsers match the typed text against the code shown as the label too."""
-    return [(enterprise.name, enterprise.uscc) for enterprise in db.session.scalars(directory.enterprise_query())]
 
 
 def _signup_data(form, session: Session) -> SignupData:
@@ -94,7 +87,6 @@ def signup_page(session_id: int):
             form=form,
             closed=closed,
             mine=mine,
-            enterprises=_enterprise_choices(),
             is_bank=session.kind == BANK,
             is_tax=session.kind == TAX,
         ),
