@@ -1,4 +1,4 @@
-"""The register's pages: enterprises (searched, by grid) and departments. Read only."""
+"""The enterprise pages: the register searched and by grid."""
 
 from flask import request
 
@@ -19,8 +19,3 @@ def enterprises():
         grid_id=grid_id,
         grids=services.grids(),
     )
-
-
-@bp.get("/departments")
-def departments():
-    return render("directory/departments.html", departments=services.departments())
