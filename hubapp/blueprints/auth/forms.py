@@ -1,5 +1,6 @@
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms.widgets import PasswordInput
 
 from hubapp.blueprints.auth.roles import ROLE_LABELS
 from hubapp.forms import CheckboxesField, HubForm, options
@@ -34,7 +35,8 @@ class UserForm(HubForm):
     # Unknown ids are the service's to refuse, with a message that says what to do.
     grid_ids = CheckboxesField("负责的网格（网格员，可多选）", coerce=int, validate_choice=False)
     phone = StringField("联系电话", validators=[Optional(), PHONE_RULE])
-    password = PasswordField("初始密码")
+    # The admin types a password to hand over: a form refused for another field keeps it.
+    password = PasswordField("初始密码", widget=PasswordInput(hide_value=False))
     must_change_password = BooleanField("首次登录时必须修改密码", default=True)
 
 
