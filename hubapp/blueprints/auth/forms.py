@@ -31,8 +31,8 @@ class UserForm(HubForm):
     username = StringField("用户名", validators=[DataRequired(message="请输入用户名。"), Length(max=40), USERNAME_RULE])
     display_name = StringField("姓名", validators=[DataRequired(message="请输入姓名。"), Length(max=40)])
     role = SelectField("角色", choices=options(ROLE_CHOICES))
-    department_id = SelectField("所属部门（部门联络员）", coerce=int, validators=[Optional()])
-    # Unknown ids are the service's to refuse, with a message that says what to do.
+    # Unknown or deactivated ids are the service's to refuse, with a message that says what to do.
+    department_id = SelectField("所属部门（部门联络员）", coerce=int, validators=[Optional()], validate_choice=False)
     grid_ids = CheckboxesField("负责的网格（网格员，可多选）", coerce=int, validate_choice=False)
     phone = StringField("联系电话", validators=[Optional(), PHONE_RULE])
     # The admin types a password to hand over: a form refused for another field keeps it.

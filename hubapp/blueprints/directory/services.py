@@ -53,7 +53,7 @@ def enterprise_counts() -> dict[int, int]:
     rows = db.session.execute(
         select(Enterprise.grid_id, func.count()).where(Enterprise.grid_id.is_not(None)).group_by(Enterprise.grid_id)
     )
-    return dict(rows.tuples().all())
+    return {grid_id: count for grid_id, count in rows}
 
 
 def enterprise_query(search: str = "", grid_id: int | None = None):
