@@ -2,12 +2,12 @@
 
 from collections.abc import Sequence
 
+from conftest import PASSWORD
+
 from hubapp.blueprints.auth import services
 from hubapp.blueprints.auth.models import User
 from hubapp.blueprints.directory.models import Department, Grid
 from hubapp.database import atomic
-
-PASSWORD = "pass-word-1"
 
 
 def account(
