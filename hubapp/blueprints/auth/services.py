@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from hubapp import audit, clock
@@ -113,7 +114,12 @@ def create_user(actor, username: str, password: str, profile: Profile, must_chan
     user.grids = grids
     user.set_password(password)
     db.session.add(user)
-    db.session.flush()
+    try:
+        # Two admins creating the same username at once: the unique constraint has the last word.
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise RuleError("该用户名已被使用。", "username") from None
     audit.record(
         audit.actor_id(actor), "user.create", "user", user.id, None, profile.role,
         username=username, **_link_detail(department, grids),
