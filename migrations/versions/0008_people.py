@@ -88,8 +88,8 @@ def upgrade():
     else:
         _create_user_grid()
         op.execute("INSERT INTO user_grid (user_id, grid_id) SELECT id, grid_id FROM app_user WHERE grid_id IS NOT NULL")
-        op.drop_constraint("ck_app_user_grid_worker_has_grid", "app_user", type_="check")
-        op.drop_constraint("fk_app_user_grid_id_grid", "app_user", type_="foreignkey")
+        op.drop_constraint(op.f("ck_app_user_grid_worker_has_grid"), "app_user", type_="check")
+        op.drop_constraint(op.f("fk_app_user_grid_id_grid"), "app_user", type_="foreignkey")
         op.drop_column("app_user", "grid_id")
         op.add_column(
             "app_user", sa.Column("must_change_password", sa.Boolean(), server_default=sa.false(), nullable=False)
