@@ -10,7 +10,7 @@ import pytest
 from factories import directory
 from factories.facilities import room
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.server]
 
 
 def test_from_an_empty_database_to_a_grid_worker_with_two_grids(app, live_server, page, phone_page):
