@@ -7,6 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 BIND ?= 127.0.0.1:8000
 WORKERS ?= 4
+# HUB_DEMO=0 starts an empty database for production: one admin with a password printed once.
+HUB_DEMO ?= 1
 
 # Debian packages: what the app needs to run, and what the tests add (browser, PDF and QR tools).
 DEB_RUNTIME := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
@@ -55,7 +57,11 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 db: $(VENV)/.installed
 	$(FLASK) db upgrade -d migrations
+ifeq ($(HUB_DEMO),0)
+	$(FLASK) hub create-admin --if-no-users
+else
 	$(FLASK) hub seed-demo
+endif
 
 clean-db:
 	rm -f instance/hub.sqlite3 instance/hub.sqlite3-wal instance/hub.sqlite3-shm

@@ -39,20 +39,89 @@ def seed_demo(force: bool):
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(["admin", "staff", "grid_worker", "liaison"]))
 @click.option("--name", "display_name", default=None, help="Display name (defaults to USERNAME).")
-@click.option("--department", "department_id", type=int, default=None, help="Department id (liaison).")
-@click.option("--grid", "grid_id", type=int, default=None, help="Grid id (grid worker).")
+@click.option("--department", default=None, help="A liaison's department: its name, short name or number.")
+@click.option("--grid", "grids", type=int, multiple=True, help="A grid worker's grid number (第N网格); repeat for more.")
 @click.password_option("--password", prompt="密码", confirmation_prompt="再次输入密码")
 @with_appcontext
-def create_user(username, role, display_name, department_id, grid_id, password):
+def create_user(username, role, display_name, department, grids, password):
     """Create a user; the password is read from a prompt, so it can be piped."""
     from hubapp.blueprints.auth import services
+    from hubapp.blueprints.directory import services as directory
 
     try:
         with atomic():
-            user = services.create_user(None, username, display_name or username, password, role, department_id, grid_id)
+            department_id = None
+            if department:
+                found = directory.department_by_name(department)
+                if found is None:
+                    raise RuleError(f"没有名为“{department}”的部门。现有部门：{_names(d.short_name for d in directory.departments())}。")
+                department_id = found.id
+            found_grids = directory.grids_by_number(grids)
+            missing = sorted(set(grids) - {g.number for g in found_grids})
+            if missing:
+                numbers = "、".join(map(str, missing))
+                raise RuleError(f"没有第{numbers}网格。现有网格：{_names(g.label for g in directory.grids())}。")
+            profile = services.Profile(
+                display_name=display_name or username, role=role, department_id=department_id,
+                grid_ids=tuple(g.id for g in found_grids),
+            )  # fmt: skip
+            user = services.create_user(None, username, password, profile)
     except RuleError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"已创建用户 {user.username}（{user.role_label}）。")
+
+
+def _names(names) -> str:
+    """A list for a message, or what to do when it is empty."""
+    return "、".join(names) or "无（请先在网页上添加）"
+
+
+@hub.command("create-admin")
+@click.argument("username", default="admin")
+@click.option("--name", "display_name", default="系统管理员", help="Display name.")
+@click.option(
+    "--if-no-users", is_flag=True, help="Do nothing when the database already holds accounts (for `make run`)."
+)
+@with_appcontext
+def create_admin(username, display_name, if_no_users):
+    """Create an admin with a random password, printed once; it must be changed at first login."""
+    from hubapp.blueprints.auth import services
+    from hubapp.blueprints.auth.models import User
+
+    if if_no_users and db.session.scalar(select(User.id).limit(1)) is not None:
+        click.echo("数据库中已有账号，未创建管理员。忘记密码时可用 flask --app wsgi hub reset-password <用户名>。")
+        return
+    password = services.random_password()
+    try:
+        with atomic():
+            profile = services.Profile(display_name=display_name, role="admin")
+            services.create_user(None, username, password, profile, must_change_password=True)
+    except RuleError as error:
+        raise click.ClickException(f"{error.message}（用户名 {username}）") from None
+    _print_password("已创建管理员账号。", username, password)
+
+
+@hub.command("reset-password")
+@click.argument("username")
+@with_appcontext
+def reset_password(username):
+    """Give USERNAME a random password, printed once; it must be changed at next login."""
+    from hubapp.blueprints.auth import services
+
+    password = services.random_password()
+    with atomic():
+        user = services.find_by_username(username)
+        if user is None:
+            raise click.ClickException(f"没有用户名为 {username} 的账号。")
+        services.reset_password(None, user, password, must_change=True)
+    _print_password("已重置密码。", user.username, password)
+
+
+def _print_password(done: str, username: str, password: str) -> None:
+    click.echo(done)
+    click.echo(f"  用户名：{username}")
+    click.echo(f"  密码：  {password}")
+    click.echo("这个密码只显示这一次，请立即登录；登录后须先设置自己的新密码。")
 
 
 @hub.command("backup")

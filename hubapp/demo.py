@@ -14,6 +14,9 @@ from hubapp.blueprints import DOMAINS
 from hubapp.blueprints.auth import services as accounts
 from hubapp.blueprints.auth.models import User
 from hubapp.blueprints.auth.roles import Role
+from hubapp.blueprints.directory import departments, grids
+from hubapp.blueprints.directory.departments import DepartmentDetails
+from hubapp.blueprints.directory.grids import GridDetails
 from hubapp.blueprints.directory.models import Department, Enterprise, Grid
 from hubapp.blueprints.directory.uscc import make_code
 from hubapp.extensions import db
@@ -62,11 +65,11 @@ class DemoContext:
 
 def seed_directory(ctx: DemoContext) -> None:
     for order, (name, short, phone) in enumerate(DEPARTMENTS):
-        ctx.departments.append(Department(name=name, short_name=short, phone=phone, sort_order=order))
+        details = DepartmentDetails(name, short, joint_meeting_member=True, contact_name=None, phone=phone, sort_order=order)
+        ctx.departments.append(departments.create_department(None, details))
     for number in range(1, 13):
-        ctx.grids.append(Grid(number=number, name=f"蓝色创业谷{number}号网格", area=f"创业谷{(number + 1) // 2}号楼及周边"))
-    db.session.add_all(ctx.departments + ctx.grids)
-    db.session.flush()
+        details = GridDetails(number, f"蓝色创业谷{number}号网格", f"创业谷{(number + 1) // 2}号楼及周边")
+        ctx.grids.append(grids.create_grid(None, details))
     names = NAMED_ENTERPRISES + [
         (f"威海{part}有限公司" if "空间" not in part and "加速器" not in part else f"威海{part}", part, kind, False)
         for part, kind in zip(DEMO_NAME_PARTS, ["企业"] * 44 + ["众创空间", "加速器"], strict=True)
@@ -96,11 +99,11 @@ def seed_users(ctx: DemoContext) -> None:
         ("admin", "系统管理员", Role.ADMIN, {}),
         ("staff", "孙晓梅", Role.STAFF, {}),
         ("staff2", "李建国", Role.STAFF, {}),
-        ("grid", "周海涛", Role.GRID_WORKER, {"grid_id": ctx.grids[0].id}),
+        ("grid", "周海涛", Role.GRID_WORKER, {"grid_ids": (ctx.grids[0].id,)}),
         ("liaison", "陈立新", Role.LIAISON, {"department_id": ctx.departments[4].id}),
     ]
     for username, name, role, links in people:
-        user = accounts.create_user(None, username, name, DEMO_PASSWORD, role, **links)
+        user = accounts.create_user(None, username, DEMO_PASSWORD, accounts.Profile(display_name=name, role=role, **links))
         ctx.users[username] = user
         ctx.accounts.append((username, DEMO_PASSWORD, role.label))
 

@@ -114,20 +114,17 @@ def client(app):
 def users(app):
     """One user per role (username = role), with a department and a grid for the linked roles."""
     from factories import directory
-
-    from hubapp.blueprints.auth import services
+    from factories.accounts import account
 
     department = directory.department("国家税务总局威海南海新区税务局", "税务分局", sort_order=1)
     directory.department("南海新区经济发展局", "经济发展局", sort_order=2)
     grid = directory.grid(1, "一号网格")
-    with atomic():
-        made = {
-            "admin": services.create_user(None, "admin", "管理员甲", PASSWORD, "admin"),
-            "staff": services.create_user(None, "staff", "工作人员乙", PASSWORD, "staff"),
-            "grid_worker": services.create_user(None, "grid_worker", "网格员丙", PASSWORD, "grid_worker", grid_id=grid.id),
-            "liaison": services.create_user(None, "liaison", "联络员丁", PASSWORD, "liaison", department_id=department.id),
-        }
-    return made
+    return {
+        "admin": account("admin", "admin", name="管理员甲"),
+        "staff": account("staff", "staff", name="工作人员乙"),
+        "grid_worker": account("grid_worker", "grid_worker", name="网格员丙", grids=[grid]),
+        "liaison": account("liaison", "liaison", name="联络员丁", department=department),
+    }
 
 
 class AuthActions:

@@ -124,7 +124,7 @@ def test_change_password_refuses_a_wrong_current_password_and_weak_ones(auth, cl
 
 def test_admin_creates_a_liaison_who_must_have_a_department(auth, client, users):
     auth.login("admin")
-    data = {"username": "li", "display_name": "李联络", "role": "liaison", "department_id": "0", "grid_id": "0",
+    data = {"username": "li", "display_name": "李联络", "role": "liaison", "department_id": "0",
             "password": "abc-12345"}  # fmt: skip
     missing = client.post("/admin/users/new", data=data)
     assert missing.status_code == 422
@@ -142,7 +142,7 @@ def test_admin_cannot_reuse_a_username(auth, client):
     auth.login("admin")
     response = client.post(
         "/admin/users/new",
-        data={"username": "STAFF", "display_name": "重复", "role": "staff", "department_id": "0", "grid_id": "0",
+        data={"username": "STAFF", "display_name": "重复", "role": "staff", "department_id": "0",
               "password": "abc-12345"},  # fmt: skip
     )
     assert response.status_code == 422
@@ -154,7 +154,7 @@ def test_admin_changes_a_role_and_it_is_audited(auth, client, users):
     target = users["staff"]
     response = client.post(
         f"/admin/users/{target.id}",
-        data={"display_name": "工作人员乙", "role": "grid_worker", "grid_id": str(users["grid_worker"].grid_id),
+        data={"display_name": "工作人员乙", "role": "grid_worker", "grid_ids": str(users["grid_worker"].grids[0].id),
               "department_id": "0", "phone": ""},  # fmt: skip
     )
     assert response.status_code == 303

@@ -25,7 +25,7 @@ def firms(users):
     """One enterprise in the grid worker's grid, one in another grid."""
     other = directory.grid(2, "二号网格")
     home = directory.enterprise(
-        "威海汇科工控技术有限公司", "汇科工控", grid_id=users["grid_worker"].grid_id,
+        "威海汇科工控技术有限公司", "汇科工控", grid_id=users["grid_worker"].grids[0].id,
         contact_name="杨先生", contact_phone="13985263751",
     )  # fmt: skip
     away = directory.enterprise("威海鸿锐金属制品有限公司", "鸿锐金属", grid_id=other.id)
@@ -234,7 +234,7 @@ def test_a_grid_worker_raises_and_visits_only_in_their_own_grid(users, firms):
     visit = visits.log_visit(worker, firms["home"].id, clock.today(), ["party", "safety", "bogus"], "查看消防通道")
     assert visit.topic_labels == ["党的建设", "安全生产"]
     demand = raise_demand(users, firms["home"], who="grid_worker", visit_id=visit.id)
-    assert demand.grid_id == worker.grid_id and demand.visit_id == visit.id
+    assert demand.grid_id == firms["home"].grid_id and demand.visit_id == visit.id
     with pytest.raises(RuleError, match="至少选择一项"):
         visits.log_visit(worker, firms["home"].id, clock.today(), [], None)
     with pytest.raises(NotAllowed):

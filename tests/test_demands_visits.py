@@ -7,14 +7,11 @@ from datetime import timedelta
 
 import pytest
 from factories import demands, directory
+from factories.accounts import account
 from openpyxl import load_workbook
 
 from hubapp import clock
-from hubapp.blueprints.auth import services as accounts
 from hubapp.blueprints.demands import visits
-from hubapp.blueprints.directory.models import Grid
-from hubapp.database import atomic
-from hubapp.extensions import db
 from hubapp.params import shift_month
 from tests.test_demands_services import raise_demand
 
@@ -31,14 +28,13 @@ def ledger(users):
     worker; visits last month to two of grid 1's (one of them twice) and to both of grid 2's, and
     one visit two months ago to grid 1's third enterprise."""
     worker1 = users["grid_worker"]
-    grid1 = db.session.get(Grid, worker1.grid_id)
+    grid1 = worker1.grids[0]
     grid2 = directory.grid(2, "二号网格")
     names = [("威海汇科工控技术有限公司", "汇科工控", grid1), ("威海蓝海新材料有限公司", "蓝海新材料", grid1),
              ("威海星海电子科技有限公司", "星海电子科技", grid1), ("威海鸿锐金属制品有限公司", "鸿锐金属", grid2),
              ("威海海纳数据有限公司", "海纳数据", grid2)]  # fmt: skip
     firms = {short: directory.enterprise(name, short, grid_id=grid.id) for name, short, grid in names}
-    with atomic():
-        worker2 = accounts.create_user(None, "grid_two", "网格员戊", "pass-word-1", "grid_worker", grid_id=grid2.id)
+    worker2 = account("grid_two", "grid_worker", name="网格员戊", grids=[grid2])
     month = shift_month(clock.today().replace(day=1), -1)
     earlier = shift_month(month, -1)
     planned = [

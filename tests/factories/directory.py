@@ -1,5 +1,9 @@
-"""Departments, grids and enterprises of the register."""
+"""Departments, grids and enterprises of the register (departments and grids through the
+directory's services, as staff add them)."""
 
+from hubapp.blueprints.directory import departments, grids
+from hubapp.blueprints.directory.departments import DepartmentDetails
+from hubapp.blueprints.directory.grids import GridDetails
 from hubapp.blueprints.directory.models import Department, Enterprise, Grid
 from hubapp.blueprints.directory.uscc import make_code
 from hubapp.database import atomic
@@ -8,17 +12,27 @@ from hubapp.extensions import db
 _serial = iter(range(1000, 10**6))
 
 
-def department(name: str = "南海新区经济发展局", short_name: str = "经济发展局", sort_order: int = 1, **extra) -> Department:
+def department(
+    name: str = "南海新区经济发展局",
+    short_name: str = "经济发展局",
+    sort_order: int = 1,
+    *,
+    member: bool = True,
+    contact_name: str | None = None,
+    phone: str | None = None,
+    active: bool = True,
+) -> Department:
     with atomic():
-        made = Department(name=name, short_name=short_name, sort_order=sort_order, **extra)
-        db.session.add(made)
+        details = DepartmentDetails(name, short_name, member, contact_name, phone, sort_order)
+        made = departments.create_department(None, details)
+        if not active:
+            departments.set_active(None, made, False)
     return made
 
 
-def grid(number: int = 1, name: str | None = None, **extra) -> Grid:
+def grid(number: int = 1, name: str | None = None, area: str | None = None) -> Grid:
     with atomic():
-        made = Grid(number=number, name=name or f"{number}号网格", **extra)
-        db.session.add(made)
+        made = grids.create_grid(None, GridDetails(number, name or f"{number}号网格", area))
     return made
 
 

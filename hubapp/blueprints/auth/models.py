@@ -2,12 +2,20 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hubapp.blueprints.auth.roles import Role
 from hubapp.extensions import db
+
+#: The grids a grid worker covers: one or more (a worker may cover a neighbouring grid too).
+user_grid = Table(
+    "user_grid",
+    db.metadata,
+    Column("user_id", Integer, ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("grid_id", Integer, ForeignKey("grid.id"), primary_key=True, index=True),
+)
 
 
 class User(UserMixin, db.Model):
@@ -15,7 +23,6 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint("role IN ('admin', 'staff', 'grid_worker', 'liaison')", name="role_known"),
         CheckConstraint("role <> 'liaison' OR department_id IS NOT NULL", name="liaison_has_department"),
-        CheckConstraint("role <> 'grid_worker' OR grid_id IS NOT NULL", name="grid_worker_has_grid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,14 +33,16 @@ class User(UserMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(String(20))
     #: A liaison belongs to the department whose transferred demands and decisions they answer.
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
-    #: A grid worker visits the enterprises of this grid.
-    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Set when an admin gives the password (a new account, a reset): every page leads to the
+    #: password page until the user has chosen their own.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     department = relationship("Department")
-    grid = relationship("Grid")
+    #: A grid worker visits the enterprises of these grids and acts for them.
+    grids = relationship("Grid", secondary=user_grid, order_by="Grid.number")
 
     @property
     def is_active(self) -> bool:
@@ -42,6 +51,10 @@ class User(UserMixin, db.Model):
     @property
     def role_label(self) -> str:
         return Role(self.role).label
+
+    @property
+    def grid_ids(self) -> set[int]:
+        return {grid.id for grid in self.grids}
 
     @property
     def is_staff(self) -> bool:

@@ -1,4 +1,4 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import or_, select
 
@@ -11,7 +11,7 @@ from hubapp.blueprints.auth.roles import ROLE_LABELS, admin_required, public
 from hubapp.blueprints.directory import services as directory
 from hubapp.extensions import db, limiter, login_manager
 from hubapp.forms import options
-from hubapp.htmx import render
+from hubapp.htmx import is_htmx, render
 from hubapp.params import page_of
 from hubapp.security import safe_next
 
@@ -62,42 +62,91 @@ def logout():
 @login_required
 def change_password():
     form = PasswordChangeForm()
+    forced = current_user.must_change_password
     if request.method == "GET":
-        return render("auth/password.html", form=form)
+        return render("auth/password.html", form=form, forced=forced)
     outcome = actions.submit(
         form, lambda: services.change_own_password(current_user, form.current_password.data, form.new_password.data)
     )
     if not outcome.ok:
-        return render("auth/password.html", form=form, status=outcome.status)
+        return render("auth/password.html", form=form, forced=forced, status=outcome.status)
     return actions.done("密码已修改。", url_for("core.home"))
 
 
-def _fill_choices(form: UserForm) -> None:
-    form.department_id.choices = options([(0, "（无）")] + [(d.id, d.name) for d in directory.departments()])
-    form.grid_id.choices = options([(0, "（无）")] + [(g.id, f"第{g.number}网格 {g.name}") for g in directory.grids()])
+#: What a user who must change their password may still reach: the password page, logging out,
+#: and what the pages themselves load.
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static"})
+
+
+@bp.before_app_request
+def require_password_change():
+    """After an admin set the password (a new account, a reset), every page leads to the password
+    page until the user has chosen their own. Public pages stay as they are."""
+    if not current_user.is_authenticated or not current_user.must_change_password:
+        return None
+    if request.endpoint is None or request.endpoint in PASSWORD_CHANGE_ENDPOINTS:
+        return None
+    if getattr(current_app.view_functions.get(request.endpoint), "is_public", False):
+        return None
+    target = url_for("auth.change_password")
+    if is_htmx():
+        # htmx would swap a redirect's page into a fragment's place: ask it to go there instead.
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target, 303)
+
+
+def _user_choices(form: UserForm, user: User | None) -> None:
+    """Departments in use (and the user's own, even if deactivated since); every grid."""
+    departments = directory.departments()
+    if user is not None and user.department is not None and not user.department.active:
+        departments.append(user.department)
+    form.department_id.choices = options(
+        [(0, "（无）")] + [(d.id, d.name + ("（已停用）" if not d.active else "")) for d in departments]
+    )
+    form.grid_ids.choices = options([(g.id, g.label) for g in directory.grids()])
+
+
+def _profile(form: UserForm) -> services.Profile:
+    return services.Profile(
+        display_name=form.display_name.data,
+        role=form.role.data,
+        department_id=form.department_id.data or None,
+        grid_ids=tuple(form.grid_ids.data or ()),
+        phone=form.phone.data,
+    )
 
 
 @bp.get("/admin/users")
 @admin_required
 def users():
-    role = request.args.get("role") or None
-    return render("auth/users.html", "auth/_user_rows.html", users=services.list_users(role), role=role, roles=ROLE_LABELS)
+    role = request.args.get("role") if request.args.get("role") in ROLE_LABELS else None
+    search = request.args.get("q", "")
+    return render(
+        "auth/users.html", "auth/_user_rows.html",
+        page=page_of(services.users_query(role, search)), role=role, search=search, roles=ROLE_LABELS,
+    )  # fmt: skip
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @admin_required
 def new_user():
     form = UserForm()
-    _fill_choices(form)
+    _user_choices(form, None)
     if request.method == "GET":
+        # Links from a grid's or a department's page say what the account is for.
+        if request.args.get("role") in ROLE_LABELS:
+            form.role.data = request.args["role"]
+        form.department_id.data = request.args.get("department", 0, type=int)
+        form.grid_ids.data = [request.args.get("grid", type=int)] if request.args.get("grid", type=int) else []
         return render("auth/user_form.html", form=form, user=None)
     outcome = actions.submit(
         form,
         lambda: services.create_user(
-            current_user, form.username.data, form.display_name.data, form.password.data or "", form.role.data,
-            form.department_id.data or None, form.grid_id.data or None, form.phone.data,
+            current_user, form.username.data, form.password.data or "", _profile(form), form.must_change_password.data
         ),
-    )  # fmt: skip
+    )
     if not outcome.ok:
         return render("auth/user_form.html", form=form, user=None, status=outcome.status)
     return actions.done(f"已创建用户 {outcome.value.username}。", url_for("auth.users"))
@@ -108,20 +157,14 @@ def new_user():
 def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
-    _fill_choices(form)
+    _user_choices(form, user)
     reset_form = ResetPasswordForm(prefix="reset")
     if request.method == "GET":
         form.department_id.data = user.department_id or 0
-        form.grid_id.data = user.grid_id or 0
+        form.grid_ids.data = [g.id for g in user.grids]
         return render("auth/user_form.html", form=form, user=user, reset_form=reset_form)
     form.username.data = user.username
-    outcome = actions.submit(
-        form,
-        lambda: services.update_user(
-            current_user, user, form.display_name.data, form.role.data, form.department_id.data or None,
-            form.grid_id.data or None, form.phone.data,
-        ),
-    )  # fmt: skip
+    outcome = actions.submit(form, lambda: services.update_user(current_user, user, _profile(form)))
     if not outcome.ok:
         return render("auth/user_form.html", form=form, user=user, reset_form=reset_form, status=outcome.status)
     return actions.done("用户信息已保存。", url_for("auth.users"))
@@ -144,11 +187,17 @@ def set_user_active(user_id: int):
 def reset_user_password(user_id: int):
     user = db.get_or_404(User, user_id)
     reset_form = ResetPasswordForm(prefix="reset")
-    outcome = actions.submit(reset_form, lambda: services.reset_password(current_user, user, reset_form.new_password.data))
+    outcome = actions.submit(
+        reset_form,
+        lambda: services.reset_password(current_user, user, reset_form.new_password.data, reset_form.must_change.data),
+    )
     if outcome.ok:
-        return actions.done(f"已重置 {user.username} 的密码。", url_for("auth.edit_user", user_id=user.id))
+        then = "，对方下次登录时须先修改密码" if reset_form.must_change.data else ""
+        return actions.done(f"已重置 {user.username} 的密码{then}。", url_for("auth.edit_user", user_id=user.id))
     form = UserForm(obj=user)
-    _fill_choices(form)
+    _user_choices(form, user)
+    form.department_id.data = user.department_id or 0
+    form.grid_ids.data = [g.id for g in user.grids]
     return render("auth/user_form.html", form=form, user=user, reset_form=reset_form, status=outcome.status)
 
 

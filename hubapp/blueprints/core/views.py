@@ -1,4 +1,4 @@
-"""The home page (each domain's panel for the user) and the health probe."""
+"""The home page (the first-run checklist, each domain's panel for the user) and the health probe."""
 
 from flask import current_app, make_response
 from flask_login import current_user
@@ -15,7 +15,18 @@ from hubapp.htmx import render
 @bp.get("/")
 def home():
     panels = [panel(current_user) for panel in current_app.extensions["hub_home_panels"]]
-    return render("core/home.html", panels=[Markup(p) for p in panels if p])
+    return render("core/home.html", panels=[Markup(p) for p in panels if p], setup=_setup_steps())
+
+
+def _setup_steps() -> list:
+    """The 开始使用 checklist for staff while the centre is still setting itself up; nothing once
+    every step is done, and nothing for the roles that cannot do them."""
+    if not current_user.is_staff:
+        return []
+    steps = sorted(
+        (step for hook in current_app.extensions["hub_setup_steps"] for step in hook()), key=lambda step: step.order
+    )
+    return [] if all(step.done for step in steps) else steps
 
 
 @bp.get("/healthz")

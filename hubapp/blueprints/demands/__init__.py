@@ -55,4 +55,13 @@ def home_panel(user) -> str | None:
     return render_template("demands/_home_panel.html", counts=counts)
 
 
+def grid_panel(grid) -> str:
+    """A grid's page in the register: which of its enterprises were visited this month."""
+    from hubapp import clock
+    from hubapp.blueprints.demands import visits
+
+    month = clock.today().replace(day=1)
+    return render_template("demands/_grid_panel.html", row=visits.grid_coverage(grid, month), month=month)
+
+
 from hubapp.blueprints.demands import views  # noqa: E402,F401

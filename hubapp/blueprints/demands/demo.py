@@ -4,7 +4,7 @@ enterprise salon, the expert apartments). Nine are closed; some are in progress;
 item is overdue and supervised; one waits for the tax branch, so the demo liaison has work; the
 demo grid worker has visited their grid this month and raised one demand from a visit. Two more
 grid workers have visited grids 2 (all of it) and 3 (half of it), so the visit ledger shows
-coverage at several levels.
+coverage at several levels; the second of them also covers grid 4, not yet visited this month.
 
 Everything goes through the services, dated back with their ``at`` arguments, in the caller's
 unit of work (``flask hub seed-demo``).
@@ -83,7 +83,7 @@ def seed(ctx) -> None:
     for short, kind, title, description, source, days_ago, route, answer, end in ITEMS:
         enterprise = by_name[short]
         received = today - timedelta(days=days_ago)
-        raiser = grid_worker if source == "visit" and enterprise.grid_id == grid_worker.grid_id else staff
+        raiser = grid_worker if source == "visit" and enterprise.grid_id in grid_worker.grid_ids else staff
         draft = DemandDraft(
             enterprise_id=enterprise.id, kind=kind, title=title, description=description,
             contact_name=enterprise.contact_name or "联系人", contact_mobile=enterprise.contact_phone,
@@ -126,7 +126,7 @@ def seed(ctx) -> None:
 
 def _grid_visits(ctx, today: date, grid_worker) -> None:
     """This month's visits in the grid worker's grid; one of them raised a demand."""
-    mine = [e for e in ctx.enterprises if e.grid_id == grid_worker.grid_id]
+    mine = [e for e in ctx.enterprises if e.grid_id in grid_worker.grid_ids]
     first = today.replace(day=1)
     plans = [
         (mine[0], 9, ["party", "industry"], "企业订单饱满，二期厂房在建；宣传了技改贴息政策。"),
@@ -146,17 +146,17 @@ def _grid_visits(ctx, today: date, grid_worker) -> None:
             moves.create_demand(grid_worker, draft, at=_at(day, 16))
 
 
-#: username, name, mobile, grid number, and visits: (index of the enterprise in the grid, days
-#: ago, topics, notes). A negative days ago counts back from the first of the month (last month).
+#: username, name, mobile, grid numbers, and visits: (index of the enterprise in the first grid,
+#: days ago, topics, notes). A negative days ago counts back from the first of the month (last month).
 OTHER_GRID_WORKERS = [
-    ("grid2", "刘晓燕", "13906310022", 2, [
+    ("grid2", "刘晓燕", "13906310022", (2,), [
         (0, 8, ["party", "government"], "指导企业党支部开展主题党日，宣传了“一事一码”办事指南。"),
         (1, 7, ["safety"], "检查了车间消防通道和应急照明，现场整改堆放杂物一处。"),
         (2, 4, ["industry"], "企业新产品进入中试，希望对接检测机构。"),
         (3, 1, ["government", "industry"], "企业咨询高新技术企业认定，已推送申报指南。"),
         (1, -6, ["industry"], "上月走访：企业订单平稳，用工需求不大。"),
     ]),
-    ("grid3", "王志刚", "13906310033", 3, [
+    ("grid3", "王志刚", "13906310033", (3, 4), [
         (0, 10, ["industry", "safety"], "企业扩产后用电负荷接近上限，提醒提前申请增容。"),
         (1, 5, ["party"], "协助企业筹建党支部，讲解了组建流程。"),
         (0, 2, ["government"], "回访增容申请进展，供电公司已受理。"),
@@ -165,16 +165,17 @@ OTHER_GRID_WORKERS = [
 
 
 def _other_grids(ctx, today: date) -> None:
-    """Grid workers in two more grids; grid 2 fully visited this month, grid 3 half."""
+    """Grid workers in three more grids; grid 2 fully visited this month, grid 3 half, grid 4 not yet."""
     from hubapp.demo import DEMO_PASSWORD
 
     first = today.replace(day=1)
     grids = {g.number: g for g in ctx.grids}
-    for username, name, mobile, number, planned in OTHER_GRID_WORKERS:
-        grid = grids[number]
-        worker = accounts.create_user(None, username, name, DEMO_PASSWORD, Role.GRID_WORKER, grid_id=grid.id, phone=mobile)
+    for username, name, mobile, numbers, planned in OTHER_GRID_WORKERS:
+        covered = tuple(grids[number].id for number in numbers)
+        profile = accounts.Profile(display_name=name, role=Role.GRID_WORKER, grid_ids=covered, phone=mobile)
+        worker = accounts.create_user(None, username, DEMO_PASSWORD, profile)
         ctx.accounts.append((username, DEMO_PASSWORD, Role.GRID_WORKER.label))
-        mine = sorted((e for e in ctx.enterprises if e.grid_id == grid.id), key=lambda e: e.id)
+        mine = sorted((e for e in ctx.enterprises if e.grid_id == covered[0]), key=lambda e: e.id)
         for index, days_ago, topics, notes in planned:
             day = first - timedelta(days=-days_ago) if days_ago < 0 else max(first, today - timedelta(days=days_ago))
             visits.log_visit(worker, mine[index].id, day, topics, notes, at=_at(day, 14))

@@ -229,6 +229,8 @@ def transfer(actor: User, demand: Demand, department_id: int | None, note: str |
     department = db.session.get(Department, department_id) if department_id else None
     if department is None:
         raise RuleError("请选择承办部门。", "department_id")
+    if not department.active:
+        raise RuleError(f"{department.name}已停用，请选择其他承办部门。", "department_id")
     note = _required_text(note, "请写明需要部门办理的事项。", "note")
     at = at or clock.now()
     if deadline is None:

@@ -1,7 +1,7 @@
 """Who may see and do what with a demand, and the lists the pages read. Nothing here writes.
 
 Staff (admin and centre staff) see every demand; a department's liaison what was transferred to
-their department; a grid worker what they raised and what belongs to their grid.
+their department; a grid worker what they raised and what belongs to one of their grids.
 """
 
 import re
@@ -27,6 +27,7 @@ from hubapp.blueprints.demands.models import (
     Demand,
     Visit,
 )
+from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.directory.models import Enterprise
 from hubapp.extensions import db
 from hubapp.rules import NotAllowed
@@ -45,13 +46,13 @@ def is_staff(user: User) -> bool:
 
 def may_view(user: User, demand: Demand) -> bool:
     """Staff see all; a liaison what was transferred to their department; a grid worker what
-    they raised and what belongs to their grid."""
+    they raised and what belongs to one of their grids."""
     if is_staff(user):
         return True
     if user.role == Role.LIAISON:
         return demand.department_id is not None and demand.department_id == user.department_id
     if user.role == Role.GRID_WORKER:
-        return demand.raised_by_id == user.id or (demand.grid_id is not None and demand.grid_id == user.grid_id)
+        return demand.raised_by_id == user.id or (demand.grid_id is not None and demand.grid_id in user.grid_ids)
     return False
 
 
@@ -68,9 +69,9 @@ def may_answer(user: User, demand: Demand) -> bool:
 
 
 def check_may_act_for(user: User, enterprise: Enterprise) -> None:
-    """Staff act for any enterprise; a grid worker only for those of their own grid; others not at
+    """Staff act for any enterprise; a grid worker only for those of their own grids; others not at
     all (raises ``NotAllowed``)."""
-    if user.role == Role.GRID_WORKER and enterprise.grid_id != user.grid_id:
+    if user.role == Role.GRID_WORKER and enterprise.grid_id not in user.grid_ids:
         raise NotAllowed("该企业不在您负责的网格内。", "enterprise_id")
     if user.role not in (*STAFF, Role.GRID_WORKER):
         raise NotAllowed("只有中心工作人员和网格员可以登记。")
@@ -150,11 +151,10 @@ def raised_by_query(user: User):
     )
 
 
-def grid_enterprises(grid_id: int | None) -> list[Enterprise]:
-    """The enterprises a grid worker raises demands for and visits; none without a grid."""
-    if not grid_id:
-        return []
-    return list(db.session.scalars(select(Enterprise).where(Enterprise.grid_id == grid_id).order_by(Enterprise.name)))
+def grid_enterprises(user: User) -> list[Enterprise]:
+    """The enterprises a grid worker raises demands for and visits: those of their grids, grid by
+    grid; none without a grid."""
+    return directory.grid_enterprises(user.grid_ids)
 
 
 def staff_users() -> list[User]:
@@ -187,7 +187,7 @@ def home_counts(user: User) -> dict[str, int]:
         visits = db.session.scalar(
             select(func.count())
             .select_from(Visit)
-            .where(Visit.grid_id == user.grid_id, Visit.visited_on >= today.replace(day=1))
+            .where(Visit.grid_id.in_(user.grid_ids), Visit.visited_on >= today.replace(day=1))
         )
         return {
             "visits": visits or 0,

@@ -55,7 +55,7 @@ def index():
     return render(
         "demands/index.html", "demands/_rows.html",
         page=page_of(reading.demands_query(filters)), filters=filters, counts=reading.kind_counts(filters),
-        kinds=KINDS, states=DEMAND_STATES, departments=directory.departments(), grids=directory.grids(),
+        kinds=KINDS, states=DEMAND_STATES, departments=directory.departments(include_inactive=True), grids=directory.grids(),
         today=clock.today(),
     )  # fmt: skip
 
@@ -124,7 +124,7 @@ def visits_export():
 
 def _enterprise_choices(form: forms.DemandForm) -> None:
     if current_user.role == Role.GRID_WORKER:
-        enterprises = reading.grid_enterprises(current_user.grid_id)
+        enterprises = reading.grid_enterprises(current_user)
     else:
         enterprises = db.session.scalars(directory.enterprise_query())
     form.enterprise_id.choices = options([(0, "请选择企业")] + [(e.id, e.name) for e in enterprises])
@@ -328,10 +328,10 @@ def department():
 @roles_required(Role.GRID_WORKER)
 def grid():
     today = clock.today()
-    this_month = db.session.scalars(visits.grid_visits(current_user.grid_id, today.replace(day=1))).unique().all()
+    this_month = db.session.scalars(visits.grid_visits(current_user.grid_ids, today.replace(day=1))).unique().all()
     return render(
         "demands/grid.html",
-        enterprises=reading.grid_enterprises(current_user.grid_id),
+        enterprises=reading.grid_enterprises(current_user),
         visits=this_month,
         visited={v.enterprise_id for v in this_month},
         page=page_of(reading.raised_by_query(current_user)),
@@ -343,7 +343,7 @@ def grid():
 @roles_required(Role.GRID_WORKER)
 def new_visit():
     form = forms.VisitForm()
-    enterprises = reading.grid_enterprises(current_user.grid_id)
+    enterprises = reading.grid_enterprises(current_user)
     form.enterprise_id.choices = options([(0, "请选择企业")] + [(e.id, e.name) for e in enterprises])
     if request.method == "GET":
         form.enterprise_id.data = request.args.get("enterprise", type=int) or 0

@@ -7,6 +7,7 @@ if any visit to it falls in that month, however many; coverage is measured again
 enterprises the register places in the grid now.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -67,19 +68,19 @@ def log_visit(
 
 def raised_from(user: User, visit_id: int | None) -> Visit | None:
     """The visit a demand is raised from, when ``user`` may raise from it: staff from any, a grid
-    worker from their grid's."""
+    worker from their grids'."""
     visit = db.session.get(Visit, visit_id) if visit_id else None
-    if visit is None or not (is_staff(user) or visit.grid_id == user.grid_id):
+    if visit is None or not (is_staff(user) or visit.grid_id in user.grid_ids):
         return None
     return visit
 
 
-def grid_visits(grid_id: int | None, since: date):
-    """A grid's visits since ``since``, the newest first: what the grid worker's page lists."""
+def grid_visits(grid_ids: Collection[int], since: date):
+    """The visits in these grids since ``since``, the newest first: what the grid worker's page lists."""
     return (
         select(Visit)
         .options(joinedload(Visit.enterprise), joinedload(Visit.visitor))
-        .where(Visit.grid_id == grid_id, Visit.visited_on >= since)
+        .where(Visit.grid_id.in_(grid_ids), Visit.visited_on >= since)
         .order_by(Visit.visited_on.desc(), Visit.id.desc())
     )
 
@@ -132,13 +133,28 @@ class GridCoverage:
 
 def visit_coverage(month: date) -> list[GridCoverage]:
     """Every grid with its grid workers, its enterprises and those visited in ``month``."""
-    rows = {g.id: GridCoverage(grid=g) for g in directory.grids()}
-    workers = select(User).where(User.role == Role.GRID_WORKER, User.active.is_(True)).order_by(User.id)
+    return _coverage(directory.grids(), month)
+
+
+def grid_coverage(grid: Grid, month: date) -> GridCoverage:
+    """One grid's row of the ledger: what a grid's page in the register shows."""
+    return _coverage([grid], month)[0]
+
+
+def _coverage(grids: list[Grid], month: date) -> list[GridCoverage]:
+    rows = {g.id: GridCoverage(grid=g) for g in grids}
+    workers = (
+        select(User)
+        .options(selectinload(User.grids))
+        .where(User.role == Role.GRID_WORKER, User.active.is_(True))
+        .order_by(User.id)
+    )
     for user in db.session.scalars(workers):
-        if user.grid_id in rows:
-            rows[user.grid_id].workers.append(user)
+        for grid in user.grids:
+            if grid.id in rows:
+                rows[grid.id].workers.append(user)
     visited_ids = set(db.session.scalars(select(Visit.enterprise_id).where(*_in_month(month)).distinct()))
-    enterprises = select(Enterprise).where(Enterprise.grid_id.is_not(None)).order_by(Enterprise.name)
+    enterprises = select(Enterprise).where(Enterprise.grid_id.in_(rows)).order_by(Enterprise.name)
     for enterprise in db.session.scalars(enterprises):
         row = rows.get(enterprise.grid_id)
         if row is None:

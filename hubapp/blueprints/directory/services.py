@@ -1,21 +1,59 @@
-"""Reading the register. Other modules pick enterprises, departments and grids through here."""
+"""Reading the register. Other modules pick enterprises, departments and grids through here;
+``grids`` and ``departments`` change them."""
 
-from sqlalchemy import or_, select
+from collections.abc import Iterable
+
+from sqlalchemy import exists, func, or_, select
 
 from hubapp.blueprints.directory import uscc
 from hubapp.blueprints.directory.models import Department, Enterprise, Grid
 from hubapp.extensions import db
 
 
-def departments(members_only: bool = False) -> list[Department]:
-    stmt = select(Department).order_by(Department.sort_order, Department.id)
+def departments(members_only: bool = False, include_inactive: bool = False) -> list[Department]:
+    """The departments a picker offers: those in use. Lists that filter history (a demand's or a
+    decision's department) pass ``include_inactive``."""
+    stmt = select(Department).order_by(Department.active.desc(), Department.sort_order, Department.id)
     if members_only:
         stmt = stmt.where(Department.joint_meeting_member.is_(True))
+    if not include_inactive:
+        stmt = stmt.where(Department.active.is_(True))
     return list(db.session.scalars(stmt))
+
+
+def get_department(department_id: int) -> Department | None:
+    return db.session.get(Department, department_id)
+
+
+def department_by_name(text: str) -> Department | None:
+    """A department named by its full or short name, or by its number in the register."""
+    text = text.strip()
+    condition = or_(Department.name == text, Department.short_name == text)
+    if text.isdigit():
+        condition = or_(condition, Department.id == int(text))
+    return db.session.scalars(select(Department).where(condition).order_by(Department.id)).first()
 
 
 def grids() -> list[Grid]:
     return list(db.session.scalars(select(Grid).order_by(Grid.number)))
+
+
+def grids_by_id(grid_ids: Iterable[int]) -> list[Grid]:
+    ids = set(grid_ids)
+    return list(db.session.scalars(select(Grid).where(Grid.id.in_(ids)).order_by(Grid.number))) if ids else []
+
+
+def grids_by_number(numbers: Iterable[int]) -> list[Grid]:
+    wanted = set(numbers)
+    return list(db.session.scalars(select(Grid).where(Grid.number.in_(wanted)).order_by(Grid.number))) if wanted else []
+
+
+def enterprise_counts() -> dict[int, int]:
+    """How many enterprises each grid holds, by grid id."""
+    rows = db.session.execute(
+        select(Enterprise.grid_id, func.count()).where(Enterprise.grid_id.is_not(None)).group_by(Enterprise.grid_id)
+    )
+    return {grid_id: count for grid_id, count in rows}
 
 
 def enterprise_query(search: str = "", grid_id: int | None = None):
@@ -31,6 +69,20 @@ def enterprise_query(search: str = "", grid_id: int | None = None):
     return stmt
 
 
+def grid_enterprises(grid_ids: Iterable[int]) -> list[Enterprise]:
+    """The enterprises of these grids (a grid worker's), by grid and name; none without a grid."""
+    ids = set(grid_ids)
+    if not ids:
+        return []
+    stmt = (
+        select(Enterprise)
+        .join(Grid, Enterprise.grid_id == Grid.id)
+        .where(Enterprise.grid_id.in_(ids))
+        .order_by(Grid.number, Enterprise.name)
+    )
+    return list(db.session.scalars(stmt))
+
+
 def search_enterprises(search: str, limit: int = 10) -> list[Enterprise]:
     """For pickers: by name, short name or the exact unified social credit code."""
     return list(db.session.scalars(enterprise_query(search).limit(limit)))
@@ -42,3 +94,8 @@ def enterprise_by_uscc(code: str) -> Enterprise | None:
 
 def get_enterprise(enterprise_id: int) -> Enterprise | None:
     return db.session.get(Enterprise, enterprise_id)
+
+
+def has_any(model) -> bool:
+    """For the first-run checklist: the register holds at least one of these."""
+    return bool(db.session.scalar(select(exists().where(model.id.is_not(None)))))

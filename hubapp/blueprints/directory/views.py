@@ -1,4 +1,4 @@
-"""The register's pages: enterprises (searched, by grid) and departments. Read only."""
+"""The enterprise pages: the register searched and by grid."""
 
 from flask import request
 
@@ -28,8 +28,3 @@ def suggest():
     text = request.args.get(request.args.get("name", "q"), "")
     grid_ids = request.args.getlist("grid", type=int) or None
     return render("directory/_suggestions.html", found=picker.suggestions(text, grid_ids), detail=True)
-
-
-@bp.get("/departments")
-def departments():
-    return render("directory/departments.html", departments=services.departments())

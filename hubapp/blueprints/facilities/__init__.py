@@ -5,7 +5,7 @@ door page of each room (/r/<room_id>, its QR code) and the booking request page 
 from flask import Blueprint, render_template
 
 from hubapp import audit
-from hubapp.blueprints import NavItem
+from hubapp.blueprints import NavItem, SetupStep
 from hubapp.blueprints.auth.roles import ALL_ROLES, STAFF_ROLES
 from hubapp.blueprints.facilities.models import BOOKING_STATES
 
@@ -48,6 +48,18 @@ NAV = [
     NavItem("场地预约", "facilities.day", STAFF_ROLES, order=20),
     NavItem("我的预约", "facilities.mine", ALL_ROLES - STAFF_ROLES, order=90),
 ]
+
+
+def setup_steps() -> list[SetupStep]:
+    """The first step of the 开始使用 checklist on an empty database: the rooms."""
+    from sqlalchemy import exists, select
+
+    from hubapp.blueprints.facilities.models import Room
+    from hubapp.extensions import db
+
+    has_rooms = bool(db.session.scalar(select(exists().where(Room.id.is_not(None)))))
+    hint = "会议室、活动室、健身房……以及各自的开放时间，预约和活动都从这里选场地。"
+    return [SetupStep(10, "登记活动场地", hint, "facilities.new_room", has_rooms, STAFF_ROLES)]
 
 
 def home_panel(user) -> str | None:

@@ -110,7 +110,7 @@ def decision_list():
         department_id=department_id,
         overdue=overdue,
         states=DECISION_STATES,
-        departments=directory.departments(),
+        departments=directory.departments(include_inactive=True),
         today=clock.today(),
         note_form=forms.NoteForm(formdata=None),
     )
