@@ -3,6 +3,9 @@ enterprises of those grids and no others; a liaison their department; ``hub crea
 an unknown grid or department in Chinese with exit status 1; an admin resets a password and may
 force a change at the next login, after which every page leads to the password page."""
 
+import html
+import re
+
 import pytest
 from factories import demands, directory
 from factories.accounts import account
@@ -58,9 +61,11 @@ def test_the_grid_workers_pages_cover_both_grids(auth, client, three_grids):
     assert "威海汇科工控技术有限公司" in mine and "威海鸿锐金属制品有限公司" in mine
     assert "威海蓝海新材料有限公司" not in mine
     visit_form = client.get("/demands/visits/new").get_data(as_text=True)
-    assert f'value="{firms[2].id}"' in visit_form and f'value="{firms[3].id}"' not in visit_form
+    suggest_url = html.unescape(re.search(r'hx-get="([^"]+)"', visit_form).group(1))
+    offered = client.get(suggest_url).get_data(as_text=True)  # what the field offers when touched
+    assert f'value="{firms[2].name}"' in offered and f'value="{firms[3].name}"' not in offered
     refused = client.post(
-        "/demands/visits/new", data={"enterprise_id": firms[3].id, "visited_on": "2026-01-05", "topics": ["party"]}
+        "/demands/visits/new", data={"enterprise": firms[3].name, "visited_on": "2026-01-05", "topics": ["party"]}
     )
     assert refused.status_code in (403, 422)  # not among the choices, or refused by the rule
     assert not db.session.scalars(select(AuditEntry).where(AuditEntry.action == "visit.create")).all()

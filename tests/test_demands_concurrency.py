@@ -76,7 +76,7 @@ def test_accepting_and_transferring_at_once_moves_the_demand_once(users, firms, 
 
 
 def test_twenty_demands_registered_at_once_get_twenty_numbers(users, firms, live_server):
-    enterprise_id = firms["home"].id
+    enterprise = firms["home"].name
     server = live_server(workers=4)
     sessions, tokens = _logged_in(server, 20, "/demands/new")
 
@@ -84,7 +84,7 @@ def test_twenty_demands_registered_at_once_get_twenty_numbers(users, firms, live
         return sessions[i].post(
             f"{server.url}/demands/new",
             data={
-                "csrf_token": tokens[i], "enterprise_id": enterprise_id, "kind": "problem", "title": f"诉求{i}",
+                "csrf_token": tokens[i], "enterprise": enterprise, "kind": "problem", "title": f"诉求{i}",
                 "description": "企业反映的问题", "contact_name": "杨先生", "contact_mobile": "13985263751",
                 "source": "phone", "received_on": clock.today().isoformat(), "deadline": "",
             },  # fmt: skip

@@ -20,7 +20,7 @@ HTMX = {"HX-Request": "true"}
 
 def demand_form(enterprise, **overrides):
     data = {
-        "enterprise_id": str(enterprise.id),
+        "enterprise": enterprise.name,
         "kind": "support",
         "title": "增加专家公寓硬件设施",
         "description": "热水器老化，缺少洗衣机。",
@@ -41,7 +41,8 @@ def count(model) -> int:
 def test_staff_registers_a_demand_and_lands_on_its_page(auth, client, firms):
     auth.login("staff")
     form = client.get(f"/demands/new?enterprise={firms['home'].id}").get_data(as_text=True)
-    assert f'<option selected value="{firms["home"].id}">' in form and "13985263751" in form
+    assert f'id="enterprise" list="enterprise-options" name="enterprise" required type="text" value="{firms["home"].name}"' in form
+    assert "13985263751" in form
     response = client.post("/demands/new", data=demand_form(firms["home"]))
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -190,12 +191,12 @@ def test_the_grid_worker_logs_a_visit_and_raises_a_demand_from_it(auth, client, 
     grid_page = client.get("/demands/grid").get_data(as_text=True)
     assert "威海汇科工控技术有限公司" in grid_page and "鸿锐金属" not in grid_page
     today = clock.today().isoformat()
-    missing = client.post("/demands/visits/new", data={"enterprise_id": firms["home"].id, "visited_on": today, "notes": "了解用工"})
+    missing = client.post("/demands/visits/new", data={"enterprise": firms["home"].name, "visited_on": today, "notes": "了解用工"})
     assert missing.status_code == 422
     assert "请至少选择一项走访内容。" in missing.get_data(as_text=True) and "了解用工" in missing.get_data(as_text=True)
     response = client.post(
         "/demands/visits/new",
-        data={"enterprise_id": firms["home"].id, "visited_on": today, "topics": ["party", "industry"], "notes": "了解用工"},
+        data={"enterprise": firms["home"].name, "visited_on": today, "topics": ["party", "industry"], "notes": "了解用工"},
     )
     assert response.status_code == 303 and "visit=" in response.headers["Location"]
     form = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -212,7 +213,7 @@ def test_a_grid_worker_cannot_raise_for_another_grid(auth, client, firms):
     auth.login("grid_worker")
     response = client.post("/demands/new", data=demand_form(firms["away"]))
     assert response.status_code == 422
-    assert client.post("/demands/visits/new", data={"enterprise_id": firms["away"].id, "visited_on": clock.today().isoformat(), "topics": ["party"]}).status_code == 422
+    assert client.post("/demands/visits/new", data={"enterprise": firms["away"].name, "visited_on": clock.today().isoformat(), "topics": ["party"]}).status_code == 422
     assert count(Demand) == 0 and count(Visit) == 0
 
 

@@ -5,11 +5,12 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from hubapp.blueprints.demands.models import HANDLING, KINDS, NOTE_MAX, SATISFACTION, SOURCES, TOPICS, TRANSFERRED
+from hubapp.blueprints.directory.picker import EnterpriseField
 from hubapp.forms import MOBILE_MESSAGE, CheckboxesField, HubForm, mobile_number, options, within_calendar
 
 
 class DemandForm(HubForm):
-    enterprise_id = SelectField("企业", coerce=int, validators=[DataRequired(message="请选择企业。")])
+    enterprise = EnterpriseField("企业", validators=[InputRequired(message="请填写企业名称、简称或统一社会信用代码。")])
     kind = SelectField("诉求类别（四张清单）", choices=options(KINDS), validators=[DataRequired(message="请选择诉求类别。")])
     title = StringField("诉求标题", validators=[DataRequired(message="请填写诉求标题。"), Length(max=200, message="标题不超过200字。")])
     description = TextAreaField(
@@ -24,7 +25,7 @@ class DemandForm(HubForm):
 
 
 class VisitForm(HubForm):
-    enterprise_id = SelectField("走访企业", coerce=int, validators=[DataRequired(message="请选择走访的企业。")])
+    enterprise = EnterpriseField("走访企业", validators=[InputRequired(message="请填写走访的企业。")])
     visited_on = DateField("走访日期", validators=[InputRequired(message="请填写走访日期。"), within_calendar])
     topics = CheckboxesField("走访内容", choices=options(TOPICS), validators=[DataRequired(message="请至少选择一项走访内容。")])
     notes = TextAreaField("走访情况", validators=[Optional(), Length(max=NOTE_MAX, message=f"走访情况不超过{NOTE_MAX}字。")])

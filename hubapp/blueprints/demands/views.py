@@ -122,28 +122,27 @@ def visits_export():
 # --- raising a demand ------------------------------------------------------------------------
 
 
-def _enterprise_choices(form: forms.DemandForm) -> None:
+def _scoped(form):
+    """A grid worker picks among the enterprises of their own grids; staff among all."""
     if current_user.role == Role.GRID_WORKER:
-        enterprises = reading.grid_enterprises(current_user)
-    else:
-        enterprises = db.session.scalars(directory.enterprise_query())
-    form.enterprise_id.choices = options([(0, "请选择企业")] + [(e.id, e.name) for e in enterprises])
+        form.enterprise.grid_ids = sorted(current_user.grid_ids)
+    return form
 
 
 def _prefill(form: forms.DemandForm, visit: Visit | None) -> None:
     """A blank form: the enterprise asked for (or visited) with its contact, the source, the day."""
-    form.enterprise_id.data = request.args.get("enterprise", type=int) or (visit.enterprise_id if visit else 0)
+    enterprise = visit.enterprise if visit else directory.get_enterprise(request.args.get("enterprise", type=int) or 0)
     form.source.data = "visit" if visit or current_user.role == Role.GRID_WORKER else "walk_in"
     form.received_on.data = visit.visited_on if visit else clock.today()
-    enterprise = directory.get_enterprise(form.enterprise_id.data or 0)
     if enterprise is not None:
+        form.enterprise.data = enterprise.name
         form.contact_name.data = enterprise.contact_name
         form.contact_mobile.data = enterprise.contact_phone if is_mobile(enterprise.contact_phone) else ""
 
 
 def _draft_from(form: forms.DemandForm, visit: Visit | None) -> moves.DemandDraft:
     return moves.DemandDraft(
-        enterprise_id=form.enterprise_id.data, kind=form.kind.data, title=form.title.data,
+        enterprise_id=form.enterprise.enterprise_id, kind=form.kind.data, title=form.title.data,
         description=form.description.data, contact_name=form.contact_name.data,
         contact_mobile=form.contact_mobile.data, source=form.source.data, received_on=form.received_on.data,
         # Staff may set the deadline; a grid worker's demand gets its list's default.
@@ -155,8 +154,7 @@ def _draft_from(form: forms.DemandForm, visit: Visit | None) -> moves.DemandDraf
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*RAISERS)
 def new():
-    form = forms.DemandForm()
-    _enterprise_choices(form)
+    form = _scoped(forms.DemandForm())
     visit = visits.raised_from(current_user, request.values.get("visit", type=int))
     if request.method == "GET":
         _prefill(form, visit)
@@ -342,16 +340,17 @@ def grid():
 @bp.route("/visits/new", methods=["GET", "POST"])
 @roles_required(Role.GRID_WORKER)
 def new_visit():
-    form = forms.VisitForm()
-    enterprises = reading.grid_enterprises(current_user)
-    form.enterprise_id.choices = options([(0, "请选择企业")] + [(e.id, e.name) for e in enterprises])
+    form = _scoped(forms.VisitForm())
     if request.method == "GET":
-        form.enterprise_id.data = request.args.get("enterprise", type=int) or 0
+        asked = directory.get_enterprise(request.args.get("enterprise", type=int) or 0)
+        form.enterprise.data = asked.name if asked is not None and asked.grid_id in current_user.grid_ids else ""
         form.visited_on.data = clock.today()
         return render("demands/visit_form.html", form=form)
     outcome = actions.submit(
         form,
-        lambda: visits.log_visit(current_user, form.enterprise_id.data, form.visited_on.data, form.topics.data, form.notes.data),
+        lambda: visits.log_visit(
+            current_user, form.enterprise.enterprise_id, form.visited_on.data, form.topics.data, form.notes.data
+        ),
     )
     if not outcome.ok:
         return render("demands/visit_form.html", form=form, status=outcome.status)

@@ -36,10 +36,13 @@ def _candidates(grid_ids: list[int] | None):
 
 def suggestions(text: str, grid_ids: list[int] | None = None, limit: int = SUGGESTIONS) -> list[Enterprise]:
     """Enterprises whose name or short name contains ``text``, or whose credit code starts
-    with it; names that start with it first."""
+    with it; names that start with it first. Within grids, nothing typed yet lists the grids' first
+    enterprises: a grid worker's few are offered as soon as the field is touched."""
     text = normalised(text)
     if not text:
-        return []
+        if grid_ids is None:
+            return []
+        return list(db.session.scalars(_candidates(grid_ids).order_by(Enterprise.name).limit(limit)))
     pattern = f"%{text}%"
     stmt = _candidates(grid_ids).where(
         or_(Enterprise.name.ilike(pattern), Enterprise.short_name.ilike(pattern), Enterprise.uscc.like(f"{text.upper()}%"))
