@@ -134,3 +134,11 @@ def list_users(role: str | None = None) -> list[User]:
     if role:
         stmt = stmt.where(User.role == role)
     return list(db.session.scalars(stmt))
+
+
+def display_names(user_ids) -> dict[int, str]:
+    """Names by user id, for pages of other modules that show who made a change."""
+    ids = {user_id for user_id in user_ids if user_id}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).tuples())

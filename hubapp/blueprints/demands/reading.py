@@ -151,10 +151,12 @@ def raised_by_query(user: User):
 
 
 def grid_enterprises(grid_id: int | None) -> list[Enterprise]:
-    """The enterprises a grid worker raises demands for and visits; none without a grid."""
+    """The enterprises in the register a grid worker raises demands for and visits; none without
+    a grid."""
     if not grid_id:
         return []
-    return list(db.session.scalars(select(Enterprise).where(Enterprise.grid_id == grid_id).order_by(Enterprise.name)))
+    stmt = select(Enterprise).where(Enterprise.grid_id == grid_id, Enterprise.active.is_(True)).order_by(Enterprise.name)
+    return list(db.session.scalars(stmt))
 
 
 def staff_users() -> list[User]:

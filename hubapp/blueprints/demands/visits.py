@@ -138,7 +138,9 @@ def visit_coverage(month: date) -> list[GridCoverage]:
         if user.grid_id in rows:
             rows[user.grid_id].workers.append(user)
     visited_ids = set(db.session.scalars(select(Visit.enterprise_id).where(*_in_month(month)).distinct()))
-    enterprises = select(Enterprise).where(Enterprise.grid_id.is_not(None)).order_by(Enterprise.name)
+    # A deactivated enterprise is no longer to be visited, but a visit it had that month counts.
+    in_register = or_(Enterprise.active.is_(True), Enterprise.id.in_(list(visited_ids)))
+    enterprises = select(Enterprise).where(Enterprise.grid_id.is_not(None), in_register).order_by(Enterprise.name)
     for enterprise in db.session.scalars(enterprises):
         row = rows.get(enterprise.grid_id)
         if row is None:

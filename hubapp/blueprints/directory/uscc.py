@@ -6,6 +6,7 @@ computed over the first 17 with weights 3^i mod 31.
 """
 
 import re
+import unicodedata
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = [pow(3, i, 31) for i in range(17)]
@@ -25,7 +26,9 @@ def organisation_check(first8: str) -> str:
 
 
 def normalise(code: str) -> str:
-    return code.strip().upper()
+    """The code as typed or pasted: full-width characters (from a Chinese input method) as their
+    ASCII forms, without the spaces that group its digits on paper, in capitals."""
+    return "".join(unicodedata.normalize("NFKC", code).split()).upper()
 
 
 def validation_error(code: str) -> str | None:

@@ -72,8 +72,10 @@ def changed(response_or_html, status: int = 200):
     return response
 
 
-def enterprise_choices():
-    return options([(0, "（不选，填写联系人）")] + [(e.id, e.name) for e in directory.search_enterprises("", limit=1000)])
+def enterprise_choices(current: int | None = None):
+    """The register's enterprises, and the booking's own (``current``) even if since deactivated."""
+    enterprises = directory.search_enterprises("", limit=1000, including=current)
+    return options([(0, "（不选，填写联系人）")] + [(e.id, e.name) for e in enterprises])
 
 
 def details_from(form) -> BookingDetails:
@@ -296,7 +298,7 @@ def check_in(booking_id: int):
 def edit_booking(booking_id: int):
     found = db.get_or_404(Booking, booking_id)
     form = EditBookingForm(obj=found if request.method == "GET" else None)
-    form.enterprise_id.choices = enterprise_choices()
+    form.enterprise_id.choices = enterprise_choices(found.enterprise_id)
     form.room_id.choices = holds.room_choices()
     if request.method == "GET":
         form.day.data, form.start.data, form.end.data = found.start_at.date(), found.start_at.time(), found.end_at.time()
