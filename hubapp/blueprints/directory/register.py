@@ -71,7 +71,8 @@ class EnterpriseData:
         return cls(**{f.name: getattr(enterprise, f.name) for f in fields(cls)})
 
 
-FIELDS = [f.name for f in fields(EnterpriseData)]
+#: The fields in the order staff read them.
+FIELDS = list(FIELD_LABELS)
 
 
 def clean_text(value: str | None) -> str | None:
