@@ -141,4 +141,5 @@ def display_names(user_ids) -> dict[int, str]:
     ids = {user_id for user_id in user_ids if user_id}
     if not ids:
         return {}
-    return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).tuples())
+    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    return {user_id: name for user_id, name in rows}

@@ -153,11 +153,16 @@ def _field_value(key: str, raw, grids: dict[int, Grid]):
         try:
             return _grid_id(text, grids)
         except ValueError:
-            numbers = sorted(g.number for g in grids.values())
-            raise ValueError(
-                f"系统中没有“{text}”这个网格；现有第{numbers[0]}至第{numbers[-1]}网格（见“填写说明”表），新网格请先添加"
-            ) from None
+            known = sorted(grids.values(), key=lambda g: g.number)
+            listed = "、".join(g.label for g in known) if len(known) <= 6 else f"{known[0].label}至{known[-1].label}"
+            raise ValueError(f"系统中没有“{text}”这个网格（现有：{listed}，见“填写说明”表）；新网格请先添加") from None
     return text
+
+
+def _problem(number: int, key: str, message: str, typed: str | None) -> str:
+    """``第5行“企业类型”：应为……（现为“总部”）。``"""
+    shown = f"（现为“{typed}”）" if typed and f"“{typed}”" not in message else ""
+    return f"第{number}行“{BY_KEY[key].header}”：{message}{shown}。"
 
 
 def _row_plan(row: sheet.Row, keys: list[str], register_rows: dict[str, Enterprise], grids) -> PlannedRow:
@@ -183,8 +188,7 @@ def _row_plan(row: sheet.Row, keys: list[str], register_rows: dict[str, Enterpri
             chosen[key] = _field_value(key, values.get(key), grids)
         except ValueError as error:
             failed.add(key)
-            planned.problems.append(f"第{row.number}行“{BY_KEY[key].header}”：{error}（现为“{register.clean_text(values.get(key))}”）。"
-                                    if register.clean_text(values.get(key)) else f"第{row.number}行“{BY_KEY[key].header}”：{error}。")  # fmt: skip
+            planned.problems.append(_problem(row.number, key, str(error), register.clean_text(values.get(key))))
     data = register.normalised(EnterpriseData(**(asdict(base) | chosen)))
     for key, message in register.problems(data):
         if key not in failed and (key in keys or existing is None):
@@ -194,7 +198,7 @@ def _row_plan(row: sheet.Row, keys: list[str], register_rows: dict[str, Enterpri
         try:
             planned.active = _word(register.clean_text(values["status"]), STATUS_WORDS, "")
         except ValueError:
-            planned.problems.append(f"第{row.number}行“状态”：应为“在册”或“已停用”（现为“{register.clean_text(values['status'])}”）。")
+            planned.problems.append(_problem(row.number, "status", "应为“在册”或“已停用”", register.clean_text(values["status"])))
     planned.data = data
     return planned
 
