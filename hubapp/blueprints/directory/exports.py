@@ -22,7 +22,7 @@ from hubapp.blueprints.directory.layout import (
 )
 from hubapp.blueprints.directory.models import ENTERPRISE_KINDS, PARTY_ORGANISATIONS, Enterprise, Grid
 
-#: Rows below the last enterprise that keep the drop-down lists and the text format, for additions.
+#: Rows below the last enterprise that keep the drop-down lists, for additions.
 SPARE_ROWS = 1000
 REQUIRED_FILL = PatternFill("solid", start_color="FDECEC")
 
@@ -108,7 +108,9 @@ def _workbook(enterprises: list[Enterprise], grids: list[Grid]) -> bytes:
     last_row = len(enterprises) + 1 + SPARE_ROWS
     for index, column in enumerate(COLUMNS, start=1):
         if column.text:
-            for row in range(2, last_row + 1):
+            # The column's own format is what Excel gives the cells typed below the last row.
+            sheet.column_dimensions[get_column_letter(index)].number_format = "@"
+            for row in range(2, len(enterprises) + 2):
                 sheet.cell(row=row, column=index).number_format = "@"
     ranges = _help_sheet(workbook, grids)
     for index, column in enumerate(COLUMNS, start=1):
