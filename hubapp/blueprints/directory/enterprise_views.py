@@ -181,7 +181,10 @@ def enterprise_export():
 
 
 def _upload_page(form, status: int = 200):
-    return render("directory/import.html", status=status, form=form, columns=COLUMNS, max_mb=sheet.MAX_BYTES // 1024 // 1024)
+    return render(
+        "directory/import.html", status=status, form=form, columns=COLUMNS, max_mb=sheet.MAX_BYTES // 1024 // 1024,
+        max_rows=sheet.MAX_ROWS,
+    )  # fmt: skip
 
 
 @bp.route("/enterprises/import", methods=["GET", "POST"])

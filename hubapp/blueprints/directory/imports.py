@@ -16,7 +16,7 @@ import json
 import re
 import secrets
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
 from pathlib import PurePath
 
@@ -190,8 +190,15 @@ def _row_plan(row: sheet.Row, keys: list[str], register_rows: dict[str, Enterpri
             failed.add(key)
             planned.problems.append(_problem(row.number, key, str(error), register.clean_text(values.get(key))))
     data = register.normalised(EnterpriseData(**(asdict(base) | chosen)))
+    if existing is not None:
+        # A value written before today's cleaning rules (a dash in a phone number, half-width
+        # brackets in a name) and exported as it is, comes back cleaned: that is not an edit.
+        as_cleaned = register.normalised(base)
+        data = replace(data, **{k: getattr(base, k) for k in FIELDS if getattr(data, k) == getattr(as_cleaned, k)})
     for key, message in register.problems(data):
-        if key not in failed and (key in keys or existing is None):
+        # A value the file leaves as the register has it is not this import's to refuse (an old
+        # landline in the mobile column, say): only what it adds or changes is held to the rules.
+        if key not in failed and (existing is None or getattr(existing, key) != getattr(data, key)):
             planned.problems.append(f"第{row.number}行“{FIELD_LABELS[key]}”：{message}")
     planned.active = existing.active if existing else True
     if "status" in keys and values.get("status") is not None and register.clean_text(values.get("status")):
