@@ -221,3 +221,19 @@ def test_a_grid_worker_may_not_change_the_register(auth, client):
     with atomic():
         assert db.session.get(Enterprise, made.id).active
     assert count() == 1
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"grid_id": "abc"}, {"grid_id": "999"}, {"kind": "headquarters"}, {"party_organisation": "x"}, {"version": "abc"},
+     {"name": "企" * 101}, {"notes": "备" * 2001}],
+    ids=["grid not a number", "grid unknown", "kind unknown", "party unknown", "version not a number", "name too long",
+         "notes too long"],
+)  # fmt: skip
+def test_a_hand_made_request_is_a_422_that_writes_nothing(auth, client, changes):
+    made = directory.enterprise("威海鸿锐金属制品有限公司", "鸿锐金属")
+    auth.login("staff")
+    added = client.post("/directory/enterprises/new", data=form(**changes))
+    edited = client.post(f"/directory/enterprises/{made.id}/edit", data=form(**({"version": "1"} | changes)))
+    assert (added.status_code, edited.status_code) == (422, 422)
+    assert count() == 1 and len(audit.entries_for("enterprise", made.id)) == 1
