@@ -14,10 +14,11 @@ from hubapp.blueprints import DOMAINS
 from hubapp.blueprints.auth import services as accounts
 from hubapp.blueprints.auth.models import User
 from hubapp.blueprints.auth.roles import Role
-from hubapp.blueprints.directory import departments, grids
+from hubapp.blueprints.directory import departments, grids, register
 from hubapp.blueprints.directory.departments import DepartmentDetails
 from hubapp.blueprints.directory.grids import GridDetails
-from hubapp.blueprints.directory.models import Department, Enterprise, Grid
+from hubapp.blueprints.directory.models import NO_PARTY_ORGANISATION, Department, Enterprise, Grid
+from hubapp.blueprints.directory.register import EnterpriseData
 from hubapp.blueprints.directory.uscc import make_code
 from hubapp.extensions import db
 
@@ -32,20 +33,29 @@ DEPARTMENTS = [
     ("南海新区市场监督管理局", "市场监管局", "0631-3981008"),
 ]
 
-#: Enterprises named in the article come first; the rest are plausible demo names.
-NAMED_ENTERPRISES = [
-    ("威海汇科工控技术有限公司", "汇科工控", "企业", True),
-    ("威海鸿锐金属制品有限公司", "鸿锐金属", "企业", True),
-]
-DEMO_NAME_PARTS = [
-    "蓝海新材料", "南海智能装备", "海澜生物医药", "星海电子科技", "威盛精密机械", "瀚洋海洋科技", "国泰碳纤维",
-    "鑫源环保", "泓泰复合材料", "中科光电", "远航船舶配套", "海纳数据", "翔宇汽车零部件", "蓝创软件",
-    "睿达自动化", "恒信医疗器械", "天诚检测", "海韵食品", "金岸物流", "华晟新能源", "凯润化工",
-    "北辰仪器", "和盛建材", "鲁海模具", "创新谷孵化", "明德教育科技", "云帆信息", "博远工业设计",
-    "安盛安全技术", "宏图包装", "东岳电气", "新锐激光", "澳柯精工", "瑞丰纺织", "青松农业科技",
-    "海视传媒", "汇智人力资源", "信达会计服务", "君合知识产权", "乐享健康管理", "百川电商", "聚能储能",
-    "众联物联网", "优品家居", "海蓝众创空间", "南海加速器运营",
-]
+#: Enterprises named in the article come first; the rest are plausible demo names. Each sits in a
+#: maker space, an incubator or an accelerator of the valley, or nearby (the article's 众创空间、孵化器、
+#: 加速器及周边附近48家企业): young software and service firms in the maker space, technology firms
+#: in the incubator, growing manufacturers in the accelerator, established plants around it.
+NAMED_ENTERPRISES = [("威海汇科工控技术有限公司", "汇科工控", "accelerator"), ("威海鸿锐金属制品有限公司", "鸿锐金属", "nearby")]
+DEMO_ENTERPRISES = [
+    ("蓝海新材料", "accelerator"), ("南海智能装备", "accelerator"), ("海澜生物医药", "accelerator"),
+    ("星海电子科技", "accelerator"), ("威盛精密机械", "nearby"), ("瀚洋海洋科技", "nearby"), ("国泰碳纤维", "accelerator"),
+    ("鑫源环保", "nearby"), ("泓泰复合材料", "nearby"), ("中科光电", "incubator"), ("远航船舶配套", "nearby"),
+    ("海纳数据", "maker_space"), ("翔宇汽车零部件", "nearby"), ("蓝创软件", "maker_space"), ("睿达自动化", "incubator"),
+    ("恒信医疗器械", "incubator"), ("天诚检测", "incubator"), ("海韵食品", "nearby"), ("金岸物流", "nearby"),
+    ("华晟新能源", "accelerator"), ("凯润化工", "nearby"), ("北辰仪器", "accelerator"), ("和盛建材", "nearby"),
+    ("鲁海模具", "nearby"), ("创新谷孵化", "incubator"), ("明德教育科技", "incubator"), ("云帆信息", "maker_space"),
+    ("博远工业设计", "maker_space"), ("安盛安全技术", "nearby"), ("宏图包装", "nearby"), ("东岳电气", "nearby"),
+    ("新锐激光", "incubator"), ("澳柯精工", "nearby"), ("瑞丰纺织", "nearby"), ("青松农业科技", "incubator"),
+    ("海视传媒", "maker_space"), ("汇智人力资源", "incubator"), ("信达会计服务", "incubator"), ("君合知识产权", "incubator"),
+    ("乐享健康管理", "maker_space"), ("百川电商", "maker_space"), ("聚能储能", "incubator"), ("众联物联网", "maker_space"),
+    ("优品家居", "nearby"), ("海蓝众创空间", "maker_space"), ("南海加速器运营", "accelerator"),
+]  # fmt: skip
+#: The 9 above designated size, all with a party organisation of their own ("9家规上企业实现党组织
+#: 全覆盖"); the largest has a general branch. Some small firms share a joint branch.
+ABOVE_SIZE = {0, 1, 2, 3, 4, 5, 6, 9, 12}
+GENERAL_BRANCH = {2}
 DEMO_PASSWORD = "demo-2026"
 
 
@@ -71,27 +81,28 @@ def seed_directory(ctx: DemoContext) -> None:
         details = GridDetails(number, f"蓝色创业谷{number}号网格", f"创业谷{(number + 1) // 2}号楼及周边")
         ctx.grids.append(grids.create_grid(None, details))
     names = NAMED_ENTERPRISES + [
-        (f"威海{part}有限公司" if "空间" not in part and "加速器" not in part else f"威海{part}", part, kind, False)
-        for part, kind in zip(DEMO_NAME_PARTS, ["企业"] * 44 + ["众创空间", "加速器"], strict=True)
+        (f"威海{part}有限公司" if "空间" not in part and "加速器" not in part else f"威海{part}", part, kind)
+        for part, kind in DEMO_ENTERPRISES
     ]
-    above_size = {0, 1, 2, 3, 4, 5, 6, 9, 12}  # 9 above designated size, all with party organisations
-    for index, (name, short, kind, _named) in enumerate(names):
-        enterprise = Enterprise(
+    for index, (name, short, kind) in enumerate(names):
+        if index in ABOVE_SIZE:
+            party = "general_branch" if index in GENERAL_BRANCH else "branch"
+        else:
+            party = "joint_branch" if index % 5 == 0 else NO_PARTY_ORGANISATION
+        data = EnterpriseData(
             name=name,
             short_name=short,
             uscc=make_code("371000", 20180000 + index * 7919),
             kind=kind,
-            above_designated_size=index in above_size,
-            has_party_organisation=index in above_size or index % 5 == 0,
-            grid=ctx.grids[index % 12],
+            above_designated_size=index in ABOVE_SIZE,
+            party_organisation=party,
+            grid_id=ctx.grids[index % 12].id,
             industry=ctx.rng.choice(["高端装备", "新材料", "电子信息", "生物医药", "现代服务", "海洋经济"]),
             address=f"威海南海新区蓝色创业谷{index % 6 + 1}号楼{100 + index}室",
             contact_name=ctx.rng.choice("王李张刘陈杨赵黄周吴") + ctx.rng.choice(["经理", "主任", "女士", "先生"]),
             contact_phone=f"139{ctx.rng.randrange(10**7, 10**8)}",
         )
-        ctx.enterprises.append(enterprise)
-    db.session.add_all(ctx.enterprises)
-    db.session.flush()
+        ctx.enterprises.append(register.create_enterprise(None, data))
 
 
 def seed_users(ctx: DemoContext) -> None:

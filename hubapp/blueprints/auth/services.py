@@ -280,3 +280,12 @@ def liaisons(department_id: int) -> list[User]:
 def has_accounts_besides_admins() -> bool:
     """For the first-run checklist: someone other than an admin can log in."""
     return bool(db.session.scalar(select(exists().where(User.role != Role.ADMIN, User.active.is_(True)))))
+
+
+def display_names(user_ids) -> dict[int, str]:
+    """Names by user id, for pages of other modules that show who made a change."""
+    ids = {user_id for user_id in user_ids if user_id}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    return {user_id: name for user_id, name in rows}

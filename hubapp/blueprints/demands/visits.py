@@ -154,7 +154,9 @@ def _coverage(grids: list[Grid], month: date) -> list[GridCoverage]:
             if grid.id in rows:
                 rows[grid.id].workers.append(user)
     visited_ids = set(db.session.scalars(select(Visit.enterprise_id).where(*_in_month(month)).distinct()))
-    enterprises = select(Enterprise).where(Enterprise.grid_id.in_(rows)).order_by(Enterprise.name)
+    # A deactivated enterprise is no longer to be visited, but a visit it had that month counts.
+    in_register = or_(Enterprise.active.is_(True), Enterprise.id.in_(list(visited_ids)))
+    enterprises = select(Enterprise).where(Enterprise.grid_id.in_(rows), in_register).order_by(Enterprise.name)
     for enterprise in db.session.scalars(enterprises):
         row = rows.get(enterprise.grid_id)
         if row is None:

@@ -14,6 +14,7 @@ from flask import Blueprint
 from hubapp import audit
 from hubapp.blueprints import NavItem, SetupStep
 from hubapp.blueprints.auth.roles import ALL_ROLES, STAFF_ROLES
+from hubapp.blueprints.directory.models import ENTERPRISE_STATES
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 #: What anyone may ask of the register without an account: a few names while filling a public form.
@@ -42,7 +43,26 @@ audit.describe(
         "department.delete": "删除部门单位",
     },
 )
-audit.describe("enterprise", "企业", actions={"enterprise.grid": "调整所属网格"})
+
+audit.describe(
+    "enterprise",
+    "企业",
+    states=ENTERPRISE_STATES,
+    actions={
+        "enterprise.create": "新增企业",
+        "enterprise.update": "修改企业信息",
+        "enterprise.deactivate": "停用企业",
+        "enterprise.reactivate": "重新启用企业",
+        "enterprise.grid": "调整所属网格",
+    },
+    details={"uscc": "统一社会信用代码", "changes": "变更内容", "file": "文件"},
+)
+audit.describe(
+    "enterprise_import",
+    "企业名录导入",
+    actions={"enterprise_import.confirm": "确认导入企业名录"},
+    details={"added": "新增企业", "updated": "更新企业", "skipped_rows": "跳过的错误行"},
+)
 
 
 def setup_steps() -> list[SetupStep]:
@@ -65,4 +85,10 @@ def setup_steps() -> list[SetupStep]:
     ]  # fmt: skip
 
 
-from hubapp.blueprints.directory import department_views, grid_views, public_views, views  # noqa: E402,F401
+from hubapp.blueprints.directory import (  # noqa: E402,F401
+    department_views,
+    enterprise_views,
+    grid_views,
+    public_views,
+    views,
+)

@@ -1,6 +1,9 @@
-"""The register every module reads: member departments, grids and enterprises."""
+"""The register every module reads: member departments, grids and enterprises, and the Excel
+files staff upload into the enterprise register until they confirm the import."""
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, true
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, LargeBinary, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hubapp.extensions import db
@@ -41,24 +44,97 @@ class Grid(db.Model):
         default = f"第{self.number}网格"
         return default if self.name in ("", default) else f"{default} · {self.name}"
 
+    @property
+    def number_label(self) -> str:
+        """How the register's Excel files name a grid: by its number, which stays when the grid
+        is renamed."""
+        return f"第{self.number}网格"
+
+
+#: 企业类型: where an enterprise sits in the industrial community — the article's "众创空间、
+#: 孵化器、加速器及周边附近48家企业".
+ENTERPRISE_KINDS = {"maker_space": "众创空间", "incubator": "孵化器", "accelerator": "加速器", "nearby": "周边企业"}
+#: 党组织: the enterprise's own party organisation, if any (党组织覆盖).
+NO_PARTY_ORGANISATION = "none"
+PARTY_ORGANISATIONS = {
+    NO_PARTY_ORGANISATION: "无",
+    "branch": "单独党支部",
+    "joint_branch": "联合党支部",
+    "general_branch": "党总支",
+    "committee": "党委",
+}
+#: The register's two states, as the audit trail names them.
+ENTERPRISE_STATES = {"active": "在册", "inactive": "已停用"}
+
+
+def _known(column: str, codes) -> str:
+    return f"{column} IN ({', '.join(repr(code) for code in codes)})"
+
 
 class Enterprise(db.Model):
     __tablename__ = "enterprise"
+    __table_args__ = (
+        CheckConstraint(_known("kind", ENTERPRISE_KINDS), name="kind_known"),
+        CheckConstraint(_known("party_organisation", PARTY_ORGANISATIONS), name="party_organisation_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     short_name: Mapped[str | None] = mapped_column(String(30))
     #: 统一社会信用代码, 18 characters with a GB 32100-2015 check digit.
     uscc: Mapped[str] = mapped_column(String(18), unique=True)
-    kind: Mapped[str] = mapped_column(String(10), default="企业")
+    kind: Mapped[str] = mapped_column(String(12))
     #: 规上企业: above designated size.
     above_designated_size: Mapped[bool] = mapped_column(Boolean, default=False)
-    has_party_organisation: Mapped[bool] = mapped_column(Boolean, default=False)
-    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
+    party_organisation: Mapped[str] = mapped_column(String(16), default=NO_PARTY_ORGANISATION, server_default="none")
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True)
     industry: Mapped[str | None] = mapped_column(String(40))
     address: Mapped[str | None] = mapped_column(String(200))
     contact_name: Mapped[str | None] = mapped_column(String(40))
+    #: The contact person's mobile number.
     contact_phone: Mapped[str | None] = mapped_column(String(20))
     notes: Mapped[str | None] = mapped_column(Text)
+    #: A deactivated enterprise (moved away, deregistered) keeps its demands, sign-ups and visits
+    #: but is no longer offered where an enterprise is picked.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: Raised by every change: an edit or an import prepared from an older reading of the record
+    #: finds no row to update and is refused instead of writing over the newer change.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     grid = relationship("Grid", back_populates="enterprises")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def kind_label(self) -> str:
+        return ENTERPRISE_KINDS.get(self.kind, self.kind)
+
+    @property
+    def party_organisation_label(self) -> str:
+        return PARTY_ORGANISATIONS.get(self.party_organisation, self.party_organisation)
+
+    @property
+    def has_party_organisation(self) -> bool:
+        return self.party_organisation != NO_PARTY_ORGANISATION
+
+    @property
+    def status_label(self) -> str:
+        return ENTERPRISE_STATES["active" if self.active else "inactive"]
+
+
+class EnterpriseImport(db.Model):
+    """An uploaded register file between its preview and the staff member's confirmation. The
+    bytes live here, not on one host's disk or in one process's memory, so that the confirmation
+    may reach any of the hosts behind the proxy; the file is parsed again when it is confirmed."""
+
+    __tablename__ = "enterprise_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The preview's address: unguessable, because the file holds contacts' mobile numbers.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    #: Past this an unconfirmed upload is removed, by the next upload of anyone.
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)

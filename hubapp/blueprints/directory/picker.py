@@ -28,7 +28,8 @@ def normalised(text: str | None) -> str:
 
 
 def _candidates(grid_ids: list[int] | None):
-    stmt = select(Enterprise)
+    """Enterprises in the register (deactivated ones leave the pickers), within these grids."""
+    stmt = select(Enterprise).where(Enterprise.active.is_(True))
     if grid_ids is not None:
         stmt = stmt.where(Enterprise.grid_id.in_(grid_ids))
     return stmt
@@ -69,17 +70,21 @@ def matches(text: str, grid_ids: list[int] | None = None) -> list[Enterprise]:
 class EnterpriseField(StringField):
     """The name, short name or credit code of an enterprise of the register, resolved on validation
     to ``field.enterprise``. ``grid_ids`` limits it to the enterprises of those grids (a grid
-    worker's); ``suggest_url`` is where htmx asks for suggestions."""
+    worker's); ``suggest_url`` is where htmx asks for suggestions. ``current`` is the enterprise
+    the record already names: kept when the form is saved again, even if it has been deactivated
+    since (a booking of an enterprise that left the register still names it)."""
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.grid_ids: list[int] | None = None
         self.enterprise: Enterprise | None = None
+        self.current: Enterprise | None = None
 
     def process_data(self, value) -> None:
         """A form made from a record (``obj=booking``) shows the record's enterprise by name."""
         if isinstance(value, Enterprise):
-            self.enterprise, value = value, value.name
+            self.enterprise = self.current = value
+            value = value.name
         super().process_data(value)
 
     @property
@@ -95,6 +100,9 @@ class EnterpriseField(StringField):
         text = normalised(self.data)
         self.data = text
         if not text:
+            return
+        if self.current is not None and text in (self.current.name, self.current.uscc):
+            self.enterprise = self.current
             return
         found = matches(text, self.grid_ids)
         if len(found) > 1:

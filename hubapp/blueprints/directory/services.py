@@ -1,5 +1,7 @@
-"""Reading the register. Other modules pick enterprises, departments and grids through here;
-``grids`` and ``departments`` change them."""
+"""Reading the register. Other modules pick enterprises, departments and grids through here; the
+pickers offer only enterprises in the register (``active``), while the register's own list shows
+the deactivated ones too. Changes are made in ``register`` (enterprises), ``grids`` and
+``departments``."""
 
 from collections.abc import Iterable
 
@@ -8,6 +10,10 @@ from sqlalchemy import exists, func, or_, select
 from hubapp.blueprints.directory import uscc
 from hubapp.blueprints.directory.models import Department, Enterprise, Grid
 from hubapp.extensions import db
+
+#: The register list's status filter; the pickers always read ``ACTIVE``.
+ACTIVE, INACTIVE, ALL = "active", "inactive", "all"
+STATUS_FILTERS = {ALL: "全部", ACTIVE: "在册", INACTIVE: "已停用"}
 
 
 def departments(members_only: bool = False, include_inactive: bool = False) -> list[Department]:
@@ -56,39 +62,61 @@ def enterprise_counts() -> dict[int, int]:
     return {grid_id: count for grid_id, count in rows}
 
 
-def enterprise_query(search: str = "", grid_id: int | None = None):
-    stmt = select(Enterprise).order_by(Enterprise.name)
+def enterprise_query(search: str = "", grid_id: int | None = None, status: str = ACTIVE, kind: str | None = None):
+    """Enterprises by name, short name or credit code (a part of it will do), in the register
+    unless ``status`` asks for the deactivated ones or all of them."""
+    stmt = select(Enterprise).order_by(Enterprise.active.desc(), Enterprise.name)
     search = search.strip()
     if search:
         pattern = f"%{search}%"
         stmt = stmt.where(
-            or_(Enterprise.name.ilike(pattern), Enterprise.short_name.ilike(pattern), Enterprise.uscc == search.upper())
+            or_(
+                Enterprise.name.ilike(pattern),
+                Enterprise.short_name.ilike(pattern),
+                Enterprise.uscc.contains(uscc.normalise(search)),
+            )
         )
     if grid_id:
         stmt = stmt.where(Enterprise.grid_id == grid_id)
+    if kind:
+        stmt = stmt.where(Enterprise.kind == kind)
+    if status == ACTIVE:
+        stmt = stmt.where(Enterprise.active.is_(True))
+    elif status == INACTIVE:
+        stmt = stmt.where(Enterprise.active.is_(False))
     return stmt
 
 
 def grid_enterprises(grid_ids: Iterable[int]) -> list[Enterprise]:
-    """The enterprises of these grids (a grid worker's), by grid and name; none without a grid."""
+    """The enterprises in the register of these grids (a grid worker's), by grid and name; none
+    without a grid."""
     ids = set(grid_ids)
     if not ids:
         return []
     stmt = (
         select(Enterprise)
         .join(Grid, Enterprise.grid_id == Grid.id)
-        .where(Enterprise.grid_id.in_(ids))
+        .where(Enterprise.grid_id.in_(ids), Enterprise.active.is_(True))
         .order_by(Grid.number, Enterprise.name)
     )
     return list(db.session.scalars(stmt))
 
 
-def search_enterprises(search: str, limit: int = 10) -> list[Enterprise]:
-    """For pickers: by name, short name or the exact unified social credit code."""
-    return list(db.session.scalars(enterprise_query(search).limit(limit)))
+def search_enterprises(search: str, limit: int = 10, including: int | None = None) -> list[Enterprise]:
+    """For pickers: enterprises in the register by name, short name or credit code. ``including``
+    names the enterprise a record already has, kept on offer when editing that record even if it
+    has been deactivated since."""
+    found = list(db.session.scalars(enterprise_query(search).limit(limit)))
+    if including and all(e.id != including for e in found):
+        kept = db.session.get(Enterprise, including)
+        if kept is not None:
+            found.insert(0, kept)
+    return found
 
 
 def enterprise_by_uscc(code: str) -> Enterprise | None:
+    """The enterprise registered under ``code``, deactivated or not: the code names one legal
+    entity for good."""
     return db.session.scalar(select(Enterprise).where(Enterprise.uscc == uscc.normalise(code)))
 
 
@@ -99,3 +127,13 @@ def get_enterprise(enterprise_id: int) -> Enterprise | None:
 def has_any(model) -> bool:
     """For the first-run checklist: the register holds at least one of these."""
     return bool(db.session.scalar(select(exists().where(model.id.is_not(None)))))
+
+
+def industries() -> list[str]:
+    """The industries the register uses, for the form's suggestions."""
+    stmt = select(Enterprise.industry).where(Enterprise.industry.is_not(None)).distinct().order_by(Enterprise.industry)
+    return list(db.session.scalars(stmt))
+
+
+def has_enterprises() -> bool:
+    return db.session.scalar(select(Enterprise.id).limit(1)) is not None

@@ -6,11 +6,14 @@ computed over the first 17 with weights 3^i mod 31.
 """
 
 import re
+import unicodedata
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = [pow(3, i, 31) for i in range(17)]
 PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
+#: Zero-width characters that text copied from web pages and chat windows carries unseen.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
 def check_character(first17: str) -> str:
@@ -25,7 +28,10 @@ def organisation_check(first8: str) -> str:
 
 
 def normalise(code: str) -> str:
-    return code.strip().upper()
+    """The code as typed or pasted: full-width characters (from a Chinese input method) as their
+    ASCII forms, without the spaces that group its digits on paper, in capitals."""
+    text = unicodedata.normalize("NFKC", code).translate(INVISIBLE)
+    return "".join(text.split()).upper()
 
 
 def validation_error(code: str) -> str | None:

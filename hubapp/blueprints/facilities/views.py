@@ -290,6 +290,7 @@ def check_in(booking_id: int):
 def edit_booking(booking_id: int):
     found = db.get_or_404(Booking, booking_id)
     form = EditBookingForm(obj=found if request.method == "GET" else None)
+    form.enterprise.current = found.enterprise
     form.room_id.choices = holds.room_choices()
     if request.method == "GET":
         form.day.data, form.start.data, form.end.data = found.start_at.date(), found.start_at.time(), found.end_at.time()
