@@ -90,13 +90,16 @@ def _fault_message(error: DBAPIError) -> str | None:
 
 
 def render_unavailable(message: str):
-    """The 503 page. It reads nothing from the database (not even who is logged in, which the
-    staff layout shows), so it can be drawn while the database is away."""
+    """The 503 page. It reads nothing from the database, so it can be drawn while the database is
+    away: the public layout (the staff one shows who is logged in), drawn without the context
+    processors (Flask-Login's loads the logged-in user to offer it to every template)."""
     if request.method not in READ_ONLY_METHODS:
         message += SUBMISSION_NOT_DONE
-    title = MESSAGES[503][0]
-    template = "errors/_message.html" if is_htmx() else "errors/unavailable.html"
-    body = render_template(template, code=503, title=title, message=message)
+    template = current_app.jinja_env.get_template("errors/_message.html" if is_htmx() else "errors/unavailable.html")
+    body = template.render(
+        title=MESSAGES[503][0], message=message, centre_name=current_app.config["CENTRE_NAME"],
+        centre_short_name=current_app.config["CENTRE_SHORT_NAME"],
+    )  # fmt: skip
     return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
