@@ -1,12 +1,16 @@
 """`hub backup` and `hub restore`: a copy taken, changes made, the copy restored — the changes are
 gone, what was there at the backup is back, and the database as it was before the restore is kept."""
 
+import os
+import shutil
 import sqlite3
+import subprocess
 
 import pytest
 from conftest import PG_URI
 from factories import directory
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from hubapp.audit import AuditEntry
 from hubapp.blueprints.auth.models import User
@@ -85,3 +89,26 @@ def test_restore_on_postgresql_points_to_pg_restore(app, tmp_path):
     result = hub(app, "restore", str(dump), "--yes")
     assert result.exit_code != 0
     assert "pg_restore" in result.output
+
+
+def postgresql_tool(name: str, uri: str, *args: str) -> None:
+    """Run pg_dump or pg_restore as the README says, on the test database."""
+    url = make_url(uri)
+    connection = ["-h", url.host or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres"]
+    env = dict(os.environ, PGPASSWORD=url.password or "")
+    subprocess.run([name, *connection, "-d", url.database, *args], env=env, check=True, capture_output=True)
+
+
+@pytest.mark.skipif(not PG_URI or shutil.which("pg_restore") is None, reason="PostgreSQL with its client tools")
+def test_the_documented_postgresql_restore_brings_back_the_data_of_its_time(app, users, tmp_path):
+    dump = tmp_path / "hub.dump"
+    db.session.commit()
+    postgresql_tool("pg_dump", PG_URI, "-Fc", "-f", str(dump))
+    directory.department("南海新区财政金融局", "财政金融局", sort_order=3)
+    users["staff"].display_name = "改过的名字"
+    db.session.commit()
+    db.session.remove()
+    db.engine.dispose()  # --clean drops the tables: no connection of ours may hold a lock on them
+    postgresql_tool("pg_restore", PG_URI, "--clean", "--if-exists", "--single-transaction", "--no-owner", str(dump))
+    assert department_names() == {"税务分局", "经济发展局"}
+    assert staff_name() == "工作人员乙"
