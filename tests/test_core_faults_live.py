@@ -40,6 +40,8 @@ ANSWERS_PER_PHASE = 8
 #: Only so that a broken server fails the test instead of hanging it; nothing is timed.
 PHASE_DEADLINE_SECONDS = 120
 SUCCESS = 303
+#: How long pg_terminate_backend waits for each backend to end.
+TERMINATE_WAIT_MS = 10_000
 
 
 @dataclass
@@ -63,9 +65,11 @@ class Outage:
     def begin(self) -> None:
         with self.admin.connect() as connection:
             connection.execute(text(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false'))
+            # With a timeout, each call returns once its backend has gone (PostgreSQL 14+): a
+            # request sent after ``begin`` cannot still find a live connection in the pool.
             connection.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
-                {"name": self.name},
+                text("SELECT pg_terminate_backend(pid, :wait_ms) FROM pg_stat_activity WHERE datname = :name"),
+                {"name": self.name, "wait_ms": TERMINATE_WAIT_MS},
             )
 
     def end(self) -> None:
