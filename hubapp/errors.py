@@ -50,22 +50,12 @@ POSTGRESQL_DISK_FULL = "53100"
 
 
 def database_fault(error: BaseException | None) -> str | None:
-    """What to tell the user when ``error`` (or an error it was raised in handling) says the
-    database cannot serve just now; None for anything else, which stays a 500.
-
-    The chain matters: when SQLite runs out of disk inside a savepoint it rolls the whole
-    transaction back itself, and the savepoint's own rollback then fails with "no such savepoint"
-    — a follow-on error whose cause is the full disk."""
-    seen = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        if isinstance(error, PoolTimeout):
-            return DATABASE_BUSY
-        if isinstance(error, OperationalError | InterfaceError):
-            message = _fault_message(error)
-            if message is not None:
-                return message
-        error = error.__cause__ or error.__context__
+    """What to tell the user when ``error`` says the database cannot serve just now; None for
+    anything else, which stays a 500."""
+    if isinstance(error, PoolTimeout):
+        return DATABASE_BUSY
+    if isinstance(error, OperationalError | InterfaceError):
+        return _fault_message(error)
     return None
 
 

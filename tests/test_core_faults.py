@@ -120,6 +120,29 @@ def test_a_full_disk_answers_503_and_takes_back_the_booking_already_written(clie
     assert counts() == (0, 0)
 
 
+def test_a_disk_full_inside_a_savepoint_answers_503_too(client, auth, room):
+    """The disk is full from the booking's own INSERT on, which runs in a savepoint of the unit of
+    work (facilities' _flush_checked): the same 503, and nothing remains."""
+    auth.login("staff")
+    form = session_form(room, description="政策要点" * 1000)  # the booking's purpose carries it too
+    db.session.commit()
+
+    def fill_the_disk_before_the_booking(_conn, cursor, statement, *_args):
+        if statement.startswith("INSERT INTO booking"):
+            pages = cursor.connection.execute("PRAGMA page_count").fetchone()[0]
+            cursor.connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    event.listen(db.engine, "before_cursor_execute", fill_the_disk_before_the_booking)
+    try:
+        response = client.post("/sessions/new", data=form)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", fill_the_disk_before_the_booking)
+        db.engine.dispose()
+    assert response.status_code == 503
+    assert "存储空间已满" in response.get_data(as_text=True)
+    assert counts() == (0, 0)
+
+
 def test_a_database_that_cannot_be_opened_answers_503_on_every_page(tmp_path):
     app = create_app(base_config(f"sqlite:///{tmp_path / 'missing' / 'hub.sqlite3'}"))
     client = app.test_client()
