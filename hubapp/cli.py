@@ -1,12 +1,14 @@
-"""``flask --app wsgi hub …``: demo data, users, backups. Each command is one unit of work."""
+"""``flask --app wsgi hub …``: demo data, users, backups and their restore. Each command is one unit of work."""
 
 import sqlite3
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from hubapp import audit, clock
 from hubapp.database import atomic
 from hubapp.extensions import db
 from hubapp.rules import RuleError
@@ -134,15 +136,90 @@ def backup(dest: Path):
         raise click.ClickException(
             "当前数据库是 PostgreSQL，请用 pg_dump 备份，例如：pg_dump -Fc -d <数据库名> -f hub.dump"
         )
-    source_path = engine.url.database
     dest.parent.mkdir(parents=True, exist_ok=True)
+    _copy_database(Path(engine.url.database), dest)
+    click.echo(f"已备份到 {dest}")
+
+
+audit.describe("database", "数据库", actions={"database.restore": "从备份恢复"}, details={"kept": "恢复前的数据库另存为"})
+
+
+@hub.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+@with_appcontext
+def restore(source: Path, yes: bool):
+    """Replace the SQLite database with SOURCE, a copy made by `hub backup`.
+
+    The database as it is now is first kept next to it (hub.sqlite3.before-restore-<time>), and
+    the copy goes through SQLite's backup API, which takes the write lock: a request under way
+    finishes first, and none sees half a database. Stop the server anyway, so that nothing is
+    written between the backup's time and now that would be lost without anyone noticing."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        raise click.ClickException(
+            "当前数据库是 PostgreSQL，请停止服务后用 pg_restore 恢复 pg_dump 的备份，例如："
+            "pg_restore --clean --if-exists --single-transaction --no-owner -d <数据库名> hub.dump"
+        )
+    backup_revision = _backup_revision(source)
+    live = Path(engine.url.database)
+    kept = live.with_name(f"{live.name}.before-restore-{clock.now():%Y%m%d-%H%M%S}")
+    click.echo(f"将用备份 {source} 替换当前数据库 {live}。")
+    click.echo(f"当前数据库先另存为 {kept}，恢复后如有需要可再恢复它。")
+    if not yes:
+        click.confirm("确定恢复吗？", abort=True)
+    live_revision = _revision_of(live)
+    # The command's own connections must not hold a snapshot of the database being replaced.
+    db.session.remove()
+    engine.dispose()
+    _copy_database(live, kept)
+    _copy_database(source, live)
+    with atomic():
+        audit.record(None, "database.restore", "database", source.name, kept=str(kept))
+    click.echo(f"已从 {source} 恢复。")
+    if backup_revision != live_revision:
+        click.echo("备份的数据库结构版本与恢复前不同，请运行：flask --app wsgi db upgrade")
+
+
+def _copy_database(source_path: Path, dest_path: Path) -> None:
+    """Copy one SQLite database onto another, page by page under the destination's write lock."""
     source = sqlite3.connect(source_path)
-    target = sqlite3.connect(dest)
+    target = sqlite3.connect(dest_path, timeout=current_app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
     try:
         with target:
             source.backup(target)
     finally:
         source.close()
         target.close()
-    click.echo(f"已备份到 {dest}")
 
+
+def _backup_revision(path: Path) -> str:
+    """The schema revision of a backup, once it is known to be a whole hubapp database."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            intact = connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            revision = _revision(connection)
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        intact, revision = False, None
+    if not intact or revision is None:
+        raise click.ClickException(f"{path} 不是完整的 hubapp 数据库备份（应由 hub backup 生成），未做任何改动。")
+    return revision
+
+
+def _revision_of(path: Path) -> str | None:
+    connection = sqlite3.connect(path)
+    try:
+        return _revision(connection)
+    finally:
+        connection.close()
+
+
+def _revision(connection: sqlite3.Connection) -> str | None:
+    try:
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError:  # no such table: not a migrated hubapp database
+        return None
+    return row[0] if row else None

@@ -13,6 +13,7 @@ write lock at the start makes concurrent writers queue instead. Safe methods (GE
 deferred ``BEGIN`` so that pages are read in parallel.
 """
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -20,12 +21,13 @@ from typing import TypeVar
 from flask import g, has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from hubapp.extensions import db
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 #: How many times a number is recomputed when a writer outside ``take_turns`` took it first.
 NUMBER_ATTEMPTS = 5
 
@@ -136,7 +138,14 @@ def end_request_transactions(app) -> None:
     def end_transaction(_error):
         current = db.session().get_transaction()
         if current is not None and current is not g.get("hub_transaction_before"):
-            db.session.rollback()
+            try:
+                db.session.rollback()
+            except DBAPIError as error:
+                if not error.connection_invalidated:
+                    raise
+                # The database went away (PostgreSQL restarted): it ended the transaction with the
+                # connection, and the pool replaces the connection. The request has its answer.
+                log.warning("transaction ended by a lost database connection: %s", error)
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:

@@ -1,9 +1,21 @@
-"""Chinese error pages; an htmx request gets the message alone, for its error target."""
+"""Chinese error pages; an htmx request gets the message alone, for its error target.
 
-from flask import Flask, render_template
+A database that cannot serve just now — PostgreSQL restarting or unreachable, SQLite locked beyond
+its busy timeout or out of disk — is not a bug: every request answers 503 with what happened, in
+Chinese, from one handler, and the next request tries again (the engine's ``pool_pre_ping`` replaces
+the connections a restart broke, so the app recovers without being restarted). Whatever the unit of
+work had written is rolled back with it by ``atomic()``: nothing is left half-written.
+"""
+
+import sqlite3
+
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
+from hubapp.database import READ_ONLY_METHODS
 from hubapp.extensions import db
 from hubapp.htmx import is_htmx
 
@@ -21,6 +33,64 @@ MESSAGES = {
     500: ("服务器内部错误", "系统出现了意外错误，已记录。请稍后重试，或联系中心工作人员。"),
     503: ("服务暂不可用", "系统暂时无法提供服务，请稍后重试。"),
 }
+
+
+#: Why the database could not serve, as the user is told.
+DATABASE_UNREACHABLE = "数据库暂时无法连接，请稍后再试。"
+DATABASE_BUSY = "数据库正忙（其他操作正在写入），请稍后再试。"
+DATABASE_FULL = "服务器存储空间已满，数据库无法写入，请联系系统管理员。"
+#: Added when the request was a submission, so that the user knows to send it again.
+SUBMISSION_NOT_DONE = "本次提交未能完成。"
+#: Seconds a client (or a proxy) is asked to wait before trying again.
+RETRY_AFTER_SECONDS = 5
+
+SQLITE_BUSY_CODES = ("SQLITE_BUSY", "SQLITE_LOCKED")
+SQLITE_UNREACHABLE_CODES = ("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_NOTADB", "SQLITE_PROTOCOL")
+POSTGRESQL_DISK_FULL = "53100"
+
+
+def database_fault(error: BaseException | None) -> str | None:
+    """What to tell the user when ``error`` says the database cannot serve just now; None for
+    anything else, which stays a 500."""
+    if isinstance(error, PoolTimeout):
+        return DATABASE_BUSY
+    if isinstance(error, OperationalError | InterfaceError):
+        return _fault_message(error)
+    return None
+
+
+def _fault_message(error: DBAPIError) -> str | None:
+    driver_error = error.orig
+    if isinstance(driver_error, sqlite3.Error):
+        # A missing table or a syntax error is an OperationalError too, and a bug: only the
+        # conditions that pass belong here.
+        code = getattr(driver_error, "sqlite_errorname", "")
+        if code.startswith("SQLITE_FULL"):
+            return DATABASE_FULL
+        if code.startswith(SQLITE_BUSY_CODES):
+            return DATABASE_BUSY
+        if code.startswith(SQLITE_UNREACHABLE_CODES):
+            return DATABASE_UNREACHABLE
+        return None
+    # PostgreSQL: refused or dropped connections, a server shutting down or not accepting
+    # connections, a deadlock or a cancelled statement — all of them pass.
+    if getattr(driver_error, "sqlstate", None) == POSTGRESQL_DISK_FULL:
+        return DATABASE_FULL
+    return DATABASE_UNREACHABLE
+
+
+def render_unavailable(message: str):
+    """The 503 page. It reads nothing from the database, so it can be drawn while the database is
+    away: the public layout (the staff one shows who is logged in), drawn without the context
+    processors (Flask-Login's loads the logged-in user to offer it to every template)."""
+    if request.method not in READ_ONLY_METHODS:
+        message += SUBMISSION_NOT_DONE
+    template = current_app.jinja_env.get_template("errors/_message.html" if is_htmx() else "errors/unavailable.html")
+    body = template.render(
+        title=MESSAGES[503][0], message=message, centre_name=current_app.config["CENTRE_NAME"],
+        centre_short_name=current_app.config["CENTRE_SHORT_NAME"],
+    )  # fmt: skip
+    return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def render_error(code: int, detail: str | None = None):
@@ -46,8 +116,23 @@ def register_error_handlers(app: Flask) -> None:
         response.content_type = "text/html; charset=utf-8"
         return response
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(error):
+        message = database_fault(error)
+        if message is None:
+            raise error  # not a fault of the database but a bug: the 500 below, logged by Flask
+        current_app.logger.warning("database unavailable: %s", error)
+        return render_unavailable(message)
+
     @app.errorhandler(InternalServerError)
     def server_error(error):
+        # A fault met outside the view — drawing an error page of its own, ending the request's
+        # transaction — reaches Flask as a 500: it is still the database's absence.
+        message = database_fault(error.original_exception)
+        if message is not None:
+            return render_unavailable(message)
         db.session.rollback()
         return render_error(500)
 
