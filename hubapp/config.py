@@ -30,7 +30,10 @@ WTF_CSRF_TIME_LIMIT = None
 #: through Redis: HUB_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
-LOGIN_LIMIT_PER_ACCOUNT = "5 per 5 minutes"
+#: Wrong passwords for one account from one address: tiers, so that the wait grows with the
+#: failures and ends by itself (auth/throttle.py). Another address is not slowed down.
+LOGIN_LIMIT_PER_ACCOUNT_ADDRESS = "5 per minute; 10 per 10 minutes; 20 per hour"
+#: Wrong passwords from one address, whatever the accounts.
 LOGIN_LIMIT_PER_ADDRESS = "20 per 5 minutes"
 
 PAGE_SIZE = 30
