@@ -20,6 +20,14 @@ PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 SQLITE_BUSY_TIMEOUT_MS = 15000
 
+#: How many reverse proxies stand in front of the app and add X-Forwarded-For (nginx: 1). 0 trusts
+#: no such header, which is right when the app is reached directly.
+PROXY_HOPS = 0
+#: The largest request body, in MB: a room photo (8 MB) or an Excel import (5 MB) and the form
+#: around it. Larger bodies are refused with a 413 before they are read.
+MAX_UPLOAD_MB = 10
+
+#: Made Secure when PUBLIC_BASE_URL is https (hubapp.configure).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True

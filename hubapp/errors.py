@@ -1,8 +1,8 @@
 """Chinese error pages; an htmx request gets the message alone, for its error target."""
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, default_exceptions
 
 from hubapp.extensions import db
 from hubapp.htmx import is_htmx
@@ -33,6 +33,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, "页面已过期或请求来源无法验证（CSRF 校验失败），请刷新页面后重新提交。")
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error):
+        limit = current_app.config["MAX_UPLOAD_MB"]
+        return render_error(413, f"上传的内容超过了允许的大小（最大{limit}MB）。照片请先压缩，Excel 文件请分成几个文件后再上传。")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,11 +1,20 @@
 """Accounts hardened (issue 11): sessions end with a password change, a reset and a logout;
 wrong passwords slow down the one guessing, not the account's owner elsewhere."""
 
+import io
+from datetime import timedelta
+
 import pytest
-from conftest import PASSWORD
+from conftest import PASSWORD, base_config
+from factories.facilities import room as make_room
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
+from hubapp import clock, create_app
 from hubapp.audit import entries_for
+from hubapp.blueprints.facilities import bookings
+from hubapp.blueprints.facilities.bookings import BookingDetails
+from hubapp.blueprints.facilities.models import CHECKED_IN, CONFIRMED, Booking
+from hubapp.database import atomic
 from hubapp.extensions import db
 
 NEW_PASSWORD = "new-pass-word-2"
@@ -161,3 +170,171 @@ def test_an_admin_unlocks_an_account_and_it_is_audited(app, ids):
 def test_only_an_admin_unlocks(app, ids):
     staff = logged_in(app)
     assert staff.post(f"/admin/users/{ids['admin']}/unlock-login").status_code == 403
+
+
+# --- behind the reverse proxy --------------------------------------------------------------------
+
+
+def proxied_app(database_uri, hops: int):
+    return create_app(base_config(database_uri) | {"PROXY_HOPS": hops, "LOGIN_LIMIT_PER_ADDRESS": "3 per hour"})
+
+
+def failed_logins_through_proxy(app, forwarded_for: str, times: int) -> list[int]:
+    """Wrong passwords for unknown accounts, all arriving from the proxy's address."""
+    browser = Browser(app, address="192.168.1.1")
+    headers = {"X-Forwarded-For": forwarded_for}
+    statuses = []
+    for number in range(times):
+        with app.app_context():
+            response = browser.client.post(
+                "/login",
+                data={"username": f"nobody{number}", "password": "wrong-9999"},
+                headers=headers,
+                environ_base={"REMOTE_ADDR": browser.address},
+            )
+        statuses.append(response.status_code)
+    return statuses
+
+
+def test_with_one_proxy_hop_each_forwarded_address_has_its_own_limit(database_uri, users):
+    app = proxied_app(database_uri, 1)
+    assert failed_logins_through_proxy(app, "172.16.0.5", 4) == [401, 401, 401, 429]
+    # Another visitor behind the same proxy is not held up by the first one's failures.
+    assert failed_logins_through_proxy(app, "172.16.0.6", 1) == [401]
+
+
+def test_without_proxy_hops_the_forwarded_header_is_ignored(database_uri, users):
+    app = proxied_app(database_uri, 0)
+    assert failed_logins_through_proxy(app, "172.16.0.5", 3) == [401, 401, 401]
+    # A header anyone can write does not buy a fresh limit.
+    assert failed_logins_through_proxy(app, "172.16.0.6", 1) == [429]
+
+
+# --- cookies and the size of a request ---------------------------------------------------------
+
+
+def test_cookies_are_secure_when_the_public_address_is_https(database_uri, users):
+    app = create_app(base_config(database_uri) | {"PUBLIC_BASE_URL": "https://hub.example.cn"})
+    browser = app.test_client()
+    with app.app_context():
+        response = browser.post(
+            "/login",
+            data={"username": "staff", "password": PASSWORD, "remember": "y"},
+            base_url="https://hub.example.cn",
+        )
+    cookies = response.headers.getlist("Set-Cookie")
+    assert len(cookies) == 2 and all("; Secure" in cookie for cookie in cookies)
+
+
+def test_cookies_are_not_secure_on_plain_http(client, users):
+    response = client.post("/login", data={"username": "staff", "password": PASSWORD, "remember": "y"})
+    assert not any("Secure" in cookie for cookie in response.headers.getlist("Set-Cookie"))
+
+
+class Unreadable(io.RawIOBase):
+    """A request body of ``size`` bytes that must not be read: the test client only seeks to its
+    end to learn the Content-Length."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size, self.position = size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self.position = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence] + offset
+        return self.position
+
+    def readinto(self, buffer) -> int:
+        raise AssertionError("the body of an oversized request was read")
+
+
+def test_an_oversized_body_is_refused_with_a_chinese_page_before_it_is_read(database_uri, users):
+    app = create_app(base_config(database_uri) | {"MAX_UPLOAD_MB": 1})
+    assert app.config["MAX_CONTENT_LENGTH"] == 1024 * 1024
+    with app.app_context():
+        response = app.test_client().post(
+            "/login",
+            input_stream=Unreadable(2 * 1024 * 1024),
+            content_type="application/x-www-form-urlencoded",
+        )
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "超过了允许的大小" in page and "1MB" in page
+
+
+def test_a_photo_over_the_limit_is_refused_and_one_within_it_is_read(database_uri, users):
+    app = create_app(base_config(database_uri) | {"MAX_UPLOAD_MB": 1})
+    with app.app_context():
+        room_id = make_room().id
+        db.session.commit()
+    staff = logged_in(app)
+
+    def upload(size: int):
+        with app.app_context():
+            photo = {"photo": (io.BytesIO(b"x" * size), "photo.jpg")}
+            return staff.client.post(f"/facilities/rooms/{room_id}/photo", data=photo, follow_redirects=True)
+
+    refused = upload(2 * 1024 * 1024)
+    assert refused.status_code == 413 and "最大1MB" in refused.get_data(as_text=True)
+    # Within the limit the file reaches the photo rules, which say what is wrong with it.
+    read = upload(1024)
+    assert read.status_code == 200 and "无法识别的图片" in read.get_data(as_text=True)
+
+
+def test_the_default_body_limit_fits_a_room_photo():
+    from hubapp import config
+    from hubapp.blueprints.facilities.rooms import PHOTO_MAX_BYTES
+
+    assert config.MAX_UPLOAD_MB * 1024 * 1024 > PHOTO_MAX_BYTES
+
+
+# --- the door -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def phoneless_booking(app):
+    """A booking happening now in a room open round the clock, made by staff without a phone."""
+    now = clock.now()
+    opens = (now - timedelta(hours=2)).time().replace(second=0)
+    door_room = make_room("门牌测试室", capacity=10, opens=opens, closes=opens)
+    with atomic():
+        booking = bookings.create_booking(
+            None, door_room.id, now - timedelta(minutes=5), now + timedelta(minutes=40),
+            BookingDetails("党课"), allow_past=True,
+        )  # fmt: skip
+    found = booking.id, door_room.id
+    db.session.commit()
+    return found
+
+
+def booking_status(booking_id: int) -> str:
+    status = db.session.get(Booking, booking_id).status
+    db.session.commit()
+    return status
+
+
+def test_a_booking_without_a_phone_is_not_checked_in_by_a_passer_by(app, ids, phoneless_booking):
+    booking_id, room_id = phoneless_booking
+    response = Browser(app).post(f"/r/{room_id}/check-in", {"phone_tail": ""})
+    assert response.status_code == 422
+    assert "请联系中心工作人员" in response.get_data(as_text=True)
+    assert booking_status(booking_id) == CONFIRMED
+
+
+def test_staff_check_in_a_booking_without_a_phone_at_the_door(app, ids, phoneless_booking):
+    booking_id, room_id = phoneless_booking
+    response = logged_in(app).post(f"/r/{room_id}/check-in", {"phone_tail": ""})
+    assert response.status_code == 303
+    assert booking_status(booking_id) == CHECKED_IN
+
+
+def test_a_grid_worker_is_no_staff_at_the_door(app, ids, phoneless_booking):
+    booking_id, room_id = phoneless_booking
+    response = logged_in(app, "grid_worker").post(f"/r/{room_id}/check-in", {"phone_tail": ""})
+    assert response.status_code == 422
+    assert booking_status(booking_id) == CONFIRMED
