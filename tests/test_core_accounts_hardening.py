@@ -167,6 +167,15 @@ def test_an_admin_unlocks_an_account_and_it_is_audited(app, ids):
     assert "user.unlock_login" in [e.action for e in entries_for("user", ids["staff"])]
 
 
+def test_the_command_line_unlocks_an_admin_nobody_else_can(app, ids):
+    admin_browser = Browser(app)
+    fail(admin_browser, "admin", 5)
+    result = app.test_cli_runner().invoke(args=["hub", "unlock-login", "admin"])
+    assert result.exit_code == 0, result.output
+    assert admin_browser.login("admin").status_code == 303
+    assert app.test_cli_runner().invoke(args=["hub", "unlock-login", "nobody"]).exit_code != 0
+
+
 def test_only_an_admin_unlocks(app, ids):
     staff = logged_in(app)
     assert staff.post(f"/admin/users/{ids['admin']}/unlock-login").status_code == 403
