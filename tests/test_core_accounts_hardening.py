@@ -2,6 +2,7 @@
 wrong passwords slow down the one guessing, not the account's owner elsewhere."""
 
 import io
+import time
 from datetime import timedelta
 
 import pytest
@@ -152,6 +153,35 @@ def test_wrong_passwords_from_one_address_do_not_lock_out_the_owner_elsewhere(ap
     assert int(refused.headers["Retry-After"]) > 0
     # The real admin, at their own desk, logs in as usual.
     assert logged_in(app, "admin", address=ELSEWHERE)
+
+
+class Clock:
+    """The rate limiter's clock, moved on by hand: the waits are read from it, never slept."""
+
+    def __init__(self, start: float):
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_wait_grows_with_the_failures_and_ends_by_itself(app, ids, monkeypatch):
+    moments = Clock(time.time())
+    monkeypatch.setattr(time, "time", moments)
+    guesser = Browser(app)
+    fail(guesser, "admin", 5)
+    first_wait = int(guesser.login("admin").headers["Retry-After"])
+    assert 0 < first_wait <= 60
+
+    moments.now += first_wait + 1
+    fail(guesser, "admin", 5)
+    refused = guesser.login("admin")
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 60
+    assert "分钟后再试" in refused.get_data(as_text=True)
+
+    moments.now += 3600
+    assert guesser.login("admin").status_code == 303
 
 
 def test_an_admin_unlocks_an_account_and_it_is_audited(app, ids):
