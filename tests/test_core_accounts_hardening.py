@@ -2,7 +2,9 @@
 wrong passwords slow down the one guessing, not the account's owner elsewhere."""
 
 import io
+import socket
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -204,6 +206,27 @@ def test_the_command_line_unlocks_an_admin_nobody_else_can(app, ids):
     assert result.exit_code == 0, result.output
     assert admin_browser.login("admin").status_code == 303
     assert app.test_cli_runner().invoke(args=["hub", "unlock-login", "nobody"]).exit_code != 0
+
+
+def redis_url() -> str | None:
+    """The local Redis, when one is running."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return None
+    return "redis://127.0.0.1:6379/0"
+
+
+@pytest.mark.skipif(redis_url() is None, reason="no Redis on 127.0.0.1:6379")
+def test_two_hosts_sharing_redis_count_the_same_failures_and_the_same_unlock(database_uri, ids):
+    # A prefix of this run's own, so that runs side by side on one Redis do not count each other.
+    shared = {"RATELIMIT_STORAGE_URI": redis_url(), "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    one, other = (create_app(base_config(database_uri) | shared) for _ in range(2))
+    fail(Browser(one), "staff", 5)
+    assert Browser(other).login().status_code == 429
+    with other.app_context():
+        assert other.test_cli_runner().invoke(args=["hub", "unlock-login", "staff"]).exit_code == 0
+    assert Browser(one).login().status_code == 303
 
 
 def test_only_an_admin_unlocks(app, ids):
