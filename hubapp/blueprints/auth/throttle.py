@@ -75,5 +75,5 @@ def unlock(actor, user: User) -> None:
 
 
 def wait_text(seconds: int) -> str:
-    """约3分钟 / 40秒 — how long to wait, as the login page says it."""
+    """3分钟 / 40秒 — how long to wait, as the login page says it."""
     return f"{math.ceil(seconds / 60)}分钟" if seconds > 90 else f"{seconds}秒"
