@@ -382,7 +382,9 @@ def booking_status(booking_id: int) -> str:
 
 def test_a_booking_without_a_phone_is_not_checked_in_by_a_passer_by(app, ids, phoneless_booking):
     booking_id, room_id = phoneless_booking
-    response = Browser(app).post(f"/r/{room_id}/check-in", {"phone_tail": ""})
+    passer_by = Browser(app)
+    assert "由中心工作人员登录后在此签到" in passer_by.get(f"/r/{room_id}").get_data(as_text=True)
+    response = passer_by.post(f"/r/{room_id}/check-in", {"phone_tail": ""})
     assert response.status_code == 422
     assert "请联系中心工作人员" in response.get_data(as_text=True)
     assert booking_status(booking_id) == CONFIRMED
