@@ -37,7 +37,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error):
         limit = current_app.config["MAX_UPLOAD_MB"]
-        return render_error(413, f"上传的内容超过了允许的大小（最大{limit}MB）。照片请先压缩，Excel 文件请分成几个文件后再上传。")
+        return render_error(413, f"提交的内容超过了允许的大小（文件最大{limit}MB）。照片请先压缩，Excel 文件请分成几个文件后再上传。")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
