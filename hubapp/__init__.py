@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hubapp import config as default_config
 
@@ -12,6 +13,7 @@ from hubapp import config as default_config
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     configure(app, test_config)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
@@ -30,6 +32,20 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    if str(app.config["PUBLIC_BASE_URL"]).startswith("https://"):
+        # Served over https: the browser must never send the session over plain http.
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
+    # Werkzeug refuses a larger body with a 413 before reading it, rather than after it filled memory.
+    app.config["MAX_CONTENT_LENGTH"] = int(float(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``PROXY_HOPS`` reverse proxies, take the visitor's address, scheme and host from the
+    X-Forwarded-* headers they add, so that the per-address limits count visitors, not the proxy.
+    With 0 (the default) the headers are ignored: anyone could write them."""
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def instance_secret_key(instance: Path) -> str:

@@ -119,6 +119,22 @@ def reset_password(username):
     _print_password("已重置密码。", user.username, password)
 
 
+@hub.command("unlock-login")
+@click.argument("username")
+@with_appcontext
+def unlock_login(username):
+    """Let USERNAME try passwords again at once from every address (after too many wrong ones)."""
+    from hubapp.blueprints.auth import services, throttle
+
+    with atomic():
+        user = services.find_by_username(username)
+        if user is None:
+            raise click.ClickException(f"没有用户名为 {username} 的账号。")
+        throttle.unlock(None, user)
+        name = user.username
+    click.echo(f"已解除 {name} 的登录限制。")
+
+
 def _print_password(done: str, username: str, password: str) -> None:
     click.echo(done)
     click.echo(f"  用户名：{username}")

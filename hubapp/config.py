@@ -20,6 +20,14 @@ PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 SQLITE_BUSY_TIMEOUT_MS = 15000
 
+#: How many reverse proxies stand in front of the app and add X-Forwarded-For (nginx: 1). 0 trusts
+#: no such header, which is right when the app is reached directly.
+PROXY_HOPS = 0
+#: The largest request body, in MB: a room photo (8 MB) or an Excel import (5 MB) and the form
+#: around it. Larger bodies are refused with a 413 before they are read.
+MAX_UPLOAD_MB = 10
+
+#: Made Secure when PUBLIC_BASE_URL is https (hubapp.configure).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True
@@ -30,7 +38,10 @@ WTF_CSRF_TIME_LIMIT = None
 #: through Redis: HUB_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
-LOGIN_LIMIT_PER_ACCOUNT = "5 per 5 minutes"
+#: Wrong passwords for one account from one address: tiers, so that the wait grows with the
+#: failures and ends by itself (auth/throttle.py). Another address is not slowed down.
+LOGIN_LIMIT_PER_ACCOUNT_ADDRESS = "5 per minute; 10 per 10 minutes; 20 per hour"
+#: Wrong passwords from one address, whatever the accounts.
 LOGIN_LIMIT_PER_ADDRESS = "20 per 5 minutes"
 
 PAGE_SIZE = 30

@@ -13,7 +13,7 @@ from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, default_exceptions
 
 from hubapp.database import READ_ONLY_METHODS
 from hubapp.extensions import db
@@ -103,6 +103,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, "页面已过期或请求来源无法验证（CSRF 校验失败），请刷新页面后重新提交。")
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error):
+        limit = current_app.config["MAX_UPLOAD_MB"]
+        return render_error(413, f"提交的内容超过了允许的大小（文件最大{limit}MB）。照片请先压缩，Excel 文件请分成几个文件后再上传。")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -11,6 +11,8 @@ audit.describe(
     states=ROLE_LABELS,
     actions={
         "user.login": "登录",
+        "user.logout": "退出登录（所有设备）",
+        "user.unlock_login": "解除登录限制",
         "user.create": "新建用户",
         "user.update": "修改用户",
         "user.activate": "启用账号",

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, String, Table, false
+from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, String, Table, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -37,6 +37,9 @@ class User(UserMixin, db.Model):
     #: Set when an admin gives the password (a new account, a reset): every page leads to the
     #: password page until the user has chosen their own.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Part of the id every session and remember-me cookie carries (``get_id``): raising it — a
+    #: password change, an admin's reset, a logout — ends every session that carries the old one.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -47,6 +50,13 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie of this user stops working from the next request."""
+        self.session_version += 1
 
     @property
     def role_label(self) -> str:

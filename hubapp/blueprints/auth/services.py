@@ -52,6 +52,13 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
+def log_out_everywhere(actor: User) -> None:
+    """Logging out ends every session of the actor, on every device, not only this one."""
+    actor.end_sessions()
+    audit.record(actor.id, "user.logout", "user", actor.id)
+    db.session.flush()
+
+
 def check_password_strength(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise RuleError(f"密码至少需要{MIN_PASSWORD_LENGTH}位。", field)
@@ -209,9 +216,10 @@ def set_active(actor, user: User, active: bool) -> User:
 
 def reset_password(actor, user: User, new_password: str, must_change: bool) -> None:
     """An admin gives ``user`` a new password; with ``must_change`` the user has to choose their own
-    at their next login before anything else."""
+    at their next login before anything else. Whoever was logged in as ``user`` is logged out."""
     check_password_strength(new_password, "new_password")
     user.set_password(new_password)
+    user.end_sessions()
     user.must_change_password = must_change
     audit.record(
         audit.actor_id(actor), "user.reset_password", "user", user.id, must_change="是" if must_change else "否"
@@ -220,7 +228,9 @@ def reset_password(actor, user: User, new_password: str, must_change: bool) -> N
 
 
 def change_own_password(actor: User, current_password: str, new_password: str) -> None:
-    """The actor changes their own password, proving they know the current one."""
+    """The actor changes their own password, proving they know the current one. Their other
+    sessions end (someone who learnt the old password is logged out); the caller logs this one in
+    again with the new session version."""
     user = actor
     if not user.check_password(current_password):
         raise RuleError("当前密码不正确。", "current_password")
@@ -228,6 +238,7 @@ def change_own_password(actor: User, current_password: str, new_password: str) -
     if new_password == current_password:
         raise RuleError("新密码不能与当前密码相同。", "new_password")
     user.set_password(new_password)
+    user.end_sessions()
     user.must_change_password = False
     audit.record(user.id, "user.change_password", "user", user.id)
     db.session.flush()

@@ -1,60 +1,54 @@
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from sqlalchemy import or_, select
 
 from hubapp import actions, audit
 from hubapp.audit import AuditEntry
-from hubapp.blueprints.auth import bp, services
+from hubapp.blueprints.auth import bp, services, throttle
 from hubapp.blueprints.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, UserForm
 from hubapp.blueprints.auth.models import User
 from hubapp.blueprints.auth.roles import ROLE_LABELS, admin_required, public
 from hubapp.blueprints.directory import services as directory
-from hubapp.extensions import db, limiter, login_manager
+from hubapp.extensions import db, login_manager
 from hubapp.forms import options
 from hubapp.htmx import is_htmx, render
 from hubapp.params import page_of
 from hubapp.security import safe_next
 
 
-def _account_key() -> str:
-    return "login-account:" + request.form.get("username", "").strip().lower()
-
-
-def _failed_login(response) -> bool:
-    return response.status_code == 401
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed_login)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_failed_login,
-)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")), 303)
     form = LoginForm()
-    if request.method == "POST":
-        if form.validate():
-            user = actions.attempt(lambda: services.authenticate(form.username.data, form.password.data)).value
-            if user:
-                login_user(user, remember=form.remember.data)
-                flash(f"欢迎，{user.display_name}。", "success")
-                return redirect(safe_next(request.args.get("next")), 303)
-            form.add_error("用户名或密码不正确，或账号已停用。", "password")
-            return render_template("auth/login.html", form=form), 401
+    if request.method == "GET":
+        return render_template("auth/login.html", form=form)
+    if not form.validate():
         return render_template("auth/login.html", form=form), 422
-    return render_template("auth/login.html", form=form)
+    wait = throttle.wait_seconds(form.username.data)
+    if wait:
+        # Checked before the password, so that guessing on at the limit learns nothing.
+        form.add_error(f"登录失败次数过多，操作过于频繁，请{throttle.wait_text(wait)}后再试。", "password")
+        return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
+    user = actions.attempt(lambda: services.authenticate(form.username.data, form.password.data)).value
+    if user is None:
+        throttle.failed(form.username.data)
+        form.add_error("用户名或密码不正确，或账号已停用。", "password")
+        return render_template("auth/login.html", form=form), 401
+    login_user(user, remember=form.remember.data)
+    flash(f"欢迎，{user.display_name}。", "success")
+    return redirect(safe_next(request.args.get("next")), 303)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    user = current_user._get_current_object()
+    actions.attempt(lambda: services.log_out_everywhere(user))
     logout_user()
-    flash("您已退出登录。", "info")
+    flash("您已退出登录，该账号在其他设备上的登录也已退出。", "info")
     return redirect(url_for("auth.login"), 303)
 
 
@@ -70,7 +64,10 @@ def change_password():
     )
     if not outcome.ok:
         return render("auth/password.html", form=form, forced=forced, status=outcome.status)
-    return actions.done("密码已修改。", url_for("core.home"))
+    # The change ended every session of the user, this one too: carry on here with the new version.
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) in request.cookies
+    login_user(current_user._get_current_object(), remember=remembered)
+    return actions.done("密码已修改，该账号在其他设备上的登录已退出。", url_for("core.home"))
 
 
 #: What a user who must change their password may still reach: the password page, logging out,
@@ -199,6 +196,14 @@ def reset_user_password(user_id: int):
     form.department_id.data = user.department_id or 0
     form.grid_ids.data = [g.id for g in user.grids]
     return render("auth/user_form.html", form=form, user=user, reset_form=reset_form, status=outcome.status)
+
+
+@bp.post("/admin/users/<int:user_id>/unlock-login")
+@admin_required
+def unlock_login(user_id: int):
+    user = db.get_or_404(User, user_id)
+    actions.attempt(lambda: throttle.unlock(current_user, user))
+    return actions.done(f"已解除 {user.username} 的登录限制，可以立即重新登录。", url_for("auth.edit_user", user_id=user.id))
 
 
 @bp.get("/admin/audit")

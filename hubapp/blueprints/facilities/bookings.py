@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from hubapp import audit, clock
+from hubapp.blueprints.auth.roles import STAFF_ROLES
 from hubapp.blueprints.facilities import constraints
 from hubapp.blueprints.facilities.models import (
     BOOKING_STATES,
@@ -371,13 +372,16 @@ def booker_phone(booking: Booking) -> str | None:
 def door_check_in(actor, room: Room, phone_tail: str | None, now: datetime | None = None) -> Booking:
     """Check-in by the booker at the door. The last four digits of the booking's phone stand for
     a login: they pick the booker's own booking (several share a gym slot) and keep a passer-by
-    from checking in somebody else's slot."""
+    from checking in somebody else's slot. A booking without a phone has nothing to prove it by:
+    only the centre's staff, logged in, check it in."""
     candidates = current_bookings(room, now)
     if not candidates:
         raise RuleError("现在没有可以签到的预约。", "phone_tail")
     tail = (phone_tail or "").strip()
     matching = [b for b in candidates if (booker_phone(b) or "")[-4:] == tail and tail]
     if not matching and len(candidates) == 1 and not booker_phone(candidates[0]):
+        if getattr(actor, "role", None) not in STAFF_ROLES:
+            raise RuleError("该预约没有登记手机号，请联系中心工作人员登录后签到。", "phone_tail")
         matching = candidates
     if not matching:
         raise RuleError("没有找到与该手机号后四位对应的预约，请核对后重试。", "phone_tail")

@@ -29,10 +29,13 @@ def apply_no_show_rule():
 def door_page(room, form, status=200):
     now = clock.now()
     today = schedule.today_bookings(room, now.date())
+    current = bookings.current_bookings(room, now)
     return render(
         "facilities/public/door.html", status=status, room=room, form=form, bookings=today, now=now,
-        current=bookings.current_bookings(room, now), closure=opening.closure_on(room, now.date()),
+        current=current, closure=opening.closure_on(room, now.date()),
         window=opening.opening_window(room, now.date()),
+        # Nothing for the booker to prove it by: the page says so before anyone types.
+        phoneless=len(current) == 1 and not bookings.booker_phone(current[0]),
     )  # fmt: skip
 
 
