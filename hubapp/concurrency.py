@@ -51,12 +51,12 @@ class Versioned:
     version = HiddenField()
 
 
-def based_on(form) -> int:
-    """The version the submitted form was drawn from (``UNKNOWN`` when missing or unreadable)."""
-    raw = (form.version.data or "").strip() if isinstance(form.version.data, str) else form.version.data
+def based_on(raw: str | None) -> int:
+    """The version a submitted form was drawn from, from its hidden field (``form.version.data``,
+    or ``request.form["version"]`` for a button): ``UNKNOWN`` when missing or unreadable."""
     try:
-        number = int(raw)
-    except (TypeError, ValueError):
+        number = int((raw or "").strip())
+    except ValueError:
         return UNKNOWN
     return number if 0 < number < 2**31 else UNKNOWN
 
@@ -67,7 +67,7 @@ def stamp(form, record) -> None:
     form.version.raw_data = [str(record.version)]
 
 
-def claim(record, based_on: int | None) -> None:
+def claim(record, based_on: int | None, message: str = CHANGED_MEANWHILE) -> None:
     """Raise the record's version, or ``EditConflict`` when it is no longer ``based_on``.
 
     Call it before changing the record: it flushes what is pending, and the record is refreshed
@@ -83,7 +83,7 @@ def claim(record, based_on: int | None) -> None:
     )
     if result.rowcount != 1:
         db.session.refresh(record)
-        raise EditConflict(record)
+        raise EditConflict(record, message)
     set_committed_value(record, "version", based_on + 1)
 
 
