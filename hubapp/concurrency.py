@@ -17,7 +17,7 @@ A service called without a form (demo data, commands, tests of the rules) passes
 ``based_on=None``: it edits the record it has just read itself, and nothing is checked.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -59,6 +59,13 @@ def based_on(raw: str | None) -> int:
     except ValueError:
         return UNKNOWN
     return number if 0 < number < 2**31 else UNKNOWN
+
+
+def submitted(form) -> int:
+    """The version the submitted ``form`` was drawn from: what the request carried, never a value
+    the form took from a record (``obj=``) when the field was missing."""
+    raw = form.version.raw_data
+    return based_on(raw[0] if raw else None)
 
 
 def stamp(form, record) -> None:
@@ -106,7 +113,7 @@ _NOT_CONTENT = {"csrf_token", "version", "submit"}
 
 def _text(form_field, value) -> str:
     """A field's value as the user reads it: a choice's label, 是/否, rows one per line."""
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and not value.strip()):
         return "（空）"
     if isinstance(value, bool):
         return "是" if value else "否"
@@ -144,3 +151,11 @@ def conflict_table(error: EditConflict, yours: Form, now: Form) -> ConflictTable
             rows.append(ConflictRow(str(typed.label.text), current, mine))
     stamp(yours, error.record)
     return ConflictTable(error.message, rows)
+
+
+def table_for(outcome, yours: Form, now: Callable[[], Form]) -> ConflictTable | None:
+    """The conflict table when ``outcome`` (``hubapp.actions``) lost to someone's earlier save,
+    else None; ``now`` draws the same form from the record as it is saved now."""
+    if not isinstance(outcome.error, EditConflict):
+        return None
+    return conflict_table(outcome.error, yours, now())

@@ -12,7 +12,7 @@ from flask import current_app
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select
 
-from hubapp import audit, clock, workdays
+from hubapp import audit, clock, concurrency, workdays
 from hubapp.blueprints.facilities.bookings import bookings_between, overlapping, peak_headcount
 from hubapp.blueprints.facilities.models import (
     BOOKING_MODES,
@@ -74,9 +74,10 @@ def create_room(
     return room
 
 
-def update_room(actor, room: Room, settings: RoomSettings) -> Room:
-    """Room settings. The booking mode is fixed once a room exists: existing bookings were
-    checked under it."""
+def update_room(actor, room: Room, settings: RoomSettings, based_on: int | None = None) -> Room:
+    """Room settings, edited in a form drawn from version ``based_on`` (``hubapp.concurrency``).
+    The booking mode is fixed once a room exists: existing bookings were checked under it."""
+    concurrency.claim(room, based_on)
     _check_settings(settings, room)
     if not room.is_exclusive and settings.capacity < room.capacity:
         taken = overlapping(room.id, clock.now(), clock.now() + timedelta(days=room.max_days_ahead + 1))

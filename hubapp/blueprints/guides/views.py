@@ -130,13 +130,12 @@ def edit(code: str):
     outcome = actions.submit(
         form,
         lambda: writing.update_matter(
-            current_user, matter, _content_from(form), concurrency.based_on(form.version.data)
+            current_user, matter, _content_from(form), concurrency.submitted(form)
         ),
     )
-    if outcome.conflict:
-        return _form_page(form, matter, outcome.status, concurrency.conflict_table(outcome.error, form, _saved_form(matter)))
     if not outcome.ok:
-        return _form_page(form, matter, outcome.status)
+        conflict = concurrency.table_for(outcome, form, lambda: _saved_form(matter))
+        return _form_page(form, matter, outcome.status, conflict)
     changed = outcome.value
     if not changed:
         flash("没有修改。", "info")

@@ -15,7 +15,7 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from hubapp import audit, clock
+from hubapp import audit, clock, concurrency
 from hubapp.blueprints.auth import services as accounts
 from hubapp.blueprints.auth.roles import STAFF_ROLES
 from hubapp.blueprints.directory import services as directory
@@ -199,9 +199,11 @@ def create_meeting(actor, plan: MeetingPlan) -> Meeting:
     return meeting
 
 
-def update_meeting(actor, meeting: Meeting, plan: MeetingPlan) -> Meeting:
-    """Change a meeting; another room or time moves its booking in the same transaction."""
+def update_meeting(actor, meeting: Meeting, plan: MeetingPlan, based_on: int | None = None) -> Meeting:
+    """Change a meeting; another room or time moves its booking in the same transaction.
+    ``based_on`` is the version the edit form was drawn from (``hubapp.concurrency``)."""
     require_editable(meeting)
+    concurrency.claim(meeting, based_on)
     _check_plan(plan)
     renumber = plan.kind != meeting.kind or plan.start.year != meeting.year
     if renumber and meeting.latest_issued is not None:
@@ -351,15 +353,19 @@ def add_agenda_item(actor, meeting: Meeting, title: str, presenter: str | None) 
 
 
 def update_agenda_item(
-    actor, item: AgendaItem, title: str, presenter: str | None, discussion: str | None
+    actor, item: AgendaItem, title: str, presenter: str | None, discussion: str | None, based_on: int | None = None
 ) -> AgendaItem:
     """Save an agenda item; called by the plain save button and by the editor as the user types.
+    ``based_on`` is the version the editor was drawn from (``hubapp.concurrency``): two people
+    writing the minutes of one item never silently replace each other's text.
 
     The audit row records only that the item changed, not each keystroke's text."""
     require_editable(item.meeting)
     if not clean(title):
         raise RuleError("请填写议题。", "title")
     changed = (item.title, item.presenter, item.discussion) != (title.strip(), clean(presenter), clean(discussion))
+    if changed:
+        concurrency.claim(item, based_on)
     item.title, item.presenter = title.strip(), clean(presenter)
     item.discussion = clean(discussion)
     if changed:
