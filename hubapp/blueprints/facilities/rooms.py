@@ -155,7 +155,8 @@ def bookings_in_closure(closure: Closure) -> list[Booking]:
 
 
 def delete_closure(actor, closure: Closure) -> None:
-    audit.record(audit.actor_id(actor), "closure.delete", "closure", closure.id, None, None, reason=closure.reason)
+    audit.record(audit.actor_id(actor), "closure.delete", "closure", closure.id, None, None, reason=closure.reason,
+                 record=audit.snapshot(closure))  # fmt: skip
     db.session.delete(closure)
     db.session.flush()
 
@@ -179,7 +180,8 @@ def add_special_opening(actor, room_id: int | None, day: date, opens: time, clos
 
 
 def delete_special_opening(actor, special: SpecialOpening) -> None:
-    audit.record(audit.actor_id(actor), "special_opening.delete", "special_opening", special.id, None, None)
+    audit.record(audit.actor_id(actor), "special_opening.delete", "special_opening", special.id, None, None,
+                 record=audit.snapshot(special))  # fmt: skip
     db.session.delete(special)
     db.session.flush()
 
@@ -239,9 +241,9 @@ def set_photo(actor, room: Room, data: bytes) -> Room:
 
 
 def remove_photo(actor, room: Room) -> Room:
-    old = photo_path(room)
+    old, name = photo_path(room), room.photo
     room.photo = None
-    audit.record(audit.actor_id(actor), "room.photo_removed", "room", room.id, None, None)
+    audit.record(audit.actor_id(actor), "room.photo_removed", "room", room.id, None, None, photo=name)
     db.session.flush()
     if old is not None:
         on_commit(lambda: old.unlink(missing_ok=True))

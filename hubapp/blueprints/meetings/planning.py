@@ -21,6 +21,7 @@ from hubapp.blueprints.auth.roles import STAFF_ROLES
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.facilities import holds
 from hubapp.blueprints.meetings.models import (
+    APPROVED,
     DRAFT,
     GROUPS,
     ISSUED,
@@ -248,12 +249,26 @@ def _rehold(actor, meeting: Meeting, plan: MeetingPlan) -> None:
     meeting.booking_id = _hold(actor, plan)
 
 
+def delete_refusal(meeting: Meeting) -> str | None:
+    """Why the meeting may not be deleted; None for one entered by mistake. Minutes once approved
+    or issued are the centre's record (and decisions are followed up only once issued)."""
+    if any(v.status in (APPROVED, ISSUED) or v.approved_at is not None for v in meeting.minutes_versions):
+        return "该会议的纪要已审定或印发，是中心的正式记录，不能删除；如内容有误，请退回草稿或发起更正。"
+    return None
+
+
 def delete_meeting(actor, meeting: Meeting) -> None:
-    """A meeting may be deleted until minutes of it were issued; its room booking is released."""
-    if any(v.status == ISSUED for v in meeting.minutes_versions):
-        raise RuleError("该会议已印发纪要，不能删除。")
+    """Delete a meeting entered by mistake (``delete_refusal``); its room booking is released and
+    the audit keeps the whole record, with its attendance, agenda, decisions and minutes."""
+    refusal = delete_refusal(meeting)
+    if refusal:
+        raise Conflict(refusal)
     holds.release(actor, meeting.booking_id, "会议已删除")
     state = meeting.current_minutes.status if meeting.current_minutes else None
+    kept = audit.snapshot(
+        meeting, attendees=meeting.attendees, agenda_items=meeting.agenda_items, decisions=meeting.decisions,
+        minutes_versions=meeting.minutes_versions,
+    )  # fmt: skip
     audit.record(
         audit.actor_id(actor),
         "meeting.delete",
@@ -263,6 +278,7 @@ def delete_meeting(actor, meeting: Meeting) -> None:
         None,
         title=meeting.title,
         theme=meeting.theme,
+        record=kept,
     )
     db.session.delete(meeting)
     db.session.flush()
@@ -328,6 +344,7 @@ def remove_attendee(actor, meeting: Meeting, attendee_id: int) -> None:
         meeting.id,
         group=GROUPS[attendee.group],
         unit=attendee.unit,
+        record=audit.snapshot(attendee),
     )
     meeting.attendees.remove(attendee)
     db.session.flush()
@@ -380,6 +397,9 @@ def remove_agenda_item(actor, meeting: Meeting, item_id: int) -> None:
     item = next((i for i in meeting.agenda_items if i.id == item_id), None)
     if item is None:
         raise Conflict("该议题不存在。")
-    audit.record(audit.actor_id(actor), "meeting.agenda.remove", "meeting", meeting.id, item=item.id, title=item.title)
+    audit.record(
+        audit.actor_id(actor), "meeting.agenda.remove", "meeting", meeting.id, item=item.id, title=item.title,
+        record=audit.snapshot(item),
+    )  # fmt: skip
     meeting.agenda_items.remove(item)
     db.session.flush()

@@ -177,6 +177,7 @@ def detail_page(meeting: Meeting, status: int = 200, fragment: str | None = None
         + [e.name for e in directory.search_enterprises("", 100)],
         people_options=[u.display_name for u in planning.staff_users()],
         may_approve=minutes.may_approve(current_user, meeting),
+        delete_refusal=planning.delete_refusal(meeting),
         today=clock.today(),
     )
     context.update(overrides)

@@ -309,6 +309,9 @@ def add_question(actor, session: Session, label: str, required: bool) -> CustomQ
 
 def delete_question(actor, session: Session, question: CustomQuestion) -> None:
     """Answers already given stay in the registrations; the form no longer asks."""
-    audit.record(audit.actor_id(actor), "session.question_delete", "session", session.id, None, None, question=question.label)
+    audit.record(
+        audit.actor_id(actor), "session.question_delete", "session", session.id, None, None, question=question.label,
+        record=audit.snapshot(question),
+    )  # fmt: skip
     session.questions.remove(question)
     db.session.flush()
