@@ -214,3 +214,19 @@ def test_minutes_typed_by_two_people_into_one_agenda_item_never_replace_each_oth
     assert "企业反映招工难。</textarea>" in html
     db.session.expire_all()
     assert db.session.get(AgendaItem, item.id).discussion == "在岗职工增加6.2%。\n社保转移手续多。"
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "9" * 5000])
+def test_a_save_without_a_readable_version_overwrites_nothing(colleagues, version):
+    first, _ = colleagues
+    room = facilities.room("文化活动室", capacity=40)
+    url = f"/facilities/rooms/{room.id}/edit"
+    data = edit_form(first, url) | {"capacity": "60"}
+    if version is None:
+        del data["version"]
+    else:
+        data["version"] = version
+    response = first.post(url, data=data)
+    assert response.status_code == 409 and "容量（人）" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Room, room.id).capacity == 40
