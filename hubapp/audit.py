@@ -9,7 +9,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, Text, select
+from sqlalchemy import DateTime, Integer, String, Text, inspect, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hubapp import clock
@@ -53,6 +53,7 @@ DETAIL_LABELS: dict[str, str] = {
     "version": "版本",
     "number": "编号",
     "changed": "修改项",
+    "record": "删除前的完整记录",
 }
 
 
@@ -99,6 +100,15 @@ def actor_id(actor: Any) -> int | None:
     if isinstance(actor, int):
         raise TypeError("services take the acting User, not its id")
     return getattr(actor, "id", None) if actor is not None else None
+
+
+def snapshot(item: Any, **children: list) -> dict[str, Any]:
+    """Every column of ``item`` (and of the rows in ``children``, by name): what the audit keeps
+    of a record that is deleted, so that a deletion can be read back, and undone by hand."""
+    kept = {column.key: getattr(item, column.key) for column in inspect(item).mapper.column_attrs}
+    for name, rows in children.items():
+        kept[name] = [snapshot(row) for row in rows]
+    return kept
 
 
 def record(

@@ -210,7 +210,7 @@ def test_a_booking_keeps_its_enterprise_after_it_is_deactivated(auth, client):
     day = booking.start_at.date().isoformat()
     saved = client.post(f"/facilities/bookings/{booking.id}/edit", data={
         "room_id": room.id, "day": day, "start": "10:00", "end": "11:00", "title": "改名后的沙龙", "headcount": 1,
-        "enterprise": "威海鸿锐金属制品有限公司", "contact_name": "王经理", "scope": "this",
+        "enterprise": "威海鸿锐金属制品有限公司", "contact_name": "王经理", "scope": "this", "version": booking.version,
     })  # fmt: skip
     assert saved.status_code == 303
     db.session.expire_all()

@@ -401,7 +401,7 @@ def test_editing_all_occurrences_moves_their_times_and_keeps_their_dates(client,
     response = client.post(f"/facilities/bookings/{created[1].id}/edit", data={
         "room_id": room.id, "day": created[1].start_at.date().isoformat(), "start": "14:00", "end": "15:30",
         "title": "党课（下午）",
-        "headcount": 30, "enterprise": "", "scope": "all",
+        "headcount": 30, "enterprise": "", "scope": "all", "version": 1,
     })  # fmt: skip
     assert response.status_code == 303
     db.session.expire_all()
@@ -417,7 +417,7 @@ def test_edit_into_a_taken_slot_is_a_409_and_changes_nothing(client, auth, room,
     response = client.post(f"/facilities/bookings/{mine.id}/edit", data={
         "room_id": room.id, "day": day.isoformat(), "start": "14:30", "end": "15:30", "title": "党课改名", "headcount": 5,
         "enterprise": "",
-        "scope": "this",
+        "scope": "this", "version": 1,
     })  # fmt: skip
     assert response.status_code == 409 and "企业沙龙" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -443,7 +443,7 @@ def test_staff_add_a_shared_room_and_change_its_hours(client, auth):
     assert room.booking_mode == SHARED and len(room.opening_hours) == 7
     assert client.post("/facilities/rooms/new", data=fields).status_code == 422  # same name
     hours = {f"opens_{d}": "09:00" for d in range(7)} | {f"closes_{d}": "18:00" for d in range(7)}
-    edit = {k: v for k, v in fields.items() if k != "booking_mode"} | hours | {"closed_6": "1"}
+    edit = {k: v for k, v in fields.items() if k != "booking_mode"} | hours | {"closed_6": "1", "version": 1}
     assert client.post(f"/facilities/rooms/{room.id}/edit", data=edit).status_code == 303
     db.session.expire_all()
     assert [h.weekday for h in room.opening_hours] == [0, 1, 2, 3, 4, 5]
@@ -459,11 +459,11 @@ def test_shortening_the_hours_or_deactivating_names_the_bookings_left_out(client
     auth.login("staff")
     hours = {f"opens_{d}": "08:30" for d in range(7)} | {f"closes_{d}": "18:00" for d in range(7)}
     data = {"name": room.name, "kind": "活动室", "capacity": 40, "active": "y", "needs_approval": "y", "min_minutes": 30,
-            "max_minutes": 480, "max_days_ahead": 90, "no_show_minutes": 15} | hours  # fmt: skip
+            "max_minutes": 480, "max_days_ahead": 90, "no_show_minutes": 15, "version": 1} | hours  # fmt: skip
     page = client.post(f"/facilities/rooms/{room.id}/edit", data=data, follow_redirects=True).get_data(as_text=True)
     assert "新的开放时间外还有1个预约" in page
     assert f"{day.month}月{day.day}日 19:00–20:00 合唱排练" in page and "党课" not in page
-    deactivated = data | {"active": ""}
+    deactivated = data | {"active": "", "version": 2}
     page = client.post(f"/facilities/rooms/{room.id}/edit", data=deactivated, follow_redirects=True).get_data(as_text=True)
     assert "停用的场地还有2个预约" in page and "党课" in page
 
@@ -491,7 +491,7 @@ def test_a_booking_moves_to_another_room_that_holds_it(client, auth, room, day):
     hall = make_room("党员组织生活教育馆", capacity=60)
     booking = book(hall, day, "09:00", "10:00", title="党课", headcount=30)
     data = {"room_id": room.id, "day": day.isoformat(), "start": "09:00", "end": "10:00", "title": "党课",
-            "headcount": 30, "enterprise": "", "scope": "this"}  # fmt: skip
+            "headcount": 30, "enterprise": "", "scope": "this", "version": 1}  # fmt: skip
     assert client.post(f"/facilities/bookings/{booking.id}/edit", data=data).status_code == 303
     db.session.expire_all()
     assert booking.room_id == room.id
@@ -506,11 +506,11 @@ def test_a_group_that_shrinks_fits_a_smaller_room_in_one_edit(client, auth, room
     hall = make_room("党员组织生活教育馆", capacity=60)
     booking = book(hall, day, "09:00", "10:00", title="党课", headcount=55)
     data = {"room_id": room.id, "day": day.isoformat(), "start": "09:00", "end": "10:00", "title": "党课",
-            "headcount": 35, "enterprise": "", "scope": "this"}  # fmt: skip
+            "headcount": 35, "enterprise": "", "scope": "this", "version": 1}  # fmt: skip
     assert client.post(f"/facilities/bookings/{booking.id}/edit", data=data).status_code == 303
     db.session.expire_all()
     assert (booking.room_id, booking.headcount) == (room.id, 35)
-    back = data | {"room_id": hall.id, "headcount": 58}
+    back = data | {"room_id": hall.id, "headcount": 58, "version": 2}
     assert client.post(f"/facilities/bookings/{booking.id}/edit", data=back).status_code == 303
     db.session.expire_all()
     assert (booking.room_id, booking.headcount) == (hall.id, 58)

@@ -108,7 +108,7 @@ def test_editing_keeps_the_code_and_tells_what_changed(client, staff, users):
     page = client.get("/guides/qy-bg/edit").get_data(as_text=True)
     assert 'value="变更登记申请书"' in page and "不可修改" in page
     response = client.post(
-        "/guides/qy-bg/edit", data=form_fields(code="other", office_hours="周一至周六"), follow_redirects=True
+        "/guides/qy-bg/edit", data=form_fields(code="other", office_hours="周一至周六", version="1"), follow_redirects=True
     )
     html = response.get_data(as_text=True)
     assert "已保存：" in html and "办理时间" in html and "重新发布后才会更新" in html
@@ -124,7 +124,7 @@ def test_publish_compare_restore_and_archive_through_the_buttons(client, staff, 
     client.post("/guides/qy-bg/publish")
     diff = client.get("/guides/qy-bg/diff?from=1&to=2").get_data(as_text=True)
     assert "<del>企业变更登记</del>" in diff and "<ins>企业变更登记（改）</ins>" in diff
-    client.post("/guides/qy-bg/versions/1/restore")
+    client.post("/guides/qy-bg/versions/1/restore", data={"version": matter.version})
     db.session.refresh(matter)
     assert matter.name == "企业变更登记"
     detail = client.get("/guides/qy-bg").get_data(as_text=True)

@@ -84,16 +84,18 @@ def test_the_discussion_editor_saves_as_you_type(auth, client, users):
     assert 'hx-trigger="input changed delay:800ms' in page
     response = client.post(
         f"/meetings/{meeting.id}/agenda/{item.id}",
-        data={"title": "通报用工情况", "presenter": "人社局", "discussion": "在岗职工增加6.2%。"},
+        data={"title": "通报用工情况", "presenter": "人社局", "discussion": "在岗职工增加6.2%。", "version": 1},
         headers=HTMX,
     )
     assert response.status_code == 200 and "已自动保存" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(type(item), item.id).discussion == "在岗职工增加6.2%。"
-    blank = client.post(f"/meetings/{meeting.id}/agenda/{item.id}", data={"title": "", "discussion": "x"}, headers=HTMX)
+    blank = client.post(
+        f"/meetings/{meeting.id}/agenda/{item.id}", data={"title": "", "discussion": "x", "version": 2}, headers=HTMX
+    )
     assert blank.status_code == 422 and "未保存" in blank.get_data(as_text=True)
     plain = client.post(
-        f"/meetings/{meeting.id}/agenda/{item.id}", data={"title": "通报用工情况", "discussion": "第二段。"}
+        f"/meetings/{meeting.id}/agenda/{item.id}", data={"title": "通报用工情况", "discussion": "第二段。", "version": 2}
     )
     assert plain.status_code == 303 and plain.headers["Location"].endswith(f"#item-{item.id}")
 

@@ -133,11 +133,11 @@ def delete_department(actor, department: Department) -> None:
     """Only one entered by mistake: anything that names it (a liaison, a demand, a decision, a
     session host) makes the database refuse, and it is deactivated instead."""
     _check_staff(actor)
-    name = department.name
+    name, kept = department.name, audit.snapshot(department)
     try:
         with db.session.begin_nested():
             db.session.delete(department)
             db.session.flush()
     except IntegrityError:
         raise RuleError("该部门已有联络员账号、诉求或会议记录，不能删除；请改为停用，历史记录会保留。") from None
-    audit.record(audit.actor_id(actor), "department.delete", "department", department.id, "active", None, name=name)
+    audit.record(audit.actor_id(actor), "department.delete", "department", department.id, "active", None, name=name, record=kept)

@@ -141,11 +141,11 @@ def delete_grid(actor, grid: Grid) -> None:
         raise RuleError("该网格内还有企业，请先把企业调整到其他网格。")
     if accounts.grid_workers(grid.id, active_only=False):
         raise RuleError("该网格还有网格员，请先取消他们对该网格的负责。")
-    label = grid.label
+    label, kept = grid.label, audit.snapshot(grid)
     try:
         with db.session.begin_nested():
             db.session.delete(grid)
             db.session.flush()
     except IntegrityError:
         raise RuleError("该网格已有诉求或走访记录，不能删除；可以修改它的名称和范围。") from None
-    audit.record(audit.actor_id(actor), "grid.delete", "grid", grid.id, label, None)
+    audit.record(audit.actor_id(actor), "grid.delete", "grid", grid.id, label, None, record=kept)

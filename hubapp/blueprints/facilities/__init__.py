@@ -39,7 +39,7 @@ audit.describe(
         "room.photo": "上传照片",
         "room.photo_removed": "删除照片",
     },
-    details={"mode": "预约方式", "hours": "开放时间"},
+    details={"mode": "预约方式", "hours": "开放时间", "photo": "照片文件"},
 )
 audit.describe("closure", "闭馆", actions={"closure.create": "新增闭馆", "closure.delete": "删除闭馆"}, details={"room_id": "场地编号", "start": "开始", "end": "结束"})
 audit.describe("special_opening", "调休开放", actions={"special_opening.create": "新增调休开放", "special_opening.delete": "删除调休开放"}, details={"day": "日期"})

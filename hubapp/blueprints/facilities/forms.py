@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from hubapp.blueprints.directory.picker import EnterpriseField
 from hubapp.blueprints.facilities.models import BOOKING_MODES, MONTHLY, WEEKLY
 from hubapp.blueprints.facilities.series import SCOPES
+from hubapp.concurrency import Versioned
 from hubapp.forms import MOBILE_PATTERN, CheckboxesField, HubForm, mobile_number, options, within_calendar
 
 PHONE = Regexp(rf"{MOBILE_PATTERN.pattern}|^0\d{{2,3}}-?\d{{7,8}}$", message="请输入11位手机号或带区号的固定电话。")
@@ -48,7 +49,7 @@ class BookingForm(SlotFields):
     count = IntegerField("或共几次", validators=[Optional(), NumberRange(min=1, max=200, message="次数应在1到200之间。")])
 
 
-class EditBookingForm(SlotFields):
+class EditBookingForm(Versioned, SlotFields):
     room_id = SelectField("场地", coerce=int, validators=[DataRequired(message="请选择场地。")])
     title = BookingForm.title
     purpose = BookingForm.purpose
@@ -80,7 +81,7 @@ class DoorCheckInForm(HubForm):
     phone_tail = StringField("预约手机号后四位", validators=[Optional(), Regexp(r"^\d{4}$", message="请输入4位数字。")])
 
 
-class RoomForm(HubForm):
+class RoomForm(Versioned, HubForm):
     name = StringField("名称", validators=[DataRequired(message="请填写名称。"), Length(max=40)])
     kind = StringField("类型", validators=[DataRequired(message="请填写类型。"), Length(max=20)])
     capacity = IntegerField("容量（人）", validators=[InputRequired(message="请填写容量。"), NumberRange(min=1, max=10000, message="容量应在1到10000人之间。")])

@@ -70,6 +70,9 @@ class Room(db.Model):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     #: A confirmed booking not checked in this many minutes after its start becomes a no-show.
     no_show_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
+    #: Raised by every edit made through a form (hubapp/concurrency.py): a save drawn from an
+    #: older version is refused instead of writing over the newer one.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     opening_hours = relationship("OpeningHours", order_by="OpeningHours.weekday", cascade="all, delete-orphan")
 
@@ -236,6 +239,9 @@ class Booking(db.Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTime)
     #: Occurrences of one recurring series share this id (the first occurrence's series row).
     series_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: Raised by every edit made through a form (hubapp/concurrency.py): a save drawn from an
+    #: older version is refused instead of writing over the newer one.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     room = relationship("Room")
     series = relationship("BookingSeries", primaryjoin="foreign(Booking.series_id) == BookingSeries.id", viewonly=True)

@@ -7,7 +7,7 @@ from datetime import time
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
-from hubapp import actions, clock, downloads, qr
+from hubapp import actions, clock, concurrency, downloads, qr
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.facilities import bp, exports, feeds, opening, printing, reports
 from hubapp.blueprints.facilities import rooms as room_settings
@@ -66,14 +66,14 @@ def new_room():
 @staff_required
 def edit_room(room_id: int):
     room = db.get_or_404(Room, room_id)
-    form = RoomForm(obj=room if request.method == "GET" else None)
+    form = _saved_room_form(room) if request.method == "GET" else RoomForm()
     hour_errors: dict[int, str] = {}
-    status = 200
+    status, conflict = 200, None
     if request.method == "POST":
         parsed = parse_hours(hour_errors)
 
         def save():
-            room_settings.update_room(current_user, room, settings_from(form))
+            room_settings.update_room(current_user, room, settings_from(form), concurrency.submitted(form))
             room_settings.set_opening_hours(current_user, room, parsed)
 
         outcome = actions.submit(form, save) if not hour_errors else actions.Outcome(status=422)
@@ -86,14 +86,21 @@ def edit_room(room_id: int):
                     for b in outside), "warning")  # fmt: skip
             return actions.done(f"已保存{room.name}的设置。", url_for("facilities.rooms"))
         db.session.refresh(room)
-        status = 422
+        status, conflict = outcome.status, concurrency.table_for(outcome, form, lambda: _saved_room_form(room))
     token = feeds.existing_token(room_id=room.id)
     return render(
         "facilities/room_form.html", status=status, room=room, form=form, hours={h.weekday: h for h in room.opening_hours},
-        hour_errors=hour_errors, weekdays="一二三四五六日", photo_form=PhotoForm(formdata=None),
+        hour_errors=hour_errors, weekdays="一二三四五六日", photo_form=PhotoForm(formdata=None), conflict=conflict,
         door_url=printing.door_url(room),
         feed=qr.public_url(url_for("facilities_public.room_feed", room_id=room.id, token=token.token)) if token else None,
     )  # fmt: skip
+
+
+def _saved_room_form(room: Room) -> RoomForm:
+    """The settings form as the room is saved now, with its version."""
+    form = RoomForm(formdata=None, obj=room)
+    concurrency.stamp(form, room)
+    return form
 
 
 def parse_hours(errors: dict[int, str]) -> dict[int, tuple[time, time] | None]:

@@ -12,7 +12,7 @@ from flask import current_app
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select
 
-from hubapp import audit, clock, workdays
+from hubapp import audit, clock, concurrency, workdays
 from hubapp.blueprints.facilities.bookings import bookings_between, overlapping, peak_headcount
 from hubapp.blueprints.facilities.models import (
     BOOKING_MODES,
@@ -74,9 +74,10 @@ def create_room(
     return room
 
 
-def update_room(actor, room: Room, settings: RoomSettings) -> Room:
-    """Room settings. The booking mode is fixed once a room exists: existing bookings were
-    checked under it."""
+def update_room(actor, room: Room, settings: RoomSettings, based_on: int | None = None) -> Room:
+    """Room settings, edited in a form drawn from version ``based_on`` (``hubapp.concurrency``).
+    The booking mode is fixed once a room exists: existing bookings were checked under it."""
+    concurrency.claim(room, based_on)
     _check_settings(settings, room)
     if not room.is_exclusive and settings.capacity < room.capacity:
         taken = overlapping(room.id, clock.now(), clock.now() + timedelta(days=room.max_days_ahead + 1))
@@ -154,7 +155,8 @@ def bookings_in_closure(closure: Closure) -> list[Booking]:
 
 
 def delete_closure(actor, closure: Closure) -> None:
-    audit.record(audit.actor_id(actor), "closure.delete", "closure", closure.id, None, None, reason=closure.reason)
+    audit.record(audit.actor_id(actor), "closure.delete", "closure", closure.id, None, None, reason=closure.reason,
+                 record=audit.snapshot(closure))  # fmt: skip
     db.session.delete(closure)
     db.session.flush()
 
@@ -178,7 +180,8 @@ def add_special_opening(actor, room_id: int | None, day: date, opens: time, clos
 
 
 def delete_special_opening(actor, special: SpecialOpening) -> None:
-    audit.record(audit.actor_id(actor), "special_opening.delete", "special_opening", special.id, None, None)
+    audit.record(audit.actor_id(actor), "special_opening.delete", "special_opening", special.id, None, None,
+                 record=audit.snapshot(special))  # fmt: skip
     db.session.delete(special)
     db.session.flush()
 
@@ -238,9 +241,9 @@ def set_photo(actor, room: Room, data: bytes) -> Room:
 
 
 def remove_photo(actor, room: Room) -> Room:
-    old = photo_path(room)
+    old, name = photo_path(room), room.photo
     room.photo = None
-    audit.record(audit.actor_id(actor), "room.photo_removed", "room", room.id, None, None)
+    audit.record(audit.actor_id(actor), "room.photo_removed", "room", room.id, None, None, photo=name)
     db.session.flush()
     if old is not None:
         on_commit(lambda: old.unlink(missing_ok=True))

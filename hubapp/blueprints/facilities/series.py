@@ -14,7 +14,7 @@ from dateutil.rrule import MONTHLY as MONTHLY_RRULE
 from dateutil.rrule import WEEKLY as WEEKLY_RRULE
 from sqlalchemy import select
 
-from hubapp import audit, clock
+from hubapp import audit, clock, concurrency
 from hubapp.blueprints.facilities.bookings import (
     TRANSITIONS,
     BookingDetails,
@@ -285,10 +285,12 @@ def cancel_scope(actor, booking: Booking, scope: str, reason: str) -> list[Booki
 
 def edit_scope(
     actor, booking: Booking, scope: str, day: date, start_time: time, end_time: time, room_id: int | None,
-    details: BookingDetails,
+    details: BookingDetails, based_on: int | None = None,
 ) -> list[Booking]:
     """Staff's edit of a booking: its slot and room (as ``reschedule_scope``) and what it is for,
-    on the occurrences ``scope`` reaches; all or nothing."""
+    on the occurrences ``scope`` reaches; all or nothing. ``based_on`` is the version of
+    ``booking`` the edit form was drawn from (``hubapp.concurrency``)."""
+    concurrency.claim(booking, based_on)
     targets = scope_bookings(booking, scope)
 
     def move():

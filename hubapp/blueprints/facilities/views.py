@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from flask import make_response, request, url_for
 from flask_login import current_user
 
-from hubapp import actions, audit, clock, qr
+from hubapp import actions, audit, clock, concurrency, qr
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.facilities import bookings, bp, feeds, holds, opening, public_bp, schedule, series, sweeper
 from hubapp.blueprints.facilities.bookings import BookingDetails
@@ -289,17 +289,11 @@ def check_in(booking_id: int):
 @staff_required
 def edit_booking(booking_id: int):
     found = db.get_or_404(Booking, booking_id)
-    form = EditBookingForm(obj=found if request.method == "GET" else None)
-    form.enterprise.current = found.enterprise
-    form.room_id.choices = holds.room_choices()
-    if request.method == "GET":
-        form.day.data, form.start.data, form.end.data = found.start_at.date(), found.start_at.time(), found.end_at.time()
-    if not found.series_id:
-        form.scope.choices = form.scope.choices[:1]
+    form = _booking_form(found, saved=request.method == "GET")
 
-    def page(status=200, message=None):
+    def page(status=200, message=None, conflict=None):
         return render("facilities/edit.html", "facilities/_edit_form.html", status=status, form=form, booking=found,
-                      message=message)  # fmt: skip
+                      message=message, conflict=conflict)  # fmt: skip
 
     if request.method == "GET":
         return page()
@@ -308,14 +302,28 @@ def edit_booking(booking_id: int):
         lambda: FORM_FIELDS.translated(
             lambda: series.edit_scope(
                 current_user, found, form.scope.data, form.day.data, form.start.data, form.end.data,
-                form.room_id.data, details_from(form),
+                form.room_id.data, details_from(form), concurrency.submitted(form),
             )
         ),
     )  # fmt: skip
     if not outcome.ok:
         db.session.refresh(found)
-        return page(outcome.status, top_message(form, outcome))
+        conflict = concurrency.table_for(outcome, form, lambda: _booking_form(found, saved=True))
+        return page(outcome.status, None if conflict else top_message(form, outcome), conflict)
     return saved(found, "已保存修改。")
+
+
+def _booking_form(booking: Booking, saved: bool) -> EditBookingForm:
+    """The edit form: as the booking is saved now (with its version), or as submitted."""
+    form = EditBookingForm(formdata=None, obj=booking) if saved else EditBookingForm()
+    form.enterprise.current = booking.enterprise
+    form.room_id.choices = holds.room_choices()
+    if saved:
+        form.day.data, form.start.data, form.end.data = booking.start_at.date(), booking.start_at.time(), booking.end_at.time()
+        concurrency.stamp(form, booking)
+    if not booking.series_id:
+        form.scope.choices = form.scope.choices[:1]
+    return form
 
 
 # --- Series, requests, my bookings -----------------------------------------------------------

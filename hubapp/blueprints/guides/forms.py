@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from hubapp.blueprints.guides.models import CATEGORIES, MATERIAL_FORMS, MATTER_TYPES, SERVICE_OBJECTS
+from hubapp.concurrency import Versioned
 from hubapp.forms import HubForm, options
 
 PHONE = Regexp(r"^[0-9][0-9\-]{4,19}$", message="请填写电话号码，例如 0631-3981006 或 12345。")
@@ -64,7 +65,7 @@ def _text(label, max_length, required=False):
     return checks + [Length(max=max_length, message=f"{label}不超过{max_length}字。")]
 
 
-class GuideForm(HubForm):
+class GuideForm(Versioned, HubForm):
     code = StringField("二维码编码", [DataRequired(message="请填写编码。")])
     name = StringField("事项名称", _text("事项名称", 100, required=True))
     official_code = StringField("事项编码（官方，可选）", _text("事项编码", 60))

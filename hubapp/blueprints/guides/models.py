@@ -83,6 +83,9 @@ class Matter(db.Model):
     #: Number of the version the public page shows while published: always the latest one,
     #: since every publication makes a new version.
     published_number: Mapped[int | None] = mapped_column(Integer)
+    #: Raised by every edit made through a form (hubapp/concurrency.py): a save drawn from an
+    #: older version is refused instead of writing over the newer one.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     versions = relationship("GuideVersion", back_populates="matter", order_by="GuideVersion.number.desc()")
 

@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from hubapp import actions, downloads, qr
+from hubapp import actions, concurrency, downloads, qr
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.guides import bp, content, printing, reading, viewcount, visitors, writing
 from hubapp.blueprints.guides.content import GuideContent, Material, Question, Step
@@ -76,8 +76,15 @@ def index():
     )
 
 
-def _form_page(form: GuideForm, matter: Matter | None, status: int = 200):
-    return render("guides/form.html", "guides/_form.html", status=status, form=form, matter=matter)
+def _form_page(form: GuideForm, matter: Matter | None, status: int = 200, conflict=None):
+    return render("guides/form.html", "guides/_form.html", status=status, form=form, matter=matter, conflict=conflict)
+
+
+def _saved_form(matter: Matter) -> GuideForm:
+    """The edit form as the working copy is saved now, with its version."""
+    form = GuideForm(formdata=None, data=form_data_from(matter))
+    concurrency.stamp(form, matter)
+    return form
 
 
 def _with_row_op(matter: Matter | None):
@@ -115,14 +122,20 @@ def edit(code: str):
         return redirect(back)
     if request.method == "POST" and "row_op" in request.form:
         return _with_row_op(matter)
-    form = GuideForm(data=form_data_from(matter)) if request.method == "GET" else GuideForm()
+    form = _saved_form(matter) if request.method == "GET" else GuideForm()
     # The code is printed on QR codes: it is shown, never taken from the form.
     form.code.data = matter.code
     if request.method == "GET":
         return _form_page(form, matter)
-    outcome = actions.submit(form, lambda: writing.update_matter(current_user, matter, _content_from(form)))
+    outcome = actions.submit(
+        form,
+        lambda: writing.update_matter(
+            current_user, matter, _content_from(form), concurrency.submitted(form)
+        ),
+    )
     if not outcome.ok:
-        return _form_page(form, matter, outcome.status)
+        conflict = concurrency.table_for(outcome, form, lambda: _saved_form(matter))
+        return _form_page(form, matter, outcome.status, conflict)
     changed = outcome.value
     if not changed:
         flash("没有修改。", "info")
@@ -195,7 +208,7 @@ def review(code: str):
 def restore(code: str, number: int):
     return _state_change(
         code,
-        lambda m: writing.restore_version(current_user, m, number),
+        lambda m: writing.restore_version(current_user, m, number, concurrency.based_on(request.form.get("version"))),
         f"已将第{number}版内容恢复到编辑稿，检查无误后请发布。",
     )
 

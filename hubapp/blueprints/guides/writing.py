@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import func, select, update
 
-from hubapp import audit, clock
+from hubapp import audit, clock, concurrency
 from hubapp.blueprints.guides.content import FIELDS, GuideContent, checked, missing_for_publication, snapshot
 from hubapp.blueprints.guides.models import ARCHIVED, DRAFT, PUBLISHED, GuideVersion, Matter
 from hubapp.blueprints.guides.reading import get_by_code, get_version, published_version
@@ -19,6 +19,7 @@ from hubapp.rules import Conflict, RuleError
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,18}[a-z0-9]$")
 #: Codes that would shadow a staff address under /guides/.
 RESERVED_CODES = frozenset({"new", "stale"})
+RESTORE_AFTER_EDIT = "您打开此页后，编辑稿已被他人修改，未恢复旧版本。请先查看最新的编辑稿，确认后再恢复。"
 
 
 def check_code(code: str) -> str:
@@ -44,8 +45,9 @@ def create_matter(actor, code: str, content: GuideContent, is_demo: bool = False
     return matter
 
 
-def update_matter(actor, matter: Matter, content: GuideContent) -> list[str]:
+def update_matter(actor, matter: Matter, content: GuideContent, based_on: int | None = None) -> list[str]:
     """Change the working copy; a published guide's public page changes only when republished.
+    ``based_on`` is the version the edit form was drawn from (``hubapp.concurrency``).
 
     Returns the labels of the fields that changed (nothing is written when none did)."""
     if matter.status == ARCHIVED:
@@ -54,6 +56,7 @@ def update_matter(actor, matter: Matter, content: GuideContent) -> list[str]:
     changed = [key for key, value in values.items() if getattr(matter, key) != value]
     if not changed:
         return []
+    concurrency.claim(matter, based_on)
     for key in changed:
         setattr(matter, key, values[key])
     matter.updated_at = clock.now()
@@ -128,14 +131,18 @@ def mark_reviewed(actor, matter: Matter) -> None:
     db.session.flush()
 
 
-def restore_version(actor, matter: Matter, number: int) -> None:
+def restore_version(actor, matter: Matter, number: int, based_on: int | None = None) -> None:
     """Put an old version's content back into the working copy; publishing it is a second step,
-    so that staff can look it over (and the public page changes only on purpose)."""
+    so that staff can look it over (and the public page changes only on purpose).
+
+    ``based_on`` is the working copy's version the page showed: edits saved since are not
+    overwritten unseen."""
     if matter.status == ARCHIVED:
         raise RuleError("已归档的指南请先恢复为草稿。")
     version = get_version(matter, number)
     if version is None:
         raise RuleError("没有这个版本。")
+    concurrency.claim(matter, based_on, RESTORE_AFTER_EDIT)
     for key in FIELDS:
         if key in version.content:
             setattr(matter, key, version.content[key])

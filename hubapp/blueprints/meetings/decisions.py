@@ -134,7 +134,8 @@ def remove_decision(actor, decision: Decision) -> None:
     meeting = decision.meeting
     require_editable(meeting)
     audit.record(
-        audit.actor_id(actor), "decision.delete", "decision", decision.id, decision.status, None, meeting=meeting.id
+        audit.actor_id(actor), "decision.delete", "decision", decision.id, decision.status, None, meeting=meeting.id,
+        record=audit.snapshot(decision),
     )
     meeting.decisions.remove(decision)
     db.session.flush()

@@ -2,13 +2,14 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from hubapp.blueprints.meetings.models import GROUPS, KINDS
+from hubapp.concurrency import Versioned
 from hubapp.forms import HubForm, options, within_calendar
 
 #: Select value meaning "none of the listed": no room, no chair account, a unit typed in.
 NONE = 0
 
 
-class MeetingForm(HubForm):
+class MeetingForm(Versioned, HubForm):
     kind = SelectField("会议类型", choices=options(KINDS), validators=[DataRequired(message="请选择会议类型。")])
     theme = StringField("会议主题", validators=[DataRequired(message="请填写会议主题。"), Length(max=200, message="会议主题不超过200字。")])
     day = DateField("日期", validators=[InputRequired(message="请选择会议日期。"), within_calendar])
@@ -32,7 +33,7 @@ class AttendeeForm(HubForm):
     names = StringField("姓名（多人用顿号分隔）", validators=[Optional(), Length(max=300, message="姓名合计不超过300字。")])
 
 
-class AgendaForm(HubForm):
+class AgendaForm(Versioned, HubForm):
     title = StringField("议题", validators=[DataRequired(message="请填写议题。"), Length(max=200, message="议题不超过200字。")])
     presenter = StringField("汇报单位或汇报人", validators=[Optional(), Length(max=100)])
     discussion = TextAreaField("讨论情况", validators=[Optional(), Length(max=20000, message="讨论情况不超过20000字。")])

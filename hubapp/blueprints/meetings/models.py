@@ -78,6 +78,9 @@ class Meeting(db.Model):
     chair_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     recorder_name: Mapped[str] = mapped_column(String(60))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    #: Raised by every edit made through a form (hubapp/concurrency.py): a save drawn from an
+    #: older version is refused instead of writing over the newer one.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
     booking = relationship("Booking")
@@ -161,6 +164,9 @@ class AgendaItem(db.Model):
     #: The discussion summary, written during or after the meeting; paragraphs split by blank lines.
     discussion: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: Raised by every edit made through a form (hubapp/concurrency.py): a save drawn from an
+    #: older version is refused instead of writing over the newer one.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     meeting = relationship("Meeting", back_populates="agenda_items")
 

@@ -15,12 +15,13 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from hubapp import audit, clock
+from hubapp import audit, clock, concurrency
 from hubapp.blueprints.auth import services as accounts
 from hubapp.blueprints.auth.roles import STAFF_ROLES
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.facilities import holds
 from hubapp.blueprints.meetings.models import (
+    APPROVED,
     DRAFT,
     GROUPS,
     ISSUED,
@@ -199,9 +200,11 @@ def create_meeting(actor, plan: MeetingPlan) -> Meeting:
     return meeting
 
 
-def update_meeting(actor, meeting: Meeting, plan: MeetingPlan) -> Meeting:
-    """Change a meeting; another room or time moves its booking in the same transaction."""
+def update_meeting(actor, meeting: Meeting, plan: MeetingPlan, based_on: int | None = None) -> Meeting:
+    """Change a meeting; another room or time moves its booking in the same transaction.
+    ``based_on`` is the version the edit form was drawn from (``hubapp.concurrency``)."""
     require_editable(meeting)
+    concurrency.claim(meeting, based_on)
     _check_plan(plan)
     renumber = plan.kind != meeting.kind or plan.start.year != meeting.year
     if renumber and meeting.latest_issued is not None:
@@ -246,12 +249,26 @@ def _rehold(actor, meeting: Meeting, plan: MeetingPlan) -> None:
     meeting.booking_id = _hold(actor, plan)
 
 
+def delete_refusal(meeting: Meeting) -> str | None:
+    """Why the meeting may not be deleted; None for one entered by mistake. Minutes once approved
+    or issued are the centre's record (and decisions are followed up only once issued)."""
+    if any(v.status in (APPROVED, ISSUED) or v.approved_at is not None for v in meeting.minutes_versions):
+        return "该会议的纪要已审定或印发，是中心的正式记录，不能删除；如内容有误，请退回草稿或发起更正。"
+    return None
+
+
 def delete_meeting(actor, meeting: Meeting) -> None:
-    """A meeting may be deleted until minutes of it were issued; its room booking is released."""
-    if any(v.status == ISSUED for v in meeting.minutes_versions):
-        raise RuleError("该会议已印发纪要，不能删除。")
+    """Delete a meeting entered by mistake (``delete_refusal``); its room booking is released and
+    the audit keeps the whole record, with its attendance, agenda, decisions and minutes."""
+    refusal = delete_refusal(meeting)
+    if refusal:
+        raise Conflict(refusal)
     holds.release(actor, meeting.booking_id, "会议已删除")
     state = meeting.current_minutes.status if meeting.current_minutes else None
+    kept = audit.snapshot(
+        meeting, attendees=meeting.attendees, agenda_items=meeting.agenda_items, decisions=meeting.decisions,
+        minutes_versions=meeting.minutes_versions,
+    )  # fmt: skip
     audit.record(
         audit.actor_id(actor),
         "meeting.delete",
@@ -261,6 +278,7 @@ def delete_meeting(actor, meeting: Meeting) -> None:
         None,
         title=meeting.title,
         theme=meeting.theme,
+        record=kept,
     )
     db.session.delete(meeting)
     db.session.flush()
@@ -326,6 +344,7 @@ def remove_attendee(actor, meeting: Meeting, attendee_id: int) -> None:
         meeting.id,
         group=GROUPS[attendee.group],
         unit=attendee.unit,
+        record=audit.snapshot(attendee),
     )
     meeting.attendees.remove(attendee)
     db.session.flush()
@@ -351,15 +370,19 @@ def add_agenda_item(actor, meeting: Meeting, title: str, presenter: str | None) 
 
 
 def update_agenda_item(
-    actor, item: AgendaItem, title: str, presenter: str | None, discussion: str | None
+    actor, item: AgendaItem, title: str, presenter: str | None, discussion: str | None, based_on: int | None = None
 ) -> AgendaItem:
     """Save an agenda item; called by the plain save button and by the editor as the user types.
+    ``based_on`` is the version the editor was drawn from (``hubapp.concurrency``): two people
+    writing the minutes of one item never silently replace each other's text.
 
     The audit row records only that the item changed, not each keystroke's text."""
     require_editable(item.meeting)
     if not clean(title):
         raise RuleError("请填写议题。", "title")
     changed = (item.title, item.presenter, item.discussion) != (title.strip(), clean(presenter), clean(discussion))
+    if changed:
+        concurrency.claim(item, based_on)
     item.title, item.presenter = title.strip(), clean(presenter)
     item.discussion = clean(discussion)
     if changed:
@@ -374,6 +397,9 @@ def remove_agenda_item(actor, meeting: Meeting, item_id: int) -> None:
     item = next((i for i in meeting.agenda_items if i.id == item_id), None)
     if item is None:
         raise Conflict("该议题不存在。")
-    audit.record(audit.actor_id(actor), "meeting.agenda.remove", "meeting", meeting.id, item=item.id, title=item.title)
+    audit.record(
+        audit.actor_id(actor), "meeting.agenda.remove", "meeting", meeting.id, item=item.id, title=item.title,
+        record=audit.snapshot(item),
+    )  # fmt: skip
     meeting.agenda_items.remove(item)
     db.session.flush()

@@ -10,7 +10,7 @@ from datetime import datetime
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from hubapp import actions, clock
+from hubapp import actions, clock, concurrency
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.facilities import holds
@@ -26,7 +26,7 @@ from hubapp.params import page_of
 def form_page(template: str, form, outcome: actions.Outcome, **context):
     """A form again after a refused change, with what the user typed: a broken rule's message is
     already next to its field; someone else's change first (a conflict) is said above the form."""
-    if outcome.conflict:
+    if outcome.conflict and not context.get("conflict"):
         form.add_error(outcome.message)
     return render(template, form=form, status=outcome.status, **context)
 
@@ -62,13 +62,15 @@ def index():
     )
 
 
-def _meeting_form(meeting: Meeting | None = None) -> forms.MeetingForm:
-    form = forms.MeetingForm()
+def _meeting_form(meeting: Meeting | None = None, saved: bool = False) -> forms.MeetingForm:
+    """The meeting form: as submitted, or (on GET, or ``saved``) as ``meeting`` is saved now."""
+    form = forms.MeetingForm(formdata=None) if saved else forms.MeetingForm()
     form.room_id.choices = holds.room_choices((forms.NONE, "不使用中心场地（填写其他地点）"))
     form.chair_user_id.choices = options(
         [(forms.NONE, "无（主持人没有账号）")] + [(user.id, user.display_name) for user in planning.staff_users()]
     )
-    if meeting is not None and request.method == "GET":
+    if meeting is not None and (saved or request.method == "GET"):
+        concurrency.stamp(form, meeting)
         form.kind.data = meeting.kind
         form.theme.data = meeting.theme
         form.day.data = meeting.start_at.date()
@@ -126,9 +128,12 @@ def edit(meeting_id: int):
     form = _meeting_form(meeting)
     if request.method == "GET":
         return render("meetings/meeting_form.html", form=form, meeting=meeting)
-    outcome = actions.submit(form, lambda: planning.update_meeting(current_user, meeting, _plan_from(form)))
+    outcome = actions.submit(
+        form, lambda: planning.update_meeting(current_user, meeting, _plan_from(form), concurrency.submitted(form))
+    )
     if not outcome.ok:
-        return form_page("meetings/meeting_form.html", form, outcome, meeting=meeting)
+        conflict = concurrency.table_for(outcome, form, lambda: _meeting_form(meeting, saved=True))
+        return form_page("meetings/meeting_form.html", form, outcome, meeting=meeting, conflict=conflict)
     return actions.done("会议信息已保存。", url_for("meetings.detail", meeting_id=meeting.id))
 
 
@@ -172,6 +177,7 @@ def detail_page(meeting: Meeting, status: int = 200, fragment: str | None = None
         + [e.name for e in directory.search_enterprises("", 100)],
         people_options=[u.display_name for u in planning.staff_users()],
         may_approve=minutes.may_approve(current_user, meeting),
+        delete_refusal=planning.delete_refusal(meeting),
         today=clock.today(),
     )
     context.update(overrides)
@@ -251,13 +257,22 @@ def save_agenda_item(meeting_id: int, item_id: int):
     outcome = actions.submit(
         form,
         lambda: planning.update_agenda_item(
-            current_user, item, form.title.data, form.presenter.data, form.discussion.data
+            current_user, item, form.title.data, form.presenter.data, form.discussion.data, concurrency.submitted(form)
         ),
     )
 
     def save_status(error: str | None = None, status: int = 200):
         return render("meetings/_save_status.html", item=item, error=error, status=status)
 
+    conflict = concurrency.table_for(outcome, form, lambda: _saved_agenda_form(item))
+    if conflict:
+        # Even for the editor's save-as-you-type: the whole section, with the table beside the item
+        # and the text typed still in its editor, instead of a status line easy to miss.
+        page = detail_page(item.meeting, outcome.status, "meetings/_agenda.html" if is_htmx() else None,
+                           editing_item=item.id, editing_form=form, agenda_conflict=conflict)  # fmt: skip
+        if is_htmx():
+            page.headers["HX-Retarget"], page.headers["HX-Reswap"] = "#agenda", "outerHTML"
+        return page
     if not outcome.ok:
         error = outcome.message or "；".join(e for errors in form.errors.values() for e in errors)
         if is_htmx():
@@ -268,6 +283,12 @@ def save_agenda_item(meeting_id: int, item_id: int):
         url_for("meetings.detail", meeting_id=meeting_id) + f"#item-{item.id}",
         save_status,
     )
+
+
+def _saved_agenda_form(item: AgendaItem) -> forms.AgendaForm:
+    form = forms.AgendaForm(formdata=None, obj=item)
+    concurrency.stamp(form, item)
+    return form
 
 
 @bp.post("/<int:meeting_id>/agenda/<int:item_id>/delete")

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from hubapp.blueprints.directory import uscc
 from hubapp.blueprints.sessions.models import AMOUNT_MESSAGE, BANK, FINANCING_STATES, HOST_KINDS, KINDS, MAX_WAN
+from hubapp.concurrency import Versioned
 from hubapp.forms import HubForm, mobile_number, options
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -32,7 +33,7 @@ def _credit_code(_form, field):
             raise ValidationError(error)
 
 
-class SessionForm(HubForm):
+class SessionForm(Versioned, HubForm):
     kind = SelectField("活动类型", choices=options(KINDS), validators=[DataRequired("请选择活动类型。")])
     title = StringField("活动名称", validators=[DataRequired("请填写活动名称。"), Length(max=100)])
     theme = StringField("月度主题", validators=[Optional(), Length(max=100)])

@@ -156,6 +156,9 @@ class Session(db.Model):
     outcome_summary: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    #: Raised by every edit made through a form (hubapp/concurrency.py): a save drawn from an
+    #: older version is refused instead of writing over the newer one.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     host = relationship("HostOrganisation")
     room = relationship("Room")

@@ -165,11 +165,12 @@ def advance_financing(actor, match: FinancingMatch, new_status: str) -> Financin
 
 
 def delete_financing(actor, match: FinancingMatch) -> None:
-    """A match recorded by mistake (wrong enterprise, bank or amount) is removed and entered again;
-    the audit row keeps what it said."""
+    """A match recorded by mistake (wrong enterprise, bank or amount) is removed and entered again,
+    whatever its stage: only its stage can be edited, so deleting is the one way to correct it. The
+    audit row keeps the whole record."""
     audit.record(
         audit.actor_id(actor), "financing.delete", "financing", match.id, match.status, None,
-        enterprise=match.enterprise_name, amount=str(match.amount), bank=match.bank.name,
+        enterprise=match.enterprise_name, amount=str(match.amount), bank=match.bank.name, record=audit.snapshot(match),
     )  # fmt: skip
     db.session.delete(match)
     db.session.flush()

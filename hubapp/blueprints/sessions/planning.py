@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from hubapp import audit, clock
+from hubapp import audit, clock, concurrency
 from hubapp.blueprints.facilities import holds
 from hubapp.blueprints.sessions import signup
 from hubapp.blueprints.sessions.models import (
@@ -241,8 +241,10 @@ def create_session(actor, plan: SessionPlan, *, allow_past: bool = False) -> Ses
     return session
 
 
-def update_session(actor, session: Session, plan: SessionPlan) -> Session:
-    """Change a session; a new time or room moves its booking, more seats promote the waitlist."""
+def update_session(actor, session: Session, plan: SessionPlan, based_on: int | None = None) -> Session:
+    """Change a session; a new time or room moves its booking, more seats promote the waitlist.
+    ``based_on`` is the version the edit form was drawn from (``hubapp.concurrency``)."""
+    concurrency.claim(session, based_on)
     if session.is_cancelled:
         raise RuleError("活动已取消，不能修改。")
     _check_plan(plan)
@@ -307,6 +309,9 @@ def add_question(actor, session: Session, label: str, required: bool) -> CustomQ
 
 def delete_question(actor, session: Session, question: CustomQuestion) -> None:
     """Answers already given stay in the registrations; the form no longer asks."""
-    audit.record(audit.actor_id(actor), "session.question_delete", "session", session.id, None, None, question=question.label)
+    audit.record(
+        audit.actor_id(actor), "session.question_delete", "session", session.id, None, None, question=question.label,
+        record=audit.snapshot(question),
+    )  # fmt: skip
     session.questions.remove(question)
     db.session.flush()

@@ -7,7 +7,7 @@ Thin: parse the form, run the service in one unit of work (``hubapp.actions``), 
 from flask import abort, request, url_for
 from flask_login import current_user
 
-from hubapp import actions, clock, downloads, params
+from hubapp import actions, clock, concurrency, downloads, params
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.facilities import holds
@@ -74,11 +74,20 @@ def _plan_from(form: SessionForm) -> SessionPlan:
     )
 
 
-def _form_page(form: SessionForm, session: Session | None, outcome: actions.Outcome | None = None):
-    if outcome is not None and outcome.conflict:
+def _form_page(form: SessionForm, session: Session | None, outcome: actions.Outcome | None = None, conflict=None):
+    if outcome is not None and outcome.conflict and conflict is None:
         form.add_error(outcome.message)  # someone else's change: above the form
     status = outcome.status if outcome is not None else 200
-    return render("sessions/form.html", form=form, session=session, status=status)
+    return render("sessions/form.html", form=form, session=session, status=status, conflict=conflict)
+
+
+def _saved_form(session: Session) -> SessionForm:
+    """The session form as the session is saved now, with its version."""
+    form = SessionForm(formdata=None, obj=session)
+    _fill_choices(form, session)
+    form.host_id.data = session.host_id or 0
+    concurrency.stamp(form, session)
+    return form
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -99,14 +108,15 @@ def create():
 @staff_required
 def edit(session_id: int):
     session = db.get_or_404(Session, session_id)
-    form = SessionForm(obj=session)
+    form = _saved_form(session) if request.method == "GET" else SessionForm(obj=session)
     _fill_choices(form, session)
     if request.method == "GET":
-        form.host_id.data = session.host_id or 0
         return _form_page(form, session)
-    outcome = actions.submit(form, lambda: planning.update_session(current_user, session, _plan_from(form)))
+    outcome = actions.submit(
+        form, lambda: planning.update_session(current_user, session, _plan_from(form), concurrency.submitted(form))
+    )
     if not outcome.ok:
-        return _form_page(form, session, outcome)
+        return _form_page(form, session, outcome, concurrency.table_for(outcome, form, lambda: _saved_form(session)))
     return actions.done("活动已保存；时间或场地的变化已同步到场地预约。", url_for(".detail", session_id=session.id))
 
 
