@@ -2,7 +2,7 @@
 older one is refused (hubapp/concurrency.py) instead of writing over someone else's change
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 
 Existing rows start at version 1, as new ones do.
 """
