@@ -54,5 +54,8 @@ SESSION_SIGNUP_LIMIT = "30 per minute"
 #: to read the register out.
 PUBLIC_SUGGEST_LIMIT = "60 per minute"
 
-#: The centre's public phone, shown to enterprises after they request a room; None hides it.
+#: The centre's public phone, shown to enterprises after they request a room and on /e/; None hides it.
 CENTRE_PHONE = None
+#: Where and when enterprises find the centre, as /e/ and its poster show them; None hides the line.
+CENTRE_ADDRESS = None
+CENTRE_HOURS = "周一至周日全天免费开放"
