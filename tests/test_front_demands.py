@@ -8,8 +8,10 @@ import pytest
 from factories import directory
 from PIL import Image
 
+from hubapp.blueprints.demands import moves
 from hubapp.blueprints.demands.models import Demand
 from hubapp.blueprints.directory.models import Enterprise
+from hubapp.database import atomic
 from hubapp.extensions import db
 
 NAME = "威海汇科工控技术有限公司"
@@ -177,3 +179,119 @@ def test_a_post_without_the_form_token_writes_nothing(registered, client):
     response = client.post("/e/demands/new", data=form(uscc=registered.uscc))
     assert response.status_code in (400, 422)
     assert db.session.scalar(db.select(db.func.count(Demand.id))) == 0
+
+
+# --- following it -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def raised(client, registered):
+    """A demand the enterprise raised from this test client's browser, and its follow link."""
+    response = client.post("/e/demands/new", data=form(uscc=registered.uscc))
+    return only_demand(), response.location
+
+
+def test_the_timeline_says_who_has_it_and_the_answer_but_no_staff_names_or_notes(client, raised, users):
+    demand, link = raised
+    department = users["liaison"].department
+    with atomic():
+        moves.transfer(users["staff"], demand, department.id, "内部备注：请优先对接农商行", demand.deadline)
+    with atomic():
+        moves.supervise(users["staff"], demand, "督办意见：本周内答复")
+    with atomic():
+        moves.answer(users["liaison"], demand, "已对接威海农商银行，客户经理将于3日内上门。")
+    page = client.get(link).text
+    assert "已受理并转办" in page and f"已转交{department.name}办理" in page
+    assert "已对接威海农商银行，客户经理将于3日内上门。" in page
+    for hidden in ["内部备注", "督办意见", "工作人员乙", "联络员丁"]:
+        assert hidden not in page
+    assert "请评价办理结果" in page
+
+
+def test_a_declined_demand_shows_the_reason(client, raised, users):
+    demand, link = raised
+    with atomic():
+        moves.decline(users["staff"], demand, "属于企业内部经营事项，不在直通车受理范围。")
+    page = client.get(link).text
+    assert "不予受理" in page and "不在直通车受理范围" in page
+    assert "请评价办理结果" not in page
+
+
+def test_rated_satisfied_closes_it_with_that_rating_for_staff(client, raised, users, auth):
+    demand, link = raised
+    with atomic():
+        moves.accept(users["staff"], demand)
+    with atomic():
+        moves.answer(users["staff"], demand, "已协调银行授信。")
+    response = client.post(f"{link}/rate", data={"satisfaction": "satisfied", "comment": "很及时"})
+    assert response.status_code == 303
+    db.session.refresh(demand)
+    assert (demand.status_label, demand.satisfaction_label) == ("已销号", "满意")
+    assert "您的评价：满意" in client.get(link).text
+    auth.login("staff")
+    assert "企业评价：满意。很及时" in client.get(f"/demands/{demand.id}").text
+
+
+def test_rated_unsatisfied_sends_it_back_to_the_department_that_answered(client, raised, users):
+    demand, link = raised
+    department = users["liaison"].department
+    with atomic():
+        moves.transfer(users["staff"], demand, department.id, "请解答", demand.deadline)
+    with atomic():
+        moves.answer(users["liaison"], demand, "请自行到窗口咨询。")
+    assert client.post(f"{link}/rate", data={"satisfaction": "unsatisfied", "comment": "没解决"}).status_code == 303
+    db.session.refresh(demand)
+    assert (demand.status_label, demand.department_id, demand.answer) == ("已转办", department.id, None)
+    page = client.get(link).text
+    assert "您对答复不满意，已退回重新办理" in page and "请评价办理结果" not in page
+
+
+def test_rating_twice_or_before_the_answer_is_refused(client, raised, users):
+    demand, link = raised
+    early = client.post(f"{link}/rate", data={"satisfaction": "satisfied"})
+    assert early.status_code == 409 and "不能销号" in early.text
+    assert client.post(f"{link}/rate", data={}).status_code in (409, 422)
+
+
+def test_a_changed_or_foreign_token_finds_nothing(client, raised, registered):
+    demand, link = raised
+    assert client.get(link[:-1] + ("A" if link[-1] != "A" else "B")).status_code == 404
+    assert client.get("/e/follow/" + "x" * 200).status_code == 404
+    assert client.post("/e/follow/made-up/rate", data={"satisfaction": "satisfied"}).status_code == 404
+
+
+def test_my_items_lists_what_this_browser_raised_and_not_another_s(client, raised, app):
+    demand, link = raised
+    page = client.get("/e/mine").text
+    assert demand.number in page and link in page
+    stranger = app.test_client()
+    elsewhere = stranger.get("/e/mine").text
+    assert link not in elsewhere and "还没有提交过诉求" in elsewhere
+
+
+def test_my_items_finds_a_demand_by_number_and_mobile_only(client, raised, app):
+    demand, link = raised
+    stranger = app.test_client()
+    wrong = stranger.post("/e/mine", data={"number": demand.number, "mobile": "13900000000"})
+    assert wrong.status_code == 404 and "没有找到" in wrong.text and demand.number in wrong.text
+    found = stranger.post("/e/mine", data={"number": demand.number.lower(), "mobile": "13985263751"})
+    assert found.status_code == 303 and found.location == link
+    assert link in stranger.get("/e/mine").text
+
+
+def test_looking_up_is_limited_per_address(client, app):
+    app.config["FRONT_LOOKUP_LIMIT"] = "2 per minute"
+    codes = [client.post("/e/mine", data={"number": "ZTC-2026-001", "mobile": "13900000000"}).status_code for _ in range(3)]
+    assert codes == [404, 404, 429]
+
+
+def test_staff_see_the_photos_and_the_enterprise_as_the_one_who_raised_it(client, registered, auth, app):
+    data = form(uscc=registered.uscc, photos=[(io.BytesIO(photo()), "a.jpg")])
+    client.post("/e/demands/new", data=data, content_type="multipart/form-data")
+    demand = only_demand()
+    url = f"/demands/{demand.id}/photos/{demand.photos[0].id}.jpg"
+    assert app.test_client().get(url).status_code in (302, 303)  # behind the login
+    auth.login("staff")
+    page = client.get(f"/demands/{demand.id}").text
+    assert url in page and "· 企业" in page
+    assert client.get(url).mimetype == "image/jpeg"
