@@ -1,5 +1,5 @@
 """front door: demands raised by the enterprise itself (source 企业自报), their private follow
-link and their photos
+link and their photos; guide search keywords and the searches that found nothing
 
 Revision ID: 0011
 Revises: 0008
@@ -32,8 +32,8 @@ def _replace_source_check(old: str, new: str) -> None:
         op.execute(f"PRAGMA schema_version = {version + 1}")
         op.execute("PRAGMA writable_schema = OFF")
     else:
-        op.drop_constraint("ck_demand_source_known", "demand", type_="check")
-        op.create_check_constraint("ck_demand_source_known", "demand", new)
+        op.drop_constraint(op.f("ck_demand_source_known"), "demand", type_="check")
+        op.create_check_constraint(op.f("ck_demand_source_known"), "demand", new)
 
 
 def upgrade():
@@ -54,9 +54,19 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_demand_photo")),
     )
     op.create_index(op.f("ix_demand_photo_demand_id"), "demand_photo", ["demand_id"], unique=False)
+    op.add_column("guide_matter", sa.Column("keywords", sa.String(length=500), server_default="", nullable=False))
+    op.create_table(
+        "guide_search_miss",
+        sa.Column("term", sa.String(length=50), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("last_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("term", name=op.f("pk_guide_search_miss")),
+    )
 
 
 def downgrade():
+    op.drop_table("guide_search_miss")
+    op.execute("ALTER TABLE guide_matter DROP COLUMN keywords")
     op.drop_index(op.f("ix_demand_photo_demand_id"), table_name="demand_photo")
     op.drop_table("demand_photo")
     op.drop_index(op.f("ix_demand_follow_token"), table_name="demand")
