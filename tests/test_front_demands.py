@@ -295,3 +295,12 @@ def test_staff_see_the_photos_and_the_enterprise_as_the_one_who_raised_it(client
     page = client.get(f"/demands/{demand.id}").text
     assert url in page and "· 企业" in page
     assert client.get(url).mimetype == "image/jpeg"
+
+
+def test_staff_cannot_record_a_demand_as_self_reported(registered, users):
+    from hubapp.blueprints.demands.moves import DemandDraft
+    from hubapp.rules import RuleError
+
+    draft = DemandDraft(registered.id, "problem", "标题", "内容", "杨经理", "13985263751", "self")
+    with pytest.raises(RuleError, match="企业自报"), atomic():
+        moves.create_demand(users["staff"], draft)
