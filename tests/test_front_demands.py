@@ -304,3 +304,15 @@ def test_staff_cannot_record_a_demand_as_self_reported(registered, users):
     draft = DemandDraft(registered.id, "problem", "标题", "内容", "杨经理", "13985263751", "self")
     with pytest.raises(RuleError, match="企业自报"), atomic():
         moves.create_demand(users["staff"], draft)
+
+
+def test_my_items_lists_the_sign_ups_made_in_this_browser(client, app):
+    from factories import sessions
+
+    session = sessions.session(sessions.hall())
+    data = {"enterprise_name": NAME, "attendee_name": "王敏", "phone": "13900000001"}
+    response = client.post(f"/s/{session.id}", data=data)
+    assert response.status_code == 303
+    page = client.get("/e/mine").text
+    assert "我的活动报名" in page and response.location in page and "王敏" in page
+    assert "我的活动报名" not in app.test_client().get("/e/mine").text

@@ -10,7 +10,8 @@ from hubapp.blueprints.demands.models import ANSWERED, CLOSED
 from hubapp.blueprints.demands.selfreport import SelfReport
 from hubapp.blueprints.front import printing, public_bp
 from hubapp.blueprints.front.forms import LookupForm, RaiseDemandForm, RateForm
-from hubapp.blueprints.sessions import planning
+from hubapp.blueprints.sessions import planning, signup
+from hubapp.blueprints.sessions import public_views as public_signups
 from hubapp.extensions import limiter
 
 #: How many sessions /e/ shows before pointing to /s/ for the rest.
@@ -169,9 +170,20 @@ def rate(token: str):
 # --- 我的办件 ------------------------------------------------------------------------------------
 
 
+def _signups() -> list:
+    """The sign-ups made in this browser, as the sessions' public pages remember them."""
+    found = []
+    for session_id, token in browser.get(public_signups.REMEMBERED, {}).items():
+        registration = signup.registration_by_token(int(session_id), token) if session_id.isdigit() else None
+        if registration is not None:
+            found.append(registration)
+    return sorted(found, key=lambda r: r.session.start_at, reverse=True)
+
+
 def _mine_page(form, status: int = 200, error: str | None = None):
     return render_template(
-        "front/public/mine.html", demands=selfreport.by_tokens(browser.get(REMEMBERED, [])), form=form, error=error
+        "front/public/mine.html", demands=selfreport.by_tokens(browser.get(REMEMBERED, [])), signups=_signups(),
+        form=form, error=error,
     ), status  # fmt: skip
 
 
