@@ -91,3 +91,7 @@ def test_a_search_without_result_suggests_popular_guides_and_the_phone_and_is_co
 def test_the_no_result_list_says_so_when_empty(client, auth):
     auth.login("staff")
     assert "还没有未找到结果的搜索" in client.get("/guides/searches").text
+
+
+def test_the_code_on_a_printed_sheet_still_finds_its_guide(client, published):
+    assert 'href="/g/fp-ly"' in found(client, "FP-LY")

@@ -161,8 +161,8 @@ def _json_forms(term: str) -> set[str]:
 
 
 def public_search(search: str) -> list[Matter]:
-    """Published guides whose name, keywords, category, department or materials hold a search
-    term; those whose name holds one first, then the rest, each in the index order."""
+    """Published guides whose name, keywords, code, category, department or materials hold a
+    search term; those whose name holds one first, then the rest, each in the index order."""
     terms = search_terms(search)
     if not terms:
         return []
@@ -170,6 +170,7 @@ def public_search(search: str) -> list[Matter]:
     in_name = or_(*(Matter.name.contains(term, autoescape=True) for term in terms))
     elsewhere = or_(
         *(Matter.keywords.contains(term, autoescape=True) for term in terms),
+        Matter.code.contains(search.strip().lower(), autoescape=True),
         *(Matter.department.contains(term, autoescape=True) for term in terms),
         # The materials are JSON text, where Chinese may be written as \u escapes: look for both.
         *(cast(Matter.materials, String).contains(form, autoescape=True) for term in terms for form in _json_forms(term)),
