@@ -1,5 +1,6 @@
 """Guides: /g/<code> is the hot path (every scan of a printed code), next to the index; then the
-time to render the QR sheet for the 8 demo matters and for 100, and one poster."""
+time to render the QR sheet for the 8 demo matters and for 100, and one poster; last, public search
+(synonyms, keywords, materials) over 1,000 published guides."""
 
 from dataclasses import replace
 
@@ -38,4 +39,6 @@ def rows(app):
         TimedRow("指南海报 PDF，1个事项", _in_request(app, lambda: printing.poster_pdf(reading.get_by_code("rz-db")))),
         Prepare("发布到100个事项", lambda: _grow_to(100)),
         TimedRow("二维码页 PDF，100个事项", _in_request(app, lambda: printing.qr_sheet_pdf(reading.published_matters())), repeat=3),
+        Prepare("发布到1000个事项", lambda: _grow_to(1000)),
+        HttpRow("指南搜索 /g/?q=社保（1000个事项）", "/g/?q=%E7%A4%BE%E4%BF%9D"),
     ]

@@ -65,5 +65,14 @@ SESSION_SIGNUP_LIMIT = "30 per minute"
 #: to read the register out.
 PUBLIC_SUGGEST_LIMIT = "60 per minute"
 
-#: The centre's public phone, shown to enterprises after they request a room; None hides it.
+#: Demands raised on the public form (/e/demands/new): tries per address, demands per mobile.
+FRONT_DEMAND_LIMIT_PER_ADDRESS = "20 per hour"
+FRONT_DEMAND_LIMIT_PER_MOBILE = "5 per day"
+#: Look-ups of a demand by number and mobile on 我的办件, per address.
+FRONT_LOOKUP_LIMIT = "10 per hour"
+
+#: The centre's public phone, shown to enterprises after they request a room and on /e/; None hides it.
 CENTRE_PHONE = None
+#: Where and when enterprises find the centre, as /e/ and its poster show them; None hides the line.
+CENTRE_ADDRESS = None
+CENTRE_HOURS = "周一至周日全天免费开放"

@@ -50,6 +50,7 @@ def register(app: Flask) -> None:
         return {
             "centre_name": app.config["CENTRE_NAME"],
             "centre_short_name": app.config["CENTRE_SHORT_NAME"],
+            "centre_phone": app.config["CENTRE_PHONE"],
             "today": clock.today(),
             "nav_items": lambda: app.extensions["hub_nav"],
         }

@@ -4,7 +4,16 @@ The services check every rule again; a form's validators only give the quick ans
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from hubapp.blueprints.demands.models import HANDLING, KINDS, NOTE_MAX, SATISFACTION, SOURCES, TOPICS, TRANSFERRED
+from hubapp.blueprints.demands.models import (
+    HANDLING,
+    KINDS,
+    NOTE_MAX,
+    SATISFACTION,
+    SELF_REPORTED,
+    SOURCES,
+    TOPICS,
+    TRANSFERRED,
+)
 from hubapp.blueprints.directory.picker import EnterpriseField
 from hubapp.forms import MOBILE_MESSAGE, CheckboxesField, HubForm, mobile_number, options, within_calendar
 
@@ -19,7 +28,12 @@ class DemandForm(HubForm):
     )
     contact_name = StringField("联系人", validators=[DataRequired(message="请填写联系人。"), Length(max=40, message="联系人不超过40字。")])
     contact_mobile = StringField("联系电话（手机）", validators=[DataRequired(message=MOBILE_MESSAGE), mobile_number()])
-    source = SelectField("诉求来源", choices=options(SOURCES), validators=[DataRequired(message="请选择诉求来源。")])
+    # 企业自报 is what the enterprise's own form sets; staff record what they heard.
+    source = SelectField(
+        "诉求来源",
+        choices=options({code: label for code, label in SOURCES.items() if code != SELF_REPORTED}),
+        validators=[DataRequired(message="请选择诉求来源。")],
+    )
     received_on = DateField("受理日期", validators=[Optional(), within_calendar])
     deadline = DateField("办理时限", validators=[Optional(), within_calendar])
 

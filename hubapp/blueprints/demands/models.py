@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -34,7 +35,10 @@ SOURCES = {
     "event": "主题活动",
     "talk": "恳谈会",
     "other": "其他",
+    "self": "企业自报",
 }
+#: Raised by the enterprise itself on the public form (/e/demands/new), without an account.
+SELF_REPORTED = "self"
 
 SUBMITTED = "submitted"
 HANDLING = "handling"
@@ -149,6 +153,9 @@ class Demand(db.Model):
     supervision_count: Mapped[int] = mapped_column(Integer, default=0)
     last_supervision_note: Mapped[str | None] = mapped_column(Text)
     last_supervised_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: The key of the enterprise's private follow link (/e/follow/<token>), for a demand it raised
+    #: itself; whoever holds it sees the public timeline and may rate the answer.
+    follow_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
     enterprise = relationship("Enterprise")
     grid = relationship("Grid")
@@ -160,6 +167,7 @@ class Demand(db.Model):
     events = relationship(
         "DemandEvent", back_populates="demand", order_by="[DemandEvent.at, DemandEvent.id]", cascade="all, delete-orphan"
     )
+    photos = relationship("DemandPhoto", order_by="DemandPhoto.id", cascade="all, delete-orphan")
 
     @property
     def number(self) -> str:
@@ -210,6 +218,20 @@ class DemandEvent(db.Model):
     @property
     def label(self) -> str:
         return EVENTS[self.action]
+
+
+class DemandPhoto(db.Model):
+    """A photo the enterprise attached: re-encoded JPEG pixels only, kept in the database with the
+    demand (no file to lose in a backup, none an upload could name)."""
+
+    __tablename__ = "demand_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demand.id", ondelete="CASCADE"), index=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class Visit(db.Model):

@@ -26,6 +26,7 @@ from hubapp.blueprints.demands.models import (
     NOTE_MAX,
     OPEN_STATES,
     SATISFACTION,
+    SELF_REPORTED,
     SOURCES,
     SUBMITTED,
     TRANSFER,
@@ -123,6 +124,23 @@ def create_demand(actor: User, draft: DemandDraft, *, at: datetime | None = None
     if enterprise is None:
         raise RuleError("请选择企业。", "enterprise_id")
     check_may_act_for(actor, enterprise)
+    if draft.source == SELF_REPORTED:
+        raise RuleError("“企业自报”的诉求由企业扫码提交，请选择其他来源。", "source")
+    return _register(actor, enterprise, draft, at)
+
+
+def create_self_reported(enterprise: Enterprise, draft: DemandDraft, follow_token: str) -> Demand:
+    """企业自报: the enterprise raises it itself on the public form, without an account; it lands as
+    待受理 like any other, and ``follow_token`` is the key of its private follow link."""
+    if draft.source != SELF_REPORTED or draft.received_on or draft.deadline or draft.visit_id:
+        raise RuleError("企业自报的诉求只能由企业本人提交。")
+    demand = _register(None, enterprise, draft, None)
+    demand.follow_token = follow_token
+    db.session.flush()
+    return demand
+
+
+def _register(actor: User | None, enterprise: Enterprise, draft: DemandDraft, at: datetime | None) -> Demand:
     if draft.kind not in KINDS:
         raise RuleError("请选择诉求类别。", "kind")
     if draft.source not in SOURCES:
@@ -269,6 +287,24 @@ def close(actor: User, demand: Demand, satisfaction: str | None, note: str | Non
     return _move(
         actor, demand, "close", (ANSWERED,), CLOSED, text, at, satisfaction=satisfaction, closed_at=at, closed_by_id=actor.id
     )
+
+
+def rate_by_enterprise(demand: Demand, satisfaction: str | None, comment: str | None, at=None) -> Demand:
+    """The enterprise's own 回访 on its follow link: 满意 or 基本满意 closes the demand with that
+    rating; 不满意 sends it back for another round, to the department that answered or to the
+    centre, as staff would (``send_back``) — the answer is cleared and the deadline stays."""
+    if satisfaction not in SATISFACTION:
+        raise RuleError("请选择您对办理结果的评价。", "satisfaction")
+    comment = _clean(comment)
+    if comment and len(comment) > NOTE_MAX:
+        raise RuleError(f"内容不超过{NOTE_MAX}字。", "comment")
+    text = f"企业评价：{SATISFACTION[satisfaction]}" + (f"。{comment}" if comment else "")
+    at = at or clock.now()
+    if satisfaction != UNSATISFIED:
+        return _move(None, demand, "close", (ANSWERED,), CLOSED, text, at, satisfaction=satisfaction, closed_at=at)
+    target = TRANSFERRED if demand.route == TRANSFER else HANDLING
+    values = {"answer": None, "answered_at": None, "answered_by_id": None}
+    return _move(None, demand, "return", (ANSWERED,), target, f"{text}，退回重办", at, **values)
 
 
 def send_back(actor: User, demand: Demand, target: str | None, note: str | None, deadline: date | None = None, at=None) -> Demand:

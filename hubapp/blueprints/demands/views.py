@@ -4,7 +4,7 @@ is how every action on a demand's page is written."""
 
 from collections.abc import Callable
 
-from flask import request, url_for
+from flask import abort, make_response, request, url_for
 from flask_login import current_user
 
 from hubapp import actions, clock, downloads
@@ -224,6 +224,20 @@ def _detail(demand: Demand, status: int = 200, **overrides):
 @roles_required(*ALL_ROLES)
 def detail(demand_id: int):
     return _detail(_visible(db.get_or_404(Demand, demand_id)))
+
+
+@bp.get("/<int:demand_id>/photos/<int:photo_id>.jpg")
+@roles_required(*ALL_ROLES)
+def photo(demand_id: int, photo_id: int):
+    """A photo the enterprise attached, to whoever may see its demand."""
+    demand = _visible(db.get_or_404(Demand, demand_id))
+    found = next((p for p in demand.photos if p.id == photo_id), None)
+    if found is None:
+        abort(404)
+    response = make_response(found.content)
+    response.mimetype = "image/jpeg"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def _act(demand: Demand, name: str, form, change: Callable[[], object], message: str):

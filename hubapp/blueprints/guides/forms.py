@@ -159,3 +159,9 @@ def _blank_row(name: str) -> MultiDict:
     if name == "steps":
         return MultiDict([("title", ""), ("detail", "")])
     return MultiDict([("question", ""), ("answer", "")])
+
+
+class KeywordsForm(HubForm):
+    keywords = StringField(
+        "搜索关键词", [Optional(), Length(max=500, message="搜索关键词合计不超过500字。")]
+    )

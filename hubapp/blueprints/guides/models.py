@@ -73,6 +73,10 @@ class Matter(db.Model):
     tips: Mapped[str] = mapped_column(Text, default="")
     #: 增值服务: what the centre does beyond the matter itself, one per line.
     value_added: Mapped[str] = mapped_column(Text, default="")
+    #: Words enterprises type for this matter (社保, 开票, 贷款 …), space or comma separated; staff
+    #: add them after seeing searches that found nothing. Search metadata, not part of the guide's
+    #: text: it takes effect at once, without a new version.
+    keywords: Mapped[str] = mapped_column(String(500), default="", server_default="")
     #: Demo content is marked on the public page (示例内容) so nobody takes it for the real guide.
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -138,3 +142,14 @@ class GuideFeedback(db.Model):
     helpful: Mapped[bool] = mapped_column(Boolean)
     comment: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class GuideSearchMiss(db.Model):
+    """A search of the public index that found nothing: how often, and when last, so that staff
+    know which words to add as keywords."""
+
+    __tablename__ = "guide_search_miss"
+
+    term: Mapped[str] = mapped_column(String(50), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime] = mapped_column(DateTime)

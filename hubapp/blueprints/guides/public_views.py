@@ -52,8 +52,16 @@ def _guide_page(guide: reading.PublicGuide, status: int = 200, **extra):
 @public_bp.get("/g/")
 @public
 def public_index():
-    search = request.args.get("q", "").strip()[:50]
-    return render_template("guides/public/index.html", groups=reading.public_index(search), search=search)
+    search = request.args.get("q", "").strip()[: visitors.MISS_TERM_MAX]
+    groups = reading.public_index(search)
+    popular = []
+    if search and not groups:
+        visitors.note_search_miss(search)
+        popular = visitors.popular_guides()
+    return render_template(
+        "guides/public/index.html", groups=groups, search=search, popular=popular,
+        phone=current_app.config["CENTRE_PHONE"],
+    )  # fmt: skip
 
 
 @public_bp.get("/g/<code>")

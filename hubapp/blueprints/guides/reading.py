@@ -1,11 +1,12 @@
 """Reading guides: the staff list and its filters, review dates, versions, and the public lookup
 behind every scan of a QR code. Nothing here writes."""
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, or_, select
+from sqlalchemy import String, and_, case, cast, or_, select
 
 from hubapp import clock
 from hubapp.blueprints.guides.content import snapshot
@@ -28,11 +29,14 @@ def get_by_code(code: str) -> Matter | None:
     return db.session.scalar(select(Matter).where(Matter.code == code))
 
 
+def _category_order():
+    return case({key: index for index, key in enumerate(CATEGORIES)}, value=Matter.category, else_=len(CATEGORIES))
+
+
 def matter_query(search: str = "", category: str = "", status: str = "", stale_days: int | None = None):
     """Matters in the order of ``CATEGORIES`` (the order of the index and the QR sheet), then by name;
     with ``stale_days``, only the published ones due for review."""
-    category_order = case({key: index for index, key in enumerate(CATEGORIES)}, value=Matter.category, else_=len(CATEGORIES))
-    stmt = select(Matter).order_by(category_order, Matter.name)
+    stmt = select(Matter).order_by(_category_order(), Matter.name)
     search = search.strip()
     if search:
         pattern = f"%{search}%"
@@ -115,12 +119,69 @@ def public_guide(code: str) -> PublicGuide:
 
 
 def public_index(search: str = "") -> list[tuple[str, list[Matter]]]:
-    """Published guides grouped by category, in the order of ``CATEGORIES``."""
-    stmt = matter_query(search, status=PUBLISHED)
+    """Published guides grouped by category, in the order of ``CATEGORIES``; a search keeps the
+    order of ``public_search`` inside each category."""
+    matters = public_search(search) if search.strip() else db.session.scalars(matter_query(status=PUBLISHED))
     by_category: dict[str, list[Matter]] = {}
-    for matter in db.session.scalars(stmt):
+    for matter in matters:
         by_category.setdefault(matter.category, []).append(matter)
     return [(CATEGORIES.get(key, key), by_category[key]) for key in CATEGORIES if key in by_category]
+
+
+#: What people type → words the guides use. Staff add their own per guide (``Matter.keywords``).
+SYNONYMS = {
+    "社保": ["社会保险", "养老保险", "医疗保险", "失业保险", "工伤保险"],
+    "医保": ["医疗保险"],
+    "个税": ["个人所得税"],
+    "开发票": ["发票"],
+    "开票": ["发票"],
+    "领发票": ["发票领用", "发票"],
+    "公积金": ["住房公积金"],
+    "贷款": ["融资", "信贷", "贷"],
+    "融资": ["贷款"],
+    "营业执照": ["设立登记", "企业开办"],
+    "开公司": ["企业开办", "设立登记"],
+    "注册公司": ["企业开办", "设立登记"],
+    "人才": ["人才服务", "引才"],
+}
+
+
+def search_terms(search: str) -> list[str]:
+    """The words a search looks for: what was typed, each of its space-separated parts, and
+    their synonyms."""
+    typed = search.strip()
+    terms = [typed, *typed.split()]
+    for word in list(terms):
+        terms.extend(SYNONYMS.get(word, []))
+    return list(dict.fromkeys(term for term in terms if term))
+
+
+def _json_forms(term: str) -> set[str]:
+    return {term, json.dumps(term)[1:-1]}
+
+
+def public_search(search: str) -> list[Matter]:
+    """Published guides whose name, keywords, code, category, department or materials hold a
+    search term; those whose name holds one first, then the rest, each in the index order."""
+    terms = search_terms(search)
+    if not terms:
+        return []
+    categories = [key for key, label in CATEGORIES.items() if any(term in label for term in terms)]
+    in_name = or_(*(Matter.name.contains(term, autoescape=True) for term in terms))
+    elsewhere = or_(
+        *(Matter.keywords.contains(term, autoescape=True) for term in terms),
+        Matter.code.contains(search.strip().lower(), autoescape=True),
+        *(Matter.department.contains(term, autoescape=True) for term in terms),
+        # The materials are JSON text, where Chinese may be written as \u escapes: look for both.
+        *(cast(Matter.materials, String).contains(form, autoescape=True) for term in terms for form in _json_forms(term)),
+        Matter.category.in_(categories),
+    )
+    stmt = (
+        select(Matter)
+        .where(Matter.status == PUBLISHED, or_(in_name, elsewhere))
+        .order_by(case((in_name, 0), else_=1), _category_order(), Matter.name)
+    )
+    return list(db.session.scalars(stmt))
 
 
 def published_matters(category: str = "") -> list[Matter]:

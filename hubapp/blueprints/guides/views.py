@@ -13,7 +13,7 @@ from hubapp import actions, concurrency, downloads, qr
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.guides import bp, content, printing, reading, viewcount, visitors, writing
 from hubapp.blueprints.guides.content import GuideContent, Material, Question, Step
-from hubapp.blueprints.guides.forms import GuideForm, apply_row_op, form_data_from
+from hubapp.blueprints.guides.forms import GuideForm, KeywordsForm, apply_row_op, form_data_from
 from hubapp.blueprints.guides.models import ARCHIVED, CATEGORIES, GUIDE_STATES, PUBLISHED, Matter
 from hubapp.errors import chinese_abort
 from hubapp.extensions import db
@@ -201,6 +201,25 @@ def reopen(code: str):
 @staff_required
 def review(code: str):
     return _state_change(code, lambda m: writing.mark_reviewed(current_user, m), "已记录复核日期。")
+
+
+@bp.post("/<code>/keywords")
+@staff_required
+def keywords(code: str):
+    matter = _matter_or_404(code)
+    form = KeywordsForm()
+    outcome = actions.submit(form, lambda: writing.set_keywords(current_user, matter, form.keywords.data))
+    back = url_for("guides.detail", code=matter.code, _anchor="keywords")
+    if not outcome.ok:
+        return actions.refused(form.keywords.errors[0] if form.keywords.errors else outcome.message, back)
+    return actions.done("已保存搜索关键词，公开搜索即时生效。", back)
+
+
+@bp.get("/searches")
+@staff_required
+def searches():
+    """What enterprises searched for on /g/ and found nothing: the words to add as keywords."""
+    return render("guides/searches.html", misses=visitors.search_misses())
 
 
 @bp.post("/<code>/versions/<int:number>/restore")

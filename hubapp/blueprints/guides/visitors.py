@@ -1,15 +1,21 @@
-"""What the public leaves behind: 「是否有帮助」 feedback on a published version, and the views per
-day that ``viewcount`` writes. Feedback only flushes: the caller's ``atomic()`` commits."""
+"""What the public leaves behind: 「是否有帮助」 feedback on a published version, the views per
+day that ``viewcount`` writes, and the searches that found nothing. Feedback only flushes: the
+caller's ``atomic()`` commits."""
 
+import logging
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
 from hubapp import audit, clock
-from hubapp.blueprints.guides.models import GuideFeedback, GuideViewCount, Matter
+from hubapp.blueprints.guides.models import PUBLISHED, GuideFeedback, GuideSearchMiss, GuideViewCount, Matter
 from hubapp.blueprints.guides.reading import PublicGuide
 from hubapp.extensions import db
 from hubapp.rules import RuleError
+
+log = logging.getLogger(__name__)
 
 FEEDBACK_COMMENT_MAX = 500
 
@@ -71,3 +77,55 @@ def total_views(matter: Matter) -> int:
     return db.session.scalar(
         select(func.coalesce(func.sum(GuideViewCount.count), 0)).where(GuideViewCount.matter_id == matter.id)
     )
+
+
+#: The longest search term kept; the public index cuts searches to this length too.
+MISS_TERM_MAX = 50
+
+
+def note_search_miss(term: str) -> None:
+    """Count a public search that found nothing, for staff to add keywords.
+
+    Written on a connection of its own in one short statement, outside the request's unit of
+    work (a GET only reads): a failure (a locked SQLite file under load) loses the count, never
+    the visitor's page. Misses are rare and a lost one costs little, so no writer thread as for
+    views (``viewcount``)."""
+    term = " ".join(term.split())[:MISS_TERM_MAX]
+    if not term:
+        return
+    engine = db.engine
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    table = GuideSearchMiss.__table__
+    now = clock.now()
+    stmt = insert(table).values(term=term, count=1, last_at=now)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[table.c.term], set_={"count": table.c.count + 1, "last_at": stmt.excluded.last_at}
+                )
+            )
+    except SQLAlchemyError:
+        log.warning("a guide search without result was not counted", exc_info=True)
+
+
+def search_misses(limit: int = 100) -> list[GuideSearchMiss]:
+    """The searches that found nothing, the most frequent first."""
+    stmt = select(GuideSearchMiss).order_by(GuideSearchMiss.count.desc(), GuideSearchMiss.last_at.desc()).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def popular_guides(days: int = 30, limit: int = 5) -> list[Matter]:
+    """The published guides viewed most in the last ``days`` days: what a search that found
+    nothing suggests instead."""
+    since = clock.today() - timedelta(days=days)
+    views = func.coalesce(func.sum(GuideViewCount.count), 0)
+    stmt = (
+        select(Matter)
+        .outerjoin(GuideViewCount, (GuideViewCount.matter_id == Matter.id) & (GuideViewCount.day >= since))
+        .where(Matter.status == PUBLISHED)
+        .group_by(Matter.id)
+        .order_by(views.desc(), Matter.name)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))

@@ -149,3 +149,21 @@ def restore_version(actor, matter: Matter, number: int, based_on: int | None = N
     matter.updated_at = clock.now()
     audit.record(audit.actor_id(actor), "guide.restore", "guide", matter.id, matter.status, matter.status, version=number)
     db.session.flush()
+
+
+KEYWORDS_MAX = 500
+
+
+def set_keywords(actor, matter: Matter, text: str | None) -> None:
+    """The words public search also finds the guide by; at once, without a new version."""
+    words = list(dict.fromkeys(" ".join((text or "").replace("，", " ").replace(",", " ").replace("、", " ").split()).split()))
+    keywords = " ".join(words)
+    if len(keywords) > KEYWORDS_MAX:
+        raise RuleError(f"搜索关键词合计不超过{KEYWORDS_MAX}字。", "keywords")
+    if keywords == matter.keywords:
+        return
+    audit.record(
+        audit.actor_id(actor), "guide.keywords", "guide", matter.id, None, None, before=matter.keywords, after=keywords
+    )
+    matter.keywords = keywords
+    db.session.flush()

@@ -140,6 +140,22 @@ def upcoming_sessions(limit: int = 5) -> list[Session]:
     return list(db.session.scalars(stmt))
 
 
+def open_for_signup() -> list[Session]:
+    """What the public list /s/ offers: scheduled sessions yet to start whose sign-up has not
+    closed (a session whose sign-up opens later is listed, so enterprises can plan for it)."""
+    now = clock.now()
+    stmt = (
+        select(Session)
+        .where(
+            Session.status == SCHEDULED,
+            Session.start_at > now,
+            (Session.signup_closes_at.is_(None)) | (Session.signup_closes_at > now),
+        )
+        .order_by(Session.start_at, Session.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
 def sessions_per_month(year: int) -> dict[int, int]:
     first, last = datetime(year, 1, 1), datetime(year + 1, 1, 1)
     month = func.extract("month", Session.start_at)

@@ -9,7 +9,7 @@ from flask import session as browser
 
 from hubapp import actions, clock, qr
 from hubapp.blueprints.auth.roles import public
-from hubapp.blueprints.sessions import public_bp, signup
+from hubapp.blueprints.sessions import planning, public_bp, signup
 from hubapp.blueprints.sessions.forms import signup_form_for
 from hubapp.blueprints.sessions.models import BANK, REG_CANCELLED, TAX, WAITLISTED, Session
 from hubapp.blueprints.sessions.signup import SignupData
@@ -54,6 +54,18 @@ def _remember(registration) -> None:
 
 def _registration_page(session: Session, token: str) -> str:
     return url_for(".registration", session_id=session.id, token=token)
+
+
+@public_bp.get("/s/")
+@public
+def index():
+    """The stable address on the centre's own code: every session still open for sign-up."""
+    sessions = planning.open_for_signup()
+    return render_template(
+        "sessions/public/index.html",
+        sessions=sessions,
+        closed={s.id: signup.signup_closed_reason(s) for s in sessions},
+    )
 
 
 @public_bp.route("/s/<int:session_id>", methods=["GET", "POST"], endpoint="signup")
