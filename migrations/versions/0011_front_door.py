@@ -2,7 +2,7 @@
 link and their photos; guide search keywords and the searches that found nothing
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 
 The source CHECK of ``demand`` gains 'self'. PostgreSQL replaces the constraint. SQLite cannot
 alter a CHECK, and rebuilding ``demand`` would drop it with foreign keys on, which deletes its
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0008"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
