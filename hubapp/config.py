@@ -23,9 +23,10 @@ SQLITE_BUSY_TIMEOUT_MS = 15000
 #: How many reverse proxies stand in front of the app and add X-Forwarded-For (nginx: 1). 0 trusts
 #: no such header, which is right when the app is reached directly.
 PROXY_HOPS = 0
-#: The largest request body, in MB: a room photo (8 MB) or an Excel import (5 MB) and the form
-#: around it. Larger bodies are refused with a 413 before they are read.
-MAX_UPLOAD_MB = 10
+#: The largest request body, in MB: a room photo (8 MB), an Excel import (5 MB) or a public demand's
+#: three photos (5 MB each) and the form around them. Larger bodies are refused with a 413 before
+#: they are read.
+MAX_UPLOAD_MB = 20
 
 #: Made Secure when PUBLIC_BASE_URL is https (hubapp.configure).
 SESSION_COOKIE_HTTPONLY = True

@@ -348,11 +348,13 @@ def test_a_photo_over_the_limit_is_refused_and_one_within_it_is_read(database_ur
     assert read.status_code == 200 and "无法识别的图片" in read.get_data(as_text=True)
 
 
-def test_the_default_body_limit_fits_a_room_photo():
+def test_the_default_body_limit_fits_a_room_photo_and_a_demands_three_photos():
     from hubapp import config
+    from hubapp.blueprints.demands import selfreport
     from hubapp.blueprints.facilities.rooms import PHOTO_MAX_BYTES
 
     assert config.MAX_UPLOAD_MB * 1024 * 1024 > PHOTO_MAX_BYTES
+    assert config.MAX_UPLOAD_MB * 1024 * 1024 > selfreport.MAX_PHOTOS * selfreport.PHOTO_MAX_BYTES
 
 
 # --- the door -----------------------------------------------------------------------------------

@@ -141,7 +141,7 @@ def test_photos_are_kept_without_their_location_and_shown_on_the_follow_page(cli
     ("files", "message"),
     [
         ([(b"%PDF-1.7\n" + b"0" * 1000, "a.jpg")], "只能上传照片"),
-        ([(b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024), "big.jpg")], "不能超过5MB"),
+        ([(b"%PDF-1.7\n" + b"0" * (6 * 1024 * 1024), "big.jpg")], "不能超过5MB"),
         ([(photo(), f"{n}.jpg") for n in range(4)], "最多上传3张照片"),
     ],
 )
