@@ -75,5 +75,5 @@ FRONT_LOOKUP_LIMIT = "10 per hour"
 #: The centre's public phone, shown to enterprises after they request a room and on /e/; None hides it.
 CENTRE_PHONE = None
 #: Where and when enterprises find the centre, as /e/ and its poster show them; None hides the line.
-CENTRE_ADDRESS = None
+CENTRE_ADDRESS = "山东省威海南海新区蓝色创业谷"
 CENTRE_HOURS = "周一至周日全天免费开放"
