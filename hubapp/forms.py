@@ -1,13 +1,14 @@
-"""The base form, with WTForms' built-in messages in Chinese for fields that set none of their own;
-the one way the modules give a select field its options; and the fields and rules several
-modules share (checkbox lists, mobile numbers, dates the calendars can draw)."""
+"""The base form, with WTForms' built-in messages in Chinese for fields that set none of their own
+and the 2000–2099 range on every date and date-time field; the one way the modules give a select
+field its options; and the fields and rules several modules share (checkbox lists, mobile
+numbers)."""
 
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
+from wtforms import DateTimeField, SelectMultipleField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -25,6 +26,14 @@ DATE_RANGE_MESSAGE = "日期超出范围，请选择2000年至2099年之间的�
 class HubForm(FlaskForm):
     class Meta:
         locales = ["zh_CN", "zh"]
+
+        def bind_field(self, form, unbound_field, options):
+            """Every date and date-time field (DateField and DateTimeLocalField are DateTimeFields;
+            so is TimeField, which has no year) keeps to the calendar, so that no form can forget it."""
+            field = super().bind_field(form, unbound_field, options)
+            if isinstance(field, DateTimeField) and not isinstance(field, TimeField):
+                field.validators = [*field.validators, within_calendar]
+            return field
 
     def add_error(self, message: str, field_name: str | None = None) -> None:
         """Show a rule's Chinese message next to the field it is about, or above the form."""
@@ -59,6 +68,6 @@ def mobile_number(message: str = MOBILE_MESSAGE) -> Regexp:
 
 
 def within_calendar(form, field) -> None:
-    """A date validator: the date lies in 2000–2099."""
-    if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
+    """The date (or date-time) lies in 2000–2099; ``HubForm`` gives it to every such field."""
+    if field.data is not None and not FIRST_DAY.year <= field.data.year <= LAST_DAY.year:
         raise ValidationError(DATE_RANGE_MESSAGE)

@@ -28,6 +28,15 @@ class _Row(Form):
     class Meta:
         locales = HubForm.Meta.locales
 
+    def validate(self, extra_validators=None) -> bool:
+        """The page always sends every text box of a row, empty or not: a row without one was not
+        sent by this page (an old tab, a hand-made request), and is refused rather than guessed."""
+        valid = super().validate(extra_validators)
+        missing = [field for field in self if isinstance(field, StringField) and field.raw_data == []]
+        for field in missing:
+            field.errors.append(f"这一行缺少“{field.label.text}”，请刷新页面后重新填写。")
+        return valid and not missing
+
 
 class MaterialRow(_Row):
     name = StringField("材料名称", [Length(max=100, message="材料名称不超过100字。")])
@@ -37,7 +46,7 @@ class MaterialRow(_Row):
     notes = StringField("备注", [Optional(), Length(max=300, message="备注不超过300字。")])
 
     def validate_name(self, field):
-        if not field.data.strip() and self.notes.data.strip():
+        if not (field.data or "").strip() and (self.notes.data or "").strip():
             raise ValidationError("请填写材料名称（或删除这一行）。")
 
 
@@ -46,7 +55,7 @@ class StepRow(_Row):
     detail = StringField("说明", [Optional(), Length(max=500, message="说明不超过500字。")])
 
     def validate_title(self, field):
-        if not field.data.strip() and self.detail.data.strip():
+        if not (field.data or "").strip() and (self.detail.data or "").strip():
             raise ValidationError("请填写步骤名称（或删除这一行）。")
 
 
@@ -55,7 +64,7 @@ class FaqRow(_Row):
     answer = TextAreaField("解答", [Optional(), Length(max=1000, message="解答不超过1000字。")])
 
     def validate_question(self, field):
-        if not field.data.strip() and self.answer.data.strip():
+        if not (field.data or "").strip() and (self.answer.data or "").strip():
             raise ValidationError("请填写问题（或删除这一行）。")
 
 
