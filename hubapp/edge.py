@@ -14,6 +14,7 @@ import re
 
 from flask import Flask, abort, request
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from hubapp.params import MAX_ID
@@ -22,11 +23,15 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class IdConverter(IntegerConverter):
-    """``<int:…>``: a non-negative integer no larger than an id column holds; a larger one does not
-    match the route, so the address answers 404."""
+    """``<int:…>``: a non-negative integer no larger than an id column holds; a larger one names
+    nothing, and the address answers 404."""
 
-    def __init__(self, url_map, fixed_digits: int = 0, min: int | None = None, max: int = MAX_ID, signed: bool = False):
-        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+    def to_python(self, value: str) -> int:
+        # NotFound rather than the converter's ValidationError: with that, Werkzeug answers 405
+        # when another rule has the same path for another method (GET and POST …/checkin).
+        if len(value) > len(str(MAX_ID)) or int(value) > MAX_ID:
+            raise NotFound()
+        return super().to_python(value)
 
 
 def without_control_characters(text: str) -> str:

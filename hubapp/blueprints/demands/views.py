@@ -155,7 +155,7 @@ def _draft_from(form: forms.DemandForm, visit: Visit | None) -> moves.DemandDraf
 @roles_required(*RAISERS)
 def new():
     form = _scoped(forms.DemandForm())
-    visit = visits.raised_from(current_user, request.values.get("visit", type=int))
+    visit = visits.raised_from(current_user, params.int_arg("visit"))
     if request.method == "GET":
         _prefill(form, visit)
         return render("demands/form.html", form=form, visit=visit)
