@@ -34,6 +34,12 @@ def _whole_number(text: str, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
+def id_from(text: str | None) -> int | None:
+    """A record id typed or sent as text (a hidden field, a scanned code), or None when it cannot
+    be one."""
+    return _whole_number(text or "", 1, MAX_ID)
+
+
 def int_arg(name: str, default: int | None = None, low: int = 1, high: int = MAX_ID) -> int | None:
     """``?name=`` as a whole number from ``low`` to ``high`` (by default an id); ``default`` when it
     is missing, not a number, or out of range, so that a hand-edited address shows the page as if
