@@ -140,12 +140,13 @@ def apply_row_op(formdata: MultiDict, op: str) -> MultiDict:
     rest = MultiDict()
     for key, value in formdata.items(multi=True):
         index, _, sub = key[len(prefix):].partition("-") if key.startswith(prefix) else ("", "", "")
-        if index.isdigit() and sub:
+        # ASCII digits only: "²" is a digit to isdigit() and not a number to int().
+        if index.isascii() and index.isdigit() and sub:
             rows.setdefault(int(index), MultiDict()).add(sub, value)
         elif key != "row_op":
             rest.add(key, value)
     ordered = [rows[i] for i in sorted(rows)]
-    position = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else -1
+    position = int(parts[2]) if len(parts) > 2 and parts[2].isascii() and parts[2].isdigit() else -1
     if action == "add" and len(ordered) < MAX_ROWS:
         ordered.append(_blank_row(name))
     elif action == "remove" and 0 <= position < len(ordered):
