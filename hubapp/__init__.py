@@ -14,6 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     configure(app, test_config)
     trust_proxies(app)
+    register_edge(app)
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
@@ -55,6 +56,12 @@ def instance_secret_key(instance: Path) -> str:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def register_edge(app: Flask) -> None:
+    from hubapp import edge
+
+    edge.register_edge(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -1,4 +1,6 @@
-"""Query parameters read the same way on every page: the page of a list, and a month.
+"""Query parameters read the same way on every page: whole numbers (ids, pages, years), the page
+of a list, a day and a month. Every ``request.args`` number goes through ``int_arg``, so that no
+number a page cannot use reaches the database (an id beyond the INTEGER column is a 500 there).
 
 One policy for a parameter the page cannot use: a page shows its default with a notice that says
 why (a bookmark or a hand-edited address should still land somewhere useful); a download answers
@@ -19,14 +21,73 @@ from hubapp.extensions import db
 MAX_PAGE = 100_000
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
 FIRST_YEAR, LAST_YEAR = 2000, 2099
+#: The largest id a record can have (PostgreSQL's INTEGER); the same bound as ids in addresses.
+MAX_ID = 2**31 - 1
+
+
+def _whole_number(text: str, low: int, high: int) -> int | None:
+    text = text.strip()
+    # Digits only: int() would also take "٣", "1_000" and a thousand digits of nonsense.
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(high)):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+def id_from(text: str | None) -> int | None:
+    """A record id typed or sent as text (a hidden field, a scanned code), or None when it cannot
+    be one."""
+    return _whole_number(text or "", 1, MAX_ID)
+
+
+def int_arg(name: str, default: int | None = None, low: int = 1, high: int = MAX_ID) -> int | None:
+    """``?name=`` as a whole number from ``low`` to ``high`` (by default an id); ``default`` when it
+    is missing, not a number, or out of range, so that a hand-edited address shows the page as if
+    the parameter were not given."""
+    found = _whole_number(request.args.get(name, ""), low, high)
+    return default if found is None else found
+
+
+def int_args(name: str, low: int = 1, high: int = MAX_ID) -> list[int]:
+    """Every ``?name=`` that is a whole number from ``low`` to ``high`` (ids chosen in a list)."""
+    found = (_whole_number(text, low, high) for text in request.args.getlist(name))
+    return [number for number in found if number is not None]
+
+
+def year_arg(name: str = "year", default: int | None = None) -> int | None:
+    """``?year=`` as a year of 2000–2099, else ``default``."""
+    return int_arg(name, default, FIRST_YEAR, LAST_YEAR)
+
+
+def day_arg(name: str = "date") -> date:
+    """``?date=YYYY-MM-DD`` as a day of 2000–2099, or today when none is given; anything else is a
+    400 that says what a day looks like."""
+    return day_or_400(request.args.get(name))
+
+
+def day_or_400(text: str | None) -> date:
+    """A day of 2000–2099 as ``YYYY-MM-DD``, or today when ``text`` is empty; else a 400."""
+    text = (text or "").strip()
+    if not text:
+        return clock.today()
+    try:
+        shown = date.fromisoformat(text)
+    except ValueError:
+        chinese_abort(400, "日期格式应为 年-月-日，例如 2026-03-08。")
+    if not FIRST_YEAR <= shown.year <= LAST_YEAR:
+        chinese_abort(400, "日期超出范围，请选择2000年至2099年之间的日期。")
+    return shown
+
+
+def page_number(high: int = MAX_PAGE) -> int:
+    """``?page=``: a page number that is not one is the first page."""
+    return int_arg("page", 1, high=high)
 
 
 def page_of(stmt, per_page: int | None = None):
     """One page of ``stmt`` (Flask-SQLAlchemy's Pagination), as ``?page=`` asks; a page number that
     is not one shows the first page, one past the end an empty page with the pager to go back."""
-    number = request.args.get("page", type=int) or 1
-    number = number if 1 <= number <= MAX_PAGE else 1
-    return db.paginate(stmt, page=number, per_page=per_page or current_app.config["PAGE_SIZE"], error_out=False)
+    return db.paginate(stmt, page=page_number(), per_page=per_page or current_app.config["PAGE_SIZE"], error_out=False)
 
 
 def parse_month(text: str | None) -> date | None:

@@ -5,6 +5,7 @@ later module adds is covered without anyone remembering to list it."""
 import pytest
 from conftest import base_config
 from werkzeug.routing import Rule
+from werkzeug.routing.converters import NumberConverter
 
 from hubapp import create_app
 
@@ -19,7 +20,7 @@ def _sample_url(rule: Rule) -> str:
     values = {}
     for name in rule.arguments - set(rule.defaults or {}):
         converter = rule._converters[name]
-        values[name] = 1 if type(converter).__name__ in ("IntegerConverter", "FloatConverter") else "x"
+        values[name] = 1 if isinstance(converter, NumberConverter) else "x"
     return rule.build(values, append_unknown=False)[1]
 
 

@@ -4,6 +4,7 @@ first row), strings with an unknown value, which must give a 4xx, never a 500.""
 
 import pytest
 from conftest import base_config
+from werkzeug.routing.converters import NumberConverter
 
 from hubapp import create_app
 
@@ -16,8 +17,7 @@ def _get_rules():
             continue
         values = {}
         for name in rule.arguments - set(rule.defaults or {}):
-            converter = type(rule._converters[name]).__name__
-            values[name] = 1 if converter in ("IntegerConverter", "FloatConverter") else "unknown-value"
+            values[name] = 1 if isinstance(rule._converters[name], NumberConverter) else "unknown-value"
         urls.append(rule.build(values, append_unknown=False)[1])
     return sorted(set(urls))
 

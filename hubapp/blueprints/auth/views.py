@@ -3,7 +3,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from sqlalchemy import or_, select
 
-from hubapp import actions, audit
+from hubapp import actions, audit, params
 from hubapp.audit import AuditEntry
 from hubapp.blueprints.auth import bp, services, throttle
 from hubapp.blueprints.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, UserForm
@@ -135,8 +135,8 @@ def new_user():
         # Links from a grid's or a department's page say what the account is for.
         if request.args.get("role") in ROLE_LABELS:
             form.role.data = request.args["role"]
-        form.department_id.data = request.args.get("department", 0, type=int)
-        form.grid_ids.data = [request.args.get("grid", type=int)] if request.args.get("grid", type=int) else []
+        form.department_id.data = params.int_arg("department", 0)
+        form.grid_ids.data = params.int_args("grid")[:1]
         return render("auth/user_form.html", form=form, user=None)
     outcome = actions.submit(
         form,

@@ -1,7 +1,6 @@
 """The staff list and the visit ledger as Excel workbooks, with Chinese headers, for the monthly
 report; the views hand them over with ``downloads.xlsx_response``."""
 
-import io
 from datetime import date
 
 from openpyxl import Workbook
@@ -11,6 +10,7 @@ from openpyxl.utils import get_column_letter
 from hubapp.blueprints.demands.models import ROUTES, Demand, Visit
 from hubapp.blueprints.demands.visits import GridCoverage
 from hubapp.formatting import chinese_date
+from hubapp.spreadsheets import workbook_bytes
 
 #: Header and column width (characters).
 COLUMNS = [
@@ -39,12 +39,6 @@ def _sheet(sheet, columns, rows) -> None:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
-
-
-def _saved(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _demand_row(d: Demand, today: date) -> list:
@@ -77,7 +71,7 @@ def demands_workbook(demands: list[Demand], today: date) -> bytes:
     sheet = workbook.active
     sheet.title = "企业诉求"
     _sheet(sheet, COLUMNS, [_demand_row(d, today) for d in demands])
-    return _saved(workbook)
+    return workbook_bytes(workbook)
 
 
 def visits_workbook(visits: list[Visit], coverage: list[GridCoverage]) -> bytes:
@@ -116,4 +110,4 @@ def visits_workbook(visits: list[Visit], coverage: list[GridCoverage]) -> bytes:
             for row in coverage
         ],
     )
-    return _saved(workbook)
+    return workbook_bytes(workbook)

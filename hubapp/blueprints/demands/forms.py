@@ -15,7 +15,7 @@ from hubapp.blueprints.demands.models import (
     TRANSFERRED,
 )
 from hubapp.blueprints.directory.picker import EnterpriseField
-from hubapp.forms import MOBILE_MESSAGE, CheckboxesField, HubForm, mobile_number, options, within_calendar
+from hubapp.forms import MOBILE_MESSAGE, CheckboxesField, HubForm, mobile_number, options
 
 
 class DemandForm(HubForm):
@@ -34,13 +34,13 @@ class DemandForm(HubForm):
         choices=options({code: label for code, label in SOURCES.items() if code != SELF_REPORTED}),
         validators=[DataRequired(message="请选择诉求来源。")],
     )
-    received_on = DateField("受理日期", validators=[Optional(), within_calendar])
-    deadline = DateField("办理时限", validators=[Optional(), within_calendar])
+    received_on = DateField("受理日期", validators=[Optional()])
+    deadline = DateField("办理时限", validators=[Optional()])
 
 
 class VisitForm(HubForm):
     enterprise = EnterpriseField("走访企业", validators=[InputRequired(message="请填写走访的企业。")])
-    visited_on = DateField("走访日期", validators=[InputRequired(message="请填写走访日期。"), within_calendar])
+    visited_on = DateField("走访日期", validators=[InputRequired(message="请填写走访日期。")])
     topics = CheckboxesField("走访内容", choices=options(TOPICS), validators=[DataRequired(message="请至少选择一项走访内容。")])
     notes = TextAreaField("走访情况", validators=[Optional(), Length(max=NOTE_MAX, message=f"走访情况不超过{NOTE_MAX}字。")])
 
@@ -53,7 +53,7 @@ class AcceptForm(HubForm):
 class TransferForm(HubForm):
     department_id = SelectField("承办部门", coerce=int, validators=[DataRequired(message="请选择承办部门。")])
     note = TextAreaField("转办事项", validators=[DataRequired(message="请写明需要部门办理的事项。"), Length(max=NOTE_MAX)])
-    deadline = DateField("办理时限", validators=[InputRequired(message="请填写办理时限。"), within_calendar])
+    deadline = DateField("办理时限", validators=[InputRequired(message="请填写办理时限。")])
 
 
 class AnswerForm(HubForm):
@@ -68,7 +68,7 @@ class CloseForm(HubForm):
 class ReturnForm(HubForm):
     target = SelectField("退回至", choices=options({HANDLING: "中心直办", TRANSFERRED: "原承办部门重办"}))
     note = TextAreaField("退回原因", validators=[DataRequired(message="请写明退回原因。"), Length(max=NOTE_MAX)])
-    deadline = DateField("新的办理时限", validators=[Optional(), within_calendar])
+    deadline = DateField("新的办理时限", validators=[Optional()])
 
 
 class DeclineForm(HubForm):

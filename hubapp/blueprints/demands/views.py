@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask import abort, make_response, request, url_for
 from flask_login import current_user
 
-from hubapp import actions, clock, downloads
+from hubapp import actions, clock, downloads, params
 from hubapp.blueprints.auth.roles import ALL_ROLES, STAFF_ROLES, Role, roles_required, staff_required
 from hubapp.blueprints.demands import bp, exports, forms, moves, reading, statistics, visits
 from hubapp.blueprints.demands.models import (
@@ -38,8 +38,8 @@ def _filters() -> reading.Filters:
     return reading.Filters(
         kind=args.get("kind") if args.get("kind") in KINDS else None,
         status=args.get("status") if args.get("status") in DEMAND_STATES else None,
-        department_id=args.get("department", type=int),
-        grid_id=args.get("grid", type=int),
+        department_id=params.int_arg("department"),
+        grid_id=params.int_arg("grid"),
         overdue=args.get("overdue") == "1",
         search=args.get("q", ""),
     )
@@ -73,7 +73,7 @@ def export():
 @staff_required
 def statistics_page():
     years = statistics.demand_years()
-    year = request.args.get("year", type=int)
+    year = params.year_arg()
     visited, enterprises = visits.coverage_totals(clock.today().replace(day=1))
     return render(
         "demands/statistics.html",
@@ -92,7 +92,7 @@ def ledger():
     shown = month_arg()
     notices = [shown.notice] if shown.notice else []
     grids = directory.grids()
-    grid_id = request.args.get("grid", type=int)
+    grid_id = params.int_arg("grid")
     if request.args.get("grid") and grid_id not in {g.id for g in grids}:
         notices.append("没有该网格，已显示全部网格的走访。")
         grid_id = None
@@ -131,7 +131,7 @@ def _scoped(form):
 
 def _prefill(form: forms.DemandForm, visit: Visit | None) -> None:
     """A blank form: the enterprise asked for (or visited) with its contact, the source, the day."""
-    enterprise = visit.enterprise if visit else directory.get_enterprise(request.args.get("enterprise", type=int) or 0)
+    enterprise = visit.enterprise if visit else directory.get_enterprise(params.int_arg("enterprise", 0))
     form.source.data = "visit" if visit or current_user.role == Role.GRID_WORKER else "walk_in"
     form.received_on.data = visit.visited_on if visit else clock.today()
     if enterprise is not None:
@@ -155,7 +155,7 @@ def _draft_from(form: forms.DemandForm, visit: Visit | None) -> moves.DemandDraf
 @roles_required(*RAISERS)
 def new():
     form = _scoped(forms.DemandForm())
-    visit = visits.raised_from(current_user, request.values.get("visit", type=int))
+    visit = visits.raised_from(current_user, params.int_arg("visit"))
     if request.method == "GET":
         _prefill(form, visit)
         return render("demands/form.html", form=form, visit=visit)
@@ -356,7 +356,7 @@ def grid():
 def new_visit():
     form = _scoped(forms.VisitForm())
     if request.method == "GET":
-        asked = directory.get_enterprise(request.args.get("enterprise", type=int) or 0)
+        asked = directory.get_enterprise(params.int_arg("enterprise", 0))
         form.enterprise.data = asked.name if asked is not None and asked.grid_id in current_user.grid_ids else ""
         form.visited_on.data = clock.today()
         return render("demands/visit_form.html", form=form)

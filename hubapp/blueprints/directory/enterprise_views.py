@@ -10,7 +10,7 @@ from math import ceil
 from flask import request, url_for
 from flask_login import current_user
 
-from hubapp import actions, audit, clock, downloads
+from hubapp import actions, audit, clock, downloads, params
 from hubapp.blueprints.auth import services as accounts
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.directory import bp, exports, forms, imports, register, services, sheet
@@ -21,7 +21,7 @@ from hubapp.errors import chinese_abort
 from hubapp.extensions import db
 from hubapp.forms import options
 from hubapp.htmx import render
-from hubapp.params import MAX_PAGE, page_of
+from hubapp.params import page_of
 
 #: Room for the multipart wrapping around the file itself.
 UPLOAD_OVERHEAD = 64 * 1024
@@ -32,7 +32,7 @@ def _filters() -> dict:
     args = request.args
     return {
         "search": args.get("q", ""),
-        "grid_id": args.get("grid", type=int),
+        "grid_id": params.int_arg("grid"),
         "kind": args.get("kind") if args.get("kind") in ENTERPRISE_KINDS else None,
         "status": args.get("status") if args.get("status") in services.STATUS_FILTERS else services.ALL,
     }
@@ -89,7 +89,7 @@ def _form_page(form, enterprise: Enterprise | None, status: int = 200, conflict:
 def new_enterprise():
     form = _with_grids(forms.EnterpriseForm())
     if request.method == "GET":
-        form.grid_id.data = request.args.get("grid", type=int) or 0
+        form.grid_id.data = params.int_arg("grid", 0)
         return _form_page(form, None)
     outcome = actions.submit(form, lambda: register.create_enterprise(current_user, _data_from(form)))
     if not outcome.ok:
@@ -245,8 +245,7 @@ class ListPage:
 
 
 def _list_page(rows: list) -> ListPage:
-    number = request.args.get("page", type=int) or 1
-    number = number if 1 <= number <= MAX_PAGE else 1
+    number = params.page_number()
     start = (number - 1) * PREVIEW_PAGE_SIZE
     return ListPage(rows[start : start + PREVIEW_PAGE_SIZE], number, PREVIEW_PAGE_SIZE, len(rows))
 

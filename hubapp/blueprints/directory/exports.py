@@ -3,8 +3,6 @@ with a sheet that explains the columns and lists the values they accept, and dro
 where a column has a fixed set of values. The views hand them over with
 ``downloads.xlsx_response``."""
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -21,6 +19,7 @@ from hubapp.blueprints.directory.layout import (
     YES,
 )
 from hubapp.blueprints.directory.models import ENTERPRISE_KINDS, PARTY_ORGANISATIONS, Enterprise, Grid
+from hubapp.spreadsheets import workbook_bytes
 
 #: Rows below the last enterprise that keep the drop-down lists, for additions.
 SPARE_ROWS = 1000
@@ -101,10 +100,6 @@ def _workbook(enterprises: list[Enterprise], grids: list[Grid]) -> bytes:
     by_id = {grid.id: grid for grid in grids}
     for enterprise in enterprises:
         sheet.append([_value(enterprise, column.key, by_id) for column in COLUMNS])
-        # A value that begins with "=" is text staff typed, not a formula for Excel to run.
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
     last_row = len(enterprises) + 1 + SPARE_ROWS
     for index, column in enumerate(COLUMNS, start=1):
         if column.text:
@@ -121,9 +116,7 @@ def _workbook(enterprises: list[Enterprise], grids: list[Grid]) -> bytes:
             sheet.add_data_validation(rule)
     sheet.freeze_panes = "C2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(enterprises) + 1}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def template_workbook(grids: list[Grid]) -> bytes:

@@ -94,7 +94,7 @@ class Plan:
 
 def _chinese_number(text: str) -> int | None:
     """一 … 九十九, as grids are sometimes written (第十二网格)."""
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return int(text)
     if "十" not in text:
         return CHINESE_DIGITS.get(text) if len(text) == 1 else None

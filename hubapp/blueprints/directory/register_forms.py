@@ -4,6 +4,7 @@ validators only give the quick answer."""
 from wtforms import BooleanField, HiddenField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from hubapp import params
 from hubapp.forms import CheckboxesField, HubForm
 
 
@@ -20,7 +21,8 @@ class GridForm(HubForm):
 
 
 def _ids(text: str | None) -> list[int]:
-    return [int(part) for part in (text or "").split(",") if part.strip().isdigit()]
+    found = (params.id_from(part) for part in (text or "").split(","))
+    return [number for number in found if number is not None]
 
 
 class ShownIdsField(HiddenField):

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import exists, func, or_, select
 
+from hubapp import params
 from hubapp.blueprints.directory import uscc
 from hubapp.blueprints.directory.models import Department, Enterprise, Grid
 from hubapp.extensions import db
@@ -35,8 +36,9 @@ def department_by_name(text: str) -> Department | None:
     """A department named by its full or short name, or by its number in the register."""
     text = text.strip()
     condition = or_(Department.name == text, Department.short_name == text)
-    if text.isdigit():
-        condition = or_(condition, Department.id == int(text))
+    number = params.id_from(text)
+    if number is not None:
+        condition = or_(condition, Department.id == number)
     return db.session.scalars(select(Department).where(condition).order_by(Department.id)).first()
 
 

@@ -1,10 +1,9 @@
 """Excel files of facilities: the month's utilisation per room."""
 
-import io
-
 from openpyxl import Workbook
 
 from hubapp.blueprints.facilities.reports import utilisation
+from hubapp.spreadsheets import workbook_bytes
 
 
 def utilisation_workbook(year: int, month: int) -> bytes:
@@ -30,6 +29,4 @@ def utilisation_workbook(year: int, month: int) -> bytes:
     for column, width in zip("ABCDEFGH", (20, 26, 16, 18, 10, 14, 8, 10), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)

@@ -14,7 +14,7 @@ from hubapp.blueprints.directory.picker import EnterpriseField
 from hubapp.blueprints.facilities.models import BOOKING_MODES, MONTHLY, WEEKLY
 from hubapp.blueprints.facilities.series import SCOPES
 from hubapp.concurrency import Versioned
-from hubapp.forms import MOBILE_PATTERN, CheckboxesField, HubForm, mobile_number, options, within_calendar
+from hubapp.forms import MOBILE_PATTERN, CheckboxesField, HubForm, mobile_number, options
 
 PHONE = Regexp(rf"{MOBILE_PATTERN.pattern}|^0\d{{2,3}}-?\d{{7,8}}$", message="请输入11位手机号或带区号的固定电话。")
 WEEKDAY_CHOICES = [(str(d), "周" + "一二三四五六日"[d]) for d in range(7)]
@@ -27,7 +27,7 @@ def _required(label):
 
 
 class SlotFields(HubForm):
-    day = DateField("日期", validators=[_required("日期"), within_calendar])
+    day = DateField("日期", validators=[_required("日期")])
     start = TimeField("开始时间", validators=[_required("开始时间")])
     end = TimeField("结束时间", validators=[_required("结束时间")], description="早于开始时间表示次日（仅限夜间开放的场地）")
 
@@ -45,7 +45,7 @@ class BookingForm(SlotFields):
     interval = IntegerField("间隔", default=1, validators=[Optional(), NumberRange(min=1, max=12, message="间隔应在1到12之间。")])
     weekdays = CheckboxesField("星期", choices=options(WEEKDAY_CHOICES), validators=[Optional()])
     nth = SelectField("每月第几个", choices=options(NTH_CHOICES), default="1")
-    until = DateField("重复至", validators=[Optional(), within_calendar])
+    until = DateField("重复至", validators=[Optional()])
     count = IntegerField("或共几次", validators=[Optional(), NumberRange(min=1, max=200, message="次数应在1到200之间。")])
 
 
@@ -106,14 +106,14 @@ class NewRoomForm(RoomForm):
 
 class ClosureForm(HubForm):
     room_id = SelectField("场地", coerce=int, default=0)
-    start_date = DateField("开始日期", validators=[_required("开始日期"), within_calendar])
-    end_date = DateField("结束日期", validators=[_required("结束日期"), within_calendar])
+    start_date = DateField("开始日期", validators=[_required("开始日期")])
+    end_date = DateField("结束日期", validators=[_required("结束日期")])
     reason = StringField("原因", validators=[DataRequired(message="请填写原因。"), Length(max=100)])
 
 
 class SpecialOpeningForm(HubForm):
     room_id = SelectField("场地", coerce=int, default=0)
-    day = DateField("日期", validators=[_required("日期"), within_calendar])
+    day = DateField("日期", validators=[_required("日期")])
     opens = TimeField("开放", validators=[_required("开放时间")])
     closes = TimeField("关闭", validators=[_required("关闭时间")])
     reason = StringField("原因", default="调休上班", validators=[DataRequired(message="请填写原因。"), Length(max=100)])

@@ -5,7 +5,7 @@ phone-sized; no JavaScript."""
 from flask import abort, current_app, request, send_file, url_for
 from flask_login import current_user
 
-from hubapp import actions, clock, downloads
+from hubapp import actions, clock, downloads, params
 from hubapp.blueprints.auth.roles import public
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.directory import uscc as uscc_rules
@@ -83,7 +83,7 @@ def request_booking():
     form = PublicRequestForm()
     form.room_id.choices = holds.room_choices()
     if request.method == "GET":
-        form.room_id.data = request.args.get("room_id", type=int)
+        form.room_id.data = params.int_arg("room_id")
         return render("facilities/public/request.html", form=form, rooms=opening.rooms())
     if not form.validate():
         return render("facilities/public/request.html", status=422, form=form, rooms=opening.rooms())

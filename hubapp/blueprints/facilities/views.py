@@ -10,15 +10,13 @@ from datetime import date, datetime, time, timedelta
 from flask import make_response, request, url_for
 from flask_login import current_user
 
-from hubapp import actions, audit, clock, concurrency, qr
+from hubapp import actions, audit, clock, concurrency, params, qr
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.facilities import bookings, bp, feeds, holds, opening, public_bp, schedule, series, sweeper
 from hubapp.blueprints.facilities.bookings import BookingDetails
 from hubapp.blueprints.facilities.forms import BookingForm, EditBookingForm, ReasonForm
 from hubapp.blueprints.facilities.models import MONTHLY, PENDING, Booking, BookingSeries, Room
-from hubapp.errors import chinese_abort
 from hubapp.extensions import db
-from hubapp.forms import FIRST_DAY, LAST_DAY
 from hubapp.htmx import is_htmx, render
 from hubapp.params import page_of
 
@@ -54,16 +52,6 @@ def top_message(form, outcome: actions.Outcome) -> str | None:
     return None
 
 
-def parse_day(value: str | None) -> date:
-    try:
-        shown = date.fromisoformat(value) if value else clock.today()
-    except ValueError:
-        chinese_abort(400, "日期格式应为 年-月-日，例如 2026-03-08。")
-    if not FIRST_DAY <= shown <= LAST_DAY:
-        chinese_abort(400, "日期超出范围，请选择2000年至2099年之间的日期。")
-    return shown
-
-
 def changed(response_or_html, status: int = 200):
     """An htmx answer after a change: the calendars listening for ``bookingsChanged`` reload."""
     response = make_response(response_or_html, status)
@@ -85,7 +73,7 @@ def details_from(form) -> BookingDetails:
 @bp.get("/")
 @staff_required
 def day():
-    shown = parse_day(request.args.get("date"))
+    shown = params.day_arg()
     origin, end, lanes = schedule.day_timeline(shown)
     steps = (end - origin) // schedule.STEP
     return render(
@@ -99,7 +87,7 @@ def day():
 @staff_required
 def week(room_id: int):
     room = db.get_or_404(Room, room_id)
-    monday = schedule.week_of(parse_day(request.args.get("date")))
+    monday = schedule.week_of(params.day_arg())
     first, last, lanes = schedule.week_view(room, monday)
     origin = datetime.combine(monday, first)
     steps = (lanes[0].cells[-1].start + schedule.SLOT - origin) // schedule.STEP if lanes[0].cells else 0
@@ -122,8 +110,8 @@ def booking_form_page(form, status=200, message=None, plan=None):
 
 
 def prefill(form: BookingForm) -> None:
-    form.room_id.data = request.args.get("room_id", type=int) or form.room_id.data
-    form.day.data = parse_day(request.args.get("date"))
+    form.room_id.data = params.int_arg("room_id") or form.room_id.data
+    form.day.data = params.day_arg()
     start = request.args.get("start")
     try:
         begins = time.fromisoformat(start) if start else None
@@ -340,7 +328,7 @@ def series_page(series_id: int):
 @staff_required
 def add_back(series_id: int):
     found = db.get_or_404(BookingSeries, series_id)
-    day = parse_day(request.form.get("date"))
+    day = params.day_or_400(request.form.get("date"))
     outcome = actions.attempt(lambda: series.add_back(current_user, found, day))
     if not outcome.ok:
         return actions.refused(outcome.message, url_for("facilities.series", series_id=series_id))

@@ -29,6 +29,15 @@ class _Row(Form):
     class Meta:
         locales = HubForm.Meta.locales
 
+    def validate(self, extra_validators=None) -> bool:
+        """The page always sends every text box of a row, empty or not: a row without one was not
+        sent by this page (an old tab, a hand-made request), and is refused rather than guessed."""
+        valid = super().validate(extra_validators)
+        missing = [field for field in self if isinstance(field, StringField) and field.raw_data == []]
+        for field in missing:
+            field.errors.append(f"这一行缺少“{field.label.text}”，请刷新页面后重新填写。")
+        return valid and not missing
+
 
 class MaterialRow(_Row):
     name = StringField("材料名称", [Length(max=100, message="材料名称不超过100字。")])
@@ -38,7 +47,7 @@ class MaterialRow(_Row):
     notes = StringField("备注", [Optional(), Length(max=300, message="备注不超过300字。")])
 
     def validate_name(self, field):
-        if not field.data.strip() and self.notes.data.strip():
+        if not (field.data or "").strip() and (self.notes.data or "").strip():
             raise ValidationError("请填写材料名称（或删除这一行）。")
 
 
@@ -47,7 +56,7 @@ class StepRow(_Row):
     detail = StringField("说明", [Optional(), Length(max=500, message="说明不超过500字。")])
 
     def validate_title(self, field):
-        if not field.data.strip() and self.detail.data.strip():
+        if not (field.data or "").strip() and (self.detail.data or "").strip():
             raise ValidationError("请填写步骤名称（或删除这一行）。")
 
 
@@ -56,7 +65,7 @@ class FaqRow(_Row):
     answer = TextAreaField("解答", [Optional(), Length(max=1000, message="解答不超过1000字。")])
 
     def validate_question(self, field):
-        if not field.data.strip() and self.answer.data.strip():
+        if not (field.data or "").strip() and (self.answer.data or "").strip():
             raise ValidationError("请填写问题（或删除这一行）。")
 
 
@@ -132,12 +141,13 @@ def apply_row_op(formdata: MultiDict, op: str) -> MultiDict:
     rest = MultiDict()
     for key, value in formdata.items(multi=True):
         index, _, sub = key[len(prefix):].partition("-") if key.startswith(prefix) else ("", "", "")
-        if index.isdigit() and sub:
+        # ASCII digits only: "²" is a digit to isdigit() and not a number to int().
+        if index.isascii() and index.isdigit() and sub:
             rows.setdefault(int(index), MultiDict()).add(sub, value)
         elif key != "row_op":
             rest.add(key, value)
     ordered = [rows[i] for i in sorted(rows)]
-    position = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else -1
+    position = int(parts[2]) if len(parts) > 2 and parts[2].isascii() and parts[2].isdigit() else -1
     if action == "add" and len(ordered) < MAX_ROWS:
         ordered.append(_blank_row(name))
     elif action == "remove" and 0 <= position < len(ordered):

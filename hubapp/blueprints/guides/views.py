@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from hubapp import actions, concurrency, downloads, qr
+from hubapp import actions, concurrency, downloads, params, qr
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.guides import bp, content, printing, reading, viewcount, visitors, writing
 from hubapp.blueprints.guides.content import GuideContent, Material, Question, Step
@@ -259,18 +259,17 @@ def diff(code: str):
     if not numbers:
         flash("还没有发布过的版本。", "info")
         return redirect(url_for("guides.detail", code=code))
-    old_number = request.args.get("from", type=int) or (numbers[1] if len(numbers) > 1 else numbers[0])
-    to = request.args.get("to", "current" if len(numbers) == 1 else str(numbers[0]))
+    old_number = params.int_arg("from") or (numbers[1] if len(numbers) > 1 else numbers[0])
     old = reading.get_version(matter, old_number)
     if old is None:
         abort(404)
-    if to == "current":
-        new_doc, new_label = content.snapshot(matter), "编辑稿"
+    if request.args.get("to", "current" if len(numbers) == 1 else "") == "current":
+        to, new_doc, new_label = "current", content.snapshot(matter), "编辑稿"
     else:
-        new = reading.get_version(matter, int(to)) if to.isdigit() else None
+        new = reading.get_version(matter, params.int_arg("to", numbers[0]))
         if new is None:
             abort(404)
-        new_doc, new_label = new.content, f"第{new.number}版"
+        to, new_doc, new_label = str(new.number), new.content, f"第{new.number}版"
     return render(
         "guides/diff.html",
         matter=matter,

@@ -4,7 +4,7 @@ and the responsible units' liaisons follow them up (mark done, reopen) row by ro
 from flask import abort, request, url_for
 from flask_login import current_user
 
-from hubapp import actions, clock
+from hubapp import actions, clock, params
 from hubapp.blueprints.auth.roles import Role, roles_required, staff_required
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.meetings import bp, decisions, forms
@@ -100,7 +100,7 @@ def remove_decision(meeting_id: int, decision_id: int):
 def decision_list():
     status = request.args.get("status", OPEN)
     status = status if status in DECISION_STATES else None
-    department_id = request.args.get("unit", type=int)
+    department_id = params.int_arg("unit")
     overdue = request.args.get("overdue") == "1"
     return render(
         "meetings/decisions.html",

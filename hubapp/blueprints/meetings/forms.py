@@ -3,7 +3,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from hubapp.blueprints.meetings.models import GROUPS, KINDS
 from hubapp.concurrency import Versioned
-from hubapp.forms import HubForm, options, within_calendar
+from hubapp.forms import HubForm, options
 
 #: Select value meaning "none of the listed": no room, no chair account, a unit typed in.
 NONE = 0
@@ -12,7 +12,7 @@ NONE = 0
 class MeetingForm(Versioned, HubForm):
     kind = SelectField("会议类型", choices=options(KINDS), validators=[DataRequired(message="请选择会议类型。")])
     theme = StringField("会议主题", validators=[DataRequired(message="请填写会议主题。"), Length(max=200, message="会议主题不超过200字。")])
-    day = DateField("日期", validators=[InputRequired(message="请选择会议日期。"), within_calendar])
+    day = DateField("日期", validators=[InputRequired(message="请选择会议日期。")])
     start_time = TimeField("开始时间", validators=[InputRequired(message="请填写开始时间。")])
     end_time = TimeField("结束时间", validators=[InputRequired(message="请填写结束时间。")])
     room_id = SelectField("会议室（通过场地预约）", coerce=int)
@@ -43,7 +43,7 @@ class DecisionForm(HubForm):
     text = TextAreaField("议定事项", validators=[DataRequired(message="请填写议定事项内容。"), Length(max=2000)])
     department_id = SelectField("责任单位", coerce=int)
     unit_text = StringField("其他责任单位", validators=[Optional(), Length(max=100, message="单位不超过100字。")])
-    deadline = DateField("完成时限", validators=[Optional(), within_calendar])
+    deadline = DateField("完成时限", validators=[Optional()])
 
 
 class NoteForm(HubForm):

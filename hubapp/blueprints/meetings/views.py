@@ -10,7 +10,7 @@ from datetime import datetime
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from hubapp import actions, clock, concurrency
+from hubapp import actions, clock, concurrency, params
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.facilities import holds
@@ -48,7 +48,7 @@ def locked(meeting: Meeting):
 @staff_required
 def index():
     kind = request.args.get("kind") if request.args.get("kind") in KINDS else None
-    year = request.args.get("year", type=int)
+    year = params.year_arg()
     search = request.args.get("q", "")
     return render(
         "meetings/index.html",
@@ -357,7 +357,7 @@ def correct(meeting_id: int):
 @staff_required
 def minutes_pdf(meeting_id: int):
     meeting = db.get_or_404(Meeting, meeting_id)
-    version = minutes.minutes_version(meeting, request.args.get("version", type=int))
+    version = minutes.minutes_version(meeting, params.int_arg("version"))
     if version is None:
         abort(404)
     return pdf_response(*printing.minutes_pdf(meeting, version))

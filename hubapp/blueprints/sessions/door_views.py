@@ -44,8 +44,9 @@ def checkin(session_id: int):
 
 def _scanned(session: Session, form: CheckInForm):
     """The registration a row's button or a scanned or typed code names, if it is of this session."""
-    if form.registration_id.data and form.registration_id.data.isdigit():
-        return signup.get_registration(session.id, int(form.registration_id.data))
+    registration_id = params.id_from(form.registration_id.data)
+    if registration_id is not None:
+        return signup.get_registration(session.id, registration_id)
     if form.code.data:
         return signup.registration_by_token(session.id, door.token_from_scan(form.code.data))
     return None

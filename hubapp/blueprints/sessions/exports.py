@@ -1,8 +1,6 @@
 """The Excel workbook of a session: its registrations, what came of it, and (bank-enterprise
 sessions) the financing matches."""
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -11,6 +9,7 @@ from hubapp.blueprints.sessions import outcomes, signup
 from hubapp.blueprints.sessions.models import BANK, Session
 from hubapp.extensions import db
 from hubapp.formatting import chinese_datetime
+from hubapp.spreadsheets import workbook_bytes
 
 
 def _autosize(sheet) -> None:
@@ -94,6 +93,4 @@ def registrations_xlsx(session: Session) -> bytes:
             )
         _autosize(financing)
 
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)

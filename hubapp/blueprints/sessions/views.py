@@ -16,7 +16,7 @@ from hubapp.blueprints.sessions.forms import CancelForm, HostForm, QuestionForm,
 from hubapp.blueprints.sessions.models import KINDS, REGISTRATION_STATES, HostOrganisation, Session
 from hubapp.blueprints.sessions.planning import HostData, SessionPlan
 from hubapp.extensions import db
-from hubapp.forms import FIRST_DAY, LAST_DAY, options
+from hubapp.forms import options
 from hubapp.htmx import render
 
 
@@ -242,9 +242,7 @@ def _themes_from(form) -> dict[int, str]:
 @bp.route("/themes", methods=["GET", "POST"])
 @staff_required
 def themes():
-    year = request.args.get("year", type=int) or clock.today().year
-    if not FIRST_DAY.year <= year <= LAST_DAY.year:
-        abort(404)
+    year = params.year_arg(default=clock.today().year)
     form = theme_plan_form(planning.theme_plan(year))
     status = 200
     if request.method == "POST":
