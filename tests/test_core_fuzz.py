@@ -234,11 +234,14 @@ def form_targets(app, found: list[tuple[str, dict]], own_account: str = "") -> l
     return sorted(chosen.values(), key=lambda form: any(word in form["action"] for word in REMOVING))
 
 
-def post_all(client, forms: list[dict], username: str | None) -> list[str]:
+def post_all(client, forms: list[dict], username: str | None, kinds: tuple[str, ...] = ()) -> list[str]:
+    """Each form posted in every wrong way (or in ``kinds`` of them) as ``username``."""
     failures = []
     login(client, username)
     for form in forms:
         for name, data in variants(form["fields"]).items():
+            if kinds and name not in kinds:
+                continue
             response = client.post(form["action"], data=MultiDict(data))
             if response.status_code >= 500:
                 failures.append(f"{username} POST {form['action']} with {name}: {response.status_code}")
@@ -279,4 +282,21 @@ def test_no_hostile_query_or_form_gives_500(app, client, demo):
     failures = hostile_query_failures(app, client, pages, public_pages, forms)
     failures += post_all(client, form_targets(app, public_forms), None)
     failures += post_all(client, form_targets(app, forms, own_account=f"/admin/users/{admin.id}"), "admin")
+    assert not failures
+
+
+#: What the other roles post: the ways a phone keyboard or a pasted text goes wrong most often.
+OTHER_ROLE_VARIANTS = ("control characters, emoji and RTL marks", "numbers beyond 64 bits", "dates in 9999")
+
+
+@pytest.mark.parametrize("username", ["staff", "grid", "liaison"])
+def test_no_hostile_form_of_another_role_gives_500(app, client, demo, username):
+    """The forms each other role reaches from its own menus — a grid worker's visit, a liaison's
+    answer, staff's every day — posted as that role, where the walls and choices differ from the
+    admin's."""
+    login(client, username)
+    pages, forms = crawl(app, client, start_pages(app))
+    assert pages and forms, f"{username} reaches no page or no form"
+    own = db.session.scalar(select(User).where(User.username == username))
+    failures = post_all(client, form_targets(app, forms, own_account=f"/admin/users/{own.id}"), username, OTHER_ROLE_VARIANTS)
     assert not failures
