@@ -42,6 +42,9 @@ RATELIMIT_HEADERS_ENABLED = True
 #: Said explicitly: Flask-Limiter keeps one app's RATELIMIT_ENABLED=False for every later app that
 #: does not say it (one limiter object serves every app the process makes).
 RATELIMIT_ENABLED = True
+#: A limit storage that cannot be reached (Redis restarting) lets requests through, logged, rather
+#: than answering every visitor with an error.
+RATELIMIT_SWALLOW_ERRORS = True
 #: Wrong passwords for one account from one address: tiers, so that the wait grows with the
 #: failures and ends by itself (auth/throttle.py). Another address is not slowed down.
 LOGIN_LIMIT_PER_ACCOUNT_ADDRESS = "5 per minute; 10 per 10 minutes; 20 per hour"

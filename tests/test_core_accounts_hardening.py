@@ -229,6 +229,19 @@ def test_two_hosts_sharing_redis_count_the_same_failures_and_the_same_unlock(dat
     assert Browser(one).login().status_code == 303
 
 
+def test_a_limit_storage_that_is_down_lets_people_log_in_and_book(database_uri, ids):
+    """Redis restarting must not shut the centre out: the limits let requests through (logged)."""
+    from conftest import free_port
+
+    down = {"RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_port()}/0"}
+    app = create_app(base_config(database_uri) | down)
+    browser = Browser(app)
+    assert browser.login("staff", "wrong-9999").status_code == 401
+    assert browser.login().status_code == 303
+    with app.app_context():
+        assert app.test_client().get("/book").status_code == 200
+
+
 def test_only_an_admin_unlocks(app, ids):
     staff = logged_in(app)
     assert staff.post(f"/admin/users/{ids['admin']}/unlock-login").status_code == 403

@@ -10,10 +10,17 @@ The counts live in the rate limiter's storage (``RATELIMIT_STORAGE_URI``: Redis 
 processes or hosts serve, so that they agree). An admin's unlock starts the account's counts
 afresh at every address: the addresses are not known, so each account has a generation number
 in the same storage that is part of its keys, and the unlock raises it.
+
+When that storage cannot be reached (Redis restarting), logins go on without the slowdown and the
+fault is logged: the limiter is a guard, not the record, and the whole centre locked out of the
+app because of it would be worse (``RATELIMIT_SWALLOW_ERRORS`` does the same for every other limit).
 """
 
+import logging
 import math
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import current_app
 from flask_limiter.util import get_remote_address
@@ -27,6 +34,17 @@ from hubapp.extensions import limiter
 #: How long an unlock's generation number is kept: longer than any tier's window, so that when it
 #: lapses (and the generation starts at 0 again) the counts it replaced have lapsed too.
 GENERATION_SECONDS = 7 * 24 * 3600
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _failing_open(step: Callable[[], T], otherwise: T) -> T:
+    try:
+        return step()
+    except Exception:
+        log.exception("login throttle: the rate-limit storage cannot be reached; going on without it")
+        return otherwise
 
 
 def _account(username: str) -> str:
@@ -52,18 +70,26 @@ def _limits(username: str) -> list[tuple[RateLimitItem, tuple[str, ...]]]:
 def wait_seconds(username: str) -> int:
     """0 when ``username`` may try a password from this address now; else how many seconds until
     it may."""
-    waits = [
-        math.ceil(limiter.limiter.get_window_stats(item, *keys).reset_time - time.time())
-        for item, keys in _limits(username)
-        if not limiter.limiter.test(item, *keys)
-    ]
-    return max([1, *waits]) if waits else 0
+
+    def waits() -> list[int]:
+        return [
+            math.ceil(limiter.limiter.get_window_stats(item, *keys).reset_time - time.time())
+            for item, keys in _limits(username)
+            if not limiter.limiter.test(item, *keys)
+        ]
+
+    found = _failing_open(waits, [])
+    return max([1, *found]) if found else 0
 
 
 def failed(username: str) -> None:
     """Count a wrong password (or an unknown or deactivated account) for this address."""
-    for item, keys in _limits(username):
-        limiter.limiter.hit(item, *keys)
+
+    def hit() -> None:
+        for item, keys in _limits(username):
+            limiter.limiter.hit(item, *keys)
+
+    _failing_open(hit, None)
 
 
 def unlock(actor, user: User) -> None:
