@@ -5,6 +5,7 @@ guide; the PDFs embed the CJK fonts, their text extracts, and no character lacks
 import subprocess
 from functools import cache
 
+import pdfmeasure
 import pytest
 from factories import guides
 from fontTools.ttLib import TTCollection
@@ -166,3 +167,12 @@ def test_a_draft_poster_is_marked_as_a_proof_and_an_archived_one_is_refused(clie
     response = client.get("/guides/cao-gao/poster.pdf")
     assert response.status_code == 409
     assert "已归档" in response.get_data(as_text=True)
+
+
+def test_the_qr_sheet_spans_the_page_between_its_margins(staff_client):
+    """The cut grid and its heading run from the 15 mm left margin to the 15 mm right margin,
+    so that the three 60 mm columns are where the cutter expects them."""
+    found = pdfmeasure.words(staff_client.get("/guides/qr-sheet.pdf").data)
+    heading = [w for w in found if w.page == 1 and w.top < 20]
+    assert abs(min(w.left for w in heading) - 15) <= 0.3
+    assert abs(max(w.right for w in heading) - 195) <= 0.3

@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import pdfmeasure
 from factories import directory, facilities
 from factories import sessions as make
 from factories.sessions import day, phone
@@ -542,3 +543,15 @@ def test_answers_to_custom_questions_reach_the_staff_list(client, auth, session)
     assert "此问题必须填写" in missing.get_data(as_text=True)
     assert client.post(f"/s/{session.id}", data=form(**{f"q_{question.id}": "120人"})).status_code == 303
     assert "贵企业员工人数：120人" in client.get(f"/sessions/{session.id}").get_data(as_text=True)
+
+
+def test_the_sign_in_sheet_sits_in_the_middle_of_the_page(client, auth, session):
+    """The table spans the text block from 18 to 192 mm: its number column is centred 7 mm in
+    and its signature column 15.45 mm from the right margin (a stray body margin shifted both)."""
+    auth.login("staff")
+    make.registration(session, "13906312345", name="王敏", position="财务经理")
+    found = pdfmeasure.words(client.get(f"/sessions/{session.id}/signin.pdf").data)
+    number = next(w for w in found if w.text == "1")
+    signature = next(w for w in found if w.text == "签名")
+    assert abs((number.left + number.right) / 2 - 25) <= 0.5
+    assert abs((signature.left + signature.right) / 2 - 176.55) <= 0.5
