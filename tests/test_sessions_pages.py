@@ -8,8 +8,8 @@ import subprocess
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 import pdfmeasure
+import pytest
 from factories import directory, facilities
 from factories import sessions as make
 from factories.sessions import day, phone
