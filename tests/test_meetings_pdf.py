@@ -269,3 +269,16 @@ def test_the_page_number_dashes_sit_7mm_below_the_text_block(auth, client, issue
     auth.login("staff")
     number = next(w for w in pdfmeasure.lines(client.get(f"/meetings/{issued.id}/minutes.pdf").data) if w.text == "—1—")
     assert abs(number.top - (37 + 225 + 7)) <= 1
+
+
+def test_a_representatives_title_goes_in_the_title_column_of_the_sign_in_sheet(auth, client, users):
+    staff = users["staff"]
+    meeting = meetings.meeting(staff)
+    with atomic():
+        planning.add_attendee(staff, meeting, "present", "南海新区经济发展局", "王强（副局长）、刘敏")
+    auth.login("staff")
+    found = pdfmeasure.words(client.get(f"/meetings/{meeting.id}/signin.pdf").data)
+    # Columns from the 18 mm margin: 序号 14, 单位 64, 姓名 26 (96–122 mm), 职务 28 (122–150 mm), 签名 42.
+    name, title = next(w for w in found if w.text.startswith("王强")), next(w for w in found if w.text == "副局长")
+    assert name.text == "王强" and 96 <= name.left and name.right <= 122
+    assert 122 <= title.left and title.right <= 150 and abs(title.top - name.top) < 1

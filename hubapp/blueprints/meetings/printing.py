@@ -8,8 +8,10 @@ above the 版记. The same first pass says where each line breaks, so that the s
 them (``pdf.justified_lines``); neither changes how many lines there are.
 """
 
+import re
+
 from hubapp.blueprints.meetings.minutes import chinese_ordinal, printed_minutes
-from hubapp.blueprints.meetings.models import GROUPS, ISSUED, Meeting, MinutesVersion
+from hubapp.blueprints.meetings.models import EXCUSED, GROUPS, ISSUED, Meeting, MinutesVersion
 from hubapp.pdf import Justify, justified_lines, layout, render_pdf
 
 PX_PER_MM = 96 / 25.4
@@ -44,8 +46,25 @@ def minutes_pdf(meeting: Meeting, version: MinutesVersion) -> tuple[bytes, str]:
     return data, f"{content['title']}纪要（第{version.version}版）.pdf"
 
 
+#: "王强（副局长）": a name with its title in brackets, as 纪要 list representatives.
+_NAME_WITH_TITLE = re.compile(r"^(?P<name>[^（(]+)[（(](?P<title>[^）)]+)[）)]$")
+
+
+def signin_rows(meeting: Meeting) -> list[tuple[str, str, str]]:
+    """(unit, name, title) of everyone expected, one a row; a title typed after the name in
+    brackets goes to the 职务 column, not into the name cell."""
+    rows = []
+    for attendee in meeting.attendees:
+        if attendee.group == EXCUSED:
+            continue
+        for person in (attendee.names or "").split("、"):
+            match = _NAME_WITH_TITLE.match(person.strip())
+            rows.append((attendee.unit, *(match.group("name", "title") if match else (person.strip(), ""))))
+    return rows
+
+
 def signin_pdf(meeting: Meeting) -> bytes:
-    return render_pdf("meetings/pdf/signin.html", meeting=meeting, groups=GROUPS)
+    return render_pdf("meetings/pdf/signin.html", meeting=meeting, rows=signin_rows(meeting))
 
 
 def agenda_pdf(meeting: Meeting) -> bytes:
