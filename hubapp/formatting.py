@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from flask import Flask
 
-from hubapp import audit
+from hubapp import audit, pdf
 
 WEEKDAYS = "一二三四五六日"
 
@@ -38,6 +38,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(chinese_datetime, "cdatetime")
     app.add_template_filter(weekday, "weekday")
     app.add_template_filter(mask_phone, "mask_phone")
+    app.add_template_filter(pdf.keep_words, "keep_words")
     app.add_template_filter(audit.state_label, "state_label")
     app.add_template_filter(audit.object_name, "object_name")
     app.add_template_filter(audit.action_label, "action_label")

@@ -5,6 +5,8 @@ fonts named explicitly (Noto Serif CJK SC for body text, Noto Sans CJK SC for he
 left to a fallback. Nothing is fetched over the network: the intranet has none.
 """
 
+import logging
+
 from flask import current_app, render_template
 from markupsafe import Markup, escape
 
@@ -23,6 +25,32 @@ def layout(template: str, **context):
 
 def render_pdf(template: str, **context) -> bytes:
     return layout(template, **context).write_pdf()
+
+
+# --- Lines break between words ---------------------------------------------------------------
+#
+# Chinese may break between any two characters, so a large title or a short sentence on a sign
+# can split a word ("政/策", "爽/约"). CSS's `word-break: keep-all` would keep words whole only
+# with break opportunities marked between them, and WeasyPrint ignores it anyway. So the words
+# come from jieba and each is an unbreakable span (`.word` in print.css); lines break between them.
+
+
+def keep_words(text: str | None) -> Markup:
+    """``text`` with each word of two or more characters kept on one line."""
+    if not text:
+        return Markup("")
+    return Markup("").join(
+        Markup('<span class="word">{}</span>').format(word) if len(word) > 1 else escape(word) for word in _segment(text)
+    )
+
+
+def _segment(text: str) -> list[str]:
+    # Imported here: jieba loads its dictionary on first use (about a second), and only print
+    # jobs need it.
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # it announces every dictionary load on stderr
+    return list(jieba.cut(text))
 
 
 # --- CJK justification -------------------------------------------------------------------------

@@ -63,3 +63,15 @@ def lines(data: bytes) -> list[Box]:
 def page_count(data: bytes) -> int:
     info = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True, check=True).stdout.decode()
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def broken_words(data: bytes, vocabulary: list[str]) -> list[str]:
+    """The words of ``vocabulary`` that a line break splits: one line ends with the word's head,
+    the next begins with its tail."""
+    found = lines(data)
+    broken = []
+    for before, after in zip(found, found[1:], strict=False):
+        for word in vocabulary:
+            if any(before.text.endswith(word[:i]) and after.text.startswith(word[i:]) for i in range(1, len(word))):
+                broken.append(word)
+    return broken

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 import openpyxl
+import pdfmeasure
 import pytest
 from factories.facilities import booking as book
 from factories.facilities import room as make_room
@@ -593,3 +594,12 @@ def test_a_calendar_feed_address_is_made_when_asked_for_not_when_a_page_is_read(
     renewed = client.post("/facilities/mine/feed/renew", follow_redirects=True).get_data(as_text=True)
     assert "已更换订阅地址" in renewed and token not in renewed
     assert client.get(f"/facilities/me/calendar.ics?token={token}").status_code == 404
+
+
+@pytest.mark.parametrize("minutes", [10, 15, 30, 45])
+def test_the_door_sign_breaks_its_lines_between_words(client, auth, minutes):
+    room = make_room("党群服务中心多功能报告厅政策宣讲室", no_show_minutes=minutes)
+    auth.login("staff")
+    data = client.get(f"/facilities/rooms/{room.id}/sign.pdf").data
+    vocabulary = ["党群", "服务", "中心", "多功能", "报告厅", "政策", "宣讲室", "预约", "到场", "扫码", "输入", "手机号", "四位", "即可", "签到", "分钟", "爽约"]
+    assert pdfmeasure.broken_words(data, vocabulary) == []

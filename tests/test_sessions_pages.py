@@ -555,3 +555,15 @@ def test_the_sign_in_sheet_sits_in_the_middle_of_the_page(client, auth, session)
     signature = next(w for w in found if w.text == "签名")
     assert abs((number.left + number.right) / 2 - 25) <= 0.5
     assert abs((signature.left + signature.right) / 2 - 176.55) <= 0.5
+
+
+POSTER_TITLE = "“科创贷”专场：中小微企业经营贷款政策解读暨银企对接会"
+
+
+def test_the_poster_title_breaks_between_words(client, auth, room):
+    auth.login("staff")
+    session = make.session(room, title=POSTER_TITLE)
+    data = client.get(f"/sessions/{session.id}/poster.pdf").data
+    title = [line for line in pdfmeasure.lines(data) if line.text and line.text in POSTER_TITLE]
+    assert len(title) >= 2  # the title does wrap
+    assert pdfmeasure.broken_words(data, ["科创贷", "专场", "中小微", "企业", "经营", "贷款", "政策", "解读", "银企", "对接会"]) == []
