@@ -33,6 +33,12 @@ def mask_phone(phone: str | None) -> str:
     return phone
 
 
+def quoted(text: str) -> str:
+    """``text`` in Chinese double quotes; quotes it already holds become single ones, as GB/T
+    15834 nests them (“‘科创贷’专场”), instead of doubling up (““科创贷”专场”)."""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(chinese_date, "cdate")
     app.add_template_filter(chinese_datetime, "cdatetime")

@@ -567,3 +567,10 @@ def test_the_poster_title_breaks_between_words(client, auth, room):
     title = [line for line in pdfmeasure.lines(data) if line.text and line.text in POSTER_TITLE]
     assert len(title) >= 2  # the title does wrap
     assert pdfmeasure.broken_words(data, ["科创贷", "专场", "中小微", "企业", "经营", "贷款", "政策", "解读", "银企", "对接会"]) == []
+
+
+def test_a_title_with_quotes_is_not_quoted_twice_in_the_message(client, auth, room):
+    auth.login("staff")
+    response = client.post("/sessions/new", data=session_form(room, title="“科创贷”专场"), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "已创建活动“‘科创贷’专场”" in page and "““" not in page
