@@ -603,3 +603,13 @@ def test_the_door_sign_breaks_its_lines_between_words(client, auth, minutes):
     data = client.get(f"/facilities/rooms/{room.id}/sign.pdf").data
     vocabulary = ["党群", "服务", "中心", "多功能", "报告厅", "政策", "宣讲室", "预约", "到场", "扫码", "输入", "手机号", "四位", "即可", "签到", "分钟", "爽约"]
     assert pdfmeasure.broken_words(data, vocabulary) == []
+
+
+def test_the_centre_phone_is_shown_after_a_room_request(app, client, room, day):
+    app.config["CENTRE_PHONE"] = "0631-5288001"
+    response = client.post("/book", data={
+        "room_id": room.id, "day": day.isoformat(), "start": "14:00", "end": "16:00", "title": "季度培训",
+        "headcount": 20, "enterprise_name": "威海某某科技有限公司", "contact_name": "刘经理", "contact_phone": "13912345678",
+    })  # fmt: skip
+    page = response.get_data(as_text=True)
+    assert "等待审核" in page and '<a href="tel:0631-5288001">0631-5288001</a>' in page
