@@ -19,8 +19,9 @@ from sqlalchemy import func, select
 
 from hubapp import audit, clock
 from hubapp.blueprints.facilities.models import Booking
-from hubapp.blueprints.sessions import outcomes, planning
+from hubapp.blueprints.sessions import door, outcomes, planning
 from hubapp.blueprints.sessions.models import BANK, POLICY, REGISTERED, WAITLISTED, Registration, Session
+from hubapp.database import atomic
 from hubapp.extensions import db
 from hubapp.rules import RuleError
 
@@ -574,3 +575,12 @@ def test_a_title_with_quotes_is_not_quoted_twice_in_the_message(client, auth, ro
     response = client.post("/sessions/new", data=session_form(room, title="“科创贷”专场"), follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "已创建活动“‘科创贷’专场”" in page and "““" not in page
+
+
+def test_the_personal_page_says_on_which_day_the_check_in_was(client, session):
+    mine = make.registration(session, "13906312345")
+    with atomic():
+        door.check_in(None, mine)
+    page = client.get(f"/s/{session.id}/r/{mine.token}").get_data(as_text=True)
+    at = mine.checked_in_at
+    assert f"已于 {at.year}年{at.month}月{at.day}日 {at:%H:%M} 签到" in page
