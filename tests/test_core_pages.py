@@ -82,3 +82,14 @@ def test_the_readme_lists_every_address_that_needs_no_login(app):
     written = [re.sub(r"<\w+:", "<", address) for address in public]  # /r/<int:room_id> → /r/<room_id>
     missing = [address for address in written if f"`{address}`" not in readme]
     assert public and not missing
+
+
+def test_opening_a_public_form_address_leads_to_its_page_not_to_a_405(client):
+    """A reload after posting, or a shared link, opens the form's address with GET."""
+    for address, page in [
+        ("/g/qy-bg/feedback", "/g/qy-bg"),
+        ("/r/7/check-in", "/r/7"),
+        ("/s/3/r/some-token/cancel", "/s/3/r/some-token"),
+    ]:
+        response = client.get(address)
+        assert response.status_code == 302 and response.headers["Location"] == page, address
