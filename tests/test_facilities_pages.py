@@ -28,6 +28,7 @@ from hubapp.blueprints.facilities.models import (
 )
 from hubapp.database import atomic
 from hubapp.extensions import db
+from hubapp.formatting import weekday
 
 
 @pytest.fixture
@@ -613,3 +614,12 @@ def test_the_centre_phone_is_shown_after_a_room_request(app, client, room, day):
     })  # fmt: skip
     page = response.get_data(as_text=True)
     assert "等待审核" in page and '<a href="tel:0631-5288001">0631-5288001</a>' in page
+
+
+def test_a_part_booked_gym_slot_is_announced_with_the_places_left(client, auth, day):
+    gym = make_room("健身房", SHARED, capacity=20, needs_approval=False)
+    book(gym, day, "18:00", "19:00", headcount=3)
+    auth.login("staff")
+    page = client.get(f"/facilities/rooms/{gym.id}/week?date={day.isoformat()}").get_data(as_text=True)
+    slot = f"{weekday(day)} 18:00"
+    assert f"{slot} 已约3人，还可预约17人，新建预约" in page and f"{slot} 空闲" not in page
