@@ -11,7 +11,7 @@ WORKERS ?= 4
 HUB_DEMO ?= 1
 
 # Debian packages: what the app needs to run, and what the tests add (browser, PDF and QR tools).
-DEB_RUNTIME := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+DEB_RUNTIME := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai
 DEB_TEST := chromium poppler-utils zbar-tools libatomic1 wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from flask import Flask
 
-from hubapp import audit
+from hubapp import audit, pdf
 
 WEEKDAYS = "一二三四五六日"
 
@@ -33,11 +33,18 @@ def mask_phone(phone: str | None) -> str:
     return phone
 
 
+def quoted(text: str) -> str:
+    """``text`` in Chinese double quotes; quotes it already holds become single ones, as GB/T
+    15834 nests them (“‘科创贷’专场”), instead of doubling up (““科创贷”专场”)."""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(chinese_date, "cdate")
     app.add_template_filter(chinese_datetime, "cdatetime")
     app.add_template_filter(weekday, "weekday")
     app.add_template_filter(mask_phone, "mask_phone")
+    app.add_template_filter(pdf.keep_words, "keep_words")
     app.add_template_filter(audit.state_label, "state_label")
     app.add_template_filter(audit.object_name, "object_name")
     app.add_template_filter(audit.action_label, "action_label")

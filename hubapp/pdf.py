@@ -5,7 +5,10 @@ fonts named explicitly (Noto Serif CJK SC for body text, Noto Sans CJK SC for he
 left to a fallback. Nothing is fetched over the network: the intranet has none.
 """
 
+import logging
+
 from flask import current_app, render_template
+from markupsafe import Markup, escape
 
 
 def layout(template: str, **context):
@@ -22,3 +25,101 @@ def layout(template: str, **context):
 
 def render_pdf(template: str, **context) -> bytes:
     return layout(template, **context).write_pdf()
+
+
+# --- Lines break between words ---------------------------------------------------------------
+#
+# Chinese may break between any two characters, so a large title or a short sentence on a sign
+# can split a word ("政/策", "爽/约"). CSS's `word-break: keep-all` would keep words whole only
+# with break opportunities marked between them, and WeasyPrint ignores it anyway. So the words
+# come from jieba and each is an unbreakable span (`.word` in print.css); lines break between them.
+
+
+def keep_words(text: str | None) -> Markup:
+    """``text`` with each word of two or more characters kept on one line."""
+    if not text:
+        return Markup("")
+    return Markup("").join(
+        Markup('<span class="word">{}</span>').format(word) if len(word) > 1 else escape(word) for word in _segment(text)
+    )
+
+
+def _segment(text: str) -> list[str]:
+    # Imported here: jieba loads its dictionary on first use (about a second), and only print
+    # jobs need it.
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # it announces every dictionary load on stderr
+    return list(jieba.cut(text))
+
+
+# --- CJK justification -------------------------------------------------------------------------
+#
+# GB/T 9704 wants every full line of a 公文 to end at the text block's right edge. WeasyPrint's
+# `text-align: justify` only widens spaces, and Chinese has none, so lines stay ragged by whatever
+# a line break rule (no 。 at a line's start, digits kept together) left over; it has no
+# `text-justify: inter-character`. So a document that needs it is laid out twice: the first pass
+# says where each line of an element marked `data-justify="KEY"` breaks, the second prints each of
+# those lines as a block of its own, unbreakable, with the letter spacing that makes it end at the
+# edge. The characters are the same, in the same order, with no space added, so the text layer
+# stays searchable and copyable.
+
+#: A line shorter than this many characters is not stretched: it ends a paragraph, or a long Latin
+#: word left a gap that spreading the characters apart would only make more visible.
+MAX_STRETCH_CHARACTERS = 3
+
+_PX_PER_MM = 96 / 25.4
+
+
+def justified_lines(document) -> dict[str, list[tuple[str, float | None]]]:
+    """For each element with ``data-justify``: its lines in order, each with the letter spacing in
+    mm that makes it fill its block, or ``None`` for the last line (set as it is)."""
+    from weasyprint.formatting_structure import boxes
+
+    found: dict[str, list[tuple[str, float | None]]] = {}
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            key = box.element.get("data-justify") if isinstance(box, boxes.BlockBox) and box.element is not None else None
+            if not key or box.element_tag != box.element.tag:
+                continue
+            right_edge = box.content_box_x() + box.width
+            for line in box.children:
+                if not isinstance(line, boxes.LineBox):
+                    continue
+                texts = [b for b in line.descendants() if isinstance(b, boxes.TextBox)]
+                text = "".join(b.text for b in texts).strip()
+                if not text:
+                    continue
+                spacing = texts[-1].style["letter_spacing"]
+                base = 0 if spacing == "normal" else spacing
+                extra = right_edge - max(b.position_x + b.width for b in texts)
+                stretch = None
+                if len(text) > 1 and extra < MAX_STRETCH_CHARACTERS * texts[-1].style["font_size"]:
+                    # The laid-out width counts a spacing after every character; the printed line
+                    # ends with the last glyph, so the line's n characters share n - 1 gaps.
+                    stretch = (extra + len(text) * base) / (len(text) - 1) / _PX_PER_MM
+                found.setdefault(key, []).append((text, stretch))
+    for lines in found.values():
+        lines[-1] = (lines[-1][0], None)
+    return found
+
+
+class Justify:
+    """The template's ``justify(key, text)``: ``text`` as it is on the first pass; on the second,
+    its lines as measured, each an unbreakable block stretched to the edge."""
+
+    def __init__(self, lines: dict[str, list[tuple[str, float | None]]] | None = None):
+        self.lines = lines or {}
+
+    def __call__(self, key: str, text: str) -> Markup:
+        lines = self.lines.get(key)
+        # The text must be exactly what was measured, else the breaks would be someone else's.
+        if not lines or "".join("".join(t for t, _ in lines).split()) != "".join(text.split()):
+            return escape(text)
+        return Markup("").join(
+            Markup('<span class="justified-line"{}>{}</span>').format(
+                Markup(f' style="letter-spacing: {spacing:.4f}mm"') if spacing is not None else "", line
+            )
+            for line, spacing in lines
+        )
+

@@ -11,9 +11,11 @@ def public_url(path: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
-def svg(data: str, scale: int = 4, border: int = 2) -> Markup:
-    """An inline <svg> for pages and PDFs; error level M survives a worn printout."""
-    return Markup(segno.make(data, error="m", micro=False).svg_inline(scale=scale, border=border))
+def svg(data: str, scale: int = 4, border: int = 2, *, scalable: bool = False) -> Markup:
+    """An inline <svg> for pages and PDFs; error level M survives a worn printout. Its size is
+    ``scale`` pixels a module, unless ``scalable``: then it has a viewBox and CSS sizes it."""
+    code = segno.make(data, error="m", micro=False)
+    return Markup(code.svg_inline(scale=scale, border=border, omitsize=scalable))
 
 
 def svg_bytes(data: str, scale: int = 10, border: int = 4) -> bytes:

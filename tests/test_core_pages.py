@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 from hubapp.extensions import db
 
 
@@ -67,3 +70,26 @@ def test_an_htmx_request_gets_the_error_message_alone(auth, client):
     assert response.status_code == 403
     body = response.get_data(as_text=True)
     assert "没有权限" in body and "<html" not in body
+
+
+def test_the_readme_lists_every_address_that_needs_no_login(app):
+    """Enterprises and the printer reach these: whoever runs the centre must find them all."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    public = [
+        rule.rule for rule in app.url_map.iter_rules()
+        if rule.endpoint.split(".")[0].endswith("_public") or rule.endpoint == "core.healthz"
+    ]  # fmt: skip
+    written = [re.sub(r"<\w+:", "<", address) for address in public]  # /r/<int:room_id> → /r/<room_id>
+    missing = [address for address in written if f"`{address}`" not in readme]
+    assert public and not missing
+
+
+def test_opening_a_public_form_address_leads_to_its_page_not_to_a_405(client):
+    """A reload after posting, or a shared link, opens the form's address with GET."""
+    for address, page in [
+        ("/g/qy-bg/feedback", "/g/qy-bg"),
+        ("/r/7/check-in", "/r/7"),
+        ("/s/3/r/some-token/cancel", "/s/3/r/some-token"),
+    ]:
+        response = client.get(address)
+        assert response.status_code == 302 and response.headers["Location"] == page, address

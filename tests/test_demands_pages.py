@@ -3,6 +3,7 @@ its tabs and filters, the actions on the demand page, the liaison's and the grid
 the statistics and the Excel export."""
 
 import io
+import re
 from datetime import timedelta
 
 from openpyxl import load_workbook
@@ -124,7 +125,11 @@ def test_a_transfer_with_a_missing_field_answers_422_next_to_the_field(auth, cli
     )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert 'id="note-error">请写明需要部门办理的事项。' in page
+    assert 'id="transfer-note-error">请写明需要部门办理的事项。' in page
+    # The field in error says so, and points at its message, for screen readers.
+    field = re.search(r'<textarea[^>]*id="transfer-note"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in field and 'aria-describedby="transfer-note-error"' in field
+    assert 'for="transfer-note"' in page
     assert f'<option selected value="{tax.id}">' in page
     done = client.post(
         f"/demands/{demand.id}/transfer",
@@ -262,3 +267,12 @@ def test_a_grid_worker_reads_the_demands_of_their_grid_only(auth, client, users,
     assert ours.title in page and "办理经过" in page and "受理直办" not in page
     assert client.get(f"/demands/{other.id}").status_code == 403
     assert client.get("/demands/").status_code == 403
+
+
+def test_no_two_elements_of_a_demands_page_share_an_id(auth, client, users, firms):
+    """Each action's form has its own note field: a label must lead to its own box."""
+    demand = raise_demand(users, firms["home"])
+    auth.login("staff")
+    page = client.get(f"/demands/{demand.id}").get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert ids and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)

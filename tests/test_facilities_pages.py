@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 import openpyxl
+import pdfmeasure
 import pytest
 from factories.facilities import booking as book
 from factories.facilities import room as make_room
@@ -27,6 +28,7 @@ from hubapp.blueprints.facilities.models import (
 )
 from hubapp.database import atomic
 from hubapp.extensions import db
+from hubapp.formatting import weekday
 
 
 @pytest.fixture
@@ -593,3 +595,31 @@ def test_a_calendar_feed_address_is_made_when_asked_for_not_when_a_page_is_read(
     renewed = client.post("/facilities/mine/feed/renew", follow_redirects=True).get_data(as_text=True)
     assert "已更换订阅地址" in renewed and token not in renewed
     assert client.get(f"/facilities/me/calendar.ics?token={token}").status_code == 404
+
+
+@pytest.mark.parametrize("minutes", [10, 15, 30, 45])
+def test_the_door_sign_breaks_its_lines_between_words(client, auth, minutes):
+    room = make_room("党群服务中心多功能报告厅政策宣讲室", no_show_minutes=minutes)
+    auth.login("staff")
+    data = client.get(f"/facilities/rooms/{room.id}/sign.pdf").data
+    vocabulary = ["党群", "服务", "中心", "多功能", "报告厅", "政策", "宣讲室", "预约", "到场", "扫码", "输入", "手机号", "四位", "即可", "签到", "分钟", "爽约"]
+    assert pdfmeasure.broken_words(data, vocabulary) == []
+
+
+def test_the_centre_phone_is_shown_after_a_room_request(app, client, room, day):
+    app.config["CENTRE_PHONE"] = "0631-5288001"
+    response = client.post("/book", data={
+        "room_id": room.id, "day": day.isoformat(), "start": "14:00", "end": "16:00", "title": "季度培训",
+        "headcount": 20, "enterprise_name": "威海某某科技有限公司", "contact_name": "刘经理", "contact_phone": "13912345678",
+    })  # fmt: skip
+    page = response.get_data(as_text=True)
+    assert "等待审核" in page and '<a href="tel:0631-5288001">0631-5288001</a>' in page
+
+
+def test_a_part_booked_gym_slot_is_announced_with_the_places_left(client, auth, day):
+    gym = make_room("健身房", SHARED, capacity=20, needs_approval=False)
+    book(gym, day, "18:00", "19:00", headcount=3)
+    auth.login("staff")
+    page = client.get(f"/facilities/rooms/{gym.id}/week?date={day.isoformat()}").get_data(as_text=True)
+    slot = f"{weekday(day)} 18:00"
+    assert f"{slot} 已约3人，还可预约17人，新建预约" in page and f"{slot} 空闲" not in page

@@ -341,3 +341,11 @@ def test_an_unknown_scope_cancels_nothing(room):
     with pytest.raises(RuleError):
         series.cancel_scope(None, created[1], "everything", "讲师出差")
     assert [b.status for b in created] == [CONFIRMED, CONFIRMED, CONFIRMED]
+
+
+def test_a_refusal_in_the_gym_names_the_places_left(app, day):
+    gym = make_room("健身房", SHARED, capacity=20)
+    book(gym, day, "18:00", "19:00", headcount=3)
+    with pytest.raises(SlotTaken) as refused:
+        book(gym, day, "18:00", "19:00", headcount=18)
+    assert "健身房在该时段还可预约17人（容量20人）" in refused.value.message

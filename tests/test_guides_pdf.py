@@ -5,7 +5,9 @@ guide; the PDFs embed the CJK fonts, their text extracts, and no character lacks
 import subprocess
 from functools import cache
 
+import pdfmeasure
 import pytest
+import segno
 from factories import guides
 from fontTools.ttLib import TTCollection
 from PIL import Image
@@ -166,3 +168,54 @@ def test_a_draft_poster_is_marked_as_a_proof_and_an_archived_one_is_refused(clie
     response = client.get("/guides/cao-gao/poster.pdf")
     assert response.status_code == 409
     assert "已归档" in response.get_data(as_text=True)
+
+
+def test_the_qr_sheet_spans_the_page_between_its_margins(staff_client):
+    """The cut grid and its heading run from the 15 mm left margin to the 15 mm right margin,
+    so that the three 60 mm columns are where the cutter expects them."""
+    found = pdfmeasure.words(staff_client.get("/guides/qr-sheet.pdf").data)
+    heading = [w for w in found if w.page == 1 and w.top < 20]
+    assert abs(min(w.left for w in heading) - 15) <= 0.3
+    assert abs(max(w.right for w in heading) - 195) <= 0.3
+
+
+@pytest.fixture
+def twelve_long_names(app):
+    """Twelve published guides whose names run to three lines in a cell."""
+    matters = []
+    for number in range(12):
+        name = f"企业职工基本养老保险关系跨统筹区域转移接续及个人账户记录核对申请第{number + 1}项"
+        matters.append(guides.matter(f"long-{number}", published=True, name=name, category="talent"))
+    return matters
+
+
+def test_twelve_guides_fill_one_page_with_names_in_at_most_two_lines(auth, client, twelve_long_names):
+    auth.login("staff")
+    data = client.get("/guides/qr-sheet.pdf").data
+    assert pdfmeasure.page_count(data) == 1
+    name_lines = [line for line in pdfmeasure.lines(data) if line.text.startswith(("企业职工", "转移接续", "记录核对", "跨统筹"))]
+    heads = [line for line in name_lines if line.text.startswith("企业职工")]
+    assert len(heads) == 12 and len(name_lines) <= 24
+
+
+def test_every_code_keeps_a_quiet_zone_of_four_modules_to_the_cut_lines(auth, client, twelve_long_names, tmp_path):
+    """Rasterised at 300 dpi: from the dashed cut lines to the first cell's code."""
+    auth.login("staff")
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(client.get("/guides/qr-sheet.pdf").data)
+    subprocess.run(["pdftoppm", "-png", "-gray", "-r", "300", str(path), str(tmp_path / "page")], check=True)
+    image = Image.open(next(tmp_path.glob("page-*.png"))).convert("L")
+    pixels, mm = image.load(), 300 / 25.4
+    grey = lambda v: 90 < v < 200  # noqa: E731 - the dashed #888 cut lines, anti-aliased
+    cut_rows = [y for y in range(image.height) if sum(grey(pixels[x, y]) for x in range(0, image.width, 3)) > image.width / 12]
+    cut_columns = [x for x in range(image.width) if sum(grey(pixels[x, y]) for y in range(0, image.height, 3)) > image.height / 12]
+    top, left = cut_rows[0], cut_columns[0]
+    # The first cell's code: the dark pixels in the 42 mm square below its top cut line, above its name.
+    dark = [(x, y) for y in range(top + 3, top + int(41 * mm)) for x in range(left + 3, left + int(58 * mm)) if pixels[x, y] < 60]
+    code_left, code_top = min(x for x, _ in dark), min(y for _, y in dark)
+    code_width = max(x for x, _ in dark) - code_left
+    url = f"{BASE}/g/{twelve_long_names[0].code}"
+    modules = segno.make(url, error="m", micro=False).symbol_size(border=0)[0]
+    module = code_width / modules
+    assert (code_top - top) / module >= 4 and (code_left - left) / module >= 4
+    assert code_width / mm >= 30  # still a code a phone reads from a metre away

@@ -8,6 +8,7 @@ import subprocess
 from datetime import timedelta
 from decimal import Decimal
 
+import pdfmeasure
 import pytest
 from factories import directory, facilities
 from factories import sessions as make
@@ -18,8 +19,9 @@ from sqlalchemy import func, select
 
 from hubapp import audit, clock
 from hubapp.blueprints.facilities.models import Booking
-from hubapp.blueprints.sessions import outcomes, planning
+from hubapp.blueprints.sessions import door, outcomes, planning
 from hubapp.blueprints.sessions.models import BANK, POLICY, REGISTERED, WAITLISTED, Registration, Session
+from hubapp.database import atomic
 from hubapp.extensions import db
 from hubapp.rules import RuleError
 
@@ -542,3 +544,43 @@ def test_answers_to_custom_questions_reach_the_staff_list(client, auth, session)
     assert "此问题必须填写" in missing.get_data(as_text=True)
     assert client.post(f"/s/{session.id}", data=form(**{f"q_{question.id}": "120人"})).status_code == 303
     assert "贵企业员工人数：120人" in client.get(f"/sessions/{session.id}").get_data(as_text=True)
+
+
+def test_the_sign_in_sheet_sits_in_the_middle_of_the_page(client, auth, session):
+    """The table spans the text block from 18 to 192 mm: its number column is centred 7 mm in
+    and its signature column 15.45 mm from the right margin (a stray body margin shifted both)."""
+    auth.login("staff")
+    make.registration(session, "13906312345", name="王敏", position="财务经理")
+    found = pdfmeasure.words(client.get(f"/sessions/{session.id}/signin.pdf").data)
+    number = next(w for w in found if w.text == "1")
+    signature = next(w for w in found if w.text == "签名")
+    assert abs((number.left + number.right) / 2 - 25) <= 0.5
+    assert abs((signature.left + signature.right) / 2 - 176.55) <= 0.5
+
+
+POSTER_TITLE = "“科创贷”专场：中小微企业经营贷款政策解读暨银企对接会"
+
+
+def test_the_poster_title_breaks_between_words(client, auth, room):
+    auth.login("staff")
+    session = make.session(room, title=POSTER_TITLE)
+    data = client.get(f"/sessions/{session.id}/poster.pdf").data
+    title = [line for line in pdfmeasure.lines(data) if line.text and line.text in POSTER_TITLE]
+    assert len(title) >= 2  # the title does wrap
+    assert pdfmeasure.broken_words(data, ["科创贷", "专场", "中小微", "企业", "经营", "贷款", "政策", "解读", "银企", "对接会"]) == []
+
+
+def test_a_title_with_quotes_is_not_quoted_twice_in_the_message(client, auth, room):
+    auth.login("staff")
+    response = client.post("/sessions/new", data=session_form(room, title="“科创贷”专场"), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "已创建活动“‘科创贷’专场”" in page and "““" not in page
+
+
+def test_the_personal_page_says_on_which_day_the_check_in_was(client, session):
+    mine = make.registration(session, "13906312345")
+    with atomic():
+        door.check_in(None, mine)
+    page = client.get(f"/s/{session.id}/r/{mine.token}").get_data(as_text=True)
+    at = mine.checked_in_at
+    assert f"已于 {at.year}年{at.month}月{at.day}日 {at:%H:%M} 签到" in page

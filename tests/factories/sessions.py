@@ -42,7 +42,8 @@ def hall(name: str = "办事大厅洽谈区", capacity: int = 50, **extra) -> Ro
 def plan(room: Room, kind: str = TAX, capacity: int = 10, start: datetime | None = None, **extra) -> SessionPlan:
     """Two hours from ``start`` (a week from today at 14:00 unless given)."""
     start = start or day(7, 14)
-    return SessionPlan(kind=kind, title=TITLE, start=start, end=start + timedelta(hours=2), room_id=room.id,
+    extra.setdefault("title", TITLE)
+    return SessionPlan(kind=kind, start=start, end=start + timedelta(hours=2), room_id=room.id,
                        capacity=capacity, **extra)  # fmt: skip
 
 

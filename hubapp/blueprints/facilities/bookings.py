@@ -105,11 +105,20 @@ def conflict_message(room: Room, holder: Booking | None) -> str:
     )
 
 
+def capacity_message(room: Room, start: datetime, end: datetime, exclude_id: int | None = None) -> str:
+    """A shared room's refusal, naming what is left: someone asking for 18 places when 17 remain
+    needs to know that, not only that the gym is "full"."""
+    left = max(room.capacity - peak_headcount(room.id, start, end, exclude_id=exclude_id), 0)
+    if left == 0:
+        return f"{room.name}在该时段人数已满（容量{room.capacity}人），请选择其他时间。"
+    return f"{room.name}在该时段还可预约{left}人（容量{room.capacity}人），请减少人数或选择其他时间。"
+
+
 def _refusal(error: IntegrityError, room: Room, start: datetime, end: datetime, exclude_id: int | None) -> RuleError:
     """Turn the database's refusal into the Chinese message for the loser of a race."""
     text = str(error.orig)
     if constraints.CAPACITY_ERROR in text:
-        return SlotTaken(f"{room.name}在该时段人数已满（容量{room.capacity}人），请选择其他时间。")
+        return SlotTaken(capacity_message(room, start, end, exclude_id))
     if constraints.OVERLAP_ERROR in text or constraints.EXCLUSION_CONSTRAINT in text:
         holders = overlapping(room.id, start, end, exclude_id=exclude_id)
         holder = holders[0] if holders else None

@@ -2,7 +2,7 @@
 enterprise contacts, and the calendar feeds (their secret is in the address). No login;
 phone-sized; no JavaScript."""
 
-from flask import abort, current_app, request, send_file, url_for
+from flask import abort, current_app, redirect, request, send_file, url_for
 from flask_login import current_user
 
 from hubapp import actions, clock, downloads, params
@@ -55,6 +55,13 @@ def room_photo(room_id: int):
         abort(404)
     response = send_file(path, mimetype="image/jpeg", max_age=3600)
     return response
+
+
+@public_bp.get("/r/<int:room_id>/check-in")
+@public
+def door_check_in_address(room_id: int):
+    """The form's address opened (a reload, a shared link): the door page, not a 405."""
+    return redirect(url_for(".door", room_id=room_id))
 
 
 @public_bp.post("/r/<int:room_id>/check-in")

@@ -18,6 +18,7 @@ from hubapp import audit, clock, concurrency
 from hubapp.blueprints.facilities.bookings import (
     TRANSITIONS,
     BookingDetails,
+    capacity_message,
     change_status,
     conflict_message,
     create_booking,
@@ -123,7 +124,7 @@ def _probe(room: Room, start: datetime, end: datetime, headcount: int, allow_pas
         if holders:
             return "conflict", conflict_message(room, holders[0])
     elif peak_headcount(room.id, start, end) + headcount > room.capacity:
-        return "conflict", f"{room.name}在该时段人数已满（容量{room.capacity}人）。"
+        return "conflict", capacity_message(room, start, end)
     return None, None
 
 

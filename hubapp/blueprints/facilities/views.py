@@ -17,6 +17,7 @@ from hubapp.blueprints.facilities.bookings import BookingDetails
 from hubapp.blueprints.facilities.forms import BookingForm, EditBookingForm, ReasonForm
 from hubapp.blueprints.facilities.models import MONTHLY, PENDING, Booking, BookingSeries, Room
 from hubapp.extensions import db
+from hubapp.formatting import quoted
 from hubapp.htmx import is_htmx, render
 from hubapp.params import page_of
 
@@ -185,7 +186,7 @@ def create_series(form: BookingForm):
     if not outcome.ok:
         return booking_form_page(form, outcome.status, top_message(form, outcome))
     made, created, skipped = outcome.value
-    message = f"已创建重复预约“{made.title}”共{len(created)}次。"
+    message = f"已创建重复预约{quoted(made.title)}共{len(created)}次。"
     if skipped:
         message += "未能预约：" + "、".join(f"{o.day.month}月{o.day.day}日" for o in skipped) + "。"
     return saved(created[0], message, series_id=made.id)
@@ -357,7 +358,7 @@ def withdraw(booking_id: int):
     outcome = actions.attempt(lambda: bookings.withdraw(current_user, found, request.form.get("reason", "").strip()))
     if not outcome.ok:
         return actions.refused(outcome.message, url_for("facilities.mine"))
-    return actions.done(f"已撤回“{found.title}”。", url_for("facilities.mine"))
+    return actions.done(f"已撤回{quoted(found.title)}。", url_for("facilities.mine"))
 
 
 @bp.post("/mine/feed/renew")

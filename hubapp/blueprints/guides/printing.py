@@ -9,6 +9,9 @@ from hubapp.blueprints.guides.models import PUBLISHED, Matter
 #: 3 × 4 cells of 60 × 64 mm on A4: a code a phone reads from a metre away, and room to cut.
 SHEET_COLUMNS = 3
 SHEET_ROWS = 4
+#: The white margin ISO/IEC 18004 asks around a QR code, in modules: part of the drawn code, so
+#: that it survives however close the cut.
+QUIET_ZONE_MODULES = 4
 
 
 def guide_url(matter: Matter) -> str:
@@ -17,7 +20,7 @@ def guide_url(matter: Matter) -> str:
 
 def qr_sheet_pdf(matters: list[Matter], category_label: str | None = None) -> bytes:
     per_page = SHEET_COLUMNS * SHEET_ROWS
-    cells = [(m, qr.svg(guide_url(m), scale=4, border=0)) for m in matters]
+    cells = [(m, qr.svg(guide_url(m), border=QUIET_ZONE_MODULES, scalable=True)) for m in matters]
     pages = [cells[i : i + per_page] for i in range(0, len(cells), per_page)]
     return pdf.render_pdf(
         "guides/pdf/qr_sheet.html",

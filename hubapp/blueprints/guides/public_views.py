@@ -80,6 +80,14 @@ def public_guide(code: str):
     return response.make_conditional(request)
 
 
+@public_bp.get("/g/<code>/feedback")
+@public
+def feedback_address(code: str):
+    """The form's address opened (a reload, a shared link): the guide, not a 405 that offers the
+    staff login."""
+    return redirect(url_for(".public_guide", code=code))
+
+
 @public_bp.post("/g/<code>/feedback")
 @public
 # Anonymous feedback carries no one's authority, so a forged cross-site post gains nothing that a

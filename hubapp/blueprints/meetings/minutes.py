@@ -229,8 +229,10 @@ def minutes_content(meeting: Meeting, version: MinutesVersion | None = None) -> 
         for group, label in GROUPS.items()
     }
     issued_at = version.issued_at if version and version.issued_at else None
+    issuer = current_app.config["CENTRE_SHORT_NAME"]
     return {
-        "banner": f"{meeting.kind_label}纪要",
+        # 纪要标志 "××××纪要": the issuing organisation's name, then the kind of meeting.
+        "banner": f"{issuer}{meeting.kind_label}纪要",
         "subtitle": f"{meeting.year}年第{meeting.number}次",
         "title": meeting.title,
         "doc_number": version.doc_number if version else "",
@@ -247,6 +249,6 @@ def minutes_content(meeting: Meeting, version: MinutesVersion | None = None) -> 
         "decisions": decisions,
         "attendance": attendance,
         "copy_to": version.copy_to if version else None,
-        "issuer": current_app.config["CENTRE_SHORT_NAME"],
+        "issuer": issuer,
         "issue_date": chinese_date(issued_at) if issued_at else "",
     }

@@ -1,15 +1,18 @@
 """The meetings' PDFs: the 纪要, the sign-in sheet and the agenda.
 
-The 纪要 is rendered twice so that the 版记 (抄送, 印发) sits at the foot of the last page.
-GB/T 9704-2012 puts the 版记 on the last lines of the last page. CSS cannot say "bottom of the
-last page" (WeasyPrint has no ``:last`` page selector, and its footnote area moved the block to
-a page of its own), so the first pass measures the room left under the text on the last page
-and the second pass puts a spacer of exactly that height above the 版记.
+The 纪要 is rendered twice. GB/T 9704-2012 puts the 版记 (抄送, 印发) on the last lines of the
+last page; CSS cannot say "bottom of the last page" (WeasyPrint has no ``:last`` page selector,
+and its footnote area moved the block to a page of its own), so the first pass measures the room
+left under the text on the last page and the second pass puts a spacer of exactly that height
+above the 版记. The same first pass says where each line breaks, so that the second can justify
+them (``pdf.justified_lines``); neither changes how many lines there are.
 """
 
-from hubapp.blueprints.meetings.minutes import printed_minutes
-from hubapp.blueprints.meetings.models import GROUPS, ISSUED, Meeting, MinutesVersion
-from hubapp.pdf import layout, render_pdf
+import re
+
+from hubapp.blueprints.meetings.minutes import chinese_ordinal, printed_minutes
+from hubapp.blueprints.meetings.models import EXCUSED, GROUPS, ISSUED, Meeting, MinutesVersion
+from hubapp.pdf import Justify, justified_lines, layout, render_pdf
 
 PX_PER_MM = 96 / 25.4
 
@@ -27,23 +30,41 @@ def _room_below(document, css_class: str) -> float | None:
 
 
 def _render_minutes(template: str, **context) -> bytes:
-    first = layout(template, spacer_mm=0, **context)
+    first = layout(template, spacer_mm=0, justify=Justify(), **context)
     room = _room_below(first, "banji")
-    if room is None or room < 0.5:
-        return first.write_pdf()
     # A hair less than measured, so that rounding never pushes the 版记 onto a page of its own.
-    return layout(template, spacer_mm=round(room - 0.3, 2), **context).write_pdf()
+    spacer = round(room - 0.3, 2) if room is not None and room >= 0.5 else 0
+    return layout(template, spacer_mm=spacer, justify=Justify(justified_lines(first)), **context).write_pdf()
 
 
 def minutes_pdf(meeting: Meeting, version: MinutesVersion) -> tuple[bytes, str]:
     """The 纪要 of ``version`` (an issued one as it was issued, else marked as a draft) and its file name."""
     content = printed_minutes(meeting, version)
-    data = _render_minutes("meetings/pdf/minutes.html", m=content, draft=version.status != ISSUED)
+    data = _render_minutes(
+        "meetings/pdf/minutes.html", m=content, draft=version.status != ISSUED, ordinal=chinese_ordinal
+    )
     return data, f"{content['title']}纪要（第{version.version}版）.pdf"
 
 
+#: "王强（副局长）": a name with its title in brackets, as 纪要 list representatives.
+_NAME_WITH_TITLE = re.compile(r"^(?P<name>[^（(]+)[（(](?P<title>[^）)]+)[）)]$")
+
+
+def signin_rows(meeting: Meeting) -> list[tuple[str, str, str]]:
+    """(unit, name, title) of everyone expected, one a row; a title typed after the name in
+    brackets goes to the 职务 column, not into the name cell."""
+    rows = []
+    for attendee in meeting.attendees:
+        if attendee.group == EXCUSED:
+            continue
+        for person in (attendee.names or "").split("、"):
+            match = _NAME_WITH_TITLE.match(person.strip())
+            rows.append((attendee.unit, *(match.group("name", "title") if match else (person.strip(), ""))))
+    return rows
+
+
 def signin_pdf(meeting: Meeting) -> bytes:
-    return render_pdf("meetings/pdf/signin.html", meeting=meeting, groups=GROUPS)
+    return render_pdf("meetings/pdf/signin.html", meeting=meeting, rows=signin_rows(meeting))
 
 
 def agenda_pdf(meeting: Meeting) -> bytes:

@@ -18,6 +18,7 @@ from hubapp.blueprints.meetings import bp, forms, minutes, planning, printing
 from hubapp.blueprints.meetings.models import GROUPS, KINDS, AgendaItem, Meeting
 from hubapp.downloads import pdf_response
 from hubapp.extensions import db
+from hubapp.formatting import quoted
 from hubapp.forms import options
 from hubapp.htmx import is_htmx, render
 from hubapp.params import page_of
@@ -279,7 +280,7 @@ def save_agenda_item(meeting_id: int, item_id: int):
             return save_status(error, outcome.status)
         return detail_page(item.meeting, outcome.status, editing_item=item.id, editing_form=form, agenda_error=error)
     return actions.done(
-        f"议题“{item.title}”已保存。",
+        f"议题{quoted(item.title)}已保存。",
         url_for("meetings.detail", meeting_id=meeting_id) + f"#item-{item.id}",
         save_status,
     )

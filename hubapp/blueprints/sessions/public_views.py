@@ -125,6 +125,13 @@ def registration(session_id: int, token: str):
     )
 
 
+@public_bp.get("/s/<int:session_id>/r/<token>/cancel")
+@public
+def cancel_address(session_id: int, token: str):
+    """The form's address opened (a reload, a shared link): the personal page, not a 405."""
+    return redirect(url_for(".registration", session_id=session_id, token=token))
+
+
 @public_bp.post("/s/<int:session_id>/r/<token>/cancel")
 @public
 def cancel(session_id: int, token: str):

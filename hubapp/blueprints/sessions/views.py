@@ -16,6 +16,7 @@ from hubapp.blueprints.sessions.forms import CancelForm, HostForm, QuestionForm,
 from hubapp.blueprints.sessions.models import KINDS, REGISTRATION_STATES, HostOrganisation, Session
 from hubapp.blueprints.sessions.planning import HostData, SessionPlan
 from hubapp.extensions import db
+from hubapp.formatting import quoted
 from hubapp.forms import options
 from hubapp.htmx import render
 
@@ -101,7 +102,7 @@ def create():
     if not outcome.ok:
         return _form_page(form, None, outcome)
     session = outcome.value
-    return actions.done(f"已创建活动“{session.title}”，并预约了{session.room.name}。", url_for(".detail", session_id=session.id))
+    return actions.done(f"已创建活动{quoted(session.title)}，并预约了{session.room.name}。", url_for(".detail", session_id=session.id))
 
 
 @bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
