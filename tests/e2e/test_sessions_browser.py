@@ -74,7 +74,7 @@ def test_a_visitor_signs_up_on_a_phone_and_staff_check_them_in(
     expect(page.locator("#checkin-rows tr", has_text="刘洋")).to_contain_text(re.compile(r"已于 \d\d:\d\d 签到"))
 
     phone_page.reload()
-    expect(phone_page.get_by_text(re.compile(r"已于 \d\d:\d\d 签到"))).to_be_visible()
+    expect(phone_page.get_by_text(re.compile(r"已于 \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d 签到"))).to_be_visible()
 
 
 def write_y4m(path, text: str, width: int = 640, height: int = 480) -> None:
