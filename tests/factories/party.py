@@ -1,0 +1,21 @@
+"""Party organisations, activities and checklist items, made through the party services."""
+
+from hubapp.blueprints.party import organisations
+from hubapp.blueprints.party.models import PartyOrganisation
+from hubapp.database import atomic
+
+
+def organisation(name: str, enterprises: list, kind: str | None = None, *, members: int = 5,
+                 secretary: str | None = "王书记", instructor=None, actor=None) -> PartyOrganisation:  # fmt: skip
+    """An organisation covering ``enterprises``: a 单独党支部 for one, a 联合党支部 for several."""
+    kind = kind or ("single" if len(enterprises) == 1 else "joint")
+    details = organisations.OrganisationDetails(
+        name=name,
+        kind=kind,
+        enterprise_ids=[enterprise.id for enterprise in enterprises],
+        secretary=secretary,
+        members=members,
+        instructor_id=instructor.id if instructor is not None else None,
+    )
+    with atomic():
+        return organisations.create_organisation(actor, details)
