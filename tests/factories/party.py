@@ -1,6 +1,6 @@
 """Party organisations, activities and checklist items, made through the party services."""
 
-from hubapp.blueprints.party import organisations
+from hubapp.blueprints.party import activities, organisations
 from hubapp.blueprints.party.models import PartyOrganisation
 from hubapp.database import atomic
 
@@ -19,3 +19,15 @@ def organisation(name: str, enterprises: list, kind: str | None = None, *, membe
     )
     with atomic():
         return organisations.create_organisation(actor, details)
+
+
+def activity(theme: str, branches: list, start, end, *, kind: str = "theme_day", attendance: int = 30,
+             room=None, place: str | None = "企业会议室", actor=None):  # fmt: skip
+    """A joint activity of ``branches``, in ``room`` (held through facilities) or at ``place``."""
+    plan = activities.ActivityPlan(
+        kind=kind, theme=theme, start=start, end=end, organiser="产业社区综合党委",
+        organisation_ids=[branch.id for branch in branches], attendance=attendance,
+        room_id=room.id if room is not None else None, place=None if room is not None else place,
+    )  # fmt: skip
+    with atomic():
+        return activities.create_activity(actor, plan)
