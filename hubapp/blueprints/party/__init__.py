@@ -50,4 +50,4 @@ audit.describe(
 NAV = [NavItem("党建工作", "party.index", STAFF_ROLES, order=55)]
 
 
-from hubapp.blueprints.party import activity_views, views  # noqa: E402,F401
+from hubapp.blueprints.party import activity_views, checklist_views, views  # noqa: E402,F401
