@@ -129,3 +129,13 @@ def test_dissolving_needs_a_reason_and_frees_its_enterprises(client, auth, firms
     assert client.post(f"/party/organisations/{made.id}/deactivate", data={"reason": "企业注销"}).status_code == 303
     again = party.organisation("汇科工控新党支部", [firms["huike"]])
     assert again.active
+
+
+def test_the_home_page_shows_staff_the_above_size_coverage(client, auth, firms):
+    party.organisation("汇科工控党支部", [firms["huike"]])
+    auth.login("staff")
+    home = client.get("/").get_data(as_text=True)
+    assert "规上企业 1 / 2 家（50.0%）" in home and "1 家规上企业尚未建立党组织" in home
+    auth.logout()
+    auth.login("grid_worker")
+    assert "党组织覆盖" not in client.get("/").get_data(as_text=True)

@@ -5,7 +5,7 @@ Services: ``organisations`` (the organisations and coverage), ``activities`` (th
 held through facilities' ``holds``), ``checklist``. Pages: ``views``; the record sheet: ``printing``.
 """
 
-from flask import Blueprint
+from flask import Blueprint, render_template
 
 from hubapp import audit
 from hubapp.blueprints import NavItem
@@ -48,6 +48,15 @@ audit.describe(
     details={"item": "项目", "organisation": "党组织", "year": "年度", "done_on": "完成日期"},
 )
 NAV = [NavItem("党建工作", "party.index", STAFF_ROLES, order=55)]
+
+
+def home_panel(user) -> str | None:
+    """党组织覆盖 for staff: the article's headline figure, and how many 规上 enterprises still lack one."""
+    from hubapp.blueprints.party import organisations
+
+    if user.role not in STAFF_ROLES:
+        return None
+    return render_template("party/_home_panel.html", coverage=organisations.coverage())
 
 
 from hubapp.blueprints.party import activity_views, checklist_views, views  # noqa: E402,F401
