@@ -15,7 +15,7 @@ from importlib.util import find_spec
 
 from flask import Flask
 
-DOMAINS = ["core", "auth", "directory", "facilities", "guides", "sessions", "meetings", "demands", "front"]
+DOMAINS = ["core", "auth", "directory", "facilities", "guides", "sessions", "meetings", "demands", "party", "front"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,208 @@
+"""The 党建联建 ledger: joint activities of the branches, with the room held through facilities'
+``holds`` (as sessions and meetings hold theirs). Like every service these only flush: the
+caller's ``atomic()`` writes an activity and its room booking together or not at all.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import extract, select
+from sqlalchemy.orm import selectinload
+
+from hubapp import audit, clock, concurrency
+from hubapp.blueprints.auth.roles import STAFF_ROLES
+from hubapp.blueprints.facilities import holds
+from hubapp.blueprints.party.models import (
+    ACTIVITY_KINDS,
+    PartyActivity,
+    PartyOrganisation,
+    activity_organisation,
+)
+from hubapp.extensions import db
+from hubapp.rules import NotAllowed, RuleError
+
+
+@dataclass
+class ActivityPlan:
+    """What staff fill in for a joint activity: a room of the centre (``room_id``) or a ``place``."""
+
+    kind: str
+    theme: str
+    start: datetime
+    end: datetime
+    organiser: str
+    organisation_ids: list[int] = field(default_factory=list)
+    attendance: int = 0
+    room_id: int | None = None
+    place: str | None = None
+    summary: str | None = None
+
+    @property
+    def title(self) -> str:
+        """What the room's calendar shows for the activity."""
+        return f"{ACTIVITY_KINDS.get(self.kind, '党建联建')}：{self.theme.strip()}"
+
+
+#: The activity form's names for what a refusal of its room booking can be about.
+ROOM_FIELDS = holds.FormFields({"start_at": "start_at", "end_at": "end_at", "headcount": "attendance"}, other="room_id")
+
+
+def _check_staff(actor) -> None:
+    if actor is not None and actor.role not in STAFF_ROLES:
+        raise NotAllowed("只有中心工作人员可以登记党建联建活动。")
+
+
+def _clean(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text or None
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def activities_query(year: int | None = None, kind: str | None = None, organisation_id: int | None = None):
+    stmt = (
+        select(PartyActivity)
+        .options(selectinload(PartyActivity.organisations), holds.with_room(PartyActivity.booking))
+        .order_by(PartyActivity.start_at.desc(), PartyActivity.id.desc())
+    )
+    if year:
+        stmt = stmt.where(extract("year", PartyActivity.start_at) == year)
+    if kind:
+        stmt = stmt.where(PartyActivity.kind == kind)
+    if organisation_id:
+        stmt = stmt.where(
+            PartyActivity.id.in_(
+                select(activity_organisation.c.activity_id).where(
+                    activity_organisation.c.organisation_id == organisation_id
+                )
+            )
+        )
+    return stmt
+
+
+def location(activity: PartyActivity) -> str:
+    if holds.holds_room(activity.booking):
+        return activity.booking.room.name
+    return activity.place or "—"
+
+
+# --- changes -------------------------------------------------------------------------------
+
+
+def _organisations(plan: ActivityPlan) -> list[PartyOrganisation]:
+    ids = list(dict.fromkeys(plan.organisation_ids))
+    found = list(db.session.scalars(select(PartyOrganisation).where(PartyOrganisation.id.in_(ids)))) if ids else []
+    if len(found) != len(ids):
+        raise RuleError("所选支部不存在，请重新选择。", "organisation_ids")
+    return sorted(found, key=lambda organisation: organisation.name)
+
+
+def _check(plan: ActivityPlan) -> list[PartyOrganisation]:
+    if plan.kind not in ACTIVITY_KINDS:
+        raise RuleError("请选择活动类型。", "kind")
+    if not _clean(plan.theme):
+        raise RuleError("请填写活动主题。", "theme")
+    if plan.end <= plan.start:
+        raise RuleError("结束时间必须晚于开始时间。", "end_at")
+    if not _clean(plan.organiser):
+        raise RuleError("请填写组织单位。", "organiser")
+    if plan.attendance < 0:
+        raise RuleError("参加人数不能为负数。", "attendance")
+    if not plan.room_id and not _clean(plan.place):
+        raise RuleError("请选择中心场地，或填写活动地点。", "room_id")
+    chosen = _organisations(plan)
+    if not chosen:
+        raise RuleError("请至少选择一个参加支部。", "organisation_ids")
+    return chosen
+
+
+def _room_use(plan: ActivityPlan) -> holds.RoomUse:
+    return holds.RoomUse(
+        room_id=plan.room_id,
+        start=plan.start,
+        end=plan.end,
+        title=plan.title,
+        # A room is asked for at least one seat; an activity not yet held may not know its count.
+        headcount=max(plan.attendance, 1),
+        holder=_clean(plan.organiser),
+        purpose="党建联建",
+    )
+
+
+def _hold(actor, plan: ActivityPlan) -> int:
+    # An activity entered after it took place records the room it used.
+    return holds.hold(actor, _room_use(plan), ROOM_FIELDS, source="party", allow_past=plan.start < clock.now())
+
+
+def _apply(activity: PartyActivity, plan: ActivityPlan, chosen: list[PartyOrganisation]) -> None:
+    activity.kind = plan.kind
+    activity.theme = plan.theme.strip()
+    activity.start_at, activity.end_at = plan.start, plan.end
+    activity.organiser = plan.organiser.strip()
+    activity.attendance = plan.attendance
+    activity.place = None if plan.room_id else _clean(plan.place)
+    activity.summary = _clean(plan.summary)
+    activity.organisations = chosen
+
+
+def _branch_names(chosen: list[PartyOrganisation]) -> str:
+    return "、".join(organisation.name for organisation in chosen)
+
+
+def create_activity(actor, plan: ActivityPlan) -> PartyActivity:
+    _check_staff(actor)
+    chosen = _check(plan)
+    activity = PartyActivity(created_by_id=audit.actor_id(actor), created_at=clock.now(), version=1)
+    activity.booking_id = _hold(actor, plan) if plan.room_id else None
+    _apply(activity, plan, chosen)
+    db.session.add(activity)
+    db.session.flush()
+    audit.record(
+        audit.actor_id(actor),
+        "party_activity.create",
+        "party_activity",
+        activity.id,
+        theme=activity.theme,
+        kind=activity.kind_label,
+        branches=_branch_names(chosen),
+    )
+    return activity
+
+
+def update_activity(actor, activity: PartyActivity, plan: ActivityPlan, based_on: int | None) -> PartyActivity:
+    """Change an activity; another room or time moves its booking in the same transaction."""
+    _check_staff(actor)
+    concurrency.claim(activity, based_on)
+    chosen = _check(plan)
+    if not plan.room_id:
+        holds.release(actor, activity.booking_id, "活动改在其他地点")
+        activity.booking_id = None
+    elif holds.holds_room(activity.booking) and activity.booking.room_id == plan.room_id:
+        holds.update(actor, activity.booking_id, _room_use(plan), ROOM_FIELDS)
+    else:
+        holds.release(actor, activity.booking_id, "活动改用其他场地")
+        activity.booking_id = _hold(actor, plan)
+    _apply(activity, plan, chosen)
+    db.session.flush()
+    audit.record(
+        audit.actor_id(actor),
+        "party_activity.update",
+        "party_activity",
+        activity.id,
+        theme=activity.theme,
+        branches=_branch_names(chosen),
+    )
+    return activity
+
+
+def delete_activity(actor, activity: PartyActivity) -> None:
+    """Delete an activity entered by mistake; its room is given back and the audit keeps the record."""
+    _check_staff(actor)
+    holds.release(actor, activity.booking_id, "联建活动已删除")
+    kept = audit.snapshot(activity) | {"organisations": _branch_names(activity.organisations)}
+    audit.record(
+        audit.actor_id(actor), "party_activity.delete", "party_activity", activity.id, theme=activity.theme, record=kept
+    )
+    db.session.delete(activity)
+    db.session.flush()

@@ -1,0 +1,165 @@
+"""Party building (党建): the enterprises' party organisations under the community's
+comprehensive party committee, the joint activities of 党建联建, and each branch's yearly
+标准化规范化 checklist.
+
+The levels above the enterprises' organisations (开发区党工委 — "两新"组织党委 — 产业社区综合党委)
+are names, not records: the centre keeps no data about them, it only shows where its branches sit.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    true,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hubapp.extensions import db
+
+#: The organisation above the enterprises' party organisations, from the top down, as the
+#: article names them.
+UPPER_LEVELS = ("开发区党工委", "“两新”组织党委", "产业社区综合党委")
+
+SINGLE = "single"
+JOINT = "joint"
+GENERAL = "general"
+#: 组织类型 of an enterprise's party organisation.
+ORGANISATION_KINDS = {SINGLE: "单独党支部", JOINT: "联合党支部", GENERAL: "党总支"}
+#: The two states of an organisation, as the audit trail names them.
+ORGANISATION_STATES = {"active": "在册", "inactive": "已撤销"}
+
+THEME_DAY = "theme_day"
+EXCHANGE = "exchange"
+OTHER = "other"
+#: 党建联建 activity kinds.
+ACTIVITY_KINDS = {THEME_DAY: "联合主题党日", EXCHANGE: "党建工作交流会议", OTHER: "其他联建活动"}
+
+
+def _known(column: str, codes) -> str:
+    return f"{column} IN ({', '.join(repr(code) for code in codes)})"
+
+
+#: The enterprises an organisation covers: one for a 单独党支部, several for a 联合党支部.
+organisation_enterprise = Table(
+    "party_organisation_enterprise",
+    db.metadata,
+    Column("organisation_id", ForeignKey("party_organisation.id", ondelete="CASCADE"), primary_key=True),
+    Column("enterprise_id", ForeignKey("enterprise.id"), primary_key=True, index=True),
+)
+
+#: The branches that took part in a joint activity.
+activity_organisation = Table(
+    "party_activity_organisation",
+    db.metadata,
+    Column("activity_id", ForeignKey("party_activity.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("party_organisation.id"), primary_key=True, index=True),
+)
+
+
+class PartyOrganisation(db.Model):
+    """An enterprise party organisation (企业党组织) under the community's comprehensive committee."""
+
+    __tablename__ = "party_organisation"
+    __table_args__ = (
+        CheckConstraint(_known("kind", ORGANISATION_KINDS), name="kind_known"),
+        CheckConstraint("members >= 0", name="members_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    secretary: Mapped[str | None] = mapped_column(String(40))
+    #: 党员人数.
+    members: Mapped[int] = mapped_column(Integer, default=0)
+    established_on: Mapped[date | None] = mapped_column(Date)
+    #: 党建工作指导员: a grid worker's account.
+    instructor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    #: A dissolved organisation (撤销) keeps its history but covers nobody.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: Raised by every edit, so that an edit from an older reading is refused (hubapp.concurrency).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    instructor = relationship("User", foreign_keys=[instructor_id])
+    enterprises = relationship("Enterprise", secondary=organisation_enterprise, order_by="Enterprise.name")
+
+    @property
+    def kind_label(self) -> str:
+        return ORGANISATION_KINDS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return ORGANISATION_STATES["active" if self.active else "inactive"]
+
+
+class PartyActivity(db.Model):
+    """One 党建联建 activity: a 联合主题党日, a 党建工作交流会议 or another joint activity."""
+
+    __tablename__ = "party_activity"
+    __table_args__ = (
+        CheckConstraint(_known("kind", ACTIVITY_KINDS), name="kind_known"),
+        CheckConstraint("end_at > start_at", name="ends_after_start"),
+        CheckConstraint("attendance >= 0", name="attendance_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    theme: Mapped[str] = mapped_column(String(200))
+    start_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    end_at: Mapped[datetime] = mapped_column(DateTime)
+    #: 组织单位: who organised it (the comprehensive committee, or one of the branches).
+    organiser: Mapped[str] = mapped_column(String(100))
+    #: 参加人数.
+    attendance: Mapped[int] = mapped_column(Integer, default=0)
+    #: The room held through facilities; None when the activity took place elsewhere.
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("booking.id", ondelete="SET NULL"))
+    place: Mapped[str | None] = mapped_column(String(100))
+    summary: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    booking = relationship("Booking")
+    organisations = relationship(
+        "PartyOrganisation", secondary=activity_organisation, order_by="PartyOrganisation.name"
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return ACTIVITY_KINDS.get(self.kind, self.kind)
+
+
+class ChecklistItem(db.Model):
+    """One item of the 标准化规范化 checklist the centre keeps (三会一课 held, 主题党日 monthly …)."""
+
+    __tablename__ = "party_checklist_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(100), unique=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    #: An item taken off the list keeps the ticks of past years.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+
+class ChecklistTick(db.Model):
+    """An item met by a branch in a year: when, and a note of how."""
+
+    __tablename__ = "party_checklist_tick"
+    __table_args__ = (UniqueConstraint("organisation_id", "item_id", "year", name="uq_party_checklist_tick_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("party_organisation.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("party_checklist_item.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    done_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(500))
+    ticked_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
