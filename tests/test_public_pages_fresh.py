@@ -8,6 +8,7 @@ import pytest
 from factories import guides, sessions
 from sqlalchemy import select
 
+from hubapp import create_app
 from hubapp.blueprints.guides import viewcount, writing
 from hubapp.blueprints.guides.models import GuideViewCount
 from hubapp.blueprints.sessions import planning
@@ -92,3 +93,9 @@ def test_a_change_to_a_session_shows_on_its_public_pages_at_once(client, users):
     for page in (f"/s/{session.id}", "/s/", "/e/"):
         html = client.get(page).get_data(as_text=True)
         assert "增值税留抵退税政策解读" in html and sessions.TITLE not in html, page
+
+
+def test_a_worker_made_with_pdf_warm_up_has_printed_before_anyone_asks(app_config, capfd):
+    create_app({**app_config, "PDF_WARM_UP": True})
+    said = capfd.readouterr().err
+    assert "warmed up for printing" in said and "memory (RSS) now" in said
