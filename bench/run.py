@@ -81,12 +81,17 @@ def start_gunicorn(uri: str, port: int, workers: int, log: Path) -> subprocess.P
          "--workers", str(workers), "--threads", "1", "--timeout", "120"],
         cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
-    for _ in range(600):  # each worker prints once as it starts (serve.conf.py)
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.1)
+    # Measure only once every worker has warmed up (serve.conf.py): until then the ones still
+    # printing their first PDF would share the cores with the ones being measured.
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if log.read_text(errors="replace").count("warmed up for printing") >= workers:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
+                    return process
+            except (requests.ConnectionError, requests.Timeout):
+                pass
+        time.sleep(0.2)
     process.kill()
     raise SystemExit(f"gunicorn did not start; see {log}")
 
