@@ -157,7 +157,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
     parser.add_argument("--database", help="one database URI instead of SQLite and PostgreSQL")
-    parser.add_argument("--only", help="run only rows modules whose name contains this")
+    parser.add_argument("--only", help="run only rows modules whose name contains one of these (comma-separated)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="hub-bench-"))
@@ -200,7 +200,7 @@ def measure(uri: str, args, workdir: Path) -> list[tuple[str, str, str, str, str
         # rows write data and on SQLite a writing transaction takes the lock at BEGIN (database.py).
         with app.test_request_context(method="POST"):
             for module in row_modules():
-                if args.only and args.only not in module.__name__:
+                if args.only and not any(part in module.__name__ for part in args.only.split(",")):
                     continue
                 with atomic():
                     items = module.rows(app)
