@@ -35,7 +35,7 @@ def warm_up(app: Flask) -> None:
     from hubapp import qr
 
     started = time.perf_counter()
-    with app.app_context(), app.test_request_context("/"):
+    with app.test_request_context("/"):  # print templates build addresses with url_for
         for name in app.jinja_env.list_templates(extensions=["html"]):
             app.jinja_env.get_template(name)
         render_pdf("pdf/warm_up.html", qr_code=qr.svg("https://example.invalid/warm-up"))
