@@ -27,7 +27,7 @@ test: system-runtime system-test $(VENV)/.installed-test
 	exit $$status
 
 serve: system-runtime $(VENV)/.installed db
-	$(BIN)/gunicorn wsgi:app --bind $(BIND) --workers $(WORKERS) --threads 4 --access-logfile -
+	$(BIN)/gunicorn -c serve.conf.py wsgi:app --bind $(BIND) --workers $(WORKERS) --threads 4 --access-logfile -
 
 bench: system-runtime system-test $(VENV)/.installed-test
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -1,5 +1,8 @@
-"""`make bench`: serve hubapp with gunicorn on 127.0.0.1, load each page with wrk, and print req/s
-and p99 next to a bare Flask page served by the same gunicorn in the same run.
+"""`make bench`: serve hubapp with gunicorn on 127.0.0.1, load each page with wrk, and print req/s,
+p50 and p99 next to a bare Flask page served by the same gunicorn in the same run — on a fresh
+SQLite file and, when a PostgreSQL answers at ``BENCH_POSTGRES``, on its database ``bench`` (made
+afresh each run; never ``test``), side by side. Also: how long the first PDF a fresh worker makes
+takes next to the following ones, and each worker's memory once warmed up (serve.conf.py).
 
 Each ``bench/rows_<domain>.py`` contributes rows (see bench/api.py). Timings vary with what else
 the machine is doing: compare a row with the baseline of the same run, not across runs.
@@ -27,6 +30,9 @@ from hubapp.database import atomic
 from hubapp.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The server and maintenance database the PostgreSQL run uses; it makes (and remakes) ``bench``.
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+BENCH_DATABASE = "bench"
 DEMO_PASSWORD = "demo-2026"
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
@@ -49,19 +55,43 @@ def prepare_database(uri: str):
     return app
 
 
+def fresh_postgres() -> str | None:
+    """The URI of an empty ``bench`` database, or None when no PostgreSQL answers."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
+    server = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)"))
+            conn.execute(text(f"CREATE DATABASE {BENCH_DATABASE}"))
+    except OperationalError as error:
+        print(f"no PostgreSQL at {POSTGRES} ({error.orig}); SQLite only", flush=True)
+        return None
+    finally:
+        server.dispose()
+    return make_url(POSTGRES).set(database=BENCH_DATABASE).render_as_string(hide_password=False)
+
+
 def start_gunicorn(uri: str, port: int, workers: int, log: Path) -> subprocess.Popen:
     env = dict(os.environ, HUB_SQLALCHEMY_DATABASE_URI=uri)
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "bench.wsgi:app", "--bind", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", "-c", "serve.conf.py", "bench.wsgi:app", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--threads", "1", "--timeout", "120"],
         cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
-    for _ in range(300):
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.1)
+    # Measure only once every worker has warmed up (serve.conf.py): until then the ones still
+    # printing their first PDF would share the cores with the ones being measured.
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if log.read_text(errors="replace").count("warmed up for printing") >= workers:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
+                    return process
+            except (requests.ConnectionError, requests.Timeout):
+                pass
+        time.sleep(0.2)
     process.kill()
     raise SystemExit(f"gunicorn did not start; see {log}")
 
@@ -79,16 +109,40 @@ def login_cookie(base: str, username: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
 
 
-def wrk(url: str, seconds: int, connections: int, cookie: str | None) -> tuple[float, float, int]:
-    """req/s, p99 in ms, and the count of non-2xx/3xx answers."""
+def wrk(url: str, seconds: int, connections: int, cookie: str | None) -> tuple[float, float, float, int]:
+    """req/s, p50 and p99 in ms, and the count of non-2xx/3xx answers."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M).groups()
+
+    def percentile(name: str) -> float:
+        value, unit = re.search(rf"^\s+{name}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M).groups()
+        return float(value) * UNITS[unit]
+
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    return rate, float(value) * UNITS[unit], int(errors.group(1)) if errors else 0
+    return rate, percentile("50"), percentile("99"), int(errors.group(1)) if errors else 0
+
+
+def first_pdf(base: str, workers: int) -> tuple[float, float]:
+    """ms of the first PDF the fresh server makes, and the median of the next ones (a few per
+    worker, so most of them meet a worker that has printed before)."""
+
+    def fetch() -> float:
+        started = time.perf_counter()
+        response = requests.get(base + "/e/poster.pdf", timeout=120)
+        response.raise_for_status()
+        return (time.perf_counter() - started) * 1000
+
+    first = fetch()
+    return first, statistics.median(fetch() for _ in range(3 * workers))
+
+
+def warmed_memory(log: Path) -> str:
+    """What each worker said about its memory once warmed up (hubapp.pdf.warm_up)."""
+    sizes = re.findall(r"memory \(RSS\) now (\S+) MB", log.read_text(errors="replace"))
+    return "、".join(sizes) + " MB" if sizes else "—（未预热）"
 
 
 def row_modules():
@@ -102,32 +156,51 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
-    parser.add_argument("--database", help="database URI (default: a fresh SQLite file)")
-    parser.add_argument("--only", help="run only rows modules whose name contains this")
+    parser.add_argument("--database", help="one database URI instead of SQLite and PostgreSQL")
+    parser.add_argument("--only", help="run only rows modules whose name contains one of these (comma-separated)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="hub-bench-"))
-    uri = args.database or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    if args.database:
+        databases = {"database": args.database}
+    else:
+        databases = {"SQLite": f"sqlite:///{workdir / 'bench.sqlite3'}"}
+        postgres = fresh_postgres()
+        if postgres:
+            databases["PostgreSQL"] = postgres
+    columns = {name: measure(uri, args, workdir / name) for name, uri in databases.items()}
+    print_table(columns, args)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def measure(uri: str, args, workdir: Path) -> list[tuple[str, str, str, str, str]]:
+    """(label, req/s, p50, p99, ratio to the baseline) of every row, on the database ``uri``."""
+    workdir.mkdir(parents=True)
     print(f"database: {uri}\nseeding demo data …", flush=True)
     app = prepare_database(uri)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_gunicorn(uri, port, args.workers, workdir / "gunicorn.log")
+    log = workdir / "gunicorn.log"
+    server = start_gunicorn(uri, port, args.workers, log)
     cookies: dict[str, str] = {}
-    results: list[tuple[str, str, str, str]] = []
+    results: list[tuple[str, str, str, str, str]] = []
 
     def measure_baseline(label: str) -> float:
-        rate, p99, _ = wrk(base + "/_bare/", args.seconds, args.connections, None)
-        results.append((label, f"{rate:,.0f}", f"{p99:.1f}", "100%"))
+        rate, p50, p99, _ = wrk(base + "/_bare/", args.seconds, args.connections, None)
+        results.append((label, f"{rate:,.0f}", f"{p50:.1f}", f"{p99:.1f}", "100%"))
         return rate
 
     try:
+        first, warm = first_pdf(base, args.workers)
+        results.append(("新启动 worker 的第一份 PDF /e/poster.pdf（ms）", "—", f"{first:.0f}", "—", f"{first / warm:.2f}×"))
+        results.append(("其后的 PDF /e/poster.pdf（中位数，ms）", "—", f"{warm:.0f}", "—", "1.00×"))
+        results.append(("预热后各 worker 内存", "—", warmed_memory(log), "—", "—"))
         baseline = measure_baseline("基线：裸 Flask 页面 /_bare/（同一 gunicorn）")
         # A request context, so that rows may render templates that build URLs; a POST one, because
         # rows write data and on SQLite a writing transaction takes the lock at BEGIN (database.py).
         with app.test_request_context(method="POST"):
             for module in row_modules():
-                if args.only and args.only not in module.__name__:
+                if args.only and not any(part in module.__name__ for part in args.only.split(",")):
                     continue
                 with atomic():
                     items = module.rows(app)
@@ -145,32 +218,38 @@ def main() -> None:
                             started = time.perf_counter()
                             item.func()
                             times.append((time.perf_counter() - started) * 1000)
-                        results.append((item.label, "—", f"{statistics.median(times):.0f}（中位数）", "—"))
+                        results.append((item.label, "—", f"{statistics.median(times):.0f}（中位数）", "—", "—"))
                     elif isinstance(item, HttpRow):
                         cookie = None
                         if item.user:
                             cookie = cookies.setdefault(item.user, login_cookie(base, item.user))
-                        rate, p99, errors = wrk(base + item.path, args.seconds, args.connections, cookie)
+                        rate, p50, p99, errors = wrk(base + item.path, args.seconds, args.connections, cookie)
                         note = f" ⚠ {errors} 个非 2xx/3xx 响应" if errors else ""
-                        results.append((item.label + note, f"{rate:,.0f}", f"{p99:.1f}", f"{rate / baseline:.0%}"))
+                        results.append(
+                            (item.label + note, f"{rate:,.0f}", f"{p50:.1f}", f"{p99:.1f}", f"{rate / baseline:.0%}")
+                        )
         measure_baseline("基线（结束时再测一次）")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-
-    print_table(results, args)
-    shutil.rmtree(workdir, ignore_errors=True)
+    return results
 
 
-def print_table(results, args) -> None:
+def print_table(columns: dict[str, list], args) -> None:
+    """One line per row, the databases side by side; a row a database lacks (a warning on its
+    label) is matched by position, since every database runs the same rows in the same order."""
+    names = list(columns)
+    header = "| 行 | " + " | ".join(f"{n} req/s | {n} p50 (ms) / 耗时 | {n} p99 (ms) | {n} 相对基线" for n in names) + " |"
     lines = [
-        f"gunicorn {args.workers} workers (sync), wrk -t2 -c{args.connections} -d{args.seconds}s, "
+        f"gunicorn {args.workers} workers (sync, serve.conf.py), wrk -t2 -c{args.connections} -d{args.seconds}s, "
         f"{os.cpu_count()} CPU cores; PDF and other in-process rows: median time in ms",
         "",
-        "| 行 | req/s | p99 (ms) / 耗时 (ms) | 相对基线 |",
-        "|---|---:|---:|---:|",
+        header,
+        "|---|" + "---:|" * (4 * len(names)),
     ]
-    lines += [f"| {label} | {rate} | {p99} | {ratio} |" for label, rate, p99, ratio in results]
+    for cells in zip(*columns.values(), strict=True):
+        label = cells[0][0]
+        lines.append(f"| {label} | " + " | ".join(" | ".join(cell[1:]) for cell in cells) + " |")
     text = "\n".join(lines)
     print("\n" + text)
     out = ROOT / "bench" / "out"

@@ -20,6 +20,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errors(app)
     register_commands(app)
     register_template_helpers(app)
+    if app.config["PDF_WARM_UP"]:
+        from hubapp import pdf
+
+        pdf.warm_up(app)
     return app
 
 

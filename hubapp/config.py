@@ -83,3 +83,7 @@ CENTRE_PHONE = None
 #: Where and when enterprises find the centre, as /e/ and its poster show them; None hides the line.
 CENTRE_ADDRESS = "山东省威海南海新区蓝色创业谷"
 CENTRE_HOURS = "周一至周日全天免费开放"
+
+#: Print once as the app is made (hubapp.pdf.warm_up), so the first PDF a gunicorn worker makes
+#: is as quick as the next; serve.conf.py turns it on for the workers (HUB_PDF_WARM_UP=1).
+PDF_WARM_UP = False

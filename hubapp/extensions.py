@@ -1,5 +1,6 @@
 """Extension objects, created unbound here and bound to the app in ``create_app``."""
 
+from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -28,3 +29,18 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def reads_unlimited(view):
+    """Mark a view whose GET has no rate limit (the public pages a QR code opens), so that the
+    limiter skips its bookkeeping for those reads; the view's other methods keep their limits."""
+    view.hub_reads_unlimited = True
+    return view
+
+
+@limiter.request_filter
+def _unlimited_read() -> bool:
+    # Registered once on the one limiter object, which serves every app the process makes.
+    if request.method not in ("GET", "HEAD"):
+        return False
+    return getattr(current_app.view_functions.get(request.endpoint), "hub_reads_unlimited", False)

@@ -12,7 +12,7 @@ from hubapp.blueprints.front import printing, public_bp
 from hubapp.blueprints.front.forms import LookupForm, RaiseDemandForm, RateForm
 from hubapp.blueprints.sessions import planning, signup
 from hubapp.blueprints.sessions import public_views as public_signups
-from hubapp.extensions import limiter
+from hubapp.extensions import limiter, reads_unlimited
 
 #: How many sessions /e/ shows before pointing to /s/ for the rest.
 SESSIONS_ON_HOME = 3
@@ -24,6 +24,7 @@ def _centre() -> dict:
 
 
 @public_bp.get("/e/")
+@reads_unlimited
 @public
 def home():
     sessions = planning.open_for_signup()

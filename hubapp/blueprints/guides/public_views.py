@@ -8,31 +8,51 @@ from hubapp import actions, clock
 from hubapp.blueprints.auth.roles import public
 from hubapp.blueprints.guides import content, public_bp, reading, viewcount, visitors
 from hubapp.blueprints.guides.models import CATEGORIES, MATERIAL_FORMS, MATTER_TYPES, SERVICE_OBJECTS
-from hubapp.extensions import csrf, limiter
+from hubapp.extensions import csrf, limiter, reads_unlimited
 
 
-def _published(code: str) -> reading.PublicGuide:
-    """The version behind /g/<code>; else the page that says there is none (404), or no longer
-    one (410), with the way to the index."""
-    try:
-        return reading.public_guide(code)
-    except reading.GuideGone:
-        status = 410
-    except reading.GuideNotFound:
-        status = 404
+def _missing(code: str, status: int):
+    """The page that says there is no such guide (404), or no longer one (410), with the way to the index."""
     abort(make_response(render_template("guides/public/missing.html", code=code, gone=status == 410), status))
 
 
-#: Rendered pages by (matter, version). A published version never changes, so its page never goes
-#: stale; the one query that finds the current version still runs on every scan.
+def _stamp(code: str) -> reading.PublicStamp:
+    try:
+        return reading.public_stamp(code)
+    except reading.GuideGone:
+        _missing(code, 410)
+    except reading.GuideNotFound:
+        _missing(code, 404)
+
+
+def _version(code: str, stamp: reading.PublicStamp) -> reading.PublicGuide:
+    try:
+        return reading.public_guide_at(stamp)
+    except reading.GuideNotFound:
+        _missing(code, 404)
+
+
+def _published(code: str) -> reading.PublicGuide:
+    """The version behind /g/<code>, or the page that says why there is none."""
+    return _version(code, _stamp(code))
+
+
+#: Rendered pages by (matter, version), per worker. A published version never changes, so its page
+#: never goes stale: the stamp read on every scan (reading.public_stamp) says which version is
+#: current, so a new version or a withdrawal shows on every worker and host at the next request,
+#: and the version's text is read and rendered only once per worker.
 PAGE_CACHE_SIZE = 512
 
 
-def _cached_page(guide: reading.PublicGuide) -> tuple[str, str]:
+def _cached_page(code: str) -> tuple[int, str, str]:
+    """The matter's id, the page of its current version and the page's ETag."""
+    stamp = _stamp(code)
     cache = current_app.extensions.setdefault("guide_pages", {})
-    key = (guide.matter_id, guide.version_number)
-    if key in cache:
-        return cache[key]
+    # get(), not "in" then [ ]: another thread may clear the cache in between.
+    page = cache.get(stamp)
+    if page is not None:
+        return stamp.matter_id, *page
+    guide = _version(code, stamp)
     # A signed-in staff member's pending message would be rendered into the page: not for everyone.
     shareable = "_flashes" not in session
     html = render_template("guides/public/guide.html", guide=guide, doc=guide.content)
@@ -40,8 +60,8 @@ def _cached_page(guide: reading.PublicGuide) -> tuple[str, str]:
     if shareable:
         if len(cache) >= PAGE_CACHE_SIZE:
             cache.clear()
-        cache[key] = page
-    return page
+        cache[stamp] = page
+    return stamp.matter_id, *page
 
 
 def _guide_page(guide: reading.PublicGuide, status: int = 200, **extra):
@@ -50,9 +70,12 @@ def _guide_page(guide: reading.PublicGuide, status: int = 200, **extra):
 
 
 @public_bp.get("/g/")
+@reads_unlimited
 @public
 def public_index():
     search = request.args.get("q", "").strip()[: visitors.MISS_TERM_MAX]
+    if not search:
+        return _whole_index()
     groups = reading.public_index(search)
     popular = []
     if search and not groups:
@@ -64,15 +87,33 @@ def public_index():
     )  # fmt: skip
 
 
+def _whole_index() -> str:
+    """/g/ without a search, rendered once per worker for each listing: the listing (a few short
+    columns of the published guides) is read on every request, so a change shows at once."""
+    listing = reading.public_listing()
+    cache = current_app.extensions.setdefault("guide_index_page", {})
+    html = cache.get(listing)
+    if html is None:
+        html = render_template(
+            "guides/public/index.html", groups=reading.by_category(listing), search="", popular=[],
+            phone=current_app.config["CENTRE_PHONE"],
+        )  # fmt: skip
+        if "_flashes" not in session:
+            # Only the current listing is worth keeping: an older one will not come back.
+            cache.clear()
+            cache[listing] = html
+    return html
+
+
 @public_bp.get("/g/<code>")
+@reads_unlimited
 @public
 def public_guide(code: str):
-    guide = _published(code)
     # Other query strings (a messenger's ?from=…) still get the shared page and count as a view.
     if request.args.get("feedback") == "thanks":
-        return _guide_page(guide, thanks=True)
-    viewcount.count(guide.matter_id, clock.today())
-    html, etag = _cached_page(guide)
+        return _guide_page(_published(code), thanks=True)
+    matter_id, html, etag = _cached_page(code)
+    viewcount.count(matter_id, clock.today())
     response = make_response(html)
     # A phone on a weak connection that scans again gets 304 instead of the page.
     response.set_etag(etag)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, or_, select
+from sqlalchemy import String, bindparam, case, cast, or_, select
 
 from hubapp import clock
 from hubapp.blueprints.guides.content import snapshot
@@ -102,30 +102,72 @@ class PublicGuide:
     content: dict[str, Any]
 
 
-def public_guide(code: str) -> PublicGuide:
-    """The published version behind /g/<code>, in one query: this is the path every scan takes."""
-    row = db.session.execute(
-        select(Matter.id, Matter.status, GuideVersion.number, GuideVersion.published_at, GuideVersion.content)
-        .outerjoin(
-            GuideVersion, and_(GuideVersion.matter_id == Matter.id, GuideVersion.number == Matter.published_number)
-        )
-        .where(Matter.code == code)
-    ).first()
-    if row is None or (row.status == DRAFT) or row.content is None:
+#: Built once: constructing a ``select()`` costs more than running it on the scan path, and a
+#: statement built once is also compiled once (SQLAlchemy caches the compiled form by its key).
+_PUBLIC_STAMP = select(Matter.id, Matter.status, Matter.published_number).where(Matter.code == bindparam("code"))
+_PUBLIC_VERSION = select(GuideVersion.published_at, GuideVersion.content).where(
+    GuideVersion.matter_id == bindparam("matter_id"), GuideVersion.number == bindparam("number")
+)
+
+
+@dataclass(frozen=True)
+class PublicStamp:
+    """Which version /g/<code> shows now: a page rendered for the same (matter, version) is current."""
+
+    matter_id: int
+    version_number: int
+
+
+def public_stamp(code: str) -> PublicStamp:
+    """The matter and the number of its published version, without the version's text: read on
+    every scan, so that a new version or a withdrawal shows on every worker at the next request."""
+    row = db.session.execute(_PUBLIC_STAMP, {"code": code}).first()
+    if row is None or row.status == DRAFT or row.published_number is None:
         raise GuideNotFound(code)
     if row.status == ARCHIVED:
         raise GuideGone(code)
-    return PublicGuide(row.id, row.number, row.published_at, row.content)
+    return PublicStamp(row.id, row.published_number)
+
+
+def public_guide_at(stamp: PublicStamp) -> PublicGuide:
+    """The text of the version ``stamp`` names."""
+    row = db.session.execute(_PUBLIC_VERSION, {"matter_id": stamp.matter_id, "number": stamp.version_number}).first()
+    if row is None:
+        raise GuideNotFound(stamp.matter_id)
+    return PublicGuide(stamp.matter_id, stamp.version_number, row.published_at, row.content)
+
+
+def public_guide(code: str) -> PublicGuide:
+    """The published version behind /g/<code>."""
+    return public_guide_at(public_stamp(code))
 
 
 def public_index(search: str = "") -> list[tuple[str, list[Matter]]]:
     """Published guides grouped by category, in the order of ``CATEGORIES``; a search keeps the
     order of ``public_search`` inside each category."""
     matters = public_search(search) if search.strip() else db.session.scalars(matter_query(status=PUBLISHED))
-    by_category: dict[str, list[Matter]] = {}
+    return by_category(matters)
+
+
+def by_category(matters) -> list[tuple[str, list]]:
+    """``(category label, matters)`` in the order of ``CATEGORIES``, keeping the order within each."""
+    grouped: dict[str, list] = {}
     for matter in matters:
-        by_category.setdefault(matter.category, []).append(matter)
-    return [(CATEGORIES.get(key, key), by_category[key]) for key in CATEGORIES if key in by_category]
+        grouped.setdefault(matter.category, []).append(matter)
+    return [(CATEGORIES.get(key, key), grouped[key]) for key in CATEGORIES if key in grouped]
+
+
+_PUBLIC_LISTING = (
+    select(Matter.code, Matter.name, Matter.category)
+    .where(Matter.status == PUBLISHED)
+    .order_by(_category_order(), Matter.name)
+)
+
+
+def public_listing() -> tuple:
+    """What the unfiltered index /g/ shows, as plain rows ``(code, name, category)``: the page is
+    rendered once per worker for each listing, and the listing itself says whether it changed."""
+    return tuple(db.session.execute(_PUBLIC_LISTING).all())
 
 
 #: What people type → words the guides use. Staff add their own per guide (``Matter.keywords``).

@@ -13,7 +13,7 @@ from hubapp.blueprints.sessions import planning, public_bp, signup
 from hubapp.blueprints.sessions.forms import signup_form_for
 from hubapp.blueprints.sessions.models import BANK, REG_CANCELLED, TAX, WAITLISTED, Session
 from hubapp.blueprints.sessions.signup import SignupData
-from hubapp.extensions import db, limiter
+from hubapp.extensions import db, limiter, reads_unlimited
 
 #: Key of the browser's cookie session: {session id: token} of the sign-ups made in this browser.
 REMEMBERED = "session_signups"
@@ -57,6 +57,7 @@ def _registration_page(session: Session, token: str) -> str:
 
 
 @public_bp.get("/s/")
+@reads_unlimited
 @public
 def index():
     """The stable address on the centre's own code: every session still open for sign-up."""
@@ -69,6 +70,7 @@ def index():
 
 
 @public_bp.route("/s/<int:session_id>", methods=["GET", "POST"], endpoint="signup")
+@reads_unlimited
 @public
 @limiter.limit(_signup_limit, methods=["POST"])
 def signup_page(session_id: int):

@@ -1,0 +1,101 @@
+"""Public pages are served from each worker's memory (hubapp.blueprints.guides.public_views), yet
+what staff change shows at the very next request: a new version, a withdrawal, a renamed or newly
+published guide in the index, a changed session. Correctness of the cache, not its speed."""
+
+from dataclasses import replace
+
+import pytest
+from factories import guides, sessions
+from sqlalchemy import select
+
+from hubapp import create_app
+from hubapp.blueprints.guides import viewcount, writing
+from hubapp.blueprints.guides.models import GuideViewCount
+from hubapp.blueprints.sessions import planning
+from hubapp.database import atomic
+from hubapp.extensions import db
+
+
+@pytest.fixture(autouse=True)
+def no_views_left_behind(app):
+    """Write this test's views before its database goes, so that no writer thread outlives it."""
+    yield
+    db.session.rollback()
+    viewcount.flush()
+
+
+@pytest.fixture
+def published(users):
+    return guides.matter("qy-bg", actor=users["staff"], published=True)
+
+
+def _republish(users, matter, name: str) -> None:
+    with atomic():
+        writing.update_matter(users["staff"], matter, guides.content(name=name))
+        writing.publish(users["staff"], matter)
+
+
+def test_a_guide_withdrawn_after_it_was_served_answers_410_at_once(client, published, users):
+    assert client.get("/g/qy-bg").status_code == 200  # now in this worker's memory
+    with atomic():
+        writing.archive(users["staff"], published)
+    response = client.get("/g/qy-bg")
+    assert response.status_code == 410 and "已下线" in response.get_data(as_text=True)
+
+
+def test_an_etag_of_the_old_version_gets_the_new_page_not_304(client, published, users):
+    old = client.get("/g/qy-bg")
+    assert client.get("/g/qy-bg", headers={"If-None-Match": old.headers["ETag"]}).status_code == 304
+    _republish(users, published, "企业变更登记（第二版）")
+    response = client.get("/g/qy-bg", headers={"If-None-Match": old.headers["ETag"]})
+    assert response.status_code == 200
+    assert "企业变更登记（第二版）" in response.get_data(as_text=True)
+    assert response.headers["ETag"] != old.headers["ETag"]
+
+
+def test_a_guide_withdrawn_and_published_again_shows_its_newest_version(client, published, users):
+    client.get("/g/qy-bg")
+    with atomic():
+        writing.archive(users["staff"], published)
+        writing.reopen(users["staff"], published)
+    _republish(users, published, "企业变更登记（重新上线）")
+    html = client.get("/g/qy-bg").get_data(as_text=True)
+    assert "企业变更登记（重新上线）" in html
+
+
+def test_views_served_from_memory_are_still_counted_one_by_one(client, published):
+    for _ in range(3):
+        assert client.get("/g/qy-bg").status_code == 200
+    viewcount.flush()
+    db.session.rollback()
+    assert db.session.scalar(select(GuideViewCount.count)) == 3
+
+
+def test_the_index_shows_a_newly_published_and_a_withdrawn_guide_at_once(client, published, users):
+    assert "企业变更登记" in client.get("/g/").get_data(as_text=True)
+    other = guides.matter("rz-db", actor=users["staff"], name="创业担保贷款", category="finance", published=True)
+    html = client.get("/g/").get_data(as_text=True)
+    assert "创业担保贷款" in html and "企业变更登记" in html
+    with atomic():
+        writing.archive(users["staff"], other)
+    html = client.get("/g/").get_data(as_text=True)
+    assert "创业担保贷款" not in html and "企业变更登记" in html
+
+
+def test_a_change_to_a_session_shows_on_its_public_pages_at_once(client, users):
+    room = sessions.hall()
+    session = sessions.session(room, actor=users["staff"])
+    assert sessions.TITLE in client.get(f"/s/{session.id}").get_data(as_text=True)
+    assert sessions.TITLE in client.get("/s/").get_data(as_text=True)
+    with atomic():
+        changed = replace(sessions.plan(room, start=session.start_at), title="增值税留抵退税政策解读")
+        planning.update_session(users["staff"], session, changed)
+    for page in (f"/s/{session.id}", "/s/", "/e/"):
+        html = client.get(page).get_data(as_text=True)
+        assert "增值税留抵退税政策解读" in html and sessions.TITLE not in html, page
+
+
+def test_a_worker_made_with_pdf_warm_up_has_printed_before_anyone_asks(app_config, capfd):
+    create_app({**app_config, "PDF_WARM_UP": True})
+    said = capfd.readouterr().err
+    assert "warmed up for printing" in said and "memory (RSS) now" in said
