@@ -15,7 +15,7 @@ from importlib.util import find_spec
 
 from flask import Flask
 
-DOMAINS = ["core", "auth", "directory", "facilities", "guides", "sessions", "meetings", "demands", "front"]
+DOMAINS = ["core", "auth", "notify", "directory", "facilities", "guides", "sessions", "meetings", "demands", "front"]
 
 
 @dataclass(frozen=True)
