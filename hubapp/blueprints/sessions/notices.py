@@ -1,0 +1,39 @@
+"""What an attendee reads by SMS when their sign-up moves: received (waiting for approval),
+confirmed, waitlisted, promoted from the waitlist, rejected, cancelled — each with the time, the
+place and their personal link (/s/<session>/r/<token>), where they see it and can cancel.
+
+``signup`` queues them in the unit of work of the move: a sign-up refused or rolled back texts
+nobody. Each event is sent once per registration (a registration moves through each state once)."""
+
+from hubapp.blueprints.notify.outbox import Message, queue
+from hubapp.blueprints.sessions.models import Registration
+from hubapp.extensions import db
+from hubapp.formatting import chinese_datetime
+
+
+def _when_where(registration: Registration) -> str:
+    session = registration.session
+    return f"{chinese_datetime(session.start_at)}，{session.room.name}"
+
+
+def _texts(registration: Registration, event: str, position: int | None, reason: str | None) -> str:
+    title = f"“{registration.session.title}”"
+    return {
+        "received": f"您已报名{title}（{_when_where(registration)}），待中心审核后短信通知您。",
+        "confirmed": f"您已成功报名{title}，{_when_where(registration)}，请准时参加，凭报名链接签到。",
+        "waitlisted": f"{title}名额已满，您已进入候补第{position}位，有空位时将短信通知您。",
+        "promoted": f"{title}有了空位，您已由候补转为报名成功，{_when_where(registration)}，请准时参加。",
+        "rejected": f"您报名的{title}未通过审核" + (f"：{reason}。" if reason else "。"),
+        "cancelled": f"您报名的{title}已取消" + (f"（{reason}）。" if reason else "。"),
+    }[event]
+
+
+def tell(registration_id: int, event: str, *, position: int | None = None, reason: str | None = None) -> None:
+    registration = db.session.get(Registration, registration_id)
+    queue(
+        Message(
+            "sms", registration.phone, _texts(registration, event, position, reason),
+            f"registration.{event}", "registration", registration.id,
+            f"/s/{registration.session_id}/r/{registration.token}",
+        )
+    )  # fmt: skip
