@@ -26,7 +26,9 @@ test: system-runtime system-test $(VENV)/.installed-test
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; \
 	exit $$status
 
+# The notification sender runs beside gunicorn and stops with it.
 serve: system-runtime $(VENV)/.installed db
+	$(FLASK) hub notify --loop & sender=$$!; trap 'kill $$sender' EXIT INT TERM; \
 	$(BIN)/gunicorn wsgi:app --bind $(BIND) --workers $(WORKERS) --threads 4 --access-logfile -
 
 bench: system-runtime system-test $(VENV)/.installed-test

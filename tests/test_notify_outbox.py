@@ -283,3 +283,12 @@ def test_admins_see_the_outbox_and_send_a_failed_message_again(auth, client, now
 def test_only_admins_see_the_outbox(auth, client, role):
     auth.login(role)
     assert client.get("/admin/notifications").status_code == 403
+
+
+def test_the_notify_command_sends_what_is_due_and_exits(app, now):
+    with atomic():
+        queue(robot_message("https://robot.example/send?key=abc"))
+    result = app.test_cli_runner().invoke(args=["hub", "notify"])
+    assert result.exit_code == 0, result.output
+    assert "仅记录 1 条" in result.output
+    assert messages()[0].state == "recorded"
