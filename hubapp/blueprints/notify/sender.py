@@ -63,7 +63,11 @@ class Sender:
         self.token = secrets.token_hex(8)
 
     def send_due(self, batch: int = 100) -> Tally:
-        """Send what is due now, batch after batch, until nothing is left that this sender may send."""
+        """Queue what the clock makes due (each domain's ``notices_due``), then send what is due
+        now, batch after batch, until nothing is left that this sender may send."""
+        for notices_due in current_app.extensions["hub_notices_due"]:
+            with atomic():
+                notices_due(self.now())
         tally = Tally()
         while True:
             claimed = self._claim(batch)

@@ -3,10 +3,15 @@ confirmed, waitlisted, promoted from the waitlist, rejected, cancelled — each 
 place and their personal link (/s/<session>/r/<token>), where they see it and can cancel.
 
 ``signup`` queues them in the unit of work of the move: a sign-up refused or rolled back texts
-nobody. Each event is sent once per registration (a registration moves through each state once)."""
+nobody. Each event is sent once per registration (a registration moves through each state once).
+The reminder the day before comes from the clock, through the sender (``reminders_due``)."""
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
 
 from hubapp.blueprints.notify.outbox import Message, queue
-from hubapp.blueprints.sessions.models import Registration
+from hubapp.blueprints.sessions.models import REGISTERED, SCHEDULED, Registration, Session
 from hubapp.extensions import db
 from hubapp.formatting import chinese_datetime
 
@@ -25,6 +30,7 @@ def _texts(registration: Registration, event: str, position: int | None, reason:
         "promoted": f"{title}有了空位，您已由候补转为报名成功，{_when_where(registration)}，请准时参加。",
         "rejected": f"您报名的{title}未通过审核" + (f"：{reason}。" if reason else "。"),
         "cancelled": f"您报名的{title}已取消" + (f"（{reason}）。" if reason else "。"),
+        "reminder": f"提醒：您报名的{title}将于明天{registration.session.start_at:%H:%M}在{registration.session.room.name}举行，请准时参加。",
     }[event]
 
 
@@ -37,3 +43,21 @@ def tell(registration_id: int, event: str, *, position: int | None = None, reaso
             f"/s/{registration.session_id}/r/{registration.token}",
         )
     )  # fmt: skip
+
+
+def reminders_due(now: datetime) -> None:
+    """The day before a session, each confirmed attendee is reminded (once: the outbox keeps it)."""
+    tomorrow = datetime.combine(now.date() + timedelta(days=1), time())
+    attending = db.session.scalars(
+        select(Registration.id)
+        .join(Session, Session.id == Registration.session_id)
+        .where(
+            Session.status == SCHEDULED,
+            Session.start_at >= tomorrow,
+            Session.start_at < tomorrow + timedelta(days=1),
+            Registration.status == REGISTERED,
+        )
+        .order_by(Registration.id)
+    )
+    for registration_id in attending.all():
+        tell(registration_id, "reminder")
