@@ -1,12 +1,14 @@
 """An attendee hears of each move of their sign-up by SMS, with the time, the place and their
 personal link; a sign-up that is refused texts nobody."""
 
+from datetime import timedelta
+
 import pytest
 from factories import sessions
 from sqlalchemy import select
 
 from hubapp.blueprints.notify.models import OutboxMessage
-from hubapp.blueprints.sessions import signup
+from hubapp.blueprints.sessions import planning, signup
 from hubapp.database import atomic
 from hubapp.extensions import db
 from hubapp.formatting import chinese_datetime
@@ -63,3 +65,20 @@ def test_a_sign_up_awaiting_approval_is_told_so_then_of_the_decision(app):
         signup.reject_registration(None, refused, "名额限本园区企业")
     assert "registration.confirmed" in texts_to(sessions.phone(3))
     assert texts_to(sessions.phone(4))["registration.rejected"].text.startswith(f"您报名的“{sessions.TITLE}”未通过审核：名额限本园区企业。")
+
+
+def test_everyone_signed_up_hears_when_the_session_moves_or_is_cancelled(full_session):
+    sessions.registration(full_session, sessions.phone(2))  # waitlisted: still expects it
+    later = full_session.start_at + timedelta(days=1)
+    with atomic():
+        planning.update_session(None, full_session, sessions.plan(full_session.room, capacity=1, start=later))
+    for mobile in (sessions.phone(1), sessions.phone(2)):
+        moved = texts_to(mobile)["session.moved"]
+        assert f"时间地点有变，改为{chinese_datetime(later)}，办事大厅洽谈区" in moved.text
+    with atomic():
+        planning.update_session(None, full_session, sessions.plan(full_session.room, capacity=2, start=later))
+    moves_told = select(OutboxMessage).where(OutboxMessage.event == "session.moved")
+    assert len(db.session.scalars(moves_told).all()) == 2  # more seats, same time and room: nothing new to tell
+    with atomic():
+        planning.cancel_session(None, full_session, "主讲人临时出差")
+    assert "已取消：主讲人临时出差" in texts_to(sessions.phone(1))["session.cancelled"].text

@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from hubapp.blueprints.notify.outbox import Message, queue
-from hubapp.blueprints.sessions.models import REGISTERED, SCHEDULED, Registration, Session
+from hubapp.blueprints.sessions.models import PENDING, REGISTERED, SCHEDULED, WAITLISTED, Registration, Session
 from hubapp.extensions import db
 from hubapp.formatting import chinese_datetime
 
@@ -61,3 +61,34 @@ def reminders_due(now: datetime) -> None:
     )
     for registration_id in attending.all():
         tell(registration_id, "reminder")
+
+
+def _signed_up(session_id: int) -> list[Registration]:
+    """Who still expects the session: confirmed, waitlisted or waiting for approval."""
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.session_id == session_id, Registration.status.in_((PENDING, REGISTERED, WAITLISTED)))
+            .order_by(Registration.id)
+        )
+    )
+
+
+def _tell_all(session: Session, event: str, text: str, occasion: str) -> None:
+    for registration in _signed_up(session.id):
+        queue(
+            Message(
+                "sms", registration.phone, text, f"session.{event}", "registration", registration.id,
+                f"/s/{session.id}/r/{registration.token}", occasion=occasion,
+            )
+        )  # fmt: skip
+
+
+def session_moved(session: Session, room_name: str) -> None:
+    """The time or the room changed: everyone signed up reads where and when it is now."""
+    when_where = f"{chinese_datetime(session.start_at)}，{room_name}"
+    _tell_all(session, "moved", f"您报名的“{session.title}”时间地点有变，改为{when_where}。", when_where)
+
+
+def session_cancelled(session: Session, reason: str) -> None:
+    _tell_all(session, "cancelled", f"您报名的“{session.title}”已取消：{reason}。抱歉给您带来不便。", "")
