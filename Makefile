@@ -17,7 +17,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test serve bench system-runtime system-test db clean-db
 
+# The notification sender runs beside the server; in the demo its channels only record (/admin/notifications).
 run: system-runtime $(VENV)/.installed db
+	$(FLASK) hub notify --loop & sender=$$!; trap 'kill $$sender' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: system-runtime system-test $(VENV)/.installed-test

@@ -114,3 +114,5 @@ def test_staff_set_a_department_robot_on_its_edit_page(auth, client, users):
     assert response.status_code == 303
     db.session.expire_all()
     assert department.robot_webhook == TAX_ROBOT
+    page = client.get(f"/directory/departments/{department.id}").get_data(as_text=True)
+    assert "已设置：诉求转办给本部门时在群里通知并 @ 联络员" in page and "key=tax" not in page
