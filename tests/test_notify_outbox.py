@@ -10,7 +10,7 @@ from fake_gateways import FakeGateway
 from sqlalchemy import select
 
 from hubapp import audit, clock
-from hubapp.blueprints.notify import channels
+from hubapp.blueprints.notify import channels, outbox
 from hubapp.blueprints.notify.models import OutboxMessage
 from hubapp.blueprints.notify.outbox import Message, queue
 from hubapp.blueprints.notify.sender import Sender
@@ -292,3 +292,14 @@ def test_the_notify_command_sends_what_is_due_and_exits(app, now):
     assert result.exit_code == 0, result.output
     assert "仅记录 1 条" in result.output
     assert messages()[0].state == "recorded"
+
+
+def test_a_message_another_transaction_queued_first_is_not_queued_again_and_the_change_goes_on(app, now, monkeypatch):
+    with atomic():
+        queue(robot_message("https://robot.example/send?key=abc"))
+    # A second sender queues the same reminder between our check and our insert: the check misses it.
+    monkeypatch.setattr(outbox, "_queued", lambda key: False)
+    with atomic():
+        assert queue(robot_message("https://robot.example/send?key=abc")) is None
+        queue(robot_message("https://robot.example/send?key=abc", number=2))
+    assert [m.object_id for m in messages()] == ["1", "2"]

@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from hubapp import clock, qr
 from hubapp.blueprints.notify.models import OutboxMessage
@@ -40,7 +41,7 @@ def queue(message: Message) -> OutboxMessage | None:
     if not recipient:
         return None
     key = _dedupe_key(message, recipient)
-    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)) is not None:
+    if _queued(key):
         return None
     now = clock.now()
     link = qr.public_url(message.link_path) if message.link_path else None
@@ -59,9 +60,18 @@ def queue(message: Message) -> OutboxMessage | None:
         due_at=allowed_from(message.channel, now),
         attempts=0,
     )
-    db.session.add(row)
-    db.session.flush()
+    try:
+        # A savepoint: when another transaction (a second sender's reminders) queued the same
+        # message since the check above, the unique key refuses ours and the caller's change goes on.
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return None
     return row
+
+
+def _queued(key: str) -> bool:
+    return db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)) is not None
 
 
 def _dedupe_key(message: Message, recipient: str) -> str:
