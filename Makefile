@@ -17,7 +17,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test serve bench system-runtime system-test db clean-db
 
+# The notification sender runs beside the server; in the demo its channels only record (/admin/notifications).
 run: system-runtime $(VENV)/.installed db
+	$(FLASK) hub notify --loop & sender=$$!; trap 'kill $$sender' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: system-runtime system-test $(VENV)/.installed-test
@@ -26,7 +28,9 @@ test: system-runtime system-test $(VENV)/.installed-test
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; \
 	exit $$status
 
+# The notification sender runs beside gunicorn and stops with it.
 serve: system-runtime $(VENV)/.installed db
+	$(FLASK) hub notify --loop & sender=$$!; trap 'kill $$sender' EXIT INT TERM; \
 	$(BIN)/gunicorn -c serve.conf.py wsgi:app --bind $(BIND) --workers $(WORKERS) --threads 4 --access-logfile -
 
 bench: system-runtime system-test $(VENV)/.installed-test

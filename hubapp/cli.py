@@ -239,3 +239,30 @@ def _revision(connection: sqlite3.Connection) -> str | None:
     except sqlite3.OperationalError:  # no such table: not a migrated hubapp database
         return None
     return row[0] if row else None
+
+
+@hub.command("notify")
+@click.option("--loop", is_flag=True, help="Keep running, looking for due messages every NOTIFY_POLL_SECONDS.")
+@with_appcontext
+def notify(loop: bool):
+    """Send the notifications that are due (SMS, 企业微信), then exit: for cron, or with --loop beside the server."""
+    import time
+
+    from hubapp.blueprints.notify.sender import Sender
+
+    sender = Sender()
+    while True:
+        tally = sender.send_due()
+        if tally.sent or tally.recorded or tally.retrying or tally.failed or not loop:
+            click.echo(
+                f"{clock.now():%Y-%m-%d %H:%M:%S} 已发送 {tally.sent} 条，仅记录 {tally.recorded} 条，"
+                f"稍后重试 {tally.retrying} 条，发送失败 {tally.failed} 条，等待限速 {tally.paced} 条。"
+            )
+            for error in tally.errors:
+                click.echo(f"  {error}", err=True)
+        if not loop:
+            return
+        # The session's connection goes back to the pool between rounds, so that a restarted
+        # database is met with a fresh one.
+        db.session.remove()
+        time.sleep(float(current_app.config["NOTIFY_POLL_SECONDS"]))

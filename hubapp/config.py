@@ -87,3 +87,31 @@ CENTRE_HOURS = "周一至周日全天免费开放"
 #: Print once as the app is made (hubapp.pdf.warm_up), so the first PDF a gunicorn worker makes
 #: is as quick as the next; serve.conf.py turns it on for the workers (HUB_PDF_WARM_UP=1).
 PDF_WARM_UP = False
+
+#: Notifications (hubapp/blueprints/notify). Until a channel is switched on, the sender only records
+#: its messages, visible to admins at /admin/notifications: the demo and the tests never text anyone.
+NOTIFY_WECOM_SEND = False
+NOTIFY_SMS_SEND = False
+#: The centre's own 企业微信 group robot (staff): https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…
+NOTIFY_STAFF_WEBHOOK = ""
+#: A robot accepts at most 20 messages a minute; the sender waits rather than exceed it.
+NOTIFY_WECOM_PER_MINUTE = 20
+#: The site's SMS gateway (most 政务短信平台 take a POST with the mobile and the text). The body is
+#: JSON unless NOTIFY_SMS_FORM is true (application/x-www-form-urlencoded); NOTIFY_SMS_EXTRA holds the
+#: credentials and any fixed fields, e.g. HUB_NOTIFY_SMS_EXTRA='{"account": "…", "password": "…"}'.
+NOTIFY_SMS_URL = ""
+NOTIFY_SMS_FORM = False
+NOTIFY_SMS_MOBILE_FIELD = "mobile"
+NOTIFY_SMS_TEXT_FIELD = "content"
+NOTIFY_SMS_EXTRA: dict = {}
+#: The answer's field that says how it went, the value meaning success, and the values meaning the
+#: number can never receive (not retried). An empty field name: any 2xx answer is success.
+NOTIFY_SMS_RESULT_FIELD = "code"
+NOTIFY_SMS_SUCCESS = "0"
+NOTIFY_SMS_BAD_NUMBER: list = []
+#: SMS are sent between these hours only; those queued outside wait for the morning.
+NOTIFY_SMS_HOURS = "08:00-21:00"
+#: Tries before a message is given up as failed; the wait doubles after each (1, 2, 4 … minutes).
+NOTIFY_MAX_ATTEMPTS = 6
+#: The sender's loop (--loop) looks for due messages this often.
+NOTIFY_POLL_SECONDS = 10

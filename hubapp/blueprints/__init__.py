@@ -5,7 +5,10 @@
 - ``grid_panel(grid)``: an HTML block for a grid's page in the register (the visit coverage of
   the month comes from demands this way, so that the register need not know about visits);
 - ``setup_steps()``: the ``SetupStep``s of the 开始使用 checklist the home page shows staff until
-  the centre has set itself up.
+  the centre has set itself up;
+- ``notices_due(now)``: queue the notifications that no change causes but the clock (a reminder the
+  day before, minutes that wait for approval); the sender calls it before each round, and the
+  outbox's dedupe key makes a second call queue nothing new.
 
 ``register_all`` collects them so that adding a module never means editing another one."""
 
@@ -15,7 +18,7 @@ from importlib.util import find_spec
 
 from flask import Flask
 
-DOMAINS = ["core", "auth", "directory", "facilities", "guides", "sessions", "meetings", "demands", "party", "front"]
+DOMAINS = ["core", "auth", "notify", "directory", "facilities", "guides", "sessions", "meetings", "demands", "party", "front"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class SetupStep:
 
 def register_all(app: Flask) -> None:
     nav: list[NavItem] = []
-    hooks: dict[str, list] = {"home_panel": [], "grid_panel": [], "setup_steps": []}
+    hooks: dict[str, list] = {"home_panel": [], "grid_panel": [], "setup_steps": [], "notices_due": []}
     for name in DOMAINS:
         module = import_module(f"hubapp.blueprints.{name}")
         if find_spec(f"hubapp.blueprints.{name}.models") is not None:
@@ -56,3 +59,4 @@ def register_all(app: Flask) -> None:
     app.extensions["hub_home_panels"] = hooks["home_panel"]
     app.extensions["hub_grid_panels"] = hooks["grid_panel"]
     app.extensions["hub_setup_steps"] = hooks["setup_steps"]
+    app.extensions["hub_notices_due"] = hooks["notices_due"]

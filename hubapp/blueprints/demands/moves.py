@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 
 from hubapp import audit, clock
 from hubapp.blueprints.auth.models import User
+from hubapp.blueprints.demands import notices
 from hubapp.blueprints.demands.models import (
     ANSWERED,
     CLOSED,
@@ -193,6 +194,7 @@ def _register(actor: User | None, enterprise: Enterprise, draft: DemandDraft, at
     _event(actor, demand, "create", at, None, SUBMITTED, f"{KINDS[draft.kind]}：{title}")
     audit.record(audit.actor_id(actor), "demand.create", "demand", demand.id, None, SUBMITTED, number=demand.number, title=title)
     db.session.flush()
+    notices.registered(demand)
     return demand
 
 
@@ -227,6 +229,7 @@ def _move(
     audit.record(audit.actor_id(actor), f"demand.{action}", "demand", demand.id, old, new, number=demand.number, note=note)
     db.session.flush()
     db.session.refresh(demand)  # the UPDATE went past the loaded object
+    notices.moved(demand, action)
     return demand
 
 

@@ -28,6 +28,7 @@ def _details(form: DepartmentForm) -> departments.DepartmentDetails:
     return departments.DepartmentDetails(
         name=form.name.data, short_name=form.short_name.data, joint_meeting_member=form.joint_meeting_member.data,
         contact_name=form.contact_name.data, phone=form.phone.data, sort_order=form.sort_order.data,
+        robot_webhook=form.robot_webhook.data,
     )  # fmt: skip
 
 

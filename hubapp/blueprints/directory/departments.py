@@ -14,7 +14,7 @@ from hubapp.extensions import db
 from hubapp.forms import MOBILE_PATTERN
 from hubapp.rules import Conflict, NotAllowed, RuleError
 
-LIMITS = {"name": 60, "short_name": 20, "contact_name": 40, "phone": 20}
+LIMITS = {"name": 60, "short_name": 20, "contact_name": 40, "phone": 20, "robot_webhook": 500}
 LABELS = {
     "name": "单位名称",
     "short_name": "简称",
@@ -22,6 +22,7 @@ LABELS = {
     "contact_name": "联系人",
     "phone": "联系电话",
     "sort_order": "排序",
+    "robot_webhook": "企业微信群机器人地址",
 }
 
 
@@ -33,6 +34,8 @@ class DepartmentDetails:
     contact_name: str | None
     phone: str | None
     sort_order: int | None = None
+    #: The department's 企业微信 group robot, where its liaison is told of transferred demands.
+    robot_webhook: str | None = None
 
 
 def _check_staff(actor) -> None:
@@ -48,6 +51,7 @@ def _clean(department: Department | None, details: DepartmentDetails) -> dict:
         "joint_meeting_member": bool(details.joint_meeting_member),
         "contact_name": (details.contact_name or "").strip() or None,
         "phone": (details.phone or "").strip() or None,
+        "robot_webhook": (details.robot_webhook or "").strip() or None,
     }
     if not values["name"]:
         raise RuleError("请填写单位名称。", "name")
@@ -59,6 +63,9 @@ def _clean(department: Department | None, details: DepartmentDetails) -> dict:
     phone = values["phone"]
     if phone and not (MOBILE_PATTERN.match(phone) or _is_landline(phone)):
         raise RuleError("请填写手机号码或带区号的固定电话，如 0631-3981001。", "phone")
+    webhook = values["robot_webhook"]
+    if webhook and not webhook.startswith(("https://", "http://")):
+        raise RuleError("请粘贴企业微信群机器人的完整 Webhook 地址，以 https:// 开头。", "robot_webhook")
     same_name = db.session.scalar(select(Department).where(func.lower(Department.name) == values["name"].lower()))
     if same_name is not None and same_name is not department:
         raise RuleError("已有同名的部门或单位。", "name")

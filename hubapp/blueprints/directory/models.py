@@ -23,6 +23,9 @@ class Department(db.Model):
     contact_name: Mapped[str | None] = mapped_column(String(40))
     phone: Mapped[str | None] = mapped_column(String(20))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    #: The department's 企业微信 group robot (its Webhook URL), which tells its liaison of demands
+    #: transferred to it; none: the liaison sees them in the app only.
+    robot_webhook: Mapped[str | None] = mapped_column(String(500))
     #: A department with history is deactivated rather than deleted: it keeps its demands and
     #: decisions and leaves the pickers.
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())

@@ -57,3 +57,6 @@ class DepartmentForm(HubForm):
     sort_order = IntegerField(
         "排序", validators=[Optional(), NumberRange(min=0, max=9999, message="排序应为0至9999之间的整数。")]
     )
+    robot_webhook = StringField(
+        "企业微信群机器人地址", validators=[Optional(), Length(max=500, message="机器人地址不超过500个字符。")]
+    )

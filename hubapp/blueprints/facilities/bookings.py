@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from hubapp import audit, clock
 from hubapp.blueprints.auth.roles import STAFF_ROLES
-from hubapp.blueprints.facilities import constraints
+from hubapp.blueprints.facilities import constraints, notices
 from hubapp.blueprints.facilities.models import (
     BOOKING_STATES,
     CANCELLED,
@@ -219,6 +219,7 @@ def create_booking(
     )
     _flush_checked(booking, room)
     audit.record(audit.actor_id(actor), "booking.create", "booking", booking.id, None, status, room=room.name, source=source)
+    notices.created(booking)
     return booking
 
 
@@ -242,6 +243,7 @@ def change_status(actor, booking: Booking, new_status: str, reason: str | None =
         booking.status = old_status
         raise
     audit.record(audit.actor_id(actor), f"booking.{new_status}", "booking", booking.id, old_status, new_status, reason=reason)
+    notices.status_changed(booking, old_status, new_status, booker_phone(booking))
     return booking
 
 

@@ -71,4 +71,10 @@ def home_panel(user) -> str | None:
     return render_template("meetings/_home_panel.html", counts=counts, days=decisions.DUE_SOON_DAYS)
 
 
+def notices_due(now) -> None:
+    from hubapp.blueprints.meetings import notices
+
+    notices.minutes_waiting(now)
+
+
 from hubapp.blueprints.meetings import decision_views, views  # noqa: E402,F401

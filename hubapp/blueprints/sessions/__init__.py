@@ -80,4 +80,10 @@ def home_panel(user) -> str | None:
     )
 
 
+def notices_due(now) -> None:
+    from hubapp.blueprints.sessions import notices
+
+    notices.reminders_due(now)
+
+
 from hubapp.blueprints.sessions import door_views, outcome_views, public_views, views  # noqa: E402,F401

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hubapp import audit, clock, concurrency
 from hubapp.blueprints.facilities import holds
-from hubapp.blueprints.sessions import signup
+from hubapp.blueprints.sessions import notices, signup
 from hubapp.blueprints.sessions.models import (
     CANCELLED,
     HOST_KINDS,
@@ -268,6 +268,7 @@ def update_session(actor, session: Session, plan: SessionPlan, based_on: int | N
         raise RuleError(f"已有{session.registered_count}人报名，名额不能少于已报名人数。", "capacity")
     holds.update(actor, session.booking_id, _room_use(plan), ROOM_FIELDS)
     before = f"{session.start_at:%Y-%m-%d %H:%M} {session.room.name} 名额{session.capacity}"
+    slot_before = (session.start_at, session.room_id)
     session.kind, session.title = plan.kind, plan.title.strip()
     session.theme = (plan.theme or "").strip() or theme_for(plan.start.date())
     session.host_id, session.speakers, session.description = plan.host_id or None, plan.speakers or None, plan.description or None
@@ -284,6 +285,8 @@ def update_session(actor, session: Session, plan: SessionPlan, based_on: int | N
     promoted = signup.promote_waitlist(actor, session.id)
     after = f"{session.start_at:%Y-%m-%d %H:%M} {holds.room(session.room_id).name} 名额{session.capacity}"
     audit.record(audit.actor_id(actor), "session.update", "session", session.id, before, after, promoted=len(promoted))
+    if (session.start_at, session.room_id) != slot_before:
+        notices.session_moved(session, holds.room(session.room_id).name)
     return session
 
 
@@ -306,6 +309,7 @@ def cancel_session(actor, session: Session, reason: str) -> Session:
         raise Conflict("活动已被他人取消，请刷新后查看。")
     db.session.expire(session)
     audit.record(audit.actor_id(actor), "session.cancel", "session", session.id, SCHEDULED, CANCELLED, reason=reason)
+    notices.session_cancelled(session, reason)
     return session
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm.util import identity_key
 from hubapp import audit, clock
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.directory import uscc as uscc_rules
+from hubapp.blueprints.sessions import notices
 from hubapp.blueprints.sessions.models import (
     AMOUNT_MESSAGE,
     BANK,
@@ -180,6 +181,7 @@ def promote_waitlist(actor, session_id: int) -> list[int]:
             _release_seat(session_id)
             continue
         audit.record(audit.actor_id(actor), "registration.promote", "registration", first, WAITLISTED, REGISTERED)
+        notices.tell(first, "promoted")
         promoted.append(first)
     return promoted
 
@@ -221,6 +223,8 @@ def register(actor, session: Session, data: SignupData) -> Registration:
     )
     insert_registration(registration, "该手机号已报名本场活动，同一手机号不能重复报名。")
     audit.record(audit.actor_id(actor), "registration.create", "registration", registration.id, None, status, session=session_id)
+    event = {PENDING: "received", REGISTERED: "confirmed", WAITLISTED: "waitlisted"}[status]
+    notices.tell(registration.id, event, position=waitlist_position(registration))
     return registration
 
 
@@ -310,6 +314,7 @@ def cancel_registration(actor, registration: Registration, reason: str | None = 
         _release_seat(session_id)
         promoted = promote_waitlist(actor, session_id)
     audit.record(audit.actor_id(actor), "registration.cancel", "registration", registration_id, old, REG_CANCELLED, reason=reason)
+    notices.tell(registration_id, "cancelled", reason=reason)
     return promoted
 
 
@@ -336,6 +341,10 @@ def approve_registration(actor, registration: Registration) -> str:
         move(registration_id, REGISTERED, WAITLISTED)
         new = WAITLISTED
     audit.record(audit.actor_id(actor), "registration.approve", "registration", registration_id, PENDING, new)
+    if new == REGISTERED:
+        notices.tell(registration_id, "confirmed")
+    else:
+        notices.tell(registration_id, "waitlisted", position=waitlist_position(db.session.get(Registration, registration_id)))
     return new
 
 
@@ -346,3 +355,4 @@ def reject_registration(actor, registration: Registration, reason: str | None = 
     if not move(registration_id, PENDING, REJECTED):
         raise Conflict(ALREADY_HANDLED)
     audit.record(audit.actor_id(actor), "registration.reject", "registration", registration_id, PENDING, REJECTED, reason=reason)
+    notices.tell(registration_id, "rejected", reason=reason)

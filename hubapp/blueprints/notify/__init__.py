@@ -1,0 +1,22 @@
+"""Notifications: the outbox every domain queues its messages in (``outbox.queue``), the channels
+(企业微信 group robots, the SMS gateway), the sender that drains it, and the admins' page."""
+
+from flask import Blueprint
+
+from hubapp import audit
+from hubapp.blueprints import NavItem
+from hubapp.blueprints.auth.roles import ADMIN_ONLY
+from hubapp.blueprints.notify.models import OUTBOX_STATES
+
+bp = Blueprint("notify", __name__)
+BLUEPRINTS = [bp]
+NAV = [NavItem("消息通知", "notify.outbox", ADMIN_ONLY, order=92)]
+audit.describe(
+    "outbox",
+    "通知消息",
+    states=OUTBOX_STATES,
+    actions={"outbox.retry": "重新发送通知"},
+    details={"channel": "渠道", "last_error": "上次失败原因"},
+)
+
+from hubapp.blueprints.notify import views  # noqa: E402,F401  (register on import)

@@ -1,0 +1,97 @@
+"""Queue a message: ``queue(...)`` adds it to the outbox in the caller's transaction (atomic() owns
+it), so that a change that rolls back sends nothing, and a sender that is down loses nothing.
+
+The texts are short and Chinese; the link, when there is one, is absolute (HUB_PUBLIC_BASE_URL),
+since it is read on a phone, far from the app."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from hubapp import clock, qr
+from hubapp.blueprints.notify.models import OutboxMessage
+from hubapp.extensions import db
+
+
+@dataclass(frozen=True)
+class Message:
+    """What one event says to one recipient."""
+
+    channel: str  # "wecom" or "sms"
+    recipient: str  # a mobile, or a robot's webhook URL
+    text: str
+    event: str  # "demand.transferred"
+    object_type: str
+    object_id: object
+    link_path: str | None = None  # an address of the app: "/e/demands/…"
+    mentions: tuple[str, ...] = ()
+    #: What makes a second message of the same event for the same recipient a new one (a session
+    #: changed twice is two messages); empty when the event happens once per record.
+    occasion: str = ""
+
+
+def queue(message: Message) -> OutboxMessage | None:
+    """Add ``message`` to the outbox, unless it has no recipient (no mobile given, no robot set up)
+    or the same event was already queued for the same recipient. Flushes, never commits."""
+    recipient = (message.recipient or "").strip()
+    if not recipient:
+        return None
+    key = _dedupe_key(message, recipient)
+    if _queued(key):
+        return None
+    now = clock.now()
+    link = qr.public_url(message.link_path) if message.link_path else None
+    text = message.text if link is None else f"{message.text} {link}"
+    row = OutboxMessage(
+        channel=message.channel,
+        recipient=recipient,
+        mentions=",".join(m for m in message.mentions if m),
+        text=text,
+        link=link,
+        event=message.event,
+        object_type=message.object_type,
+        object_id=str(message.object_id),
+        dedupe_key=key,
+        created_at=now,
+        due_at=allowed_from(message.channel, now),
+        attempts=0,
+    )
+    try:
+        # A savepoint: when another transaction (a second sender's reminders) queued the same
+        # message since the check above, the unique key refuses ours and the caller's change goes on.
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return None
+    return row
+
+
+def _queued(key: str) -> bool:
+    return db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)) is not None
+
+
+def _dedupe_key(message: Message, recipient: str) -> str:
+    key = f"{message.event}:{message.object_type}:{message.object_id}:{message.occasion}:{message.channel}:{recipient}"
+    # A robot's URL is long; the key only has to tell recipients apart.
+    return key if len(key) <= 200 else key[:150] + ":" + hashlib.sha1(key.encode()).hexdigest()
+
+
+def allowed_from(channel: str, at: datetime) -> datetime:
+    """The first moment from ``at`` that a message of ``channel`` may be sent: SMS wait for the
+    morning outside NOTIFY_SMS_HOURS (08:00–21:00 unless configured); robots post at any time."""
+    if channel != "sms":
+        return at
+    start, end = (_hhmm(part) for part in current_app.config["NOTIFY_SMS_HOURS"].split("-"))
+    if start <= at.time() < end:
+        return at
+    day = at.date() if at.time() < start else at.date() + timedelta(days=1)
+    return datetime.combine(day, start)
+
+
+def _hhmm(text: str) -> time:
+    hours, minutes = text.strip().split(":")
+    return time(int(hours), int(minutes))
