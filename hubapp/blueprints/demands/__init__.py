@@ -3,6 +3,7 @@
 ``models``      demands, their timeline and visits; ``DEMAND_STATES``
 ``reading``     who may see and do what, and the lists the pages read
 ``moves``       registering a demand, moving it between states, supervising it
+``liaison``     a department's 签收, 退单 and 延期 requests
 ``visits``      logging a visit, and the visit ledger (走访台账)
 ``statistics``  a year's figures per list, department and month
 ``exports``     the Excel workbooks; ``forms``, ``views`` the pages; ``demo`` the demo data
@@ -31,6 +32,11 @@ audit.describe(
         "demand.return": "诉求退回重办",
         "demand.decline": "不予受理",
         "demand.supervise": "督办诉求",
+        "demand.acknowledge": "部门签收诉求",
+        "demand.hand_back": "部门退单",
+        "demand.extend_ask": "申请延期",
+        "demand.extend_grant": "同意延期",
+        "demand.extend_deny": "不同意延期",
     },
 )
 audit.describe(

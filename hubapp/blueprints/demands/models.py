@@ -19,10 +19,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hubapp.extensions import db
+from hubapp.workdays import add_working_days
 
 #: The four lists (四张清单) with the default time limit in working days from the day received.
 KINDS = {"problem": "问题诉求", "tech": "技术需求", "funding": "资金需求", "support": "配套需求"}
@@ -46,6 +48,9 @@ TRANSFERRED = "transferred"
 ANSWERED = "answered"
 CLOSED = "closed"
 DECLINED = "declined"
+#: 退单: the department handed a transferred demand back as not its remit; staff re-route it
+#: (转办 to another department or 直办), as they would a new one.
+HANDED_BACK = "handed_back"
 DEMAND_STATES = {
     SUBMITTED: "待受理",
     HANDLING: "办理中",
@@ -53,10 +58,13 @@ DEMAND_STATES = {
     ANSWERED: "已反馈",
     CLOSED: "已销号",
     DECLINED: "不予受理",
+    HANDED_BACK: "已退单",
 }
+#: The states staff route a demand from: a new one, or one a department handed back.
+ROUTABLE_STATES = (SUBMITTED, HANDED_BACK)
 #: Someone still owes the enterprise an answer: these count against the deadline and may be
 #: supervised. An answered demand waits for staff to ask the enterprise, not for a department.
-OPEN_STATES = (SUBMITTED, HANDLING, TRANSFERRED)
+OPEN_STATES = (SUBMITTED, HANDLING, TRANSFERRED, HANDED_BACK)
 
 DIRECT = "direct"
 TRANSFER = "transfer"
@@ -66,6 +74,17 @@ SATISFIED = "satisfied"
 BASIC = "basic"
 UNSATISFIED = "unsatisfied"
 SATISFACTION = {SATISFIED: "满意", BASIC: "基本满意", UNSATISFIED: "不满意"}
+
+#: An open demand whose deadline falls within this many working days is flagged 即将到期 (yellow).
+DUE_SOON_WORKING_DAYS = 3
+OVERDUE = "overdue"
+DUE_SOON = "due_soon"
+
+
+def due_soon_limit(today: date) -> date:
+    """The last deadline that counts as 即将到期 on ``today``."""
+    return add_working_days(today, DUE_SOON_WORKING_DAYS)
+
 
 #: The longest description, note or answer anyone may write, in characters.
 NOTE_MAX = 2000
@@ -83,7 +102,17 @@ EVENTS = {
     "return": "退回重办",
     "decline": "不予受理",
     "supervise": "督办",
+    "acknowledge": "部门签收",
+    "hand_back": "部门退单",
+    "extend_ask": "申请延期",
+    "extend_grant": "同意延期",
+    "extend_deny": "不同意延期",
 }
+
+PENDING = "pending"
+GRANTED = "granted"
+REFUSED = "refused"
+EXTENSION_STATES = {PENDING: "待审批", GRANTED: "已同意", REFUSED: "未同意"}
 
 
 def _in(column: str, values) -> str:
@@ -108,6 +137,11 @@ class Demand(db.Model):
             name="closed_is_complete",
         ),
         CheckConstraint("status <> 'declined' OR decline_reason IS NOT NULL", name="declined_has_reason"),
+        CheckConstraint(
+            "status <> 'handed_back' OR (hand_back_reason IS NOT NULL AND department_id IS NOT NULL)",
+            name="handed_back_has_reason",
+        ),
+        CheckConstraint("acknowledged_at IS NULL OR route = 'transfer'", name="acknowledged_is_transfer"),
         # The staff list's order: its first page is read from the index instead of sorting every row.
         Index("ix_demand_received_on_id", "received_on", "id"),
     )
@@ -150,6 +184,11 @@ class Demand(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     decline_reason: Mapped[str | None] = mapped_column(Text)
+    #: When the department's liaison signed for the transfer (签收); a new transfer clears it.
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: Why the department handed it back (退单), and which unit it suggests instead.
+    hand_back_reason: Mapped[str | None] = mapped_column(Text)
+    suggested_unit: Mapped[str | None] = mapped_column(String(100))
     supervision_count: Mapped[int] = mapped_column(Integer, default=0)
     last_supervision_note: Mapped[str | None] = mapped_column(Text)
     last_supervised_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -168,6 +207,9 @@ class Demand(db.Model):
         "DemandEvent", back_populates="demand", order_by="[DemandEvent.at, DemandEvent.id]", cascade="all, delete-orphan"
     )
     photos = relationship("DemandPhoto", order_by="DemandPhoto.id", cascade="all, delete-orphan")
+    extensions = relationship(
+        "DemandExtension", order_by="DemandExtension.id", cascade="all, delete-orphan", back_populates="demand"
+    )
 
     @property
     def number(self) -> str:
@@ -196,6 +238,15 @@ class Demand(db.Model):
     def is_overdue(self, today: date) -> bool:
         return self.is_open and self.deadline < today
 
+    def warning(self, today: date) -> str | None:
+        """``OVERDUE`` (red) past its deadline, ``DUE_SOON`` (yellow) within
+        ``DUE_SOON_WORKING_DAYS`` working days of it, while someone still owes an answer."""
+        if not self.is_open:
+            return None
+        if self.deadline < today:
+            return OVERDUE
+        return DUE_SOON if self.deadline <= due_soon_limit(today) else None
+
 
 class DemandEvent(db.Model):
     """One line of a demand's timeline: who did what, when, from which state to which."""
@@ -218,6 +269,46 @@ class DemandEvent(db.Model):
     @property
     def label(self) -> str:
         return EVENTS[self.action]
+
+
+class DemandExtension(db.Model):
+    """延期申请: the department's liaison asks for a later deadline with a reason; staff grant it
+    (the demand's deadline moves) or refuse it. At most one waits for a decision per demand."""
+
+    __tablename__ = "demand_extension"
+    __table_args__ = (
+        CheckConstraint(_in("status", EXTENSION_STATES), name="status_known"),
+        CheckConstraint(
+            "status = 'pending' OR (decided_at IS NOT NULL AND decided_by_id IS NOT NULL)", name="decided_is_complete"
+        ),
+        CheckConstraint("status <> 'refused' OR decision_note IS NOT NULL", name="refused_has_note"),
+        # One request waits for a decision per demand, whoever asks at the same moment.
+        Index(
+            "uq_demand_extension_pending", "demand_id", unique=True,
+            sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'"),
+        ),  # fmt: skip
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demand.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default=PENDING)
+    #: The deadline the demand had when asked, and the one asked for.
+    old_deadline: Mapped[date] = mapped_column(Date)
+    new_deadline: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    asked_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+    demand = relationship("Demand", back_populates="extensions")
+    asked_by = relationship("User", foreign_keys=[asked_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+
+    @property
+    def status_label(self) -> str:
+        return EXTENSION_STATES[self.status]
 
 
 class DemandPhoto(db.Model):

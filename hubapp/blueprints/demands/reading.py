@@ -26,6 +26,7 @@ from hubapp.blueprints.demands.models import (
     TRANSFERRED,
     Demand,
     Visit,
+    due_soon_limit,
 )
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.directory.models import Enterprise
@@ -87,6 +88,8 @@ class Filters:
     department_id: int | None = None
     grid_id: int | None = None
     overdue: bool = False
+    #: Open and due within ``DUE_SOON_WORKING_DAYS`` working days, not yet overdue (即将到期).
+    due_soon: bool = False
     search: str = ""
 
 
@@ -108,6 +111,8 @@ def demands_query(filters: Filters, today: date | None = None):
         stmt = stmt.where(Demand.grid_id == filters.grid_id)
     if filters.overdue:
         stmt = stmt.where(Demand.status.in_(OPEN_STATES), Demand.deadline < today)
+    if filters.due_soon:
+        stmt = stmt.where(*_due_soon(today))
     search = filters.search.strip()
     if search:
         number = NUMBER_PATTERN.match(search)
@@ -119,6 +124,10 @@ def demands_query(filters: Filters, today: date | None = None):
                 or_(Demand.title.ilike(pattern), Enterprise.name.ilike(pattern), Enterprise.short_name.ilike(pattern))
             )
     return stmt
+
+
+def _due_soon(today: date) -> tuple:
+    return Demand.status.in_(OPEN_STATES), Demand.deadline >= today, Demand.deadline <= due_soon_limit(today)
 
 
 def kind_counts(filters: Filters) -> dict[str, int]:
@@ -174,6 +183,7 @@ def home_counts(user: User) -> dict[str, int]:
         return {
             "submitted": count(Demand.status == SUBMITTED),
             "overdue": count(Demand.status.in_(OPEN_STATES), Demand.deadline < today),
+            "due_soon": count(*_due_soon(today)),
             "answered": count(Demand.status == ANSWERED),
         }
     if user.role == Role.LIAISON:
@@ -182,6 +192,7 @@ def home_counts(user: User) -> dict[str, int]:
             "overdue": count(
                 Demand.status == TRANSFERRED, Demand.department_id == user.department_id, Demand.deadline < today
             ),
+            "due_soon": count(Demand.status == TRANSFERRED, Demand.department_id == user.department_id, *_due_soon(today)),
         }
     if user.role == Role.GRID_WORKER:
         visits = db.session.scalar(

@@ -41,6 +41,7 @@ def _filters() -> reading.Filters:
         department_id=params.int_arg("department"),
         grid_id=params.int_arg("grid"),
         overdue=args.get("overdue") == "1",
+        due_soon=args.get("due") == "soon",
         search=args.get("q", ""),
     )
 
