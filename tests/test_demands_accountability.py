@@ -1,14 +1,22 @@
-"""Accountability of the demand loop (issue 14): deadline warnings counted in working days."""
+"""Accountability of the demand loop (issue 14): deadline warnings counted in working days, and a
+department's 签收, 退单 and 延期 with staff re-routing and deciding; on the services, the pages and the
+database's own checks."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hubapp import clock
-from hubapp.blueprints.demands import moves, reading
-from hubapp.blueprints.demands.models import DUE_SOON, OVERDUE
+from hubapp.audit import AuditEntry
+from hubapp.blueprints.demands import liaison, moves, reading
+from hubapp.blueprints.demands.models import DUE_SOON, OVERDUE, DemandEvent
 from hubapp.database import atomic
-from tests.test_demands_services import firms, raise_demand, transferred  # noqa: F401  (fixture)
+from hubapp.extensions import db
+from hubapp.rules import Conflict, NotAllowed, RuleError
+from tests.test_demands_services import department, firms, raise_demand, transferred  # noqa: F401  (fixture)
 
 
 def on_day(monkeypatch, day: date) -> None:
@@ -65,3 +73,167 @@ def test_the_home_panels_count_the_due_soon(auth, client, users, firms, national
     assert "即将到期 1 件" in home
     assert "warning-due-soon" in client.get("/demands/department").get_data(as_text=True)
     assert reading.home_counts(users["liaison"])["due_soon"] == 1
+
+
+# --- 签收 ----------------------------------------------------------------------------------------
+
+
+def timeline(demand) -> list[str]:
+    events = db.session.scalars(select(DemandEvent).where(DemandEvent.demand_id == demand.id).order_by(DemandEvent.id))
+    return [e.action for e in events]
+
+
+def audited(action: str, demand) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == action, AuditEntry.object_id == demand.id)
+    )
+
+
+def test_the_liaison_signs_once_and_others_may_not(users, firms):
+    demand = transferred(users, firms)
+    for who in ("staff", "grid_worker"):
+        with pytest.raises(NotAllowed, match="只有承办部门的联络员可以签收"), atomic():
+            liaison.acknowledge(users[who], demand)
+    with atomic():
+        liaison.acknowledge(users["liaison"], demand)
+    assert demand.acknowledged_at is not None and demand.status == "transferred"
+    assert timeline(demand)[-1] == "acknowledge" and audited("demand.acknowledge", demand) == 1
+    with pytest.raises(Conflict, match="已于"), atomic():
+        liaison.acknowledge(users["liaison"], demand)
+    set_committed_value(demand, "acknowledged_at", None)  # what a second tab read before the first signed
+    with pytest.raises(Conflict, match="刚刚已被他人处理"), atomic():
+        liaison.acknowledge(users["liaison"], demand)
+    assert timeline(demand).count("acknowledge") == 1
+
+
+def test_a_transfer_not_signed_for_within_a_working_day_is_flagged(users, firms, monkeypatch):
+    # Transferred on 9月30日, the last working day before National Day: the next working day is
+    # 10月8日, so it is flagged from 10月9日, not during the holiday.
+    on_day(monkeypatch, date(2026, 9, 30))
+    demand = raise_demand(users, firms["home"])
+    with atomic():
+        moves.transfer(users["staff"], demand, department("税务分局").id, "请解答。", date(2026, 10, 20))
+    for day, flagged in [(date(2026, 10, 5), False), (date(2026, 10, 8), False), (date(2026, 10, 9), True)]:
+        assert demand.is_unacknowledged(day) is flagged, day
+    on_day(monkeypatch, date(2026, 10, 9))
+    assert reading.home_counts(users["staff"])["unacknowledged"] == 1
+    with atomic():
+        liaison.acknowledge(users["liaison"], demand)
+    assert not demand.is_unacknowledged(date(2026, 10, 9))
+    assert reading.home_counts(users["staff"])["unacknowledged"] == 0
+
+
+# --- 退单 ----------------------------------------------------------------------------------------
+
+
+def test_a_handed_back_demand_is_routed_again_to_another_department(users, firms):
+    demand = transferred(users, firms)
+    with pytest.raises(RuleError, match="请写明退单原因") as refused, atomic():
+        liaison.hand_back(users["liaison"], demand, "  ", None)
+    assert refused.value.field == "reason"
+    with pytest.raises(NotAllowed, match="只有承办部门的联络员可以退单"), atomic():
+        liaison.hand_back(users["staff"], demand, "不属于职责范围。", None)
+    with atomic():
+        liaison.acknowledge(users["liaison"], demand)
+        liaison.hand_back(users["liaison"], demand, "不属于本部门职责范围。", "经济发展局")
+    assert demand.status == "handed_back" and demand.suggested_unit == "经济发展局"
+    assert demand.is_open and audited("demand.hand_back", demand) == 1
+    with atomic():
+        moves.transfer(users["staff"], demand, department("经济发展局").id, "请协调。", clock.today() + timedelta(days=5))
+    assert demand.status == "transferred" and demand.department.short_name == "经济发展局"
+    assert demand.acknowledged_at is None  # the new department signs afresh
+    assert not reading.may_view(users["liaison"], demand)
+    assert timeline(demand) == ["create", "transfer", "acknowledge", "hand_back", "transfer"]
+
+
+def test_an_answered_demand_cannot_be_handed_back(users, firms):
+    demand = transferred(users, firms)
+    with atomic():
+        moves.answer(users["liaison"], demand, "已办结。")
+    with pytest.raises(Conflict, match="该诉求当前为“已反馈”，不能退单"), atomic():
+        liaison.hand_back(users["liaison"], demand, "不属于职责范围。", None)
+    assert demand.status == "answered"
+
+
+# --- 延期 ----------------------------------------------------------------------------------------
+
+
+def test_an_extension_is_asked_once_and_granted_moves_the_deadline(users, firms):
+    demand = transferred(users, firms)
+    before = demand.deadline
+    with pytest.raises(RuleError, match="应晚于现办理时限") as refused, atomic():
+        liaison.ask_extension(users["liaison"], demand, before, "需要现场核查。")
+    assert refused.value.field == "new_deadline"
+    with pytest.raises(NotAllowed), atomic():
+        liaison.ask_extension(users["staff"], demand, before + timedelta(days=7), "需要现场核查。")
+    with atomic():
+        liaison.ask_extension(users["liaison"], demand, before + timedelta(days=7), "需要现场核查。")
+    assert demand.deadline == before  # until staff grant it
+    with pytest.raises(Conflict, match="已有一份延期申请"), atomic():
+        liaison.ask_extension(users["liaison"], demand, before + timedelta(days=9), "再延两天。")
+    with pytest.raises(NotAllowed, match="只有中心工作人员可以审批"), atomic():
+        liaison.grant_extension(users["liaison"], demand)
+    with atomic():
+        liaison.grant_extension(users["staff"], demand, "同意。")
+    assert demand.deadline == before + timedelta(days=7)
+    assert [e.status for e in demand.extensions] == ["granted"]
+    assert timeline(demand)[-2:] == ["extend_ask", "extend_grant"]
+    assert audited("demand.extend_ask", demand) == 1 and audited("demand.extend_grant", demand) == 1
+
+
+def test_a_refused_extension_keeps_the_deadline_and_needs_a_reason(users, firms):
+    demand = transferred(users, firms)
+    before = demand.deadline
+    with atomic():
+        liaison.ask_extension(users["liaison"], demand, before + timedelta(days=3), "材料未齐。")
+    with pytest.raises(RuleError, match="请写明不同意延期的理由"), atomic():
+        liaison.refuse_extension(users["staff"], demand, "")
+    with atomic():
+        liaison.refuse_extension(users["staff"], demand, "企业急需，请按原时限办结。")
+    assert demand.deadline == before and [e.status for e in demand.extensions] == ["refused"]
+    with pytest.raises(Conflict, match="没有等待审批的延期申请"), atomic():
+        liaison.grant_extension(users["staff"], demand)
+    # Refused, the department may ask again.
+    with atomic():
+        liaison.ask_extension(users["liaison"], demand, before + timedelta(days=2), "材料仍未齐。")
+    assert audited("demand.extend_deny", demand) == 1
+
+
+# --- what the database refuses ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "assignment",
+    [
+        "status = 'handed_back', hand_back_reason = NULL",
+        "acknowledged_at = '2026-10-09 10:00:00', route = 'direct', status = 'handling'",
+    ],
+)
+def test_the_database_refuses_an_inconsistent_hand_back_or_signature(users, firms, assignment):
+    demand_id = transferred(users, firms).id
+    with pytest.raises(IntegrityError):
+        db.session.execute(text(f"UPDATE demand SET {assignment} WHERE id = :id"), {"id": demand_id})
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_the_database_keeps_one_pending_extension_and_a_reason_for_refusing(users, firms):
+    demand = transferred(users, firms)
+    with atomic():
+        extension = liaison.ask_extension(users["liaison"], demand, demand.deadline + timedelta(days=3), "材料未齐。")
+    row = {"d": demand.id, "o": demand.deadline, "n": demand.deadline + timedelta(days=5), "at": clock.now()}
+    with pytest.raises(IntegrityError):
+        db.session.execute(
+            text(
+                "INSERT INTO demand_extension (demand_id, status, old_deadline, new_deadline, reason, asked_at) "
+                "VALUES (:d, 'pending', :o, :n, '再延', :at)"
+            ),
+            row,
+        )
+    db.session.rollback()
+    with pytest.raises(IntegrityError):
+        db.session.execute(
+            text("UPDATE demand_extension SET status = 'refused', decided_at = :at, decided_by_id = :u WHERE id = :id"),
+            {"at": clock.now(), "u": users["staff"].id, "id": extension.id},
+        )
+    db.session.rollback()

@@ -77,3 +77,25 @@ class DeclineForm(HubForm):
 
 class SuperviseForm(HubForm):
     note = TextAreaField("督办意见", validators=[DataRequired(message="请填写督办意见。"), Length(max=NOTE_MAX)])
+
+
+class AcknowledgeForm(HubForm):
+    """签收: a button; the form carries only its CSRF token."""
+
+
+class HandBackForm(HubForm):
+    reason = TextAreaField("退单原因", validators=[DataRequired(message="请写明退单原因。"), Length(max=NOTE_MAX)])
+    suggested_unit = StringField("建议承办单位", validators=[Optional(), Length(max=100, message="建议承办单位不超过100字。")])
+
+
+class ExtensionForm(HubForm):
+    new_deadline = DateField("申请延至", validators=[InputRequired(message="请填写申请延至的日期。")])
+    reason = TextAreaField("延期原因", validators=[DataRequired(message="请写明延期原因。"), Length(max=NOTE_MAX)])
+
+
+class GrantExtensionForm(HubForm):
+    note = TextAreaField("审批意见", validators=[Optional(), Length(max=NOTE_MAX)])
+
+
+class RefuseExtensionForm(HubForm):
+    note = TextAreaField("不同意的理由", validators=[DataRequired(message="请写明不同意延期的理由。"), Length(max=NOTE_MAX)])

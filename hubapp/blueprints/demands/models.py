@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hubapp.extensions import db
-from hubapp.workdays import add_working_days
+from hubapp.workdays import add_working_days, previous_working_day
 
 #: The four lists (四张清单) with the default time limit in working days from the day received.
 KINDS = {"problem": "问题诉求", "tech": "技术需求", "funding": "资金需求", "support": "配套需求"}
@@ -84,6 +84,12 @@ DUE_SOON = "due_soon"
 def due_soon_limit(today: date) -> date:
     """The last deadline that counts as 即将到期 on ``today``."""
     return add_working_days(today, DUE_SOON_WORKING_DAYS)
+
+
+def unacknowledged_before(today: date) -> datetime:
+    """A department has one working day to sign for a transfer (签收): on ``today``, one
+    transferred before the start of the last working day is flagged 未签收."""
+    return datetime.combine(previous_working_day(today), datetime.min.time())
 
 
 #: The longest description, note or answer anyone may write, in characters.
@@ -246,6 +252,15 @@ class Demand(db.Model):
         if self.deadline < today:
             return OVERDUE
         return DUE_SOON if self.deadline <= due_soon_limit(today) else None
+
+    def is_unacknowledged(self, today: date) -> bool:
+        """Transferred more than one working day ago and the department has not signed for it."""
+        return (
+            self.status == TRANSFERRED
+            and self.acknowledged_at is None
+            and self.transferred_at is not None
+            and self.transferred_at < unacknowledged_before(today)
+        )
 
 
 class DemandEvent(db.Model):
