@@ -12,11 +12,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from hubapp import clock
 from hubapp.audit import AuditEntry
 from hubapp.blueprints.demands import liaison, moves, reading
-from hubapp.blueprints.demands.models import DUE_SOON, OVERDUE, DemandEvent
+from hubapp.blueprints.demands.models import DUE_SOON, OVERDUE, Demand, DemandEvent
 from hubapp.database import atomic
 from hubapp.extensions import db
 from hubapp.rules import Conflict, NotAllowed, RuleError
 from tests.test_demands_services import department, firms, raise_demand, transferred  # noqa: F401  (fixture)
+
+HTMX = {"HX-Request": "true"}
 
 
 def on_day(monkeypatch, day: date) -> None:
@@ -237,3 +239,86 @@ def test_the_database_keeps_one_pending_extension_and_a_reason_for_refusing(user
             {"at": clock.now(), "u": users["staff"].id, "id": extension.id},
         )
     db.session.rollback()
+
+
+# --- through the pages -----------------------------------------------------------------------
+
+
+def test_the_liaison_signs_and_asks_for_more_time_on_the_page(auth, client, users, firms):
+    demand = transferred(users, firms)
+    auth.login("liaison")
+    assert "待签收" in client.get("/demands/department").get_data(as_text=True)
+    page = client.get(f"/demands/{demand.id}").get_data(as_text=True)
+    assert 'id="form-acknowledge"' in page and 'id="form-hand_back"' in page and "尚未签收" in page
+    signed = client.post(f"/demands/{demand.id}/acknowledge", headers=HTMX)
+    assert signed.status_code == 200 and "已签收。" in signed.get_data(as_text=True)
+    assert 'id="form-acknowledge"' not in signed.get_data(as_text=True)
+    again = client.post(f"/demands/{demand.id}/acknowledge")
+    assert again.status_code == 409 and "签收" in again.get_data(as_text=True)
+    too_early = client.post(
+        f"/demands/{demand.id}/extension", data={"new_deadline": demand.deadline.isoformat(), "reason": "需现场核查。"}
+    )
+    page = too_early.get_data(as_text=True)
+    assert too_early.status_code == 422 and "应晚于现办理时限" in page and "需现场核查。" in page
+    later = (demand.deadline + timedelta(days=7)).isoformat()
+    asked = client.post(f"/demands/{demand.id}/extension", data={"new_deadline": later, "reason": "需现场核查。"})
+    assert asked.status_code == 303
+    page = client.get(f"/demands/{demand.id}").get_data(as_text=True)
+    assert "延期待审批" in page and 'id="form-extension"' not in page
+    assert client.post(f"/demands/{demand.id}/extension/grant", data={}).status_code == 403
+    auth.logout()
+    auth.login("staff")
+    page = client.get(f"/demands/{demand.id}").get_data(as_text=True)
+    assert 'id="form-grant_extension"' in page and 'id="form-refuse_extension"' in page
+    refused = client.post(f"/demands/{demand.id}/extension/refuse", data={"note": ""})
+    assert refused.status_code == 422 and "请写明不同意延期的理由。" in refused.get_data(as_text=True)
+    granted = client.post(f"/demands/{demand.id}/extension/grant", data={"note": "同意。"}, headers=HTMX)
+    assert granted.status_code == 200 and "已同意延期。" in granted.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Demand, demand.id).deadline.isoformat() == later
+
+
+def test_staff_may_not_sign_or_hand_back_for_a_department(auth, client, users, firms):
+    demand = transferred(users, firms)
+    auth.login("staff")
+    page = client.get(f"/demands/{demand.id}").get_data(as_text=True)
+    assert 'id="form-acknowledge"' not in page and 'id="form-hand_back"' not in page
+    response = client.post(f"/demands/{demand.id}/hand-back", data={"reason": "不属于职责范围。"})
+    assert response.status_code == 403 and "只有承办部门的联络员可以退单" in response.get_data(as_text=True)
+    assert client.post(f"/demands/{demand.id}/acknowledge").status_code == 403
+
+
+def test_a_handed_back_demand_reaches_staff_with_the_reason_and_is_transferred_again(auth, client, users, firms):
+    demand = transferred(users, firms)
+    auth.login("liaison")
+    missing = client.post(f"/demands/{demand.id}/hand-back", data={"reason": "", "suggested_unit": "经济发展局"})
+    assert missing.status_code == 422 and "请写明退单原因。" in missing.get_data(as_text=True)
+    assert "经济发展局" in missing.get_data(as_text=True)
+    done = client.post(f"/demands/{demand.id}/hand-back", data={"reason": "不属于本部门职责。", "suggested_unit": "经济发展局"})
+    assert done.status_code == 303
+    assert "没有待本部门反馈的诉求" in client.get("/demands/department").get_data(as_text=True)
+    auth.logout()
+    auth.login("staff")
+    assert "已退单" in client.get("/demands/?status=handed_back").get_data(as_text=True)
+    page = client.get(f"/demands/{demand.id}").get_data(as_text=True)
+    assert "不属于本部门职责。" in page and "建议承办单位" in page and "重新转办" in page
+    deadline = (clock.today() + timedelta(days=5)).isoformat()
+    moved = client.post(
+        f"/demands/{demand.id}/transfer",
+        data={"department_id": department("经济发展局").id, "note": "请协调。", "deadline": deadline},
+    )
+    assert moved.status_code == 303
+    page = client.get(f"/demands/{demand.id}").get_data(as_text=True)
+    assert "已转办" in page and "部门退单" in page and "转办 南海新区经济发展局" in page
+
+
+def test_the_staff_list_flags_a_transfer_not_signed_for(auth, client, users, firms, monkeypatch):
+    on_day(monkeypatch, date(2026, 9, 28))
+    demand = raise_demand(users, firms["home"], title="出口退税进度")
+    with atomic():
+        moves.transfer(users["staff"], demand, department("税务分局").id, "请解答。", date(2026, 10, 20))
+    on_day(monkeypatch, date(2026, 9, 30))
+    auth.login("staff")
+    assert "warning-unacknowledged" in client.get("/demands/").get_data(as_text=True)
+    assert "出口退税进度" in client.get("/demands/?unack=1").get_data(as_text=True)
+    assert "超时未签收 1 件" in client.get("/").get_data(as_text=True)
