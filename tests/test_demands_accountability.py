@@ -87,7 +87,7 @@ def timeline(demand) -> list[str]:
 
 def audited(action: str, demand) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == action, AuditEntry.object_id == demand.id)
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == action, AuditEntry.object_id == str(demand.id))
     )
 
 
