@@ -3,6 +3,7 @@ department's 签收, 退单 and 延期 with staff re-routing and deciding; on th
 database's own checks."""
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select, text
@@ -11,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from hubapp import clock
 from hubapp.audit import AuditEntry
-from hubapp.blueprints.demands import liaison, moves, reading
+from hubapp.blueprints.demands import liaison, moves, outcomes, reading, statistics
 from hubapp.blueprints.demands.models import DUE_SOON, OVERDUE, Demand, DemandEvent
 from hubapp.database import atomic
 from hubapp.extensions import db
@@ -322,3 +323,92 @@ def test_the_staff_list_flags_a_transfer_not_signed_for(auth, client, users, fir
     assert "warning-unacknowledged" in client.get("/demands/").get_data(as_text=True)
     assert "出口退税进度" in client.get("/demands/?unack=1").get_data(as_text=True)
     assert "超时未签收 1 件" in client.get("/").get_data(as_text=True)
+
+
+# --- 办理成效 ------------------------------------------------------------------------------------
+
+
+def test_outcomes_add_up_in_the_statistics(users, firms):
+    first = raise_demand(users, firms["home"], kind="funding", title="设备升级流动资金")
+    second = raise_demand(users, firms["away"], kind="funding", title="厂房扩建贷款")
+    hires = raise_demand(users, firms["home"], kind="support", title="招聘技术工人")
+    unanswered = raise_demand(users, firms["home"], kind="funding", title="尚未办结")
+    with atomic():
+        for demand in (first, second, hires, unanswered):
+            moves.accept(users["staff"], demand)
+        outcomes.record(users["staff"], first, outcomes.Outcome(Decimal("300"), "loan", "威海市商业银行"))
+        moves.answer(users["staff"], first, "已放款。")
+        outcomes.record(users["staff"], second, outcomes.Outcome(Decimal("150.5"), "guarantee", jobs_filled=3))
+        moves.answer(users["staff"], second, "已担保放款。")
+        outcomes.record(users["staff"], hires, outcomes.Outcome(resolution="resolved", jobs_filled=5))
+        moves.answer(users["staff"], hires, "已招到5人。")
+        # Entered but not yet answered: not counted until it is.
+        outcomes.record(users["staff"], unanswered, outcomes.Outcome(Decimal("1000"), "subsidy"))
+    with atomic():
+        # Corrected at closing: the last word counts, once.
+        outcomes.record(users["staff"], second, outcomes.Outcome(Decimal("150"), "guarantee", jobs_filled=3))
+        moves.close(users["staff"], second, "satisfied")
+    stats = statistics.statistics(clock.today().year)
+    assert stats.funding == Decimal("450") and stats.jobs == 8 and stats.resolved == 1
+    assert stats.outcome_line == "融资到位 450 万元，解决就业 8 人。"
+    month = next(m for m in stats.months if m["month"] == clock.today().month)
+    assert (month["funding"], month["jobs"]) == ("450", 8)
+
+
+def test_an_outcome_follows_the_rules_of_its_list(users, firms):
+    funding = raise_demand(users, firms["home"], kind="funding")
+    with atomic():
+        moves.accept(users["staff"], funding)
+    with pytest.raises(RuleError, match="请选择融资方式") as refused, atomic():
+        outcomes.record(users["staff"], funding, outcomes.Outcome(Decimal("50")))
+    assert refused.value.field == "funding_instrument"
+    with pytest.raises(RuleError, match="解决就业人数") as refused, atomic():
+        outcomes.record(users["staff"], funding, outcomes.Outcome(jobs_filled=-1))
+    assert refused.value.field == "jobs_filled"
+    with pytest.raises(NotAllowed), atomic():
+        outcomes.record(users["grid_worker"], funding, outcomes.Outcome(jobs_filled=1))
+    with atomic():
+        moves.answer(users["staff"], funding, "已放款。")
+        moves.close(users["staff"], funding, "satisfied")
+    with pytest.raises(Conflict, match="不能填写办理成效"), atomic():
+        outcomes.record(users["staff"], funding, outcomes.Outcome(jobs_filled=1))
+
+
+def test_the_database_refuses_a_negative_or_unexplained_amount(users, firms):
+    demand = raise_demand(users, firms["home"], kind="funding")
+    for values in ("50, NULL, NULL", "-1, 'loan', NULL", "NULL, NULL, -2"):
+        with pytest.raises(IntegrityError):
+            db.session.execute(
+                text(
+                    "INSERT INTO demand_outcome (demand_id, funding_amount, funding_instrument, jobs_filled, updated_at) "
+                    f"VALUES (:d, {values}, :at)"
+                ),
+                {"d": demand.id, "at": clock.now()},
+            )
+        db.session.rollback()
+
+
+def test_the_liaison_reports_the_outcome_with_the_answer_and_the_statistics_page_adds_it_up(auth, client, users, firms):
+    demand = transferred(users, firms, kind="funding", title="出口企业融资")
+    auth.login("liaison")
+    page = client.get(f"/demands/{demand.id}").get_data(as_text=True)
+    assert "融资到位金额（万元）" in page and "解决情况" not in page
+    refused = client.post(
+        f"/demands/{demand.id}/answer", data={"answer": "已协调银行放款。", "funding_amount": "450", "funding_instrument": ""}
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "填写了融资金额，请选择融资方式。" in page and "已协调银行放款。" in page
+    done = client.post(
+        f"/demands/{demand.id}/answer",
+        data={"answer": "已协调银行放款。", "funding_amount": "450", "funding_instrument": "loan",
+              "funding_source": "威海市商业银行", "jobs_filled": "8"},
+    )  # fmt: skip
+    assert done.status_code == 303
+    page = client.get(f"/demands/{demand.id}").get_data(as_text=True)
+    assert "融资到位 450.00 万元（贷款，威海市商业银行）" in page and "解决就业 8 人" in page
+    auth.logout()
+    auth.login("staff")
+    stats = client.get("/demands/statistics").get_data(as_text=True)
+    assert "融资到位 450 万元，解决就业 8 人。" in stats
+    closing = client.get(f"/demands/{demand.id}").get_data(as_text=True)
+    assert 'id="form-close"' in closing and 'value="威海市商业银行"' in closing  # shown again to confirm

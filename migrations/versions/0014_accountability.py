@@ -1,5 +1,6 @@
 """accountability: a department signs for a transferred demand (签收), hands it back (退单, state
-handed_back) or asks for a later deadline (延期, demand_extension)
+handed_back) or asks for a later deadline (延期, demand_extension); a demand's structured outcome (办理成效,
+demand_outcome)
 
 Revision ID: 0014
 Revises: 0011
@@ -120,8 +121,42 @@ def upgrade():
         postgresql_where=sa.text("status = 'pending'"),
     )
 
+    op.create_table(
+        "demand_outcome",
+        sa.Column("demand_id", sa.Integer(), nullable=False),
+        sa.Column("funding_amount", sa.Numeric(precision=12, scale=2), nullable=True),
+        sa.Column("funding_instrument", sa.String(length=12), nullable=True),
+        sa.Column("funding_source", sa.String(length=100), nullable=True),
+        sa.Column("resolution", sa.String(length=12), nullable=True),
+        sa.Column("partner", sa.String(length=100), nullable=True),
+        sa.Column("project_started", sa.Boolean(), nullable=True),
+        sa.Column("jobs_filled", sa.Integer(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint(
+            "funding_instrument IS NULL OR funding_instrument IN ('loan', 'guarantee', 'subsidy', 'equity', 'other')",
+            name=op.f("ck_demand_outcome_instrument_known"),
+        ),
+        sa.CheckConstraint(
+            "resolution IS NULL OR resolution IN ('resolved', 'partly', 'impossible')",
+            name=op.f("ck_demand_outcome_resolution_known"),
+        ),
+        sa.CheckConstraint(
+            "funding_amount IS NULL OR funding_amount >= 0", name=op.f("ck_demand_outcome_amount_not_negative")
+        ),
+        sa.CheckConstraint(
+            "funding_amount IS NULL OR funding_instrument IS NOT NULL",
+            name=op.f("ck_demand_outcome_amount_has_instrument"),
+        ),
+        sa.CheckConstraint("jobs_filled IS NULL OR jobs_filled >= 0", name=op.f("ck_demand_outcome_jobs_not_negative")),
+        sa.ForeignKeyConstraint(
+            ["demand_id"], ["demand.id"], name=op.f("fk_demand_outcome_demand_id_demand"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("demand_id", name=op.f("pk_demand_outcome")),
+    )
+
 
 def downgrade():
+    op.drop_table("demand_outcome")
     op.drop_index("uq_demand_extension_pending", table_name="demand_extension")
     op.drop_index(op.f("ix_demand_extension_demand_id"), table_name="demand_extension")
     op.drop_table("demand_extension")

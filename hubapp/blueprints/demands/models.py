@@ -7,8 +7,10 @@ Every move of a demand is one conditional UPDATE on its old state plus one row o
 """
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -16,6 +18,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -115,6 +118,12 @@ EVENTS = {
     "extend_deny": "不同意延期",
 }
 
+#: Structured outcomes (办理成效), per list: what the statistics add up.
+FUNDING_INSTRUMENTS = {"loan": "贷款", "guarantee": "担保", "subsidy": "补贴", "equity": "股权投资", "other": "其他"}
+RESOLUTIONS = {"resolved": "已解决", "partly": "部分解决", "impossible": "无法解决"}
+#: The lists whose outcome says how far the demand was solved.
+RESOLVED_KINDS = ("problem", "support")
+
 PENDING = "pending"
 GRANTED = "granted"
 REFUSED = "refused"
@@ -213,6 +222,7 @@ class Demand(db.Model):
         "DemandEvent", back_populates="demand", order_by="[DemandEvent.at, DemandEvent.id]", cascade="all, delete-orphan"
     )
     photos = relationship("DemandPhoto", order_by="DemandPhoto.id", cascade="all, delete-orphan")
+    outcome = relationship("DemandOutcome", uselist=False, cascade="all, delete-orphan")
     extensions = relationship(
         "DemandExtension", order_by="DemandExtension.id", cascade="all, delete-orphan", back_populates="demand"
     )
@@ -324,6 +334,43 @@ class DemandExtension(db.Model):
     @property
     def status_label(self) -> str:
         return EXTENSION_STATES[self.status]
+
+
+class DemandOutcome(db.Model):
+    """办理成效: what a demand achieved, in figures the statistics add up — money obtained for a
+    funding demand, how far a problem was solved, the partner a technology demand found, and the
+    jobs filled for any list. Entered when answering or closing; one per demand."""
+
+    __tablename__ = "demand_outcome"
+    __table_args__ = (
+        CheckConstraint("funding_instrument IS NULL OR " + _in("funding_instrument", FUNDING_INSTRUMENTS), name="instrument_known"),
+        CheckConstraint("resolution IS NULL OR " + _in("resolution", RESOLUTIONS), name="resolution_known"),
+        CheckConstraint("funding_amount IS NULL OR funding_amount >= 0", name="amount_not_negative"),
+        CheckConstraint("funding_amount IS NULL OR funding_instrument IS NOT NULL", name="amount_has_instrument"),
+        CheckConstraint("jobs_filled IS NULL OR jobs_filled >= 0", name="jobs_not_negative"),
+    )
+
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demand.id", ondelete="CASCADE"), primary_key=True)
+    #: 融资到位, in 万元 (ten thousand yuan) as the centre reports it.
+    funding_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    funding_instrument: Mapped[str | None] = mapped_column(String(12))
+    #: The bank or fund that provided it.
+    funding_source: Mapped[str | None] = mapped_column(String(100))
+    resolution: Mapped[str | None] = mapped_column(String(12))
+    #: The university or institute a technology demand was matched with.
+    partner: Mapped[str | None] = mapped_column(String(100))
+    project_started: Mapped[bool | None] = mapped_column(Boolean)
+    #: People hired through the demand (解决就业, 人).
+    jobs_filled: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    @property
+    def instrument_label(self) -> str:
+        return FUNDING_INSTRUMENTS.get(self.funding_instrument or "", "")
+
+    @property
+    def resolution_label(self) -> str:
+        return RESOLUTIONS.get(self.resolution or "", "")
 
 
 class DemandPhoto(db.Model):

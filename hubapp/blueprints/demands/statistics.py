@@ -3,11 +3,21 @@ and per month; the headline the centre reports ("共收集各类诉求…个，�
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import case, extract, func, select
 
 from hubapp import clock
-from hubapp.blueprints.demands.models import ANSWERED, CLOSED, KINDS, OPEN_STATES, TRANSFER, TRANSFERRED, Demand
+from hubapp.blueprints.demands.models import (
+    ANSWERED,
+    CLOSED,
+    KINDS,
+    OPEN_STATES,
+    TRANSFER,
+    TRANSFERRED,
+    Demand,
+    DemandOutcome,
+)
 from hubapp.blueprints.directory.models import Department
 from hubapp.extensions import db
 
@@ -20,10 +30,42 @@ class Statistics:
     kinds: list[dict] = field(default_factory=list)
     departments: list[dict] = field(default_factory=list)
     months: list[dict] = field(default_factory=list)
+    #: 办理成效 of the answered and closed demands: 融资到位 (万元), 解决就业 (人), and counts.
+    funding: Decimal = Decimal("0")
+    jobs: int = 0
+    resolved: int = 0
+    partly: int = 0
+    partners: int = 0
 
     @property
     def headline(self) -> str:
         return f"{self.year}年共收集各类诉求{self.total}个，已推动解决{self.closed}个。"
+
+    @property
+    def outcome_line(self) -> str:
+        return f"融资到位 {_amount(self.funding)} 万元，解决就业 {self.jobs} 人。"
+
+
+def _amount(value: Decimal) -> str:
+    """450.00 → 450, 12.50 → 12.5: as the centre writes amounts in 万元."""
+    text = f"{value:.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _outcome_sums(*conditions):
+    """The sums of the outcomes of the answered and closed demands meeting ``conditions``."""
+    return (
+        select(
+            func.coalesce(func.sum(DemandOutcome.funding_amount), 0),
+            func.coalesce(func.sum(DemandOutcome.jobs_filled), 0),
+            func.sum(case((DemandOutcome.resolution == "resolved", 1), else_=0)),
+            func.sum(case((DemandOutcome.resolution == "partly", 1), else_=0)),
+            func.sum(case((DemandOutcome.partner.is_not(None), 1), else_=0)),
+        )
+        .select_from(DemandOutcome)
+        .join(Demand, Demand.id == DemandOutcome.demand_id)
+        .where(Demand.status.in_((ANSWERED, CLOSED)), *conditions)
+    )
 
 
 def statistics(year: int, today: date | None = None) -> Statistics:
@@ -70,7 +112,25 @@ def statistics(year: int, today: date | None = None) -> Statistics:
             {"id": dep_id, "name": name, "transferred": n, "answered": answered or 0, "on_time": on_time or 0, "waiting": waiting or 0}
         )
 
+    funding, jobs, resolved, partly, partners = db.session.execute(_outcome_sums(in_year)).one()
+    stats.funding, stats.jobs = Decimal(funding), int(jobs)
+    stats.resolved, stats.partly, stats.partners = resolved or 0, partly or 0, partners or 0
+
     month = extract("month", Demand.received_on)
+    outcome_months = {
+        int(m): (Decimal(f), int(j))
+        for m, f, j in db.session.execute(
+            select(
+                month,
+                func.coalesce(func.sum(DemandOutcome.funding_amount), 0),
+                func.coalesce(func.sum(DemandOutcome.jobs_filled), 0),
+            )
+            .select_from(DemandOutcome)
+            .join(Demand, Demand.id == DemandOutcome.demand_id)
+            .where(Demand.status.in_((ANSWERED, CLOSED)), in_year)
+            .group_by(month)
+        ).all()
+    }
     received = dict(db.session.execute(select(month, func.count()).where(in_year).group_by(month)).all())
     closed_month = extract("month", Demand.closed_at)
     closed = dict(
@@ -82,7 +142,10 @@ def statistics(year: int, today: date | None = None) -> Statistics:
     )
     last_month = 12 if year < today.year else today.month
     for m in range(1, last_month + 1):
-        stats.months.append({"month": m, "received": received.get(m, 0), "closed": closed.get(m, 0)})
+        funding_m, jobs_m = outcome_months.get(m, (Decimal("0"), 0))
+        stats.months.append(
+            {"month": m, "received": received.get(m, 0), "closed": closed.get(m, 0), "funding": _amount(funding_m), "jobs": jobs_m}
+        )
     return stats
 
 

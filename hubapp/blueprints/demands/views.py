@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from hubapp import actions, clock, downloads, params
 from hubapp.blueprints.auth.roles import ALL_ROLES, STAFF_ROLES, Role, roles_required, staff_required
-from hubapp.blueprints.demands import bp, exports, forms, liaison, moves, reading, statistics, visits
+from hubapp.blueprints.demands import bp, exports, forms, liaison, moves, outcomes, reading, statistics, visits
 from hubapp.blueprints.demands.models import (
     DEMAND_STATES,
     HANDLING,
@@ -203,8 +203,9 @@ def _blank_forms(demand: Demand) -> dict:
             department_id=demand.department_id or 0,
             deadline=demand.deadline if demand.deadline >= today else add_working_days(today, 5),
         ),
-        "answer": forms.AnswerForm(formdata=None),
-        "close": forms.CloseForm(formdata=None),
+        # The outcome entered with the answer shows again at closing, to be confirmed or corrected.
+        "answer": forms.AnswerForm(formdata=None, obj=demand.outcome),
+        "close": forms.CloseForm(formdata=None, obj=demand.outcome),
         "return": forms.ReturnForm(formdata=None, target=TRANSFERRED if demand.route == TRANSFER else HANDLING),
         "decline": forms.DeclineForm(formdata=None),
         "supervise": forms.SuperviseForm(formdata=None),
@@ -250,6 +251,14 @@ def photo(demand_id: int, photo_id: int):
     return response
 
 
+def _outcome_from(form: forms.OutcomeFields) -> outcomes.Outcome:
+    return outcomes.Outcome(
+        funding_amount=form.funding_amount.data, funding_instrument=form.funding_instrument.data,
+        funding_source=form.funding_source.data, resolution=form.resolution.data, partner=form.partner.data,
+        project_started=form.project_started.data, jobs_filled=form.jobs_filled.data,
+    )  # fmt: skip
+
+
 def _act(demand: Demand, name: str, form, change: Callable[[], object], message: str):
     """One action of the demand's page. ``change`` runs in one unit of work once ``form`` validates.
     Refused: the page again, with the message next to its field and the form as typed (422), or,
@@ -290,16 +299,24 @@ def transfer(demand_id: int):
 @roles_required(*ANSWERERS)
 def answer(demand_id: int):
     demand, form = _visible(db.get_or_404(Demand, demand_id)), forms.AnswerForm()
-    return _act(demand, "answer", form, lambda: moves.answer(current_user, demand, form.answer.data), "已反馈办理结果。")
+
+    def change():
+        outcomes.record(current_user, demand, _outcome_from(form))
+        return moves.answer(current_user, demand, form.answer.data)
+
+    return _act(demand, "answer", form, change, "已反馈办理结果。")
 
 
 @bp.post("/<int:demand_id>/close")
 @staff_required
 def close(demand_id: int):
     demand, form = _visible(db.get_or_404(Demand, demand_id)), forms.CloseForm()
-    return _act(
-        demand, "close", form, lambda: moves.close(current_user, demand, form.satisfaction.data, form.note.data), "已销号。"
-    )
+
+    def change():
+        outcomes.record(current_user, demand, _outcome_from(form))
+        return moves.close(current_user, demand, form.satisfaction.data, form.note.data)
+
+    return _act(demand, "close", form, change, "已销号。")
 
 
 @bp.post("/<int:demand_id>/return")
