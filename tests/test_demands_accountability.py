@@ -412,3 +412,32 @@ def test_the_liaison_reports_the_outcome_with_the_answer_and_the_statistics_page
     assert "融资到位 450 万元，解决就业 8 人。" in stats
     closing = client.get(f"/demands/{demand.id}").get_data(as_text=True)
     assert 'id="form-close"' in closing and 'value="威海市商业银行"' in closing  # shown again to confirm
+
+
+# --- rates -----------------------------------------------------------------------------------
+
+
+def test_department_rates_count_on_time_satisfaction_and_signing(auth, client, users, firms, monkeypatch):
+    on_day(monkeypatch, date(2026, 9, 28))
+    tax = department("税务分局").id
+    signed, forgotten, unhappy = (raise_demand(users, firms["home"], title=t) for t in ("按时办结", "无人签收", "企业不满意"))
+    with atomic():
+        for demand in (signed, forgotten, unhappy):
+            moves.transfer(users["staff"], demand, tax, "请办理。", date(2026, 10, 9))
+        liaison.acknowledge(users["liaison"], signed)
+    on_day(monkeypatch, date(2026, 9, 29))
+    with atomic():
+        moves.answer(users["liaison"], signed, "已办结。")
+        moves.close(users["staff"], signed, "satisfied")
+        moves.answer(users["liaison"], unhappy, "已答复。")
+        moves.rate_by_enterprise(unhappy, "unsatisfied", "没解决。")
+    on_day(monkeypatch, date(2026, 10, 12))
+    row = statistics.statistics(2026).departments[0]
+    # Due: all three (one answered in time; two open past 10月9日); rated: one 满意, one 不满意;
+    # to sign: one signed the same day, two never signed.
+    assert (row["on_time_rate"], row["satisfaction_rate"], row["unsatisfied"], row["signing_rate"]) == (
+        "33.3%", "50.0%", 1, "33.3%"
+    )
+    auth.login("staff")
+    page = client.get("/demands/statistics?year=2026").get_data(as_text=True)
+    assert "按期办结率" in page and "签收及时率" in page and page.count("33.3%") == 2 and "50.0%" in page

@@ -16,10 +16,12 @@ from hubapp.blueprints.demands.models import (
     TRANSFER,
     TRANSFERRED,
     Demand,
+    DemandEvent,
     DemandOutcome,
 )
 from hubapp.blueprints.directory.models import Department
 from hubapp.extensions import db
+from hubapp.workdays import add_working_days
 
 
 @dataclass
@@ -107,9 +109,11 @@ def statistics(year: int, today: date | None = None) -> Statistics:
         .group_by(Department.id, Department.name, Department.sort_order)
         .order_by(Department.sort_order, Department.id)
     ).all()
+    rates = _department_rates(in_year, today)
     for dep_id, name, n, answered, on_time, waiting in department_rows:
         stats.departments.append(
             {"id": dep_id, "name": name, "transferred": n, "answered": answered or 0, "on_time": on_time or 0, "waiting": waiting or 0}
+            | rates.get(dep_id, {})
         )
 
     funding, jobs, resolved, partly, partners = db.session.execute(_outcome_sums(in_year)).one()
@@ -147,6 +151,59 @@ def statistics(year: int, today: date | None = None) -> Statistics:
             {"month": m, "received": received.get(m, 0), "closed": closed.get(m, 0), "funding": _amount(funding_m), "jobs": jobs_m}
         )
     return stats
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{part * 100 / whole:.1f}%" if whole else "—"
+
+
+def _department_rates(in_year, today: date) -> dict[int, dict]:
+    """Per department: 按期办结率 (answered by the deadline ÷ answered, or open past it),
+    满意率 ((满意 + 基本满意) ÷ rated, counting the enterprise's own 不满意 that sent an answer
+    back) and 签收及时率 (signed within one working day ÷ signed, or flagged 未签收)."""
+    rows = db.session.execute(
+        select(
+            Demand.department_id, Demand.status, Demand.deadline, Demand.answered_at,
+            Demand.satisfaction, Demand.transferred_at, Demand.acknowledged_at,
+        ).where(in_year, Demand.route == TRANSFER, Demand.department_id.is_not(None))
+    ).all()  # fmt: skip
+    unhappy = dict(
+        db.session.execute(
+            select(Demand.department_id, func.count(DemandEvent.id))
+            .join(DemandEvent, DemandEvent.demand_id == Demand.id)
+            .where(
+                in_year, Demand.route == TRANSFER, DemandEvent.action == "return",
+                DemandEvent.actor_id.is_(None), DemandEvent.note.like("企业评价：不满意%"),
+            )
+            .group_by(Demand.department_id)
+        ).all()
+    )  # fmt: skip
+    counts: dict[int, dict] = {}
+    for dep_id, status, deadline, answered_at, satisfaction, transferred_at, acknowledged_at in rows:
+        c = counts.setdefault(dep_id, dict.fromkeys(("due", "on_time", "happy", "rated", "to_sign", "signed_in_time"), 0))
+        if answered_at is not None or (status in OPEN_STATES and deadline < today):
+            c["due"] += 1
+            c["on_time"] += answered_at is not None and answered_at.date() <= deadline
+        if satisfaction is not None:
+            c["rated"] += 1
+            c["happy"] += satisfaction in ("satisfied", "basic")
+        if transferred_at is not None:
+            limit = add_working_days(transferred_at.date(), 1)
+            if acknowledged_at is not None:
+                c["to_sign"] += 1
+                c["signed_in_time"] += acknowledged_at.date() <= limit
+            elif status == TRANSFERRED and today > limit:
+                c["to_sign"] += 1
+    rates = {}
+    for dep_id, c in counts.items():
+        rated = c["rated"] + unhappy.get(dep_id, 0)
+        rates[dep_id] = {
+            "on_time_rate": _rate(c["on_time"], c["due"]),
+            "satisfaction_rate": _rate(c["happy"], rated),
+            "unsatisfied": unhappy.get(dep_id, 0),
+            "signing_rate": _rate(c["signed_in_time"], c["to_sign"]),
+        }
+    return rates
 
 
 def demand_years() -> list[int]:
