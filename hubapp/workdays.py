@@ -30,6 +30,14 @@ def add_working_days(start: date, days: int) -> date:
     return day
 
 
+def previous_working_day(day: date) -> date:
+    """The last working day before ``day``."""
+    day -= timedelta(days=1)
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
 def holiday_runs(year: int) -> list[tuple[date, date, str]]:
     """The statutory holidays of ``year`` falling on weekdays, as runs of consecutive days:
     (first day, last day, Chinese name), in date order.

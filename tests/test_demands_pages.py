@@ -91,7 +91,7 @@ def test_the_list_has_a_tab_per_list_and_filters(auth, client, users, firms):
     auth.login("staff")
     page = client.get("/demands/").get_data(as_text=True)
     assert "问题诉求 <span class=\"count\">1</span>" in page and "资金需求 <span class=\"count\">1</span>" in page
-    assert "逾期" in page and "督办1次" in page and 'class="overdue"' in page
+    assert "已超期" in page and "督办1次" in page and 'class="overdue"' in page
     tab = client.get("/demands/?kind=funding").get_data(as_text=True)
     assert "设备升级流动资金需求" in tab and "园区货车通行证办理" not in tab
     overdue = client.get("/demands/?overdue=1", headers=HTMX).get_data(as_text=True)

@@ -312,7 +312,11 @@ def test_statistics_count_per_list_department_and_month(users, firms):
     assert (kinds["funding"]["progress"], kinds["funding"]["overdue"]) == (1, 1)
     assert kinds["tech"]["overdue"] == 0
     assert stats.departments == [
-        {"id": department("税务分局").id, "name": "国家税务总局威海南海新区税务局", "transferred": 1, "answered": 1, "on_time": 1, "waiting": 0}
-    ]
+        {
+            "id": department("税务分局").id, "name": "国家税务总局威海南海新区税务局", "transferred": 1, "answered": 1,
+            "on_time": 1, "waiting": 0, "on_time_rate": "100.0%", "satisfaction_rate": "100.0%", "unsatisfied": 0,
+            "signing_rate": "—",
+        }
+    ]  # fmt: skip
     this_month = next(m for m in stats.months if m["month"] == today.month)
     assert this_month["closed"] == 1

@@ -3,6 +3,8 @@
 ``models``      demands, their timeline and visits; ``DEMAND_STATES``
 ``reading``     who may see and do what, and the lists the pages read
 ``moves``       registering a demand, moving it between states, supervising it
+``liaison``     a department's 签收, 退单 and 延期 requests
+``outcomes``    a demand's outcome in figures (办理成效)
 ``visits``      logging a visit, and the visit ledger (走访台账)
 ``statistics``  a year's figures per list, department and month
 ``exports``     the Excel workbooks; ``forms``, ``views`` the pages; ``demo`` the demo data
@@ -31,6 +33,21 @@ audit.describe(
         "demand.return": "诉求退回重办",
         "demand.decline": "不予受理",
         "demand.supervise": "督办诉求",
+        "demand.acknowledge": "部门签收诉求",
+        "demand.hand_back": "部门退单",
+        "demand.extend_ask": "申请延期",
+        "demand.extend_grant": "同意延期",
+        "demand.extend_deny": "不同意延期",
+        "demand.outcome": "填写办理成效",
+    },
+    details={
+        "funding_amount": "融资到位（万元）",
+        "funding_instrument": "融资方式",
+        "funding_source": "银行或基金",
+        "resolution": "解决情况",
+        "partner": "对接院校或机构",
+        "project_started": "项目已启动",
+        "jobs_filled": "解决就业（人）",
     },
 )
 audit.describe(

@@ -1,13 +1,24 @@
 """The forms of the demand pages: raising a demand, logging a visit, and the actions on a demand.
 The services check every rule again; a form's validators only give the quick answer."""
 
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from hubapp.blueprints.demands.models import (
+    FUNDING_INSTRUMENTS,
     HANDLING,
     KINDS,
     NOTE_MAX,
+    RESOLUTIONS,
     SATISFACTION,
     SELF_REPORTED,
     SOURCES,
@@ -56,11 +67,30 @@ class TransferForm(HubForm):
     deadline = DateField("办理时限", validators=[InputRequired(message="请填写办理时限。")])
 
 
-class AnswerForm(HubForm):
+class OutcomeFields:
+    """办理成效, on the answer and the closing forms; the page shows those of the demand's list."""
+
+    funding_amount = DecimalField(
+        "融资到位金额（万元）", places=2,
+        validators=[Optional(), NumberRange(min=0, message="金额不能为负数。")],
+    )  # fmt: skip
+    funding_instrument = SelectField(
+        "融资方式", choices=options({"": "请选择", **FUNDING_INSTRUMENTS}), validators=[Optional()]
+    )
+    funding_source = StringField("银行或基金", validators=[Optional(), Length(max=100, message="不超过100字。")])
+    resolution = RadioField("解决情况", choices=options(RESOLUTIONS), validators=[Optional()])
+    partner = StringField("对接院校或机构", validators=[Optional(), Length(max=100, message="不超过100字。")])
+    project_started = BooleanField("合作项目已启动")
+    jobs_filled = IntegerField(
+        "解决就业（人）", validators=[Optional(), NumberRange(min=0, message="人数不能为负数。")]
+    )  # fmt: skip
+
+
+class AnswerForm(OutcomeFields, HubForm):
     answer = TextAreaField("办理结果", validators=[DataRequired(message="请填写办理结果。"), Length(max=NOTE_MAX)])
 
 
-class CloseForm(HubForm):
+class CloseForm(OutcomeFields, HubForm):
     satisfaction = RadioField("企业评价（回访）", choices=options(SATISFACTION), validators=[InputRequired(message="请选择企业满意度。")])
     note = TextAreaField("回访情况", validators=[Optional(), Length(max=NOTE_MAX)])
 
@@ -77,3 +107,25 @@ class DeclineForm(HubForm):
 
 class SuperviseForm(HubForm):
     note = TextAreaField("督办意见", validators=[DataRequired(message="请填写督办意见。"), Length(max=NOTE_MAX)])
+
+
+class AcknowledgeForm(HubForm):
+    """签收: a button; the form carries only its CSRF token."""
+
+
+class HandBackForm(HubForm):
+    reason = TextAreaField("退单原因", validators=[DataRequired(message="请写明退单原因。"), Length(max=NOTE_MAX)])
+    suggested_unit = StringField("建议承办单位", validators=[Optional(), Length(max=100, message="建议承办单位不超过100字。")])
+
+
+class ExtensionForm(HubForm):
+    new_deadline = DateField("申请延至", validators=[InputRequired(message="请填写申请延至的日期。")])
+    reason = TextAreaField("延期原因", validators=[DataRequired(message="请写明延期原因。"), Length(max=NOTE_MAX)])
+
+
+class GrantExtensionForm(HubForm):
+    note = TextAreaField("审批意见", validators=[Optional(), Length(max=NOTE_MAX)])
+
+
+class RefuseExtensionForm(HubForm):
+    note = TextAreaField("不同意的理由", validators=[DataRequired(message="请写明不同意延期的理由。"), Length(max=NOTE_MAX)])

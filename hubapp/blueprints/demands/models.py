@@ -7,8 +7,10 @@ Every move of a demand is one conditional UPDATE on its old state plus one row o
 """
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -16,13 +18,16 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hubapp.extensions import db
+from hubapp.workdays import add_working_days, previous_working_day
 
 #: The four lists (四张清单) with the default time limit in working days from the day received.
 KINDS = {"problem": "问题诉求", "tech": "技术需求", "funding": "资金需求", "support": "配套需求"}
@@ -46,6 +51,9 @@ TRANSFERRED = "transferred"
 ANSWERED = "answered"
 CLOSED = "closed"
 DECLINED = "declined"
+#: 退单: the department handed a transferred demand back as not its remit; staff re-route it
+#: (转办 to another department or 直办), as they would a new one.
+HANDED_BACK = "handed_back"
 DEMAND_STATES = {
     SUBMITTED: "待受理",
     HANDLING: "办理中",
@@ -53,10 +61,13 @@ DEMAND_STATES = {
     ANSWERED: "已反馈",
     CLOSED: "已销号",
     DECLINED: "不予受理",
+    HANDED_BACK: "已退单",
 }
+#: The states staff route a demand from: a new one, or one a department handed back.
+ROUTABLE_STATES = (SUBMITTED, HANDED_BACK)
 #: Someone still owes the enterprise an answer: these count against the deadline and may be
 #: supervised. An answered demand waits for staff to ask the enterprise, not for a department.
-OPEN_STATES = (SUBMITTED, HANDLING, TRANSFERRED)
+OPEN_STATES = (SUBMITTED, HANDLING, TRANSFERRED, HANDED_BACK)
 
 DIRECT = "direct"
 TRANSFER = "transfer"
@@ -66,6 +77,23 @@ SATISFIED = "satisfied"
 BASIC = "basic"
 UNSATISFIED = "unsatisfied"
 SATISFACTION = {SATISFIED: "满意", BASIC: "基本满意", UNSATISFIED: "不满意"}
+
+#: An open demand whose deadline falls within this many working days is flagged 即将到期 (yellow).
+DUE_SOON_WORKING_DAYS = 3
+OVERDUE = "overdue"
+DUE_SOON = "due_soon"
+
+
+def due_soon_limit(today: date) -> date:
+    """The last deadline that counts as 即将到期 on ``today``."""
+    return add_working_days(today, DUE_SOON_WORKING_DAYS)
+
+
+def unacknowledged_before(today: date) -> datetime:
+    """A department has one working day to sign for a transfer (签收): on ``today``, one
+    transferred before the start of the last working day is flagged 未签收."""
+    return datetime.combine(previous_working_day(today), datetime.min.time())
+
 
 #: The longest description, note or answer anyone may write, in characters.
 NOTE_MAX = 2000
@@ -83,7 +111,23 @@ EVENTS = {
     "return": "退回重办",
     "decline": "不予受理",
     "supervise": "督办",
+    "acknowledge": "部门签收",
+    "hand_back": "部门退单",
+    "extend_ask": "申请延期",
+    "extend_grant": "同意延期",
+    "extend_deny": "不同意延期",
 }
+
+#: Structured outcomes (办理成效), per list: what the statistics add up.
+FUNDING_INSTRUMENTS = {"loan": "贷款", "guarantee": "担保", "subsidy": "补贴", "equity": "股权投资", "other": "其他"}
+RESOLUTIONS = {"resolved": "已解决", "partly": "部分解决", "impossible": "无法解决"}
+#: The lists whose outcome says how far the demand was solved.
+RESOLVED_KINDS = ("problem", "support")
+
+PENDING = "pending"
+GRANTED = "granted"
+REFUSED = "refused"
+EXTENSION_STATES = {PENDING: "待审批", GRANTED: "已同意", REFUSED: "未同意"}
 
 
 def _in(column: str, values) -> str:
@@ -108,6 +152,11 @@ class Demand(db.Model):
             name="closed_is_complete",
         ),
         CheckConstraint("status <> 'declined' OR decline_reason IS NOT NULL", name="declined_has_reason"),
+        CheckConstraint(
+            "status <> 'handed_back' OR (hand_back_reason IS NOT NULL AND department_id IS NOT NULL)",
+            name="handed_back_has_reason",
+        ),
+        CheckConstraint("acknowledged_at IS NULL OR route = 'transfer'", name="acknowledged_is_transfer"),
         # The staff list's order: its first page is read from the index instead of sorting every row.
         Index("ix_demand_received_on_id", "received_on", "id"),
     )
@@ -150,6 +199,11 @@ class Demand(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     decline_reason: Mapped[str | None] = mapped_column(Text)
+    #: When the department's liaison signed for the transfer (签收); a new transfer clears it.
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: Why the department handed it back (退单), and which unit it suggests instead.
+    hand_back_reason: Mapped[str | None] = mapped_column(Text)
+    suggested_unit: Mapped[str | None] = mapped_column(String(100))
     supervision_count: Mapped[int] = mapped_column(Integer, default=0)
     last_supervision_note: Mapped[str | None] = mapped_column(Text)
     last_supervised_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -168,6 +222,10 @@ class Demand(db.Model):
         "DemandEvent", back_populates="demand", order_by="[DemandEvent.at, DemandEvent.id]", cascade="all, delete-orphan"
     )
     photos = relationship("DemandPhoto", order_by="DemandPhoto.id", cascade="all, delete-orphan")
+    outcome = relationship("DemandOutcome", uselist=False, cascade="all, delete-orphan")
+    extensions = relationship(
+        "DemandExtension", order_by="DemandExtension.id", cascade="all, delete-orphan", back_populates="demand"
+    )
 
     @property
     def number(self) -> str:
@@ -196,6 +254,24 @@ class Demand(db.Model):
     def is_overdue(self, today: date) -> bool:
         return self.is_open and self.deadline < today
 
+    def warning(self, today: date) -> str | None:
+        """``OVERDUE`` (red) past its deadline, ``DUE_SOON`` (yellow) within
+        ``DUE_SOON_WORKING_DAYS`` working days of it, while someone still owes an answer."""
+        if not self.is_open:
+            return None
+        if self.deadline < today:
+            return OVERDUE
+        return DUE_SOON if self.deadline <= due_soon_limit(today) else None
+
+    def is_unacknowledged(self, today: date) -> bool:
+        """Transferred more than one working day ago and the department has not signed for it."""
+        return (
+            self.status == TRANSFERRED
+            and self.acknowledged_at is None
+            and self.transferred_at is not None
+            and self.transferred_at < unacknowledged_before(today)
+        )
+
 
 class DemandEvent(db.Model):
     """One line of a demand's timeline: who did what, when, from which state to which."""
@@ -218,6 +294,83 @@ class DemandEvent(db.Model):
     @property
     def label(self) -> str:
         return EVENTS[self.action]
+
+
+class DemandExtension(db.Model):
+    """延期申请: the department's liaison asks for a later deadline with a reason; staff grant it
+    (the demand's deadline moves) or refuse it. At most one waits for a decision per demand."""
+
+    __tablename__ = "demand_extension"
+    __table_args__ = (
+        CheckConstraint(_in("status", EXTENSION_STATES), name="status_known"),
+        CheckConstraint(
+            "status = 'pending' OR (decided_at IS NOT NULL AND decided_by_id IS NOT NULL)", name="decided_is_complete"
+        ),
+        CheckConstraint("status <> 'refused' OR decision_note IS NOT NULL", name="refused_has_note"),
+        # One request waits for a decision per demand, whoever asks at the same moment.
+        Index(
+            "uq_demand_extension_pending", "demand_id", unique=True,
+            sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'"),
+        ),  # fmt: skip
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demand.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default=PENDING)
+    #: The deadline the demand had when asked, and the one asked for.
+    old_deadline: Mapped[date] = mapped_column(Date)
+    new_deadline: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    asked_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+    demand = relationship("Demand", back_populates="extensions")
+    asked_by = relationship("User", foreign_keys=[asked_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+
+    @property
+    def status_label(self) -> str:
+        return EXTENSION_STATES[self.status]
+
+
+class DemandOutcome(db.Model):
+    """办理成效: what a demand achieved, in figures the statistics add up — money obtained for a
+    funding demand, how far a problem was solved, the partner a technology demand found, and the
+    jobs filled for any list. Entered when answering or closing; one per demand."""
+
+    __tablename__ = "demand_outcome"
+    __table_args__ = (
+        CheckConstraint("funding_instrument IS NULL OR " + _in("funding_instrument", FUNDING_INSTRUMENTS), name="instrument_known"),
+        CheckConstraint("resolution IS NULL OR " + _in("resolution", RESOLUTIONS), name="resolution_known"),
+        CheckConstraint("funding_amount IS NULL OR funding_amount >= 0", name="amount_not_negative"),
+        CheckConstraint("funding_amount IS NULL OR funding_instrument IS NOT NULL", name="amount_has_instrument"),
+        CheckConstraint("jobs_filled IS NULL OR jobs_filled >= 0", name="jobs_not_negative"),
+    )
+
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demand.id", ondelete="CASCADE"), primary_key=True)
+    #: 融资到位, in 万元 (ten thousand yuan) as the centre reports it.
+    funding_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    funding_instrument: Mapped[str | None] = mapped_column(String(12))
+    #: The bank or fund that provided it.
+    funding_source: Mapped[str | None] = mapped_column(String(100))
+    resolution: Mapped[str | None] = mapped_column(String(12))
+    #: The university or institute a technology demand was matched with.
+    partner: Mapped[str | None] = mapped_column(String(100))
+    project_started: Mapped[bool | None] = mapped_column(Boolean)
+    #: People hired through the demand (解决就业, 人).
+    jobs_filled: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    @property
+    def instrument_label(self) -> str:
+        return FUNDING_INSTRUMENTS.get(self.funding_instrument or "", "")
+
+    @property
+    def resolution_label(self) -> str:
+        return RESOLUTIONS.get(self.resolution or "", "")
 
 
 class DemandPhoto(db.Model):

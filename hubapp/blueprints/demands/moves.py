@@ -26,6 +26,7 @@ from hubapp.blueprints.demands.models import (
     KINDS,
     NOTE_MAX,
     OPEN_STATES,
+    ROUTABLE_STATES,
     SATISFACTION,
     SELF_REPORTED,
     SOURCES,
@@ -54,6 +55,7 @@ VERBS = {
     "close": "销号",
     "return": "退回重办",
     "decline": "不予受理",
+    "hand_back": "退单",
 }
 
 
@@ -241,11 +243,16 @@ def accept(actor: User, demand: Demand, handler_id: int | None = None, note: str
         raise RuleError("请选择中心工作人员作为承办人。", "handler_id")
     note = _clean(note)
     text = f"承办人：{handler.display_name}" + (f"。{note}" if note else "")
-    return _move(actor, demand, "accept", (SUBMITTED,), HANDLING, text, at, route=DIRECT, handler_id=handler.id)
+    # A demand a department handed back leaves that department with it.
+    return _move(
+        actor, demand, "accept", ROUTABLE_STATES, HANDLING, text, at,
+        route=DIRECT, handler_id=handler.id, department_id=None, acknowledged_at=None,
+    )  # fmt: skip
 
 
 def transfer(actor: User, demand: Demand, department_id: int | None, note: str | None, deadline: date | None, at=None) -> Demand:
-    """转办 (吹哨): ask one department to solve it by a deadline."""
+    """转办 (吹哨): ask one department to solve it by a deadline; again, to another department,
+    after the first handed it back (退单). The new department signs for it afresh."""
     _require_staff(actor, "只有中心工作人员可以转办诉求。")
     department = db.session.get(Department, department_id) if department_id else None
     if department is None:
@@ -260,8 +267,9 @@ def transfer(actor: User, demand: Demand, department_id: int | None, note: str |
         raise RuleError("办理时限不能早于今天。", "deadline")
     text = f"转{department.short_name}，{chinese_date(deadline)}前办结。{note}"
     return _move(
-        actor, demand, "transfer", (SUBMITTED,), TRANSFERRED, text, at,
+        actor, demand, "transfer", ROUTABLE_STATES, TRANSFERRED, text, at,
         route=TRANSFER, department_id=department.id, transfer_note=note, transferred_at=at, deadline=deadline,
+        acknowledged_at=None,
     )  # fmt: skip
 
 

@@ -26,6 +26,8 @@ from hubapp.blueprints.demands.models import (
     TRANSFERRED,
     Demand,
     Visit,
+    due_soon_limit,
+    unacknowledged_before,
 )
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.directory.models import Enterprise
@@ -68,6 +70,15 @@ def may_answer(user: User, demand: Demand) -> bool:
     return is_staff(user) or (demand.status == TRANSFERRED and answers_for_department(user, demand))
 
 
+def may_acknowledge(user: User, demand: Demand) -> bool:
+    return demand.status == TRANSFERRED and demand.acknowledged_at is None and answers_for_department(user, demand)
+
+
+def may_hand_back(user: User, demand: Demand) -> bool:
+    """退单 and 延期 are the department's, while the demand waits for its answer."""
+    return demand.status == TRANSFERRED and answers_for_department(user, demand)
+
+
 def check_may_act_for(user: User, enterprise: Enterprise) -> None:
     """Staff act for any enterprise; a grid worker only for those of their own grids; others not at
     all (raises ``NotAllowed``)."""
@@ -87,6 +98,10 @@ class Filters:
     department_id: int | None = None
     grid_id: int | None = None
     overdue: bool = False
+    #: Open and due within ``DUE_SOON_WORKING_DAYS`` working days, not yet overdue (即将到期).
+    due_soon: bool = False
+    #: Transferred more than a working day ago and not signed for (未签收).
+    unacknowledged: bool = False
     search: str = ""
 
 
@@ -108,6 +123,10 @@ def demands_query(filters: Filters, today: date | None = None):
         stmt = stmt.where(Demand.grid_id == filters.grid_id)
     if filters.overdue:
         stmt = stmt.where(Demand.status.in_(OPEN_STATES), Demand.deadline < today)
+    if filters.due_soon:
+        stmt = stmt.where(*_due_soon(today))
+    if filters.unacknowledged:
+        stmt = stmt.where(*_unacknowledged(today))
     search = filters.search.strip()
     if search:
         number = NUMBER_PATTERN.match(search)
@@ -119,6 +138,18 @@ def demands_query(filters: Filters, today: date | None = None):
                 or_(Demand.title.ilike(pattern), Enterprise.name.ilike(pattern), Enterprise.short_name.ilike(pattern))
             )
     return stmt
+
+
+def _due_soon(today: date) -> tuple:
+    return Demand.status.in_(OPEN_STATES), Demand.deadline >= today, Demand.deadline <= due_soon_limit(today)
+
+
+def _unacknowledged(today: date) -> tuple:
+    return (
+        Demand.status == TRANSFERRED,
+        Demand.acknowledged_at.is_(None),
+        Demand.transferred_at < unacknowledged_before(today),
+    )
 
 
 def kind_counts(filters: Filters) -> dict[str, int]:
@@ -174,6 +205,8 @@ def home_counts(user: User) -> dict[str, int]:
         return {
             "submitted": count(Demand.status == SUBMITTED),
             "overdue": count(Demand.status.in_(OPEN_STATES), Demand.deadline < today),
+            "due_soon": count(*_due_soon(today)),
+            "unacknowledged": count(*_unacknowledged(today)),
             "answered": count(Demand.status == ANSWERED),
         }
     if user.role == Role.LIAISON:
@@ -182,6 +215,7 @@ def home_counts(user: User) -> dict[str, int]:
             "overdue": count(
                 Demand.status == TRANSFERRED, Demand.department_id == user.department_id, Demand.deadline < today
             ),
+            "due_soon": count(Demand.status == TRANSFERRED, Demand.department_id == user.department_id, *_due_soon(today)),
         }
     if user.role == Role.GRID_WORKER:
         visits = db.session.scalar(

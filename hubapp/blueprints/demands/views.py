@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from hubapp import actions, clock, downloads, params
 from hubapp.blueprints.auth.roles import ALL_ROLES, STAFF_ROLES, Role, roles_required, staff_required
-from hubapp.blueprints.demands import bp, exports, forms, moves, reading, statistics, visits
+from hubapp.blueprints.demands import bp, exports, forms, liaison, moves, outcomes, reading, statistics, visits
 from hubapp.blueprints.demands.models import (
     DEMAND_STATES,
     HANDLING,
@@ -41,6 +41,8 @@ def _filters() -> reading.Filters:
         department_id=params.int_arg("department"),
         grid_id=params.int_arg("grid"),
         overdue=args.get("overdue") == "1",
+        due_soon=args.get("due") == "soon",
+        unacknowledged=args.get("unack") == "1",
         search=args.get("q", ""),
     )
 
@@ -201,11 +203,17 @@ def _blank_forms(demand: Demand) -> dict:
             department_id=demand.department_id or 0,
             deadline=demand.deadline if demand.deadline >= today else add_working_days(today, 5),
         ),
-        "answer": forms.AnswerForm(formdata=None),
-        "close": forms.CloseForm(formdata=None),
+        # The outcome entered with the answer shows again at closing, to be confirmed or corrected.
+        "answer": forms.AnswerForm(formdata=None, obj=demand.outcome),
+        "close": forms.CloseForm(formdata=None, obj=demand.outcome),
         "return": forms.ReturnForm(formdata=None, target=TRANSFERRED if demand.route == TRANSFER else HANDLING),
         "decline": forms.DeclineForm(formdata=None),
         "supervise": forms.SuperviseForm(formdata=None),
+        "acknowledge": forms.AcknowledgeForm(formdata=None),
+        "hand_back": forms.HandBackForm(formdata=None),
+        "extension": forms.ExtensionForm(formdata=None),
+        "grant_extension": forms.GrantExtensionForm(formdata=None),
+        "refuse_extension": forms.RefuseExtensionForm(formdata=None),
     }
     return {name: _with_choices(name, form, demand) for name, form in blank.items()}
 
@@ -216,6 +224,9 @@ def _detail(demand: Demand, status: int = 200, **overrides):
     return render(
         "demands/detail.html", "demands/_body.html",
         status=status, demand=demand, forms=action_forms, may_answer=reading.may_answer(current_user, demand),
+        may_acknowledge=reading.may_acknowledge(current_user, demand),
+        may_hand_back=reading.may_hand_back(current_user, demand),
+        pending_extension=liaison.pending_extension(demand),
         is_staff=reading.is_staff(current_user), open_states=OPEN_STATES, today=clock.today(), **overrides,
     )  # fmt: skip
 
@@ -238,6 +249,14 @@ def photo(demand_id: int, photo_id: int):
     response.mimetype = "image/jpeg"
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def _outcome_from(form: forms.OutcomeFields) -> outcomes.Outcome:
+    return outcomes.Outcome(
+        funding_amount=form.funding_amount.data, funding_instrument=form.funding_instrument.data,
+        funding_source=form.funding_source.data, resolution=form.resolution.data, partner=form.partner.data,
+        project_started=form.project_started.data, jobs_filled=form.jobs_filled.data,
+    )  # fmt: skip
 
 
 def _act(demand: Demand, name: str, form, change: Callable[[], object], message: str):
@@ -280,16 +299,24 @@ def transfer(demand_id: int):
 @roles_required(*ANSWERERS)
 def answer(demand_id: int):
     demand, form = _visible(db.get_or_404(Demand, demand_id)), forms.AnswerForm()
-    return _act(demand, "answer", form, lambda: moves.answer(current_user, demand, form.answer.data), "已反馈办理结果。")
+
+    def change():
+        outcomes.record(current_user, demand, _outcome_from(form))
+        return moves.answer(current_user, demand, form.answer.data)
+
+    return _act(demand, "answer", form, change, "已反馈办理结果。")
 
 
 @bp.post("/<int:demand_id>/close")
 @staff_required
 def close(demand_id: int):
     demand, form = _visible(db.get_or_404(Demand, demand_id)), forms.CloseForm()
-    return _act(
-        demand, "close", form, lambda: moves.close(current_user, demand, form.satisfaction.data, form.note.data), "已销号。"
-    )
+
+    def change():
+        outcomes.record(current_user, demand, _outcome_from(form))
+        return moves.close(current_user, demand, form.satisfaction.data, form.note.data)
+
+    return _act(demand, "close", form, change, "已销号。")
 
 
 @bp.post("/<int:demand_id>/return")
@@ -318,6 +345,58 @@ def supervise(demand_id: int):
 
 
 # --- liaisons --------------------------------------------------------------------------------
+# 签收, 退单 and asking for 延期 are the department's; the services refuse anyone else with a
+# Chinese 403, so the routes admit the roles that may see a transferred demand.
+
+
+@bp.post("/<int:demand_id>/acknowledge")
+@roles_required(*ANSWERERS)
+def acknowledge(demand_id: int):
+    demand, form = _visible(db.get_or_404(Demand, demand_id)), forms.AcknowledgeForm()
+    return _act(demand, "acknowledge", form, lambda: liaison.acknowledge(current_user, demand), "已签收。")
+
+
+@bp.post("/<int:demand_id>/hand-back")
+@roles_required(*ANSWERERS)
+def hand_back(demand_id: int):
+    demand, form = _visible(db.get_or_404(Demand, demand_id)), forms.HandBackForm()
+    return _act(
+        demand, "hand_back", form,
+        lambda: liaison.hand_back(current_user, demand, form.reason.data, form.suggested_unit.data),
+        "已退单，中心将另行安排承办单位。",
+    )  # fmt: skip
+
+
+@bp.post("/<int:demand_id>/extension")
+@roles_required(*ANSWERERS)
+def ask_extension(demand_id: int):
+    demand, form = _visible(db.get_or_404(Demand, demand_id)), forms.ExtensionForm()
+    return _act(
+        demand, "extension", form,
+        lambda: liaison.ask_extension(current_user, demand, form.new_deadline.data, form.reason.data),
+        "已提交延期申请，等待中心审批。",
+    )  # fmt: skip
+
+
+@bp.post("/<int:demand_id>/extension/grant")
+@staff_required
+def grant_extension(demand_id: int):
+    demand, form = _visible(db.get_or_404(Demand, demand_id)), forms.GrantExtensionForm()
+    return _act(
+        demand, "grant_extension", form, lambda: liaison.grant_extension(current_user, demand, form.note.data),
+        "已同意延期。",
+    )  # fmt: skip
+
+
+@bp.post("/<int:demand_id>/extension/refuse")
+@staff_required
+def refuse_extension(demand_id: int):
+    demand, form = _visible(db.get_or_404(Demand, demand_id)), forms.RefuseExtensionForm()
+    return _act(
+        demand, "refuse_extension", form, lambda: liaison.refuse_extension(current_user, demand, form.note.data),
+        "已不同意延期，办理时限不变。",
+    )  # fmt: skip
+
 
 
 @bp.get("/department")
