@@ -1,4 +1,4 @@
-"""Files a page hands over — PDF, Excel, iCalendar — with the headers each needs.
+"""Files a page hands over — PDF, Excel, iCalendar, a photo — with the headers each needs.
 
 Each domain builds its files in modules named after what they make: ``printing.py`` (PDF),
 ``exports.py`` (Excel), ``feeds.py`` (iCalendar); views answer with the helpers here.
@@ -6,7 +6,7 @@ Each domain builds its files in modules named after what they make: ``printing.p
 
 from urllib.parse import quote
 
-from flask import make_response
+from flask import abort, make_response
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -34,4 +34,17 @@ def ics_response(data: bytes, filename: str, feed: bool = False):
     response = file_response(data, filename, "text/calendar", download=not feed)
     if feed:
         response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def photo_response(photos, photo_id: int):
+    """The JPEG kept in the database of the one of ``photos`` (records with ``id`` and ``content``:
+    a demand's photos, which the caller let this visitor see) whose id is ``photo_id``; 404 when
+    none is."""
+    found = next((photo for photo in photos if photo.id == photo_id), None)
+    if found is None:
+        abort(404)
+    response = make_response(found.content)
+    response.mimetype = "image/jpeg"
+    response.headers["Cache-Control"] = "private, max-age=3600"
     return response

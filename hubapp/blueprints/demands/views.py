@@ -4,7 +4,7 @@ is how every action on a demand's page is written."""
 
 from collections.abc import Callable
 
-from flask import abort, make_response, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 
 from hubapp import actions, clock, downloads, params
@@ -241,14 +241,7 @@ def detail(demand_id: int):
 @roles_required(*ALL_ROLES)
 def photo(demand_id: int, photo_id: int):
     """A photo the enterprise attached, to whoever may see its demand."""
-    demand = _visible(db.get_or_404(Demand, demand_id))
-    found = next((p for p in demand.photos if p.id == photo_id), None)
-    if found is None:
-        abort(404)
-    response = make_response(found.content)
-    response.mimetype = "image/jpeg"
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return downloads.photo_response(_visible(db.get_or_404(Demand, demand_id)).photos, photo_id)
 
 
 def _outcome_from(form: forms.OutcomeFields) -> outcomes.Outcome:

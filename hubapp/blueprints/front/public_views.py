@@ -141,14 +141,7 @@ def follow(token: str):
 @public_bp.get("/e/follow/<token>/photos/<int:photo_id>.jpg")
 @public
 def photo(token: str, photo_id: int):
-    demand = _followed(token)
-    found = next((p for p in demand.photos if p.id == photo_id), None)
-    if found is None:
-        abort(404)
-    response = make_response(found.content)
-    response.mimetype = "image/jpeg"
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return downloads.photo_response(_followed(token).photos, photo_id)
 
 
 @public_bp.post("/e/follow/<token>/rate")
