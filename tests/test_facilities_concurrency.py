@@ -32,7 +32,10 @@ def race(server, room, headcount=1):
         http = requests.Session()
         http.cookies.update(staff.cookies)
         sessions.append(http)
-    tokens = [csrf_token_from(s.get(server.url + "/facilities/bookings/new").text) for s in sessions]
+    # Each form is fetched on a connection closed after it: gunicorn drops an idle kept-alive one
+    # after 2 s, and a POST sent on it just then would fail before reaching the app.
+    form_url = server.url + "/facilities/bookings/new"
+    tokens = [csrf_token_from(s.get(form_url, headers={"Connection": "close"}).text) for s in sessions]
     start_line = threading.Barrier(REQUESTS)
 
     def post(index):
