@@ -77,3 +77,12 @@ def test_the_poster_is_one_a4_page_whose_code_leads_to_the_centre_page(client, t
     image = next(tmp_path.glob("poster*.png"))
     decoded = subprocess.run(["zbarimg", "--raw", "-q", str(image)], capture_output=True, check=True).stdout.decode()
     assert decoded.strip() == "http://hub.example.cn/e/"
+    # The code stands in the middle of the sheet, as wide as the "one big QR code".
+    from PIL import Image
+
+    page = Image.open(image).convert("L")
+    band = page.crop((0, page.height * 30 // 100, page.width, page.height * 50 // 100))  # the code only
+    left, _, right, _ = band.point(lambda value: 255 if value < 128 else 0).getbbox()
+    mm = 25.4 / 100
+    assert abs(left - (page.width - right)) * mm < 2, (left, right, page.width)
+    assert (right - left) * mm > 90

@@ -22,7 +22,7 @@ def front_url() -> str:
 def poster_pdf(address: str | None, hours: str | None, phone: str | None) -> bytes:
     return pdf.render_pdf(
         "front/pdf/poster.html",
-        qr_svg=qr.svg(front_url(), scale=8, border=0),
+        qr_svg=qr.svg(front_url(), border=0, scalable=True),
         url=front_url(),
         services=SERVICES,
         address=address,
