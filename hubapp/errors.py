@@ -47,6 +47,9 @@ RETRY_AFTER_SECONDS = 5
 SQLITE_BUSY_CODES = ("SQLITE_BUSY", "SQLITE_LOCKED")
 SQLITE_UNREACHABLE_CODES = ("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_NOTADB", "SQLITE_PROTOCOL")
 POSTGRESQL_DISK_FULL = "53100"
+#: Another transaction was in the way: a deadlock or a serialization failure (class 40), a lock
+#: not available (55P03), a statement cancelled by a timeout (57014).
+POSTGRESQL_CONTENTION = ("40", "55P03", "57014")
 
 
 def database_fault(error: BaseException | None) -> str | None:
@@ -74,8 +77,11 @@ def _fault_message(error: DBAPIError) -> str | None:
         return None
     # PostgreSQL: refused or dropped connections, a server shutting down or not accepting
     # connections, a deadlock or a cancelled statement — all of them pass.
-    if getattr(driver_error, "sqlstate", None) == POSTGRESQL_DISK_FULL:
+    sqlstate = getattr(driver_error, "sqlstate", None) or ""
+    if sqlstate == POSTGRESQL_DISK_FULL:
         return DATABASE_FULL
+    if sqlstate.startswith(POSTGRESQL_CONTENTION):
+        return DATABASE_BUSY
     return DATABASE_UNREACHABLE
 
 

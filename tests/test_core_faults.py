@@ -164,3 +164,25 @@ def test_a_bug_that_sqlite_reports_stays_a_500(client, app):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = client.get("/test-missing-table")
     assert response.status_code == 500
+
+
+@pytest.mark.parametrize(
+    ("driver_error", "told"),
+    [
+        ("DeadlockDetected", "数据库正忙"),
+        ("SerializationFailure", "数据库正忙"),
+        ("LockNotAvailable", "数据库正忙"),
+        ("QueryCanceled", "数据库正忙"),
+        ("DiskFull", "存储空间已满"),
+        ("AdminShutdown", "数据库暂时无法连接"),
+    ],
+)
+def test_postgresql_contention_is_told_as_busy_not_as_unreachable(driver_error, told):
+    """A deadlock or a lock wait means "try again", not "the database is gone"."""
+    import psycopg.errors
+    from sqlalchemy.exc import OperationalError
+
+    from hubapp.errors import database_fault
+
+    error = OperationalError("INSERT …", {}, getattr(psycopg.errors, driver_error)())
+    assert told in database_fault(error)

@@ -130,9 +130,16 @@ def _flush_checked(booking: Booking, room: Room, change=None) -> None:
     """Make ``change`` and flush it inside a savepoint, so that the database's refusal (overlap,
     capacity) becomes a ``SlotTaken`` and leaves the caller's transaction usable. The change is
     made inside the savepoint: beginning it flushes what is pending, and a refusal there would
-    abort the whole transaction, not just this step."""
+    abort the whole transaction, not just this step.
+
+    The room's row is locked first, so that the writers of one room's bookings take turns.
+    PostgreSQL checks an exclusion constraint after inserting the row: two writers racing for an
+    exclusive room can each wait on the other's row, and one of them is then killed as a deadlock
+    instead of being refused as an overlap. The capacity trigger takes the same lock for shared
+    rooms; SQLite's ``BEGIN IMMEDIATE`` already makes writers take turns."""
     try:
         with db.session.begin_nested():
+            db.session.execute(select(Room.id).where(Room.id == room.id).with_for_update())
             if change is not None:
                 change()
             db.session.add(booking)
