@@ -81,4 +81,10 @@ def grid_panel(grid) -> str:
     return render_template("demands/_grid_panel.html", row=visits.grid_coverage(grid, month), month=month)
 
 
+def notices_due(now) -> None:
+    from hubapp.blueprints.demands import notices
+
+    notices.deadlines_due(now)
+
+
 from hubapp.blueprints.demands import views  # noqa: E402,F401

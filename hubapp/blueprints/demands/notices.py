@@ -5,14 +5,21 @@ same unit of work as the move, so that a move that is refused or rolled back tel
 - transferred (吹哨): the department's robot, @-mentioning its liaisons' mobiles;
 - answered: the enterprise's contact by SMS, and the grid worker who registered it;
 - closed (销号): the enterprise's contact by SMS.
+
+The clock adds two more, queued by the sender before each round (``deadlines_due``): a transferred
+demand's deadline three working days away (即将到期), and the deadline passed (已超期) — each to the
+department's robot @-mentioning its liaisons, once per deadline (an extension sets a new one).
 """
 
+from datetime import datetime
+
 from flask import current_app
+from sqlalchemy import select
 
 from hubapp.blueprints.auth.models import User
 from hubapp.blueprints.auth.roles import Role
 from hubapp.blueprints.auth.services import liaisons
-from hubapp.blueprints.demands.models import Demand
+from hubapp.blueprints.demands.models import TRANSFERRED, Demand, due_soon_limit
 from hubapp.blueprints.directory.models import Department
 from hubapp.blueprints.notify.outbox import Message, queue
 from hubapp.extensions import db
@@ -66,9 +73,13 @@ def moved(demand: Demand, action: str) -> None:
         _sms(demand, "closed", f"您反映的“{demand.title}”（{demand.number}）已办结，感谢您的评价。")
 
 
+def _liaison_mobiles(department: Department) -> tuple[str, ...]:
+    return tuple(user.phone for user in liaisons(department.id) if user.active and user.phone)
+
+
 def _transferred(demand: Demand) -> None:
     department = db.session.get(Department, demand.department_id)
-    mobiles = tuple(user.phone for user in liaisons(department.id) if user.active and user.phone)
+    mobiles = _liaison_mobiles(department)
     queue(
         Message(
             "wecom", department.robot_webhook or "",
@@ -93,3 +104,34 @@ def _tell_grid_worker(demand: Demand) -> None:
             occasion="grid_worker:" + _answer_round(demand),
         )
     )  # fmt: skip
+
+
+def deadlines_due(now: datetime) -> None:
+    """Demands waiting on a department whose deadline is near or past: its robot is told, once
+    for each deadline and each of the two warnings."""
+    today = now.date()
+    waiting = db.session.scalars(
+        select(Demand)
+        .where(Demand.status == TRANSFERRED, Demand.department_id.is_not(None), Demand.deadline <= due_soon_limit(today))
+        .order_by(Demand.deadline, Demand.id)
+    )
+    for demand in waiting.all():
+        department = demand.department
+        if demand.deadline < today:
+            event = "demand.overdue"
+            text = (
+                f"诉求 {demand.number}“{demand.title}”已超期：办理时限{chinese_date(demand.deadline)}，"
+                f"请{department.short_name}尽快反馈办理结果。"
+            )
+        else:
+            event = "demand.due_soon"
+            text = (
+                f"诉求 {demand.number}“{demand.title}”即将到期：请{department.short_name}于"
+                f"{chinese_date(demand.deadline)}前反馈办理结果。"
+            )
+        queue(
+            Message(
+                "wecom", department.robot_webhook or "", text, event, "demand", demand.id, _staff_page(demand),
+                _liaison_mobiles(department), occasion=demand.deadline.isoformat(),
+            )
+        )  # fmt: skip

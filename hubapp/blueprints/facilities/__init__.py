@@ -50,6 +50,12 @@ NAV = [
 ]
 
 
+def notices_due(now) -> None:
+    from hubapp.blueprints.facilities import bookings, notices
+
+    notices.reminders_due(now, bookings.booker_phone)
+
+
 def setup_steps() -> list[SetupStep]:
     """The first step of the 开始使用 checklist on an empty database: the rooms."""
     from sqlalchemy import exists, select

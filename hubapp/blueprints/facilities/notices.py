@@ -3,12 +3,19 @@ it arrives and waits for approval; the requester by SMS when it is approved or r
 reason — a request nobody answered before its start is rejected with that as its reason).
 
 ``bookings`` queues them in the unit of work of the change: a request refused, or an approval
-that loses its race, tells nobody. Staff's own bookings, sessions' and meetings' holds tell nobody."""
+that loses its race, tells nobody. Staff's own bookings, sessions' and meetings' holds tell nobody.
+
+The day before an approved request, the requester is reminded by SMS of the time, the room and the
+centre's address; the sender asks for it before each round (``reminders_due``)."""
+
+from datetime import datetime, time, timedelta
 
 from flask import current_app
+from sqlalchemy import select
 
 from hubapp.blueprints.facilities.models import CONFIRMED, PENDING, REJECTED, Booking
 from hubapp.blueprints.notify.outbox import Message, queue
+from hubapp.extensions import db
 from hubapp.formatting import chinese_datetime
 
 PUBLIC = "public"
@@ -38,3 +45,27 @@ def status_changed(booking: Booking, old: str, new: str, phone: str | None) -> N
     else:
         text, event = f"您申请的{_slot(booking)}未获批准：{booking.status_reason}。", "booking.rejected"
     queue(Message("sms", phone or "", text, event, "booking", booking.id))
+
+
+def reminders_due(now: datetime, phone_of) -> None:
+    """``phone_of(booking)`` is the requester's mobile (``bookings.booker_phone``)."""
+    tomorrow = datetime.combine(now.date() + timedelta(days=1), time())
+    approved = db.session.scalars(
+        select(Booking)
+        .where(
+            Booking.source == PUBLIC,
+            Booking.status == CONFIRMED,
+            Booking.start_at >= tomorrow,
+            Booking.start_at < tomorrow + timedelta(days=1),
+        )
+        .order_by(Booking.start_at, Booking.id)
+    )
+    address = current_app.config["CENTRE_ADDRESS"]
+    for booking in approved.all():
+        text = (
+            f"提醒：您预约的{booking.room.name}明天{booking.start_at:%H:%M}–{booking.end_at:%H:%M}使用"
+            f"（“{booking.title}”），地点：{address}，请按时到场签到。"
+        )
+        # A booking moved to another day is reminded again for its new day.
+        queue(Message("sms", phone_of(booking) or "", text, "booking.reminder", "booking", booking.id,
+                      occasion=booking.start_at.isoformat()))  # fmt: skip

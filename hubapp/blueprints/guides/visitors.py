@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from hubapp import audit, clock
+from hubapp.blueprints.guides import notices
 from hubapp.blueprints.guides.models import PUBLISHED, GuideFeedback, GuideSearchMiss, GuideViewCount, Matter
 from hubapp.blueprints.guides.reading import PublicGuide
 from hubapp.extensions import db
@@ -35,6 +36,8 @@ def add_feedback(actor, guide: PublicGuide, helpful: bool, comment: str = "") ->
         audit.actor_id(actor), "guide.feedback", "guide", guide.matter_id, None, None, helpful=helpful,
         feedback_id=feedback.id,
     )  # fmt: skip
+    if not helpful:
+        notices.unhelpful(db.session.get(Matter, guide.matter_id), feedback)
     return feedback
 
 

@@ -75,6 +75,7 @@ def notices_due(now) -> None:
     from hubapp.blueprints.meetings import notices
 
     notices.minutes_waiting(now)
+    notices.decisions_due(now)
 
 
 from hubapp.blueprints.meetings import decision_views, views  # noqa: E402,F401

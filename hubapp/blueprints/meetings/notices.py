@@ -1,19 +1,27 @@
-"""Minutes that wait for approval: once a meeting has been held and its draft holds what approval
+"""What the clock makes due in meetings, asked for by the sender before each round (``notices_due``).
+
+Minutes that wait for approval: once a meeting has been held and its draft holds what approval
 needs (who was present, the agenda or the decisions), the chair (by SMS, when the chair has an
 account with a mobile) and the admins (through the centre's 企业微信 robot) are told, once per
 version: a correction opens a new draft, which waits again.
 
-No change causes it — the clock does (the meeting's time passes) — so the sender asks for it
-before each round (``notices_due``)."""
+No change causes it — the clock does (the meeting's time passes).
+
+Decisions of issued minutes assigned to a member department: its robot, @-mentioning its liaisons,
+is told when the deadline comes within ``DUE_SOON_DAYS`` days and again when it has passed; an
+overdue decision also goes to the centre's staff robot, who follow it up. Each once per deadline."""
 
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
-from hubapp.blueprints.meetings.models import DRAFT, PRESENT, Meeting
+from hubapp.blueprints.auth.services import liaisons
+from hubapp.blueprints.meetings.decisions import DUE_SOON_DAYS
+from hubapp.blueprints.meetings.models import DRAFT, ISSUED, OPEN, PRESENT, Decision, Meeting, MinutesVersion
 from hubapp.blueprints.notify.outbox import Message, queue
 from hubapp.extensions import db
+from hubapp.formatting import chinese_date
 
 #: Older drafts were left on purpose (a meeting entered long after): nobody is told of them again.
 LOOK_BACK = timedelta(days=30)
@@ -43,3 +51,36 @@ def minutes_waiting(now: datetime) -> None:
         chair = meeting.chair_user
         if chair is not None and chair.active:
             queue(Message("sms", chair.phone or "", text, **common))
+
+
+def decisions_due(now: datetime) -> None:
+    today = now.date()
+    due = db.session.scalars(
+        select(Decision)
+        .where(
+            Decision.status == OPEN,
+            Decision.department_id.is_not(None),
+            Decision.deadline <= today + timedelta(days=DUE_SOON_DAYS),
+            # A decision is assigned once its minutes are issued; a draft's may still change.
+            Decision.meeting_id.in_(select(MinutesVersion.meeting_id).where(MinutesVersion.status == ISSUED)),
+        )
+        .order_by(Decision.deadline, Decision.id)
+    )
+    for decision in due.all():
+        _tell_unit(decision, overdue=decision.deadline < today)
+
+
+def _tell_unit(decision: Decision, *, overdue: bool) -> None:
+    department = decision.department
+    what = f"{decision.meeting.title}议定事项{decision.number}“{decision.text}”"
+    deadline = chinese_date(decision.deadline)
+    common = dict(object_type="decision", object_id=decision.id, link_path="/meetings/decisions",
+                  occasion=decision.deadline.isoformat())  # fmt: skip
+    mobiles = tuple(user.phone for user in liaisons(department.id) if user.active and user.phone)
+    if not overdue:
+        text = f"{what}由{department.short_name}负责，完成时限{deadline}，即将到期，请按时办结。"
+        queue(Message("wecom", department.robot_webhook or "", text, "decision.due_soon", mentions=mobiles, **common))
+        return
+    text = f"{what}已超期：责任单位{department.short_name}，完成时限{deadline}。"
+    queue(Message("wecom", department.robot_webhook or "", text + "请尽快办结。", "decision.overdue", mentions=mobiles, **common))
+    queue(Message("wecom", current_app.config["NOTIFY_STAFF_WEBHOOK"], text + "请督办。", "decision.overdue", **common))

@@ -3,13 +3,14 @@ causes it, and drained by the sender (``flask --app wsgi hub notify``)."""
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hubapp.extensions import db
 
-#: How a message leaves: a 企业微信 group robot (recipient: its webhook URL) or an SMS (a mobile).
-CHANNELS = {"wecom": "企业微信群机器人", "sms": "短信"}
+#: How a message leaves: a 企业微信 group robot (recipient: its webhook URL), an SMS (a mobile) or an
+#: e-mail (an address; only staff who asked for it, when the site configured SMTP).
+CHANNELS = {"wecom": "企业微信群机器人", "sms": "短信", "email": "电子邮件"}
 #: What the admin page filters by; computed from the time columns, never stored twice.
 OUTBOX_STATES = {"waiting": "待发送", "sent": "已发送", "recorded": "仅记录", "failed": "发送失败"}
 
@@ -17,14 +18,14 @@ OUTBOX_STATES = {"waiting": "待发送", "sent": "已发送", "recorded": "仅�
 class OutboxMessage(db.Model):
     __tablename__ = "outbox"
     __table_args__ = (
-        CheckConstraint("channel IN ('wecom', 'sms')", name="channel_known"),
+        CheckConstraint("channel IN ('wecom', 'sms', 'email')", name="channel_known"),
         # What the sender asks again and again: the messages not yet sent nor given up, by due time.
         Index("ix_outbox_pending", "sent_at", "failed_at", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(10))
-    #: A mobile for SMS; the robot's webhook URL for 企业微信.
+    #: A mobile for SMS; the robot's webhook URL for 企业微信; an address for e-mail.
     recipient: Mapped[str] = mapped_column(String(500))
     #: Mobiles a robot message @-mentions, comma-separated (the department's liaison).
     mentions: Mapped[str] = mapped_column(String(200), default="")
@@ -74,3 +75,21 @@ class OutboxMessage(db.Model):
         if self.channel == "wecom" and "key=" in self.recipient:
             return self.recipient.split("key=", 1)[0] + "key=" + self.recipient.split("key=", 1)[1][:4] + "…"
         return self.recipient
+
+
+class NoticePreference(db.Model):
+    """What one person chose to receive of the optional messages. No row: the defaults (SMS of
+    demand answers on, e-mail off). What the process needs — a liaison's transferred demand, a
+    deadline — has no switch here."""
+
+    __tablename__ = "notice_preference"
+    __table_args__ = (
+        CheckConstraint("NOT email_staff_messages OR email IS NOT NULL", name="email_needs_address"),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    #: A grid worker's SMS when a demand they registered is answered (they also see it in the app).
+    sms_demand_answers: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: Staff: the messages of the centre's staff robot, also by e-mail to ``email``.
+    email_staff_messages: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    email: Mapped[str | None] = mapped_column(String(254))
