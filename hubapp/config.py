@@ -111,6 +111,15 @@ NOTIFY_SMS_SUCCESS = "0"
 NOTIFY_SMS_BAD_NUMBER: list = []
 #: SMS are sent between these hours only; those queued outside wait for the morning.
 NOTIFY_SMS_HOURS = "08:00-21:00"
+#: E-mail for staff who ask for it on their 通知设置 page: sent through this SMTP server once
+#: NOTIFY_SMTP_HOST is set (until then only recorded). NOTIFY_SMTP_TLS: "starttls", "ssl" (implicit
+#: TLS, usually port 465) or "none"; a login only when NOTIFY_SMTP_USER is set.
+NOTIFY_SMTP_HOST = ""
+NOTIFY_SMTP_PORT = 587
+NOTIFY_SMTP_TLS = "starttls"
+NOTIFY_SMTP_USER = ""
+NOTIFY_SMTP_PASSWORD = ""
+NOTIFY_SMTP_FROM = "hub@localhost"
 #: Tries before a message is given up as failed; the wait doubles after each (1, 2, 4 … minutes).
 NOTIFY_MAX_ATTEMPTS = 6
 #: The sender's loop (--loop) looks for due messages this often.

@@ -13,7 +13,6 @@ department's robot @-mentioning its liaisons, once per deadline (an extension se
 
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from hubapp.blueprints.auth.models import User
@@ -21,7 +20,8 @@ from hubapp.blueprints.auth.roles import Role
 from hubapp.blueprints.auth.services import liaisons
 from hubapp.blueprints.demands.models import TRANSFERRED, Demand, due_soon_limit
 from hubapp.blueprints.directory.models import Department
-from hubapp.blueprints.notify.outbox import Message, queue
+from hubapp.blueprints.notify import preferences
+from hubapp.blueprints.notify.outbox import Message, queue, tell_staff
 from hubapp.extensions import db
 from hubapp.formatting import chinese_date
 
@@ -52,12 +52,9 @@ def _answer_round(demand: Demand) -> str:
 
 def registered(demand: Demand) -> None:
     enterprise = demand.enterprise.name
-    queue(
-        Message(
-            "wecom", current_app.config["NOTIFY_STAFF_WEBHOOK"],
-            f"新诉求 {demand.number}：{enterprise}“{demand.title}”，{chinese_date(demand.deadline)}前办结。",
-            "demand.created", "demand", demand.id, _staff_page(demand),
-        )
+    tell_staff(
+        f"新诉求 {demand.number}：{enterprise}“{demand.title}”，{chinese_date(demand.deadline)}前办结。",
+        "demand.created", "demand", demand.id, _staff_page(demand),
     )  # fmt: skip
     _sms(demand, "created", f"您反映的“{demand.title}”已登记，编号{demand.number}，我们将尽快办理。")
 
@@ -95,6 +92,8 @@ def _transferred(demand: Demand) -> None:
 def _tell_grid_worker(demand: Demand) -> None:
     raised_by = db.session.get(User, demand.raised_by_id) if demand.raised_by_id else None
     if raised_by is None or raised_by.role != Role.GRID_WORKER or not raised_by.active:
+        return
+    if not preferences.wants_sms_of_answers(raised_by):
         return
     queue(
         Message(

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from hubapp.blueprints.facilities.models import CONFIRMED, PENDING, REJECTED, Booking
-from hubapp.blueprints.notify.outbox import Message, queue
+from hubapp.blueprints.notify.outbox import Message, queue, tell_staff
 from hubapp.extensions import db
 from hubapp.formatting import chinese_datetime
 
@@ -28,12 +28,9 @@ def _slot(booking: Booking) -> str:
 def created(booking: Booking) -> None:
     if booking.source != PUBLIC or booking.status != PENDING:
         return
-    queue(
-        Message(
-            "wecom", current_app.config["NOTIFY_STAFF_WEBHOOK"],
-            f"新场地预约申请：{booking.holder_name}“{booking.title}”，{_slot(booking)}，请审核。",
-            "booking.requested", "booking", booking.id, f"/facilities/bookings/{booking.id}",
-        )
+    tell_staff(
+        f"新场地预约申请：{booking.holder_name}“{booking.title}”，{_slot(booking)}，请审核。",
+        "booking.requested", "booking", booking.id, f"/facilities/bookings/{booking.id}",
     )  # fmt: skip
 
 

@@ -2,18 +2,13 @@
 the visitor's comment, so that a confusing guide is fixed before the next visitor reads it.
 Queued by ``visitors.add_feedback`` in the unit of work of the feedback."""
 
-from flask import current_app
-
 from hubapp.blueprints.guides.models import GuideFeedback, Matter
-from hubapp.blueprints.notify.outbox import Message, queue
+from hubapp.blueprints.notify.outbox import tell_staff
 
 
 def unhelpful(matter: Matter, feedback: GuideFeedback) -> None:
     said = f"意见：“{feedback.comment}”" if feedback.comment else "未留意见"
-    queue(
-        Message(
-            "wecom", current_app.config["NOTIFY_STAFF_WEBHOOK"],
-            f"办事指南“{matter.name}”（{matter.code}，第{feedback.version_number}版）收到“没帮助”反馈，{said}。",
-            "guide.unhelpful", "guide_feedback", feedback.id, f"/guides/{matter.code}/feedback",
-        )
+    tell_staff(
+        f"办事指南“{matter.name}”（{matter.code}，第{feedback.version_number}版）收到“没帮助”反馈，{said}。",
+        "guide.unhelpful", "guide_feedback", feedback.id, f"/guides/{matter.code}/feedback",
     )  # fmt: skip

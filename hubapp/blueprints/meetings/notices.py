@@ -13,13 +13,12 @@ overdue decision also goes to the centre's staff robot, who follow it up. Each o
 
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from hubapp.blueprints.auth.services import liaisons
 from hubapp.blueprints.meetings.decisions import DUE_SOON_DAYS
 from hubapp.blueprints.meetings.models import DRAFT, ISSUED, OPEN, PRESENT, Decision, Meeting, MinutesVersion
-from hubapp.blueprints.notify.outbox import Message, queue
+from hubapp.blueprints.notify.outbox import Message, queue, tell_staff
 from hubapp.extensions import db
 from hubapp.formatting import chinese_date
 
@@ -47,7 +46,7 @@ def minutes_waiting(now: datetime) -> None:
         text = f"{meeting.title}纪要待审定，请会议主持人{meeting.chair_name}或管理员审定。"
         common = dict(event="minutes.waiting", object_type="meeting", object_id=meeting.id,
                       link_path=f"/meetings/{meeting.id}", occasion=f"v{version}")  # fmt: skip
-        queue(Message("wecom", current_app.config["NOTIFY_STAFF_WEBHOOK"], text, **common))
+        tell_staff(text, **common)
         chair = meeting.chair_user
         if chair is not None and chair.active:
             queue(Message("sms", chair.phone or "", text, **common))
@@ -83,4 +82,4 @@ def _tell_unit(decision: Decision, *, overdue: bool) -> None:
         return
     text = f"{what}已超期：责任单位{department.short_name}，完成时限{deadline}。"
     queue(Message("wecom", department.robot_webhook or "", text + "请尽快办结。", "decision.overdue", mentions=mobiles, **common))
-    queue(Message("wecom", current_app.config["NOTIFY_STAFF_WEBHOOK"], text + "请督办。", "decision.overdue", **common))
+    tell_staff(text + "请督办。", "decision.overdue", **common)

@@ -19,4 +19,11 @@ audit.describe(
     details={"channel": "渠道", "last_error": "上次失败原因"},
 )
 
+audit.describe(
+    "notice_preference",
+    "通知设置",
+    actions={"notice_preference.update": "修改通知设置"},
+    details={"sms_demand_answers": "诉求结果短信", "email_staff_messages": "工作群通知发邮件", "email": "电子邮箱"},
+)
+
 from hubapp.blueprints.notify import views  # noqa: E402,F401  (register on import)

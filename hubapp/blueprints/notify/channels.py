@@ -1,13 +1,18 @@
-"""The two ways a message leaves the machine: a 企业微信 group robot and the site's SMS gateway.
+"""The ways a message leaves the machine: a 企业微信 group robot, the site's SMS gateway, and e-mail
+through the site's SMTP server (for staff who asked for it).
 
 Each takes an outbox row and answers with a ``Delivery``: sent, or failed with the other side's
 answer, and whether trying again can help. Nothing here touches the database."""
 
 import json
+import smtplib
+import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 
 from flask import current_app
 
@@ -88,6 +93,48 @@ def send_sms(mobile: str, text: str) -> Delivery:
         return Delivery(True)
     bad_number = result in {str(code) for code in config["NOTIFY_SMS_BAD_NUMBER"]}
     return Delivery(False, f"短信网关答复 {json.dumps(reply, ensure_ascii=False)[:300]}", bad_number)
+
+
+#: How much of the text the subject line shows, in characters.
+SUBJECT_CHARACTERS = 40
+
+
+def email_message(address: str, text: str) -> EmailMessage:
+    config = current_app.config
+    first_line = text.split(" http", 1)[0]
+    subject = first_line if len(first_line) <= SUBJECT_CHARACTERS else first_line[: SUBJECT_CHARACTERS - 1] + "…"
+    message = EmailMessage()
+    message["From"] = config["NOTIFY_SMTP_FROM"]
+    message["To"] = address
+    message["Subject"] = f"【{config['CENTRE_SHORT_NAME']}】{subject}"
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain="hubapp")
+    message.set_content(f"{text}\n\n—— {config['CENTRE_NAME']}（系统自动发送，请勿直接回复）\n")
+    return message
+
+
+def send_email(address: str, text: str) -> Delivery:
+    """Through NOTIFY_SMTP_HOST: STARTTLS, implicit TLS (``ssl``) or none, as NOTIFY_SMTP_TLS says;
+    a login when NOTIFY_SMTP_USER is set. An address the server refuses outright (5xx) is not retried."""
+    config = current_app.config
+    host, port, mode = config["NOTIFY_SMTP_HOST"], int(config["NOTIFY_SMTP_PORT"]), config["NOTIFY_SMTP_TLS"]
+    try:
+        if mode == "ssl":
+            server = smtplib.SMTP_SSL(host, port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context())
+        else:
+            server = smtplib.SMTP(host, port, timeout=TIMEOUT_SECONDS)
+        with server:
+            if mode == "starttls":
+                server.starttls(context=ssl.create_default_context())
+            if config["NOTIFY_SMTP_USER"]:
+                server.login(config["NOTIFY_SMTP_USER"], config["NOTIFY_SMTP_PASSWORD"])
+            server.send_message(email_message(address, text))
+    except smtplib.SMTPRecipientsRefused as error:
+        code, answer = next(iter(error.recipients.values()))
+        return Delivery(False, f"邮件服务器拒收 {address}：{code} {answer.decode(errors='replace')}", code >= 500)
+    except (smtplib.SMTPException, OSError) as error:
+        return Delivery(False, f"邮件服务器无法发送：{error}")
+    return Delivery(True)
 
 
 def _post(url: str, body: bytes, content_type: str) -> bytes:

@@ -21,8 +21,8 @@ from hubapp.extensions import db
 class Message:
     """What one event says to one recipient."""
 
-    channel: str  # "wecom" or "sms"
-    recipient: str  # a mobile, or a robot's webhook URL
+    channel: str  # "wecom", "sms" or "email"
+    recipient: str  # a mobile, a robot's webhook URL, or an e-mail address
     text: str
     event: str  # "demand.transferred"
     object_type: str
@@ -68,6 +68,20 @@ def queue(message: Message) -> OutboxMessage | None:
     except IntegrityError:
         return None
     return row
+
+
+def tell_staff(
+    text: str, event: str, object_type: str, object_id: object, link_path: str | None = None, occasion: str = ""
+) -> None:
+    """A message for the centre's staff: their robot (NOTIFY_STAFF_WEBHOOK), and an e-mail to each
+    staff member who asked for one (``preferences``)."""
+    from hubapp.blueprints.notify import preferences
+
+    common = dict(text=text, event=event, object_type=object_type, object_id=object_id, link_path=link_path,
+                  occasion=occasion)  # fmt: skip
+    queue(Message("wecom", current_app.config["NOTIFY_STAFF_WEBHOOK"], **common))
+    for address in preferences.staff_email_addresses():
+        queue(Message("email", address, **common))
 
 
 def _queued(key: str) -> bool:

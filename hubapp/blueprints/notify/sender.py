@@ -107,7 +107,11 @@ class Sender:
 
     def _deliver(self, message: _Claimed, tally: Tally) -> None:
         config = current_app.config
-        live = config["NOTIFY_WECOM_SEND"] if message.channel == "wecom" else config["NOTIFY_SMS_SEND"]
+        live = {
+            "wecom": config["NOTIFY_WECOM_SEND"],
+            "sms": config["NOTIFY_SMS_SEND"],
+            "email": bool(config["NOTIFY_SMTP_HOST"]),
+        }[message.channel]
         if not live:
             self._finish(message, sent=True, recorded=True)
             tally.recorded += 1
@@ -119,8 +123,10 @@ class Sender:
                 tally.paced += 1
                 return
             delivery = channels.send_wecom(message.recipient, message.text, message.mentions)
-        else:
+        elif message.channel == "sms":
             delivery = channels.send_sms(message.recipient, message.text)
+        else:
+            delivery = channels.send_email(message.recipient, message.text)
         if delivery.ok:
             self._finish(message, sent=True)
             tally.sent += 1

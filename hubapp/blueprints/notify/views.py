@@ -1,13 +1,15 @@
 """/admin/notifications: the outbox as admins see it — what was sent, what waits, what failed and
-why — and the button that sends a failed message again."""
+why — and the button that sends a failed message again. /account/notifications: each person's
+choice of the optional messages."""
 
 from flask import request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hubapp import actions
 from hubapp.blueprints.auth.roles import admin_required
-from hubapp.blueprints.notify import bp, services
+from hubapp.blueprints.notify import bp, preferences, services
+from hubapp.blueprints.notify.forms import PreferencesForm
 from hubapp.blueprints.notify.models import CHANNELS, OUTBOX_STATES, OutboxMessage
 from hubapp.extensions import db
 from hubapp.htmx import render
@@ -53,3 +55,35 @@ def retry(message_id: int):
     if not outcome.ok:
         return actions.refused(outcome.message, back)
     return actions.done(f"通知 #{message.id} 已重新排队，发送程序下次运行时发送。", back)
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+def my_preferences():
+    user = current_user._get_current_object()
+    if request.method == "GET":
+        chosen = preferences.choices_of(user)
+        form = PreferencesForm(data=vars(chosen))
+        return _preferences_page(form)
+    form = PreferencesForm()
+    chosen = preferences.Choices(
+        sms_demand_answers=form.sms_demand_answers.data,
+        email_staff_messages=form.email_staff_messages.data,
+        email=form.email.data or "",
+    )
+    outcome = actions.submit(form, lambda: preferences.save(user, chosen))
+    if not outcome.ok:
+        return _preferences_page(form, outcome.status)
+    return actions.done("通知设置已保存。", url_for("notify.my_preferences"))
+
+
+def _preferences_page(form: PreferencesForm, status: int = 200):
+    user = current_user._get_current_object()
+    return render(
+        "notify/preferences.html",
+        form=form,
+        may_email=preferences.may_email(user),
+        may_silence_sms=preferences.may_silence_sms(user),
+        has_phone=bool(user.phone),
+        status=status,
+    )
