@@ -169,3 +169,19 @@ def test_an_approved_room_request_is_reminded_by_sms_the_day_before(app):
     assert reminder.text == (
         "提醒：您预约的会议室一明天14:00–16:00使用（“新员工入职培训”），地点：山东省威海南海新区蓝色创业谷，请按时到场签到。"
     )
+
+
+def test_an_overdue_decision_of_a_unit_outside_the_joint_meeting_tells_the_staff(users):
+    from hubapp.blueprints.meetings import decisions
+
+    chair = users["admin"]
+    meeting = meetings.meeting(chair)
+    meetings.fill(chair, meeting, meetings.department())
+    deadline = clock.today() + timedelta(days=5)
+    with atomic():
+        decisions.add_decision(chair, meeting, "协调公交公司调整早班车", None, "南海公交公司", deadline)
+    meetings.issue(meeting, chair, chair)
+    Sender(now=lambda: at_noon(deadline + timedelta(days=1))).send_due()
+    [message] = [m for m in outbox("decision.overdue") if "南海公交公司" in m.text]
+    assert message.recipient == STAFF_ROBOT
+    assert message.text.startswith(f"{meeting.title}议定事项2“协调公交公司调整早班车”已超期：责任单位南海公交公司")

@@ -7,9 +7,10 @@ version: a correction opens a new draft, which waits again.
 
 No change causes it — the clock does (the meeting's time passes).
 
-Decisions of issued minutes assigned to a member department: its robot, @-mentioning its liaisons,
+Decisions of issued minutes: the responsible member department's robot, @-mentioning its liaisons,
 is told when the deadline comes within ``DUE_SOON_DAYS`` days and again when it has passed; an
-overdue decision also goes to the centre's staff robot, who follow it up. Each once per deadline."""
+overdue decision, whoever its unit, also goes to the centre's staff robot, who follow it up. Each
+once per deadline."""
 
 from datetime import datetime, timedelta
 
@@ -58,7 +59,6 @@ def decisions_due(now: datetime) -> None:
         select(Decision)
         .where(
             Decision.status == OPEN,
-            Decision.department_id.is_not(None),
             Decision.deadline <= today + timedelta(days=DUE_SOON_DAYS),
             # A decision is assigned once its minutes are issued; a draft's may still change.
             Decision.meeting_id.in_(select(MinutesVersion.meeting_id).where(MinutesVersion.status == ISSUED)),
@@ -70,16 +70,19 @@ def decisions_due(now: datetime) -> None:
 
 
 def _tell_unit(decision: Decision, *, overdue: bool) -> None:
+    """A unit outside the joint meeting (its name typed in) has no robot: only staff hear, once overdue."""
     department = decision.department
+    unit = department.short_name if department else decision.unit_text
     what = f"{decision.meeting.title}议定事项{decision.number}“{decision.text}”"
     deadline = chinese_date(decision.deadline)
     common = dict(object_type="decision", object_id=decision.id, link_path="/meetings/decisions",
                   occasion=decision.deadline.isoformat())  # fmt: skip
-    mobiles = tuple(user.phone for user in liaisons(department.id) if user.active and user.phone)
+    robot = (department.robot_webhook or "") if department else ""
+    mobiles = tuple(user.phone for user in liaisons(department.id) if user.active and user.phone) if department else ()
     if not overdue:
-        text = f"{what}由{department.short_name}负责，完成时限{deadline}，即将到期，请按时办结。"
-        queue(Message("wecom", department.robot_webhook or "", text, "decision.due_soon", mentions=mobiles, **common))
+        text = f"{what}由{unit}负责，完成时限{deadline}，即将到期，请按时办结。"
+        queue(Message("wecom", robot, text, "decision.due_soon", mentions=mobiles, **common))
         return
-    text = f"{what}已超期：责任单位{department.short_name}，完成时限{deadline}。"
-    queue(Message("wecom", department.robot_webhook or "", text + "请尽快办结。", "decision.overdue", mentions=mobiles, **common))
+    text = f"{what}已超期：责任单位{unit}，完成时限{deadline}。"
+    queue(Message("wecom", robot, text + "请尽快办结。", "decision.overdue", mentions=mobiles, **common))
     tell_staff(text + "请督办。", "decision.overdue", **common)
