@@ -102,6 +102,26 @@ def test_a_transferred_demand_warns_its_department_three_working_days_before_and
     assert overdue.recipient == TAX_ROBOT and "已超期" in overdue.text and overdue.mentions == "13700000007"
 
 
+def test_an_extended_deadline_is_warned_of_again(users, tax):
+    from factories import demands, directory
+
+    from hubapp.blueprints.demands import liaison
+    from hubapp.workdays import add_working_days
+
+    today = clock.today()
+    demand = demands.transferred(users["staff"], directory.enterprise(), tax, deadline=add_working_days(today, 2))
+    Sender(now=lambda: at_noon(today)).send_due()
+    later = add_working_days(today, 10)
+    with atomic():
+        liaison.ask_extension(users["liaison"], demand, later, "需要上级税务机关复核。")
+        liaison.grant_extension(users["staff"], demand, "同意。")
+    Sender(now=lambda: at_noon(today)).send_due()
+    assert len(outbox("demand.due_soon")) == 1  # the new deadline is far: nothing new yet
+    Sender(now=lambda: at_noon(add_working_days(today, 8))).send_due()
+    first, second = outbox("demand.due_soon")
+    assert f"于{later.year}年{later.month}月{later.day}日前" in second.text
+
+
 def test_an_answered_demand_is_not_chased(users, tax):
     from factories import demands, directory
 
