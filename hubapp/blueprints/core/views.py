@@ -8,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hubapp.blueprints.auth.roles import public
 from hubapp.blueprints.core import bp
+from hubapp.blueprints.notify import todo
 from hubapp.extensions import db
 from hubapp.htmx import render
 
@@ -15,7 +16,12 @@ from hubapp.htmx import render
 @bp.get("/")
 def home():
     panels = [panel(current_user) for panel in current_app.extensions["hub_home_panels"]]
-    return render("core/home.html", panels=[Markup(p) for p in panels if p], setup=_setup_steps())
+    return render(
+        "core/home.html",
+        todos=todo.for_user(current_user),
+        panels=[Markup(p) for p in panels if p],
+        setup=_setup_steps(),
+    )
 
 
 def _setup_steps() -> list:

@@ -14,6 +14,7 @@ from hubapp.blueprints.auth.roles import Role
 from hubapp.blueprints.auth.services import liaisons
 from hubapp.blueprints.demands.models import Demand
 from hubapp.blueprints.directory.models import Department
+from hubapp.blueprints.notify.inbox import staff_ids
 from hubapp.blueprints.notify.outbox import Message, queue
 from hubapp.extensions import db
 from hubapp.formatting import chinese_date
@@ -49,7 +50,7 @@ def registered(demand: Demand) -> None:
         Message(
             "wecom", current_app.config["NOTIFY_STAFF_WEBHOOK"],
             f"新诉求 {demand.number}：{enterprise}“{demand.title}”，{chinese_date(demand.deadline)}前办结。",
-            "demand.created", "demand", demand.id, _staff_page(demand),
+            "demand.created", "demand", demand.id, _staff_page(demand), users=staff_ids(),
         )
     )  # fmt: skip
     _sms(demand, "created", f"您反映的“{demand.title}”已登记，编号{demand.number}，我们将尽快办理。")
@@ -68,7 +69,8 @@ def moved(demand: Demand, action: str) -> None:
 
 def _transferred(demand: Demand) -> None:
     department = db.session.get(Department, demand.department_id)
-    mobiles = tuple(user.phone for user in liaisons(department.id) if user.active and user.phone)
+    in_service = [user for user in liaisons(department.id) if user.active]
+    mobiles = tuple(user.phone for user in in_service if user.phone)
     queue(
         Message(
             "wecom", department.robot_webhook or "",
@@ -77,6 +79,7 @@ def _transferred(demand: Demand) -> None:
             "demand.transferred", "demand", demand.id, _staff_page(demand), mobiles,
             # A demand sent back to the same department is transferred again: a new message.
             occasion=demand.transferred_at.isoformat() if demand.transferred_at else "",
+            users=tuple(user.id for user in in_service),
         )
     )  # fmt: skip
 
@@ -90,6 +93,6 @@ def _tell_grid_worker(demand: Demand) -> None:
             "sms", raised_by.phone or "",
             f"您登记的诉求 {demand.number}“{demand.title}”已有办理结果，请转告企业。",
             "demand.answered", "demand", demand.id, _staff_page(demand),
-            occasion="grid_worker:" + _answer_round(demand),
+            occasion="grid_worker:" + _answer_round(demand), users=(raised_by.id,),
         )
     )  # fmt: skip

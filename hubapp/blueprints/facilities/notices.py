@@ -8,6 +8,7 @@ that loses its race, tells nobody. Staff's own bookings, sessions' and meetings'
 from flask import current_app
 
 from hubapp.blueprints.facilities.models import CONFIRMED, PENDING, REJECTED, Booking
+from hubapp.blueprints.notify.inbox import staff_ids
 from hubapp.blueprints.notify.outbox import Message, queue
 from hubapp.formatting import chinese_datetime
 
@@ -25,7 +26,7 @@ def created(booking: Booking) -> None:
         Message(
             "wecom", current_app.config["NOTIFY_STAFF_WEBHOOK"],
             f"新场地预约申请：{booking.holder_name}“{booking.title}”，{_slot(booking)}，请审核。",
-            "booking.requested", "booking", booking.id, f"/facilities/bookings/{booking.id}",
+            "booking.requested", "booking", booking.id, f"/facilities/bookings/{booking.id}", users=staff_ids(),
         )
     )  # fmt: skip
 

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from hubapp.blueprints.meetings.models import DRAFT, PRESENT, Meeting
+from hubapp.blueprints.notify.inbox import admin_ids
 from hubapp.blueprints.notify.outbox import Message, queue
 from hubapp.extensions import db
 
@@ -39,7 +40,8 @@ def minutes_waiting(now: datetime) -> None:
         text = f"{meeting.title}纪要待审定，请会议主持人{meeting.chair_name}或管理员审定。"
         common = dict(event="minutes.waiting", object_type="meeting", object_id=meeting.id,
                       link_path=f"/meetings/{meeting.id}", occasion=f"v{version}")  # fmt: skip
-        queue(Message("wecom", current_app.config["NOTIFY_STAFF_WEBHOOK"], text, **common))
         chair = meeting.chair_user
+        approvers = admin_ids() + ((chair.id,) if chair is not None and chair.active else ())
+        queue(Message("wecom", current_app.config["NOTIFY_STAFF_WEBHOOK"], text, users=approvers, **common))
         if chair is not None and chair.active:
             queue(Message("sms", chair.phone or "", text, **common))

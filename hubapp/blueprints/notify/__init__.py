@@ -12,6 +12,13 @@ bp = Blueprint("notify", __name__)
 BLUEPRINTS = [bp]
 NAV = [NavItem("消息通知", "notify.outbox", ADMIN_ONLY, order=92)]
 audit.describe(
+    "inbox_message",
+    "站内消息",
+    states={"unread": "未读", "read": "已读"},
+    actions={"message.read": "阅读消息", "message.read_all": "全部标为已读"},
+    details={"count": "条数"},
+)
+audit.describe(
     "outbox",
     "通知消息",
     states=OUTBOX_STATES,
@@ -19,4 +26,4 @@ audit.describe(
     details={"channel": "渠道", "last_error": "上次失败原因"},
 )
 
-from hubapp.blueprints.notify import views  # noqa: E402,F401  (register on import)
+from hubapp.blueprints.notify import message_views, views  # noqa: E402,F401  (register on import)
