@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from hubapp import actions
 from hubapp.blueprints.auth.roles import ALL_ROLES, roles_required
-from hubapp.blueprints.notify import bp, inbox, todo
+from hubapp.blueprints.notify import bp, inbox
 from hubapp.errors import chinese_abort
 from hubapp.htmx import render
 from hubapp.params import page_of
@@ -21,6 +21,9 @@ def header_counts():
         return inbox.unread_count(current_user) if current_user.is_authenticated else 0
 
     def nav_counts() -> dict[str, int]:
+        # Imported when asked: ``todo`` reads every domain, and every domain imports notify.
+        from hubapp.blueprints.notify import todo
+
         return todo.nav_counts(current_user) if current_user.is_authenticated else {}
 
     return {"unread_messages": unread_messages, "nav_counts": nav_counts}
