@@ -243,3 +243,20 @@ def test_each_role_sees_only_its_own_lines(client, auth, users, grid_people):
         auth.logout()
     auth.login("staff")
     assert "家网格内企业本月尚未走访" not in todo(client)
+
+
+def test_a_refused_extension_waits_on_the_liaison_until_the_demand_is_answered(client, auth, users, grid_people):
+    demand = demands.transferred(users["staff"], grid_people["near"], meetings.department("税务分局"))
+    with atomic():
+        liaison.ask_extension(users["liaison"], demand, demand.deadline + timedelta(days=10), "需省局答复。")
+    auth.login("liaison")
+    refused = "件延期申请未获同意，须按原时限反馈"
+    assert refused not in todo(client)
+
+    with atomic():
+        liaison.refuse_extension(users["staff"], demand, "企业急需，请按期反馈。")
+    assert todo(client)[refused] == (1, "/demands/department")
+
+    with atomic():
+        moves.answer(users["liaison"], demand, "已按期答复企业。")
+    assert refused not in todo(client)

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from hubapp import clock
 from hubapp.blueprints.auth.models import User
@@ -22,6 +22,7 @@ from hubapp.blueprints.demands.models import (
     KINDS,
     OPEN_STATES,
     PENDING,
+    REFUSED,
     SUBMITTED,
     TRANSFER,
     TRANSFERRED,
@@ -204,6 +205,18 @@ def staff_users() -> list[User]:
 def extension_pending():
     """The demand has a request for a later deadline that waits for staff's decision."""
     return Demand.id.in_(select(DemandExtension.demand_id).where(DemandExtension.status == PENDING))
+
+
+def extension_refused():
+    """The department's latest request for a later deadline, in this round of the transfer, was
+    refused (不同意延期): the old deadline holds. Answering, or asking again, ends it."""
+    later = aliased(DemandExtension)
+    return exists().where(
+        DemandExtension.demand_id == Demand.id,
+        DemandExtension.status == REFUSED,
+        DemandExtension.decided_at >= Demand.transferred_at,
+        ~exists().where(later.demand_id == Demand.id, later.id > DemandExtension.id),
+    )
 
 
 def count(*conditions) -> int:

@@ -83,6 +83,10 @@ def _waiting_for_department(user) -> tuple:
     return demands.waiting_for_department(user)
 
 
+def _extension_refused(user) -> tuple:
+    return (demands.extension_refused(),)
+
+
 def _not_signed_for(user) -> tuple:
     return (Demand.acknowledged_at.is_(None),)
 
@@ -132,7 +136,7 @@ LINES = [
         "demands.index",
         {"unack": "1"},
         tone="badge-bad",
-    ),  # fmt: skip
+    ),
     _Line(STAFF_ROLES, "件延期申请待审批", _demands(_extension_pending), "demands.index", {"ext": "pending"}),
     _Line(STAFF_ROLES, "件诉求已反馈，待回访销号", _demands(_answered), "demands.index", {"status": "answered"}),
     _Line(
@@ -150,10 +154,8 @@ LINES = [
         {"overdue": "1"},
         nav="meetings.decisions",
         tone="badge-bad",
-    ),  # fmt: skip
-    _Line(
-        LIAISON, "件转办诉求待签收", _demands(_waiting_for_department, _not_signed_for), "demands.department", {}
-    ),  # fmt: skip
+    ),
+    _Line(LIAISON, "件转办诉求待签收", _demands(_waiting_for_department, _not_signed_for), "demands.department", {}),
     _Line(
         LIAISON,
         "件转办诉求待反馈办理结果",
@@ -161,7 +163,15 @@ LINES = [
         "demands.department",
         {},
         nav="demands.department",
-    ),  # fmt: skip
+    ),
+    _Line(
+        LIAISON,
+        "件延期申请未获同意，须按原时限反馈",
+        _demands(_waiting_for_department, _extension_refused),
+        "demands.department",
+        {},
+        tone="badge-bad",
+    ),
     _Line(
         LIAISON,
         "项本单位议定事项已逾期或即将到期",
@@ -169,7 +179,7 @@ LINES = [
         "meetings.decisions",
         {},
         nav="meetings.decisions",
-    ),  # fmt: skip
+    ),
     _Line(GRID_WORKER, "家网格内企业本月尚未走访", _unvisited, "demands.grid", {}, nav="demands.grid"),
     _Line(GRID_WORKER, "件诉求已有办理结果，待转告企业", _demands(_answers_to_pass_on), "demands.grid", {}),
 ]
