@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from factories import demands, directory, facilities, guides, meetings
 from factories.accounts import account
+from sqlalchemy import event
 
 from hubapp import clock
 from hubapp.blueprints.demands import liaison, moves
@@ -14,7 +15,9 @@ from hubapp.blueprints.facilities.models import PENDING
 from hubapp.blueprints.guides import reading as guide_reading
 from hubapp.blueprints.guides import visitors, writing
 from hubapp.blueprints.meetings import decisions, minutes
+from hubapp.blueprints.notify import todo as todo_service
 from hubapp.database import atomic
+from hubapp.extensions import db
 
 LINE = re.compile(
     r'<li><a href="([^"]+)"><span class="badge [\w-]+ todo-count">(\d+)</span> <span class="todo-label">([^<]+)</span></a></li>'
@@ -260,3 +263,24 @@ def test_a_refused_extension_waits_on_the_liaison_until_the_demand_is_answered(c
     with atomic():
         moves.answer(users["liaison"], demand, "已按期答复企业。")
     assert refused not in todo(client)
+
+
+@pytest.mark.parametrize(("role", "items"), [("staff", 3), ("liaison", 2), ("grid_worker", 1)])
+def test_the_menu_badges_cost_one_query_per_item_of_the_role(app, users, role, items):
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    user = users[role]
+    assert user.grid_ids is not None  # loaded with the user, as the login loader does on each request
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with app.test_request_context():
+            badges_of_role = todo_service.nav_counts(user)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(badges_of_role) == items
+    assert len(statements) == items, statements
