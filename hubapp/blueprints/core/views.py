@@ -14,8 +14,16 @@ from hubapp.htmx import render
 
 @bp.get("/")
 def home():
+    # Imported when asked: ``todo`` reads every domain, and core is registered before them.
+    from hubapp.blueprints.notify import todo
+
     panels = [panel(current_user) for panel in current_app.extensions["hub_home_panels"]]
-    return render("core/home.html", panels=[Markup(p) for p in panels if p], setup=_setup_steps())
+    return render(
+        "core/home.html",
+        todos=todo.for_user(current_user),
+        panels=[Markup(p) for p in panels if p],
+        setup=_setup_steps(),
+    )
 
 
 def _setup_steps() -> list:

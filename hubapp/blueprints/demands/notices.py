@@ -70,21 +70,26 @@ def moved(demand: Demand, action: str) -> None:
         _sms(demand, "closed", f"您反映的“{demand.title}”（{demand.number}）已办结，感谢您的评价。")
 
 
-def _liaison_mobiles(department: Department) -> tuple[str, ...]:
-    return tuple(user.phone for user in liaisons(department.id) if user.active and user.phone)
+def _liaisons_in_service(department: Department) -> list[User]:
+    return [user for user in liaisons(department.id) if user.active]
+
+
+def _mobiles(people: list[User]) -> tuple[str, ...]:
+    return tuple(user.phone for user in people if user.phone)
 
 
 def _transferred(demand: Demand) -> None:
     department = db.session.get(Department, demand.department_id)
-    mobiles = _liaison_mobiles(department)
+    in_service = _liaisons_in_service(department)
     queue(
         Message(
             "wecom", department.robot_webhook or "",
             f"诉求 {demand.number} 转{department.short_name}办理：“{demand.title}”，"
             f"请于{chinese_date(demand.deadline)}前反馈办理结果。",
-            "demand.transferred", "demand", demand.id, _staff_page(demand), mobiles,
+            "demand.transferred", "demand", demand.id, _staff_page(demand), _mobiles(in_service),
             # A demand sent back to the same department is transferred again: a new message.
             occasion=demand.transferred_at.isoformat() if demand.transferred_at else "",
+            users=tuple(user.id for user in in_service),
         )
     )  # fmt: skip
 
@@ -93,14 +98,14 @@ def _tell_grid_worker(demand: Demand) -> None:
     raised_by = db.session.get(User, demand.raised_by_id) if demand.raised_by_id else None
     if raised_by is None or raised_by.role != Role.GRID_WORKER or not raised_by.active:
         return
-    if not preferences.wants_sms_of_answers(raised_by):
-        return
+    # Switching the SMS off leaves the message in the app: no mobile, no outbox row.
+    mobile = (raised_by.phone or "") if preferences.wants_sms_of_answers(raised_by) else ""
     queue(
         Message(
-            "sms", raised_by.phone or "",
+            "sms", mobile,
             f"您登记的诉求 {demand.number}“{demand.title}”已有办理结果，请转告企业。",
             "demand.answered", "demand", demand.id, _staff_page(demand),
-            occasion="grid_worker:" + _answer_round(demand),
+            occasion="grid_worker:" + _answer_round(demand), users=(raised_by.id,),
         )
     )  # fmt: skip
 
@@ -116,6 +121,7 @@ def deadlines_due(now: datetime) -> None:
     )
     for demand in waiting.all():
         department = demand.department
+        in_service = _liaisons_in_service(department)
         if demand.deadline < today:
             event = "demand.overdue"
             text = (
@@ -131,6 +137,6 @@ def deadlines_due(now: datetime) -> None:
         queue(
             Message(
                 "wecom", department.robot_webhook or "", text, event, "demand", demand.id, _staff_page(demand),
-                _liaison_mobiles(department), occasion=demand.deadline.isoformat(),
+                _mobiles(in_service), occasion=demand.deadline.isoformat(), users=tuple(user.id for user in in_service),
             )
         )  # fmt: skip

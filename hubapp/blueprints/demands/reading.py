@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from hubapp import clock
 from hubapp.blueprints.auth.models import User
@@ -21,10 +21,13 @@ from hubapp.blueprints.demands.models import (
     HANDLING,
     KINDS,
     OPEN_STATES,
+    PENDING,
+    REFUSED,
     SUBMITTED,
     TRANSFER,
     TRANSFERRED,
     Demand,
+    DemandExtension,
     Visit,
     due_soon_limit,
     unacknowledged_before,
@@ -102,6 +105,8 @@ class Filters:
     due_soon: bool = False
     #: Transferred more than a working day ago and not signed for (未签收).
     unacknowledged: bool = False
+    #: A department asked for a later deadline and staff have not decided (延期待审批).
+    extension_pending: bool = False
     search: str = ""
 
 
@@ -126,7 +131,9 @@ def demands_query(filters: Filters, today: date | None = None):
     if filters.due_soon:
         stmt = stmt.where(*_due_soon(today))
     if filters.unacknowledged:
-        stmt = stmt.where(*_unacknowledged(today))
+        stmt = stmt.where(*unacknowledged(today))
+    if filters.extension_pending:
+        stmt = stmt.where(extension_pending())
     search = filters.search.strip()
     if search:
         number = NUMBER_PATTERN.match(search)
@@ -144,7 +151,8 @@ def _due_soon(today: date) -> tuple:
     return Demand.status.in_(OPEN_STATES), Demand.deadline >= today, Demand.deadline <= due_soon_limit(today)
 
 
-def _unacknowledged(today: date) -> tuple:
+def unacknowledged(today: date) -> tuple:
+    """Transferred more than a working day ago and not signed for (未签收)."""
     return (
         Demand.status == TRANSFERRED,
         Demand.acknowledged_at.is_(None),
@@ -194,24 +202,54 @@ def staff_users() -> list[User]:
     return list(db.session.scalars(stmt))
 
 
+def extension_pending():
+    """The demand has a request for a later deadline that waits for staff's decision."""
+    return Demand.id.in_(select(DemandExtension.demand_id).where(DemandExtension.status == PENDING))
+
+
+def extension_refused():
+    """The department's latest request for a later deadline, in this round of the transfer, was
+    refused (不同意延期): the old deadline holds. Answering, or asking again, ends it."""
+    later = aliased(DemandExtension)
+    return exists().where(
+        DemandExtension.demand_id == Demand.id,
+        DemandExtension.status == REFUSED,
+        DemandExtension.decided_at >= Demand.transferred_at,
+        ~exists().where(later.demand_id == Demand.id, later.id > DemandExtension.id),
+    )
+
+
+def count(*conditions) -> int:
+    """How many demands meet ``conditions``: one query, for the home page and the menu's badges."""
+    return db.session.scalar(select(func.count()).select_from(Demand).where(*conditions)) or 0
+
+
+def waiting_for_department(user: User) -> tuple:
+    """Transferred to the liaison's department and not yet answered."""
+    return Demand.status == TRANSFERRED, Demand.department_id == user.department_id
+
+
+def answers_to_pass_on(user: User) -> tuple:
+    """Demands the grid worker registered that have their answer, not yet closed: the grid worker
+    tells the enterprise, and the centre's 回访 closes them."""
+    return Demand.raised_by_id == user.id, Demand.status == ANSWERED
+
+
 def home_counts(user: User) -> dict[str, int]:
     """What each role's home panel counts; nothing for roles without one."""
     today = clock.today()
-
-    def count(*conditions) -> int:
-        return db.session.scalar(select(func.count()).select_from(Demand).where(*conditions)) or 0
 
     if is_staff(user):
         return {
             "submitted": count(Demand.status == SUBMITTED),
             "overdue": count(Demand.status.in_(OPEN_STATES), Demand.deadline < today),
             "due_soon": count(*_due_soon(today)),
-            "unacknowledged": count(*_unacknowledged(today)),
+            "unacknowledged": count(*unacknowledged(today)),
             "answered": count(Demand.status == ANSWERED),
         }
     if user.role == Role.LIAISON:
         return {
-            "waiting": count(Demand.status == TRANSFERRED, Demand.department_id == user.department_id),
+            "waiting": count(*waiting_for_department(user)),
             "overdue": count(
                 Demand.status == TRANSFERRED, Demand.department_id == user.department_id, Demand.deadline < today
             ),

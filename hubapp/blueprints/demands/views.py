@@ -43,6 +43,7 @@ def _filters() -> reading.Filters:
         overdue=args.get("overdue") == "1",
         due_soon=args.get("due") == "soon",
         unacknowledged=args.get("unack") == "1",
+        extension_pending=args.get("ext") == "pending",
         search=args.get("q", ""),
     )
 

@@ -6,11 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, bindparam, case, cast, or_, select
+from sqlalchemy import String, bindparam, case, cast, func, or_, select
 
 from hubapp import clock
 from hubapp.blueprints.guides.content import snapshot
-from hubapp.blueprints.guides.models import ARCHIVED, CATEGORIES, DRAFT, PUBLISHED, GuideVersion, Matter
+from hubapp.blueprints.guides.models import (
+    ARCHIVED,
+    CATEGORIES,
+    DRAFT,
+    PUBLISHED,
+    GuideFeedback,
+    GuideVersion,
+    Matter,
+)
 from hubapp.extensions import db
 
 
@@ -33,9 +41,12 @@ def _category_order():
     return case({key: index for index, key in enumerate(CATEGORIES)}, value=Matter.category, else_=len(CATEGORIES))
 
 
-def matter_query(search: str = "", category: str = "", status: str = "", stale_days: int | None = None):
+def matter_query(
+    search: str = "", category: str = "", status: str = "", stale_days: int | None = None, criticised: bool = False
+):
     """Matters in the order of ``CATEGORIES`` (the order of the index and the QR sheet), then by name;
-    with ``stale_days``, only the published ones due for review."""
+    with ``stale_days``, only the published ones due for review; with ``criticised``, only those
+    with negative feedback not yet handled."""
     stmt = select(Matter).order_by(_category_order(), Matter.name)
     search = search.strip()
     if search:
@@ -50,7 +61,29 @@ def matter_query(search: str = "", category: str = "", status: str = "", stale_d
     if stale_days is not None:
         cutoff = clock.now() - timedelta(days=stale_days)
         stmt = stmt.where(Matter.status == PUBLISHED, or_(Matter.reviewed_at.is_(None), Matter.reviewed_at < cutoff))
+    if criticised:
+        stmt = stmt.where(Matter.id.in_(unhandled_negative_feedback().with_only_columns(GuideFeedback.matter_id)))
     return stmt
+
+
+def unhandled_negative_feedback():
+    """「没有帮助」 on a published guide since staff last confirmed or republished it: reviewing the
+    guide (确认复核) or publishing a corrected text is what handles it."""
+    return (
+        select(GuideFeedback.id)
+        .join(Matter, GuideFeedback.matter_id == Matter.id)
+        .where(
+            Matter.status == PUBLISHED,
+            GuideFeedback.helpful.is_(False),
+            or_(Matter.reviewed_at.is_(None), GuideFeedback.created_at > Matter.reviewed_at),
+        )
+    )
+
+
+def criticised_count() -> int:
+    """How many guides have negative feedback not yet handled."""
+    stmt = unhandled_negative_feedback().with_only_columns(func.count(GuideFeedback.matter_id.distinct()))
+    return db.session.scalar(stmt) or 0
 
 
 def review_days(config) -> int:

@@ -22,6 +22,8 @@ from hubapp.params import page_of
 
 #: The list's filter for the published guides the home page flags as due for review.
 STALE = "stale"
+#: The list's filter for guides with negative feedback not yet handled (the home page's to-do).
+CRITICISED = "criticised"
 #: The elements the form holds as row lists; the others map one field to one element.
 ROW_ELEMENTS = ("materials", "steps", "faq")
 
@@ -61,6 +63,7 @@ def index():
             category if category in CATEGORIES else "",
             status if status in GUIDE_STATES else "",
             stale_days=days if status == STALE else None,
+            criticised=status == CRITICISED,
         )
     )
     return render(
@@ -71,7 +74,7 @@ def index():
         category=category,
         status_filter=status,
         categories=CATEGORIES,
-        statuses={**GUIDE_STATES, STALE: "待复核"},
+        statuses={**GUIDE_STATES, STALE: "待复核", CRITICISED: "有差评待处理"},
         stale_ids={m.id for m in page.items if reading.is_stale(m, days)},
     )
 

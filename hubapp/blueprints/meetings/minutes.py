@@ -43,6 +43,17 @@ def may_approve(user, meeting: Meeting) -> bool:
     return user.role == Role.ADMIN or (meeting.chair_user_id is not None and meeting.chair_user_id == user.id)
 
 
+def awaiting_issue() -> list[Meeting]:
+    """Meetings whose minutes are approved and not yet issued, the oldest first."""
+    stmt = (
+        select(Meeting)
+        .join(MinutesVersion, MinutesVersion.meeting_id == Meeting.id)
+        .where(MinutesVersion.status == APPROVED)
+        .order_by(Meeting.start_at)
+    )
+    return list(db.session.scalars(stmt))
+
+
 def _require_staff(actor, message: str) -> None:
     if actor is None or actor.role not in STAFF_ROLES:
         raise NotAllowed(message)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from hubapp.blueprints.auth.services import liaisons
 from hubapp.blueprints.meetings.decisions import DUE_SOON_DAYS
 from hubapp.blueprints.meetings.models import DRAFT, ISSUED, OPEN, PRESENT, Decision, Meeting, MinutesVersion
+from hubapp.blueprints.notify.inbox import admin_ids
 from hubapp.blueprints.notify.outbox import Message, queue, tell_staff
 from hubapp.extensions import db
 from hubapp.formatting import chinese_date
@@ -47,8 +48,9 @@ def minutes_waiting(now: datetime) -> None:
         text = f"{meeting.title}纪要待审定，请会议主持人{meeting.chair_name}或管理员审定。"
         common = dict(event="minutes.waiting", object_type="meeting", object_id=meeting.id,
                       link_path=f"/meetings/{meeting.id}", occasion=f"v{version}")  # fmt: skip
-        tell_staff(text, **common)
         chair = meeting.chair_user
+        approvers = admin_ids() + ((chair.id,) if chair is not None and chair.active else ())
+        tell_staff(text, users=approvers, **common)
         if chair is not None and chair.active:
             queue(Message("sms", chair.phone or "", text, **common))
 
@@ -78,11 +80,13 @@ def _tell_unit(decision: Decision, *, overdue: bool) -> None:
     common = dict(object_type="decision", object_id=decision.id, link_path="/meetings/decisions",
                   occasion=decision.deadline.isoformat())  # fmt: skip
     robot = (department.robot_webhook or "") if department else ""
-    mobiles = tuple(user.phone for user in liaisons(department.id) if user.active and user.phone) if department else ()
+    in_service = [user for user in liaisons(department.id) if user.active] if department else []
+    mobiles = tuple(user.phone for user in in_service if user.phone)
+    readers = tuple(user.id for user in in_service)
     if not overdue:
         text = f"{what}由{unit}负责，完成时限{deadline}，即将到期，请按时办结。"
-        queue(Message("wecom", robot, text, "decision.due_soon", mentions=mobiles, **common))
+        queue(Message("wecom", robot, text, "decision.due_soon", mentions=mobiles, users=readers, **common))
         return
     text = f"{what}已超期：责任单位{unit}，完成时限{deadline}。"
-    queue(Message("wecom", robot, text + "请尽快办结。", "decision.overdue", mentions=mobiles, **common))
+    queue(Message("wecom", robot, text + "请尽快办结。", "decision.overdue", mentions=mobiles, users=readers, **common))
     tell_staff(text + "请督办。", "decision.overdue", **common)

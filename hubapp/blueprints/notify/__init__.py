@@ -12,6 +12,13 @@ bp = Blueprint("notify", __name__)
 BLUEPRINTS = [bp]
 NAV = [NavItem("消息通知", "notify.outbox", ADMIN_ONLY, order=92)]
 audit.describe(
+    "inbox_message",
+    "站内消息",
+    states={"unread": "未读", "read": "已读"},
+    actions={"message.read": "阅读消息", "message.read_all": "全部标为已读"},
+    details={"count": "条数"},
+)
+audit.describe(
     "outbox",
     "通知消息",
     states=OUTBOX_STATES,
@@ -26,4 +33,4 @@ audit.describe(
     details={"sms_demand_answers": "诉求结果短信", "email_staff_messages": "工作群通知发邮件", "email": "电子邮箱"},
 )
 
-from hubapp.blueprints.notify import views  # noqa: E402,F401  (register on import)
+from hubapp.blueprints.notify import message_views, views  # noqa: E402,F401  (register on import)

@@ -3,7 +3,19 @@ causes it, and drained by the sender (``flask --app wsgi hub notify``)."""
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, false, true
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hubapp.extensions import db
@@ -93,3 +105,31 @@ class NoticePreference(db.Model):
     #: Staff: the messages of the centre's staff robot, also by e-mail to ``email``.
     email_staff_messages: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     email: Mapped[str | None] = mapped_column(String(254))
+
+class InboxMessage(db.Model):
+    """The in-app channel: one row per user an event concerns (a liaison, a staff member, a grid
+    worker), written by ``outbox.queue`` in the transaction of the change, read on /messages."""
+
+    __tablename__ = "inbox_message"
+    __table_args__ = (
+        # The same event reaches the same user once, however often its notice is queued again.
+        UniqueConstraint("user_id", "dedupe_key", name="uq_inbox_message_user_event"),
+        # What the header asks on every page: the user's unread messages.
+        Index("ix_inbox_message_unread", "user_id", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    text: Mapped[str] = mapped_column(Text)
+    #: An address of the app ("/demands/7"): the message is read inside it, so never absolute.
+    link_path: Mapped[str | None] = mapped_column(String(500))
+    event: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str] = mapped_column(String(40))
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    @property
+    def unread(self) -> bool:
+        return self.read_at is None

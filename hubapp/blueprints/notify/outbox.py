@@ -1,5 +1,7 @@
 """Queue a message: ``queue(...)`` adds it to the outbox in the caller's transaction (atomic() owns
-it), so that a change that rolls back sends nothing, and a sender that is down loses nothing.
+it), so that a change that rolls back sends nothing, and a sender that is down loses nothing. The
+users a message names (``users``) also find it in the app, on /messages: the in-app channel, written
+in the same transaction, needs no sender.
 
 The texts are short and Chinese; the link, when there is one, is absolute (HUB_PUBLIC_BASE_URL),
 since it is read on a phone, far from the app."""
@@ -13,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from hubapp import clock, qr
-from hubapp.blueprints.notify.models import OutboxMessage
+from hubapp.blueprints.notify.models import InboxMessage, OutboxMessage
 from hubapp.extensions import db
 
 
@@ -32,11 +34,16 @@ class Message:
     #: What makes a second message of the same event for the same recipient a new one (a session
     #: changed twice is two messages); empty when the event happens once per record.
     occasion: str = ""
+    #: The accounts that also read it in the app: a robot's group and an SMS reach people the
+    #: app knows only by their account.
+    users: tuple[int, ...] = ()
 
 
 def queue(message: Message) -> OutboxMessage | None:
     """Add ``message`` to the outbox, unless it has no recipient (no mobile given, no robot set up)
-    or the same event was already queued for the same recipient. Flushes, never commits."""
+    or the same event was already queued for the same recipient; and to the inbox of each of its
+    ``users``, whatever its channel. Flushes, never commits."""
+    _deliver_in_app(message)
     recipient = (message.recipient or "").strip()
     if not recipient:
         return None
@@ -71,17 +78,41 @@ def queue(message: Message) -> OutboxMessage | None:
 
 
 def tell_staff(
-    text: str, event: str, object_type: str, object_id: object, link_path: str | None = None, occasion: str = ""
+    text: str, event: str, object_type: str, object_id: object, link_path: str | None = None, occasion: str = "",
+    users: tuple[int, ...] | None = None,
 ) -> None:
-    """A message for the centre's staff: their robot (NOTIFY_STAFF_WEBHOOK), and an e-mail to each
-    staff member who asked for one (``preferences``)."""
-    from hubapp.blueprints.notify import preferences
+    """A message for the centre's staff: their robot (NOTIFY_STAFF_WEBHOOK), an e-mail to each
+    staff member who asked for one (``preferences``), and the app's inbox of ``users`` — by
+    default every staff member and admin in service."""
+    from hubapp.blueprints.notify import inbox, preferences
 
     common = dict(text=text, event=event, object_type=object_type, object_id=object_id, link_path=link_path,
                   occasion=occasion)  # fmt: skip
-    queue(Message("wecom", current_app.config["NOTIFY_STAFF_WEBHOOK"], **common))
+    readers = inbox.staff_ids() if users is None else users
+    queue(Message("wecom", current_app.config["NOTIFY_STAFF_WEBHOOK"], users=readers, **common))
     for address in preferences.staff_email_addresses():
         queue(Message("email", address, **common))
+
+
+def _deliver_in_app(message: Message) -> None:
+    # One event reaches a user once in the app, whichever channels carried it outside.
+    key = f"{message.event}:{message.object_type}:{message.object_id}:{message.occasion}"[:200]
+    now = clock.now()
+    for user_id in dict.fromkeys(message.users):
+        if db.session.scalar(
+            select(InboxMessage.id).where(InboxMessage.user_id == user_id, InboxMessage.dedupe_key == key)
+        ):
+            continue
+        row = InboxMessage(
+            user_id=user_id, text=message.text, link_path=message.link_path, event=message.event,
+            object_type=message.object_type, object_id=str(message.object_id), dedupe_key=key, created_at=now,
+        )  # fmt: skip
+        try:
+            # As for the outbox: a concurrent transaction that delivered it first wins, quietly.
+            with db.session.begin_nested():
+                db.session.add(row)
+        except IntegrityError:
+            continue
 
 
 def _queued(key: str) -> bool:
