@@ -28,7 +28,8 @@ audit.describe(
     },
     details={"room": "场地", "source": "来源"},
 )
-audit.describe("booking_series", "重复预约", actions={"series.create": "新建重复预约"}, details={"rule": "重复规则", "created": "已创建", "skipped": "未创建的日期"})
+audit.describe("booking_series", "重复预约", actions={"series.create": "新建重复预约", "series.from_booking": "预约设为重复"},
+               details={"rule": "重复规则", "created": "已创建", "skipped": "未创建的日期", "booking": "原预约"})  # fmt: skip
 audit.describe(
     "room",
     "场地",
