@@ -65,6 +65,11 @@ def day_arg(name: str = "date") -> date:
     return day_or_400(request.args.get(name))
 
 
+def optional_day_arg(name: str) -> date | None:
+    """``?name=YYYY-MM-DD`` as a day, None when it is empty (a filter left open); else as ``day_arg``."""
+    return day_or_400(request.args.get(name)) if (request.args.get(name) or "").strip() else None
+
+
 def day_or_400(text: str | None) -> date:
     """A day of 2000–2099 as ``YYYY-MM-DD``, or today when ``text`` is empty; else a 400."""
     text = (text or "").strip()

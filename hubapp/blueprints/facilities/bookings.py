@@ -225,7 +225,7 @@ def create_booking(
         created_at=clock.now(),
     )
     _flush_checked(booking, room)
-    audit.record(audit.actor_id(actor), "booking.create", "booking", booking.id, None, status, room=room.name, source=source)
+    audit.record(audit.actor_id(actor), "booking.create", "booking", booking.id, None, status, title=booking.title, room=room.name, source=source)
     notices.created(booking)
     return booking
 
