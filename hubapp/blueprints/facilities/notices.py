@@ -9,7 +9,7 @@ from flask import current_app
 
 from hubapp.blueprints.facilities.models import CONFIRMED, PENDING, REJECTED, Booking
 from hubapp.blueprints.notify.outbox import Message, queue
-from hubapp.formatting import chinese_datetime
+from hubapp.formatting import chinese_datetime, quoted
 
 PUBLIC = "public"
 
@@ -24,7 +24,7 @@ def created(booking: Booking) -> None:
     queue(
         Message(
             "wecom", current_app.config["NOTIFY_STAFF_WEBHOOK"],
-            f"新场地预约申请：{booking.holder_name}“{booking.title}”，{_slot(booking)}，请审核。",
+            f"新场地预约申请：{booking.holder_name}{quoted(booking.title)}，{_slot(booking)}，请审核。",
             "booking.requested", "booking", booking.id, f"/facilities/bookings/{booking.id}",
         )
     )  # fmt: skip
