@@ -32,6 +32,11 @@ def test_a_row_reads_in_chinese_with_the_actor_by_name_and_a_link_to_the_object(
     assert "工作人员乙（staff）" in page
     assert f'<a href="/facilities/bookings/{booking.id}">场地预约 #{booking.id} 书法兴趣课</a>' in page
     assert "已确认 → 已取消" in page and "原因：讲师出差" in page
+    created = client.get("/admin/audit", query_string={"object_type": "booking", "action": "新建"}).get_data(as_text=True)
+    assert "来源：工作人员预约" in created and "标题：书法兴趣课" in created
+    accounts = client.get("/admin/audit", query_string={"object_type": "user", "action": "新建"}).get_data(as_text=True)
+    assert "用户名：staff" in accounts, "a user name is not taken for a role code"
+    assert f'<a href="/admin/users/{users["staff"].id}">用户 #{users["staff"].id} staff</a>' in accounts
     for raw in ("None", "False", "True", "booking.cancelled", "{'"):
         assert raw not in page.split("<tbody>")[1], raw
 

@@ -99,7 +99,7 @@ def object_url(object_type: str, object_id: Any) -> str | None:
 
 def _written_name(entry: AuditEntry) -> str | None:
     detail = entry.detail_dict
-    name = detail.get("title") or detail.get("name")
+    name = detail.get("title") or detail.get("name") or detail.get("username")
     return name if isinstance(name, str) and name else None
 
 
@@ -128,17 +128,17 @@ def object_title(entry: AuditEntry, names: dict[tuple[str, str], str]) -> str:
     return f"{label} {name}" if name else label
 
 
-def value_text(value: Any, object_type: str | None = None) -> str:
+def value_text(value: Any) -> str:
     """A detail value in words: 是/否 for flags, — for nothing, dates in Chinese, lists joined,
-    nested records as 标签：值, and a state code as its label."""
+    nested records as 标签：值."""
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):
-        return "、".join(value_text(item, object_type) for item in value)
+        return "、".join(value_text(item) for item in value)
     if isinstance(value, dict):
-        return "；".join(f"{audit.detail_label(key)}：{value_text(item, object_type)}" for key, item in value.items())
+        return "；".join(f"{audit.detail_label(key)}：{value_text(item)}" for key, item in value.items())
     text = str(value)
     if ISO_DAY.match(text):
         day = date.fromisoformat(text)
@@ -146,8 +146,6 @@ def value_text(value: Any, object_type: str | None = None) -> str:
     if ISO_MOMENT.match(text):
         moment = datetime.fromisoformat(text)
         return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
-    if object_type is not None:
-        return audit.state_label(text, object_type)
     return text
 
 
@@ -163,7 +161,12 @@ def detail_items(entry: AuditEntry) -> list[DetailItem]:
     for key, value in entry.detail_dict.items():
         linked = DETAIL_OBJECTS.get(key)
         url = object_url(linked, value) if linked and not isinstance(value, bool) else None
-        text = f"{audit.object_name(linked)} #{value}" if url else value_text(value, entry.object_type)
+        if url:
+            text = f"{audit.object_name(linked)} #{value}"
+        elif isinstance(value, str) and audit.value_label(key, value) != value:
+            text = audit.value_label(key, value)
+        else:
+            text = value_text(value)
         items.append(DetailItem(audit.detail_label(key), text, url))
     return items
 
