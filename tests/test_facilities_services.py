@@ -7,6 +7,7 @@ from factories.facilities import at
 from factories.facilities import booking as book
 from factories.facilities import room as make_room
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hubapp import clock
 from hubapp.audit import AuditEntry
@@ -25,7 +26,7 @@ from hubapp.blueprints.facilities.models import (
     Booking,
 )
 from hubapp.extensions import db
-from hubapp.rules import RuleError
+from hubapp.rules import Conflict, RuleError
 
 
 @pytest.fixture
@@ -385,3 +386,13 @@ def test_a_cancelled_booking_cannot_become_a_series(room):
     bookings.cancel_booking(None, gone, "改期")
     with pytest.raises(RuleError, match="已取消"):
         series.repeat_booking(None, gone, series.Recurrence(WEEKLY, monday, [0], count=4))
+
+
+def test_a_booking_made_a_series_by_a_colleague_meanwhile_is_a_conflict(room):
+    monday = schedule.week_of(clock.today()) + timedelta(days=14)
+    first = book(room, monday, "18:30", "20:00", title="书法课")
+    series.repeat_booking(None, first, series.Recurrence(WEEKLY, monday, [0], count=3))
+    # The second colleague's copy, read before the first one's change.
+    set_committed_value(first, "series_id", None)
+    with pytest.raises(Conflict, match="刚被他人设为重复预约"):
+        series.repeat_booking(None, first, series.Recurrence(WEEKLY, monday, [0], count=3))

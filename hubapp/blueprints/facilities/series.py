@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from dateutil.rrule import FR, MO, SA, SU, TH, TU, WE, rrule
 from dateutil.rrule import MONTHLY as MONTHLY_RRULE
 from dateutil.rrule import WEEKLY as WEEKLY_RRULE
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from hubapp import audit, clock, concurrency
 from hubapp.blueprints.facilities.bookings import (
@@ -43,7 +43,7 @@ from hubapp.blueprints.facilities.models import (
 from hubapp.blueprints.facilities.opening import check_slot_rules, get_room, occurrence_window
 from hubapp.extensions import db
 from hubapp.formatting import weekday
-from hubapp.rules import RuleError
+from hubapp.rules import Conflict, RuleError
 
 rrule_weekdays = (MO, TU, WE, TH, FR, SA, SU)
 
@@ -205,7 +205,15 @@ def repeat_booking(actor, booking: Booking, recurrence: Recurrence) -> tuple[Boo
     if not later:
         raise RuleError("重复规则在本次之后没有其他日期，请延长结束日期或增加次数。", "until")
     series = _new_series(actor, booking.room_id, booking.title, recurrence, start_time, end_time)
-    booking.series_id = series.id
+    # Conditional, so that two colleagues turning the same booking into a series at once do not
+    # both book its later dates: the second is told to look again.
+    claimed = db.session.execute(
+        update(Booking).where(Booking.id == booking.id, Booking.series_id.is_(None)).values(series_id=series.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise Conflict("该预约刚被他人设为重复预约，请刷新页面查看。")
+    db.session.refresh(booking)
     created, skipped = _book_dates(actor, series, later, BookingDetails.of(booking), booking.status, booking.source)
     audit.record(
         audit.actor_id(actor), "series.from_booking", "booking_series", series.id, None, None,
