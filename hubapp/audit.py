@@ -57,6 +57,10 @@ DETAIL_LABELS: dict[str, str] = {
 }
 
 
+#: Codes written as a detail's value ("source": "public"), by detail key: what the log shows.
+VALUE_LABELS: dict[tuple[str, str], str] = {}
+
+
 def describe(
     object_type: str,
     name: str,
@@ -64,12 +68,20 @@ def describe(
     states: dict[str, str] | None = None,
     actions: dict[str, str] | None = None,
     details: dict[str, str] | None = None,
+    values: dict[str, dict[str, str]] | None = None,
 ) -> None:
-    """Give an object type, its states, its actions and its detail keys their Chinese labels."""
+    """Give an object type, its states, its actions, its detail keys and the codes some of those
+    keys hold their Chinese labels."""
     OBJECT_NAMES[object_type] = name
     STATE_LABELS.update({(object_type, str(code)): label for code, label in (states or {}).items()})
     ACTION_LABELS.update(actions or {})
     DETAIL_LABELS.update(details or {})
+    for key, labels in (values or {}).items():
+        VALUE_LABELS.update({(key, code): label for code, label in labels.items()})
+
+
+def value_label(key: str, code: str) -> str:
+    return VALUE_LABELS.get((key, code), code)
 
 
 def object_name(object_type: str) -> str:

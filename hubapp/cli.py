@@ -11,6 +11,7 @@ from sqlalchemy import select
 from hubapp import audit, clock
 from hubapp.database import atomic
 from hubapp.extensions import db
+from hubapp.formatting import quoted
 from hubapp.rules import RuleError
 
 
@@ -56,7 +57,7 @@ def create_user(username, role, display_name, department, grids, password):
             if department:
                 found = directory.department_by_name(department)
                 if found is None:
-                    raise RuleError(f"没有名为“{department}”的部门。现有部门：{_names(d.short_name for d in directory.departments())}。")
+                    raise RuleError(f"没有名为{quoted(department)}的部门。现有部门：{_names(d.short_name for d in directory.departments())}。")
                 department_id = found.id
             found_grids = directory.grids_by_number(grids)
             missing = sorted(set(grids) - {g.number for g in found_grids})

@@ -66,6 +66,9 @@ GUIDE_VIEW_FLUSH_SECONDS = 10
 GUIDE_VIEW_FLUSH_HITS = 200
 GUIDE_FEEDBACK_LIMIT = "5 per hour"
 
+#: Sessions: check-in at the door opens this many minutes before the start, so that the early
+#: arrivals are let in while a scan weeks ahead (a wrong session picked) is refused.
+SESSION_CHECK_IN_OPENS_MINUTES = 60
 #: Sessions: public sign-ups allowed per address.
 SESSION_SIGNUP_LIMIT = "30 per minute"
 #: Enterprise-name suggestions on public forms, per address: plenty for typing one name, too few

@@ -44,6 +44,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(chinese_datetime, "cdatetime")
     app.add_template_filter(weekday, "weekday")
     app.add_template_filter(mask_phone, "mask_phone")
+    app.add_template_filter(quoted, "quoted")
     app.add_template_filter(pdf.keep_words, "keep_words")
     app.add_template_filter(audit.state_label, "state_label")
     app.add_template_filter(audit.object_name, "object_name")

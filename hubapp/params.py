@@ -16,6 +16,7 @@ from flask import current_app, request
 from hubapp import clock
 from hubapp.errors import chinese_abort
 from hubapp.extensions import db
+from hubapp.formatting import quoted
 
 #: Past this page number a list is certainly mistyped; it also keeps the offset inside 64 bits.
 MAX_PAGE = 100_000
@@ -63,6 +64,11 @@ def day_arg(name: str = "date") -> date:
     """``?date=YYYY-MM-DD`` as a day of 2000–2099, or today when none is given; anything else is a
     400 that says what a day looks like."""
     return day_or_400(request.args.get(name))
+
+
+def optional_day_arg(name: str) -> date | None:
+    """``?name=YYYY-MM-DD`` as a day, None when it is empty (a filter left open); else as ``day_arg``."""
+    return day_or_400(request.args.get(name)) if (request.args.get(name) or "").strip() else None
 
 
 def day_or_400(text: str | None) -> date:
@@ -139,7 +145,7 @@ def month_arg(name: str = "month") -> MonthArg:
         return MonthArg(this_month)
     month = parse_month(text)
     if month is None:
-        return MonthArg(this_month, f"月份“{text[:20]}”无法识别（格式如 {this_month:%Y-%m}），已显示本月。")
+        return MonthArg(this_month, f"月份{quoted(text[:20])}无法识别（格式如 {this_month:%Y-%m}），已显示本月。")
     return MonthArg(month)
 
 

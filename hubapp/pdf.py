@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 import time
+import unicodedata
 
 from flask import Flask, current_app, render_template
 from markupsafe import Markup, escape
@@ -45,6 +46,26 @@ def keep_words(text: str | None) -> Markup:
     return Markup("").join(
         Markup('<span class="word">{}</span>').format(word) if len(word) > 1 else escape(word) for word in _segment(text)
     )
+
+
+def clamped(text: str, lines: int, line_ems: float) -> str:
+    """``text`` cut to what ``lines`` lines of ``line_ems`` em each hold, ending in "…" when cut.
+
+    WeasyPrint's line-clamp drops the lines beyond the last but draws no ellipsis, so a name cut
+    short would read as if it ended there. Widths are counted as the CJK fonts set them: a Chinese
+    character or full-width mark one em, anything else about half, which errs on the short side.
+    """
+    room = lines * line_ems
+    widths = [1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text]
+    if sum(widths) <= room:
+        return text
+    used, kept = 0.0, []
+    for ch, width in zip(text, widths, strict=True):
+        if used + width > room - 1:  # one em left for the ellipsis
+            break
+        kept.append(ch)
+        used += width
+    return "".join(kept).rstrip() + "…"
 
 
 def _segment(text: str) -> list[str]:

@@ -94,3 +94,15 @@ def test_opening_a_public_form_address_leads_to_its_page_not_to_a_405(client):
     ]:
         response = client.get(address)
         assert response.status_code == 302 and response.headers["Location"] == page, address
+
+
+def test_every_layout_starts_with_a_skip_link_to_the_content(auth, client):
+    """Staff pages, public pages and error pages alike: 跳到主要内容 is the first link, and its target exists."""
+    pages = {"login": "/login", "public": "/s/", "not found": "/no-such-page"}
+    bodies = {name: client.get(url).get_data(as_text=True) for name, url in pages.items()}
+    auth.login()
+    bodies["staff"] = client.get("/").get_data(as_text=True)
+    for name, html in bodies.items():
+        first_link = re.search(r"<a [^>]*>[^<]*</a>", html).group(0)
+        assert 'href="#main"' in first_link and "跳到主要内容" in first_link, name
+        assert 'id="main"' in html, name

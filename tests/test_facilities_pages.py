@@ -1,6 +1,7 @@
 """The facilities pages, through HTTP as a browser would use them."""
 
 import io
+import re
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
@@ -623,3 +624,41 @@ def test_a_part_booked_gym_slot_is_announced_with_the_places_left(client, auth, 
     page = client.get(f"/facilities/rooms/{gym.id}/week?date={day.isoformat()}").get_data(as_text=True)
     slot = f"{weekday(day)} 18:00"
     assert f"{slot} 已约3人，还可预约17人，新建预约" in page and f"{slot} 空闲" not in page
+
+
+def test_a_series_whose_weekdays_miss_its_start_date_is_refused_at_the_weekdays(client, auth, room):
+    auth.login("staff")
+    monday = schedule.week_of(clock.today()) + timedelta(days=7)
+    data = form(room, monday, "18:30", "20:00", title="书法课", repeat="weekly", interval=1, weekdays=["2"], count=3)
+    response = client.post("/facilities/bookings/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="weekdays-error"' in page and f"开始日期{monday.month}月{monday.day}日是周一" in page
+    assert 'value="书法课"' in page
+    assert count() == 0
+
+
+def test_the_booking_form_starts_on_the_weekday_of_the_chosen_date(client, auth, room):
+    auth.login("staff")
+    thursday = schedule.week_of(clock.today()) + timedelta(days=10)
+    page = client.get(f"/facilities/bookings/new?date={thursday.isoformat()}").get_data(as_text=True)
+    ticked = [re.search(r'value="(\d)"', box).group(1) for box in re.findall(r'<input[^>]*name="weekdays"[^>]*>', page) if "checked" in box]
+    assert ticked == ["3"], "周四 is ticked, and only it"
+
+
+def test_an_existing_booking_is_turned_into_a_weekly_series_from_its_page(client, auth, room):
+    auth.login("staff")
+    monday = schedule.week_of(clock.today()) + timedelta(days=7)
+    first = book(room, monday, "18:30", "20:00", title="书法课")
+    detail = client.get(f"/facilities/bookings/{first.id}").get_data(as_text=True)
+    assert f"/facilities/bookings/{first.id}/repeat" in detail
+    page = client.get(f"/facilities/bookings/{first.id}/repeat").get_data(as_text=True)
+    assert "“书法课”" in page and "本次预约保留不变" in page
+    refused = client.post(f"/facilities/bookings/{first.id}/repeat", data={"repeat": "weekly", "weekdays": ["0"], "interval": 1})
+    assert refused.status_code == 422 and "请填写结束日期或重复次数" in refused.get_data(as_text=True)
+    done = client.post(f"/facilities/bookings/{first.id}/repeat", data={"repeat": "weekly", "weekdays": ["0"], "interval": 1, "count": 3})
+    assert done.status_code == 303 and "/facilities/series/" in done.headers["Location"]
+    assert count(title="书法课") == 3
+    assert "已将“书法课”设为重复预约，另预约了2次" in client.get(done.headers["Location"]).get_data(as_text=True)
+    again = client.get(f"/facilities/bookings/{first.id}/repeat")
+    assert again.status_code == 303

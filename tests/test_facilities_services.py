@@ -7,6 +7,7 @@ from factories.facilities import at
 from factories.facilities import booking as book
 from factories.facilities import room as make_room
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hubapp import clock
 from hubapp.audit import AuditEntry
@@ -25,7 +26,7 @@ from hubapp.blueprints.facilities.models import (
     Booking,
 )
 from hubapp.extensions import db
-from hubapp.rules import RuleError
+from hubapp.rules import Conflict, RuleError
 
 
 @pytest.fixture
@@ -349,3 +350,49 @@ def test_a_refusal_in_the_gym_names_the_places_left(app, day):
     with pytest.raises(SlotTaken) as refused:
         book(gym, day, "18:00", "19:00", headcount=18)
     assert "健身房在该时段还可预约17人（容量20人）" in refused.value.message
+
+
+def test_a_weekly_series_never_leaves_out_its_own_start_date(room):
+    monday = schedule.week_of(clock.today()) + timedelta(days=14)
+    rule = series.Recurrence(WEEKLY, monday, [2], count=3, first_day_booked=True)
+    with pytest.raises(RuleError) as refused:
+        series.create_series(None, room.id, rule, time(18), time(20), details("瑜伽课"))
+    assert refused.value.field == "weekdays"
+    assert f"{monday.month}月{monday.day}日是周一" in refused.value.message
+    assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
+
+
+def test_a_booking_becomes_the_first_date_of_a_weekly_series_and_stays_as_it_was(room):
+    monday = schedule.week_of(clock.today()) + timedelta(days=14)
+    first = book(room, monday, "18:30", "20:00", title="书法课", contact_name="王老师", headcount=12)
+    book(room, monday + timedelta(days=14), "19:00", "20:00", title="合唱排练")
+    first_id, start = first.id, first.start_at
+    made, created, skipped = series.repeat_booking(None, first, series.Recurrence(WEEKLY, monday, [0], count=4))
+    assert first.id == first_id and first.status == CONFIRMED and first.start_at == start
+    assert first.series_id == made.id
+    assert [b.start_at.date() for b in created] == [monday + timedelta(days=7), monday + timedelta(days=21)]
+    assert all((b.title, b.contact_name, b.headcount, b.series_id) == ("书法课", "王老师", 12, made.id) for b in created)
+    assert [s.day for s in skipped] == [monday + timedelta(days=14)]
+    assert "每周周一" in made.description and "18:30–20:00" in made.description
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "series.from_booking")).one()
+    assert entry.detail_dict["booking"] == first_id
+    with pytest.raises(RuleError, match="已属于重复预约"):
+        series.repeat_booking(None, first, series.Recurrence(WEEKLY, monday, [0], count=4))
+
+
+def test_a_cancelled_booking_cannot_become_a_series(room):
+    monday = schedule.week_of(clock.today()) + timedelta(days=14)
+    gone = book(room, monday, "18:30", "20:00", title="书法课")
+    bookings.cancel_booking(None, gone, "改期")
+    with pytest.raises(RuleError, match="已取消"):
+        series.repeat_booking(None, gone, series.Recurrence(WEEKLY, monday, [0], count=4))
+
+
+def test_a_booking_made_a_series_by_a_colleague_meanwhile_is_a_conflict(room):
+    monday = schedule.week_of(clock.today()) + timedelta(days=14)
+    first = book(room, monday, "18:30", "20:00", title="书法课")
+    series.repeat_booking(None, first, series.Recurrence(WEEKLY, monday, [0], count=3))
+    # The second colleague's copy, read before the first one's change.
+    set_committed_value(first, "series_id", None)
+    with pytest.raises(Conflict, match="刚被他人设为重复预约"):
+        series.repeat_booking(None, first, series.Recurrence(WEEKLY, monday, [0], count=3))

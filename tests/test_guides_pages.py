@@ -224,3 +224,27 @@ def test_many_guides_due_for_review_are_summed_up_on_home_and_listed_in_full(cli
     assert "共 10 项待复核" in home and 'href="/guides/?status=stale"' in home
     listed = client.get("/guides/?status=stale").get_data(as_text=True)
     assert listed.count("待复核事项") == 10 and "新近复核事项" not in listed
+
+
+def test_a_demo_guide_loses_its_mark_once_staff_take_it_over_and_republish(client, staff, users):
+    with atomic():
+        matter = writing.create_matter(users["staff"], "qy-bg", guides.content(), is_demo=True)
+        writing.publish(users["staff"], matter)
+    assert "示例内容" in client.get("/g/qy-bg").get_data(as_text=True)
+    detail = client.get("/guides/qy-bg").get_data(as_text=True)
+    assert "内容已核对，去掉示例标记" in detail and "data-confirm=" in detail
+
+    done = client.post("/guides/qy-bg/adopt", follow_redirects=True).get_data(as_text=True)
+    assert "已去掉示例内容标记。重新发布后，公开页面不再显示该标记。" in done
+    assert "尚未发布的修改" in done and "内容已核对，去掉示例标记" not in done
+    assert "示例内容" in client.get("/g/qy-bg").get_data(as_text=True), "the public page shows what was published"
+    client.post("/guides/qy-bg/publish")
+    assert "示例内容" not in client.get("/g/qy-bg").get_data(as_text=True)
+    again = client.post("/guides/qy-bg/adopt", follow_redirects=True)
+    assert "已不是示例内容" in again.get_data(as_text=True)
+
+
+def test_a_real_guide_is_never_marked_as_an_example(client, staff, users):
+    guides.matter("qy-bg", actor=users["staff"], published=True)
+    assert "示例内容" not in client.get("/g/qy-bg").get_data(as_text=True)
+    assert "示例内容" not in client.get("/guides/qy-bg").get_data(as_text=True)

@@ -219,3 +219,26 @@ def test_every_code_keeps_a_quiet_zone_of_four_modules_to_the_cut_lines(auth, cl
     module = code_width / modules
     assert (code_top - top) / module >= 4 and (code_left - left) / module >= 4
     assert code_width / mm >= 30  # still a code a phone reads from a metre away
+
+
+def test_a_name_cut_to_two_lines_on_the_qr_sheet_ends_with_an_ellipsis(auth, client, twelve_long_names):
+    """The reader sees the name goes on ("…"), rather than a second line that simply stops."""
+    auth.login("staff")
+    data = client.get("/guides/qr-sheet.pdf").data
+    lines = pdfmeasure.lines(data)
+    for start in range(len(lines)):
+        if lines[start].text.startswith("企业职工"):
+            second = lines[start + 1].text
+            assert second.endswith("…") and "第" not in second, second
+            break
+    else:
+        pytest.fail("no guide name on the sheet")
+
+
+def test_a_name_that_fits_is_printed_whole():
+    from hubapp.pdf import clamped
+
+    assert clamped("企业开办一件事", 2, 14) == "企业开办一件事"
+    assert clamped("A" * 40, 2, 14) == "A" * 40  # 40 narrow letters take about 24 em
+    cut = clamped("企业职工基本养老保险关系跨统筹区域转移接续及个人账户记录核对申请", 2, 14)
+    assert cut == "企业职工基本养老保险关系跨统筹区域转移接续及个人账户记…"  # 27 characters and the ellipsis

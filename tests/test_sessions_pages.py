@@ -56,8 +56,8 @@ def test_the_public_page_shows_the_session_and_its_form(client, session):
     assert session.title in text
     assert "尚余 2 个" in text
     assert 'name="phone"' in text
-    # The one script is htmx, served by the centre itself, for the enterprise-name suggestions.
-    assert re.findall(r'<script src="([^"]+)"', text) == ["/static/vendor/htmx-2.0.11/htmx.min.js"]
+    # The scripts are the centre's own: focus after a refused sign-up, htmx for the enterprise-name suggestions.
+    assert re.findall(r'<script src="([^"]+)"', text) == ["/static/js/focus.js", "/static/vendor/htmx-2.0.11/htmx.min.js"]
 
 
 def test_the_register_is_suggested_by_name_but_never_handed_out_whole(client, session):
@@ -266,9 +266,10 @@ def test_the_month_view_and_the_theme_plan(client, auth, session):
     assert planning.theme_plan(year)[3].theme == "银企对接 融资纾困"
 
 
-def test_check_in_by_code_is_idempotent(client, auth, session):
+def test_check_in_by_code_is_idempotent(client, auth, session, monkeypatch):
     auth.login("staff")
     registration = make.registration(session, phone(1))
+    make.doors_open(monkeypatch, session)
     scanned = f"http://hub.example.cn/sessions/{session.id}/checkin/{registration.token}"
     first = client.post(f"/sessions/{session.id}/checkin", data={"code": scanned}).get_data(as_text=True)
     assert "签到成功" in first
@@ -287,8 +288,9 @@ def test_an_unknown_code_at_the_door_is_a_clear_422(client, auth, session):
     assert "未找到该签到码" in response.get_data(as_text=True)
 
 
-def test_the_scanned_link_opens_a_confirmation_for_staff(client, auth, session):
+def test_the_scanned_link_opens_a_confirmation_for_staff(client, auth, session, monkeypatch):
     registration = make.registration(session, phone(1))
+    make.doors_open(monkeypatch, session)
     url = f"/sessions/{session.id}/checkin/{registration.token}"
     assert client.get(url).status_code == 302  # anonymous: to login
     auth.login("staff")
@@ -307,10 +309,11 @@ def test_a_scanned_waitlisted_code_says_why_there_is_no_check_in(client, auth, s
     assert "按现场登记签到" in page
 
 
-def test_the_door_lets_a_waitlisted_person_in_as_a_walk_in(client, auth, session):
+def test_the_door_lets_a_waitlisted_person_in_as_a_walk_in(client, auth, session, monkeypatch):
     for n in range(2):
         make.registration(session, phone(n))
     waiting = make.registration(session, phone(5), name="周颖")
+    make.doors_open(monkeypatch, session)
     auth.login("staff")
     door = client.get(f"/sessions/{session.id}/checkin").get_data(as_text=True)
     assert "周颖的报名为“候补”，确认现场有空位，按现场登记签到？" in door
@@ -328,8 +331,9 @@ def test_the_door_lets_a_waitlisted_person_in_as_a_walk_in(client, auth, session
     assert db.session.get(Registration, waiting.id).status == "walk_in"
 
 
-def test_a_walk_in_is_added_and_checked_in(client, auth, session):
+def test_a_walk_in_is_added_and_checked_in(client, auth, session, monkeypatch):
     auth.login("staff")
+    make.doors_open(monkeypatch, session)
     response = client.post(
         f"/sessions/{session.id}/walkin", data={"enterprise_name": "威海蓝创软件有限公司", "attendee_name": "赵强", "phone": "13906319999"}
     )
@@ -577,10 +581,27 @@ def test_a_title_with_quotes_is_not_quoted_twice_in_the_message(client, auth, ro
     assert "已创建活动“‘科创贷’专场”" in page and "““" not in page
 
 
-def test_the_personal_page_says_on_which_day_the_check_in_was(client, session):
+def test_the_personal_page_says_on_which_day_the_check_in_was(client, session, monkeypatch):
     mine = make.registration(session, "13906312345")
+    make.doors_open(monkeypatch, session)
     with atomic():
         door.check_in(None, mine)
     page = client.get(f"/s/{session.id}/r/{mine.token}").get_data(as_text=True)
     at = mine.checked_in_at
     assert f"已于 {at.year}年{at.month}月{at.day}日 {at:%H:%M} 签到" in page
+
+
+def test_the_door_says_when_check_in_opens_and_refuses_earlier(client, auth, session, app):
+    registration = make.registration(session, phone(1))
+    opens = session.start_at - timedelta(minutes=app.config["SESSION_CHECK_IN_OPENS_MINUTES"])
+    said = f"签到尚未开放：将于{opens.month}月{opens.day}日 {opens:%H:%M}开放"
+    auth.login("staff")
+    assert said in client.get(f"/sessions/{session.id}/checkin").get_data(as_text=True)
+    scanned = client.get(f"/sessions/{session.id}/checkin/{registration.token}").get_data(as_text=True)
+    assert said in scanned and "确认签到" not in scanned
+    refused = client.post(f"/sessions/{session.id}/checkin", data={"registration_id": str(registration.id)})
+    assert refused.status_code == 422 and said in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).checked_in_at is None
+    personal = client.get(f"/s/{session.id}/r/{registration.token}").get_data(as_text=True)
+    assert f"签到于 {opens.year}年{opens.month}月{opens.day}日 {opens:%H:%M} 起开放" in personal

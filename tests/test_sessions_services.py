@@ -397,9 +397,10 @@ def test_sign_ups_needing_approval_take_a_seat_when_approved(room):
 # --- at the door --------------------------------------------------------------------------------
 
 
-def test_check_in_is_idempotent_and_says_when(room):
+def test_check_in_is_idempotent_and_says_when(room, monkeypatch):
     session = make.session(room)
     registration = make.registration(session, phone(1))
+    make.doors_open(monkeypatch, session)
     with atomic():
         first = door.check_in(None, registration)
     assert not first.already
@@ -411,19 +412,21 @@ def test_check_in_is_idempotent_and_says_when(room):
     assert actions.count("registration.check_in") == 1
 
 
-def test_waitlisted_and_cancelled_people_are_not_checked_in(room):
+def test_waitlisted_and_cancelled_people_are_not_checked_in(room, monkeypatch):
     session = make.session(room, capacity=1)
     make.registration(session, phone(1))
     waiting = make.registration(session, phone(2))
+    make.doors_open(monkeypatch, session)
     with pytest.raises(RuleError, match="候补"), atomic():
         door.check_in(None, waiting)
 
 
-def test_a_waitlisted_person_who_comes_is_let_in_as_a_walk_in(room):
+def test_a_waitlisted_person_who_comes_is_let_in_as_a_walk_in(room, monkeypatch):
     session = make.session(room, capacity=1)
     make.registration(session, phone(1))
     waiting = make.registration(session, phone(2), name="周颖")
     later = make.registration(session, phone(3))
+    make.doors_open(monkeypatch, session)
     with atomic():
         result = door.admit_at_door(None, waiting)
     assert result.registration.status == WALK_IN
@@ -451,9 +454,10 @@ def test_scanned_codes_and_typed_tokens_give_the_token():
     assert door.token_from_scan("  abc_DEF-123 ") == "abc_DEF-123"
 
 
-def test_walk_ins_are_checked_in_outside_the_seats(room):
+def test_walk_ins_are_checked_in_outside_the_seats(room, monkeypatch):
     session = make.session(room, capacity=1)
     make.registration(session, phone(1))
+    make.doors_open(monkeypatch, session)
     with atomic():
         walk_in = door.add_walk_in(None, session, signup_data(phone(2), name="现场来宾"))
     assert walk_in.status == WALK_IN and walk_in.checked_in_at is not None
@@ -545,3 +549,29 @@ def test_demo_sign_ups_of_past_sessions_were_made_in_the_day(demo):
     today = datetime.combine(clock.today(), time(0))
     past = list(db.session.scalars(select(Registration.created_at).where(Registration.created_at < today)))
     assert past and all(8 <= at.hour <= 20 for at in past)
+
+
+def test_check_in_opens_a_set_time_before_the_start_and_says_when(app, room, monkeypatch):
+    session = make.session(room, start=make.day(7, 14))
+    registration = make.registration(session, phone(1))
+    opens = session.start_at - timedelta(minutes=app.config["SESSION_CHECK_IN_OPENS_MINUTES"])
+    make.doors_open(monkeypatch, session, before_start=timedelta(minutes=app.config["SESSION_CHECK_IN_OPENS_MINUTES"] + 1))
+    with pytest.raises(RuleError) as refused, atomic():
+        door.check_in(None, registration)
+    assert refused.value.message.startswith(f"签到尚未开放：将于{opens.month}月{opens.day}日 {opens:%H:%M}开放")
+    with pytest.raises(RuleError, match="签到尚未开放"), atomic():
+        door.add_walk_in(None, session, signup_data(phone(2), name="现场来宾"))
+    assert db.session.get(Registration, registration.id).checked_in_at is None
+
+    make.doors_open(monkeypatch, session, before_start=timedelta(minutes=app.config["SESSION_CHECK_IN_OPENS_MINUTES"]))
+    with atomic():
+        assert not door.check_in(None, registration).already
+
+
+def test_how_early_check_in_opens_is_configured(app, room, monkeypatch):
+    app.config["SESSION_CHECK_IN_OPENS_MINUTES"] = 180
+    session = make.session(room, start=make.day(7, 14))
+    registration = make.registration(session, phone(1))
+    make.doors_open(monkeypatch, session, before_start=timedelta(hours=2))
+    with atomic():
+        assert not door.check_in(None, registration).already

@@ -65,3 +65,26 @@ def test_my_bookings_fit_a_phone(app, users, live_server, phone_page):
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     withdraw = phone_page.locator("button", has_text="撤回").bounding_box()
     assert withdraw["x"] + withdraw["width"] <= 390 and withdraw["height"] < 50  # one line, on screen
+
+
+def test_the_repeat_weekday_follows_the_date_chosen(app, users, live_server, page):
+    make.room("文化活动室")
+    db.session.rollback()
+    server = live_server(workers=1)
+    monday = clock.today() - timedelta(days=clock.today().weekday()) + timedelta(days=14)
+
+    page.goto(server.url + "/login")
+    page.fill("input[name=username]", "staff")
+    page.fill("input[name=password]", "pass-word-1")
+    page.click("button[type=submit]")
+    page.goto(f"{server.url}/facilities/bookings/new?date={monday.isoformat()}")
+    page.get_by_text("重复预约（每周课程、每月主题活动）").click()
+    ticked = "[...document.querySelectorAll('input[name=weekdays]:checked')].map(box => box.value)"
+    assert page.evaluate(ticked) == ["0"]
+    page.fill("#day", (monday + timedelta(days=3)).isoformat())
+    page.dispatch_event("#day", "change")
+    assert page.evaluate(ticked) == ["3"], "周四 follows the date"
+    page.check("#weekdays-5")
+    page.fill("#day", (monday + timedelta(days=1)).isoformat())
+    page.dispatch_event("#day", "change")
+    assert page.evaluate(ticked) == ["3", "5"], "a rule chosen by hand is left as it is"

@@ -80,3 +80,10 @@ def financing(of: Session, bank: HostOrganisation, enterprise_name: str = "æ±‡ç§
     with atomic():
         data = FinancingData(enterprise_name=enterprise_name, bank_id=bank.id, amount=Decimal(amount), status=status)
         return outcomes.add_financing(actor, of, data)
+
+
+def doors_open(monkeypatch, of: Session, before_start: timedelta = timedelta(minutes=10)) -> datetime:
+    """Move the clock to ``before_start`` before the session begins, when check-in is open."""
+    at_the_door = of.start_at - before_start
+    monkeypatch.setattr(clock, "now", lambda: at_the_door)
+    return at_the_door

@@ -1,11 +1,11 @@
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from hubapp import actions, audit, params
+from hubapp import actions, downloads, params
 from hubapp.audit import AuditEntry
-from hubapp.blueprints.auth import bp, services, throttle
+from hubapp.blueprints.auth import audit_log, bp, services, throttle
 from hubapp.blueprints.auth.forms import LoginForm, PasswordChangeForm, ResetPasswordForm, UserForm
 from hubapp.blueprints.auth.models import User
 from hubapp.blueprints.auth.roles import ROLE_LABELS, admin_required, public
@@ -206,33 +206,41 @@ def unlock_login(user_id: int):
     return actions.done(f"已解除 {user.username} 的登录限制，可以立即重新登录。", url_for("auth.edit_user", user_id=user.id))
 
 
-@bp.get("/admin/audit")
+def _log_filters() -> audit_log.LogFilters:
+    filters = audit_log.LogFilters(
+        **{key: request.args.get(key, "").strip()[:60] for key in ("object_type", "object_id", "action", "actor")},
+        since=params.optional_day_arg("since"),
+        until=params.optional_day_arg("until"),
+    )
+    if filters.since and filters.until and filters.until < filters.since:
+        filters.since, filters.until = filters.until, filters.since
+    return filters
+
+
+@bp.get("/admin/audit", endpoint="audit_log")
 @admin_required
-def audit_log():
-    stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    filters = {key: request.args.get(key, "").strip() for key in ("object_type", "action", "actor", "object_id")}
-    if filters["object_type"]:
-        stmt = stmt.where(AuditEntry.object_type == filters["object_type"])
-    if filters["action"]:
-        text = filters["action"]
-        stmt = stmt.where(or_(AuditEntry.action.contains(text), AuditEntry.action.in_(audit.actions_labelled(text))))
-    if filters["object_id"]:
-        stmt = stmt.where(AuditEntry.object_id == filters["object_id"])
-    if filters["actor"]:
-        actor = services.find_by_username(filters["actor"])
-        stmt = stmt.where(AuditEntry.actor_id == (actor.id if actor else -1))
-    page = page_of(stmt)
-    actor_ids = {entry.actor_id for entry in page.items if entry.actor_id}
-    actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))} if actor_ids else {}
+def audit_log_page():
+    filters = _log_filters()
+    page = page_of(filters.query())
     object_types = db.session.scalars(select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)).all()
     return render(
         "auth/audit.html",
         "auth/_audit_rows.html",
         page=page,
-        actors=actors,
+        actors=audit_log.actors_of(page.items),
+        names=audit_log.names_of(page.items),
         filters=filters,
         object_types=object_types,
+        log=audit_log,
     )
+
+
+@bp.get("/admin/audit.xlsx", endpoint="audit_log_export")
+@admin_required
+def audit_log_export():
+    filters = _log_filters()
+    span = "至".join(day.strftime("%Y%m%d") for day in (filters.since, filters.until) if day)
+    return downloads.xlsx_response(audit_log.export(filters), f"操作日志{span}.xlsx")
 
 
 @bp.before_app_request

@@ -23,7 +23,7 @@ from hubapp.blueprints.directory.models import Department
 from hubapp.blueprints.notify import preferences
 from hubapp.blueprints.notify.outbox import Message, queue, tell_staff
 from hubapp.extensions import db
-from hubapp.formatting import chinese_date
+from hubapp.formatting import chinese_date, quoted
 
 
 def _staff_page(demand: Demand) -> str:
@@ -53,10 +53,10 @@ def _answer_round(demand: Demand) -> str:
 def registered(demand: Demand) -> None:
     enterprise = demand.enterprise.name
     tell_staff(
-        f"新诉求 {demand.number}：{enterprise}“{demand.title}”，{chinese_date(demand.deadline)}前办结。",
+        f"新诉求 {demand.number}：{enterprise}{quoted(demand.title)}，{chinese_date(demand.deadline)}前办结。",
         "demand.created", "demand", demand.id, _staff_page(demand),
     )  # fmt: skip
-    _sms(demand, "created", f"您反映的“{demand.title}”已登记，编号{demand.number}，我们将尽快办理。")
+    _sms(demand, "created", f"您反映的{quoted(demand.title)}已登记，编号{demand.number}，我们将尽快办理。")
 
 
 def moved(demand: Demand, action: str) -> None:
@@ -64,10 +64,10 @@ def moved(demand: Demand, action: str) -> None:
     if action == "transfer":
         _transferred(demand)
     elif action == "answer":
-        _sms(demand, "answered", f"您反映的“{demand.title}”（{demand.number}）已有办理结果，请查看并评价。", _answer_round(demand))
+        _sms(demand, "answered", f"您反映的{quoted(demand.title)}（{demand.number}）已有办理结果，请查看并评价。", _answer_round(demand))
         _tell_grid_worker(demand)
     elif action == "close":
-        _sms(demand, "closed", f"您反映的“{demand.title}”（{demand.number}）已办结，感谢您的评价。")
+        _sms(demand, "closed", f"您反映的{quoted(demand.title)}（{demand.number}）已办结，感谢您的评价。")
 
 
 def _liaisons_in_service(department: Department) -> list[User]:
@@ -84,7 +84,7 @@ def _transferred(demand: Demand) -> None:
     queue(
         Message(
             "wecom", department.robot_webhook or "",
-            f"诉求 {demand.number} 转{department.short_name}办理：“{demand.title}”，"
+            f"诉求 {demand.number} 转{department.short_name}办理：{quoted(demand.title)}，"
             f"请于{chinese_date(demand.deadline)}前反馈办理结果。",
             "demand.transferred", "demand", demand.id, _staff_page(demand), _mobiles(in_service),
             # A demand sent back to the same department is transferred again: a new message.
@@ -103,7 +103,7 @@ def _tell_grid_worker(demand: Demand) -> None:
     queue(
         Message(
             "sms", mobile,
-            f"您登记的诉求 {demand.number}“{demand.title}”已有办理结果，请转告企业。",
+            f"您登记的诉求 {demand.number}{quoted(demand.title)}已有办理结果，请转告企业。",
             "demand.answered", "demand", demand.id, _staff_page(demand),
             occasion="grid_worker:" + _answer_round(demand), users=(raised_by.id,),
         )
@@ -125,13 +125,13 @@ def deadlines_due(now: datetime) -> None:
         if demand.deadline < today:
             event = "demand.overdue"
             text = (
-                f"诉求 {demand.number}“{demand.title}”已超期：办理时限{chinese_date(demand.deadline)}，"
+                f"诉求 {demand.number}{quoted(demand.title)}已超期：办理时限{chinese_date(demand.deadline)}，"
                 f"请{department.short_name}尽快反馈办理结果。"
             )
         else:
             event = "demand.due_soon"
             text = (
-                f"诉求 {demand.number}“{demand.title}”即将到期：请{department.short_name}于"
+                f"诉求 {demand.number}{quoted(demand.title)}即将到期：请{department.short_name}于"
                 f"{chinese_date(demand.deadline)}前反馈办理结果。"
             )
         queue(

@@ -19,6 +19,7 @@ from hubapp.blueprints.directory.models import ENTERPRISE_KINDS, Enterprise
 from hubapp.blueprints.directory.register import FIELD_LABELS, EnterpriseData
 from hubapp.errors import chinese_abort
 from hubapp.extensions import db
+from hubapp.formatting import quoted
 from hubapp.forms import options
 from hubapp.htmx import render
 from hubapp.params import page_of
@@ -95,7 +96,7 @@ def new_enterprise():
     if not outcome.ok:
         return _form_page(form, None, outcome.status)
     made = outcome.value
-    return actions.done(f"已新增企业“{made.name}”。", url_for("directory.enterprise", enterprise_id=made.id))
+    return actions.done(f"已新增企业{quoted(made.name)}。", url_for("directory.enterprise", enterprise_id=made.id))
 
 
 def _newer_values(enterprise: Enterprise, form: forms.EnterpriseForm) -> str:
@@ -149,7 +150,7 @@ def deactivate_enterprise(enterprise_id: int):
         return actions.refused(outcome.message, back)
     if not outcome.ok:
         return render("directory/deactivate.html", status=outcome.status, form=form, enterprise=found)
-    return actions.done(f"已停用“{found.name}”：其诉求、报名、走访记录均保留，选择企业时不再列出。", back)
+    return actions.done(f"已停用{quoted(found.name)}：其诉求、报名、走访记录均保留，选择企业时不再列出。", back)
 
 
 @bp.post("/enterprises/<int:enterprise_id>/reactivate")
@@ -160,7 +161,7 @@ def reactivate_enterprise(enterprise_id: int):
     outcome = actions.attempt(lambda: register.reactivate(current_user, found))
     if not outcome.ok:
         return actions.refused(outcome.message, back)
-    return actions.done(f"已重新启用“{found.name}”。", back)
+    return actions.done(f"已重新启用{quoted(found.name)}。", back)
 
 
 # --- Excel -------------------------------------------------------------------------------------

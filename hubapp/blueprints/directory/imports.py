@@ -35,6 +35,7 @@ from hubapp.blueprints.directory.models import (
 )
 from hubapp.blueprints.directory.register import FIELD_LABELS, FIELDS, EnterpriseData
 from hubapp.extensions import db
+from hubapp.formatting import quoted
 from hubapp.rules import Conflict, RuleError
 
 #: How long an upload waits for its confirmation.
@@ -149,19 +150,19 @@ def _field_value(key: str, raw, grids: dict[int, Grid]):
         if text is None:
             return None
         if not grids:
-            raise ValueError(f"系统中还没有网格，请先添加网格，或将此列留空（现为“{text}”）")
+            raise ValueError(f"系统中还没有网格，请先添加网格，或将此列留空（现为{quoted(text)}）")
         try:
             return _grid_id(text, grids)
         except ValueError:
             known = sorted(grids.values(), key=lambda g: g.number)
             listed = "、".join(g.label for g in known) if len(known) <= 6 else f"{known[0].label}至{known[-1].label}"
-            raise ValueError(f"系统中没有“{text}”这个网格（现有：{listed}，见“填写说明”表）；新网格请先添加") from None
+            raise ValueError(f"系统中没有{quoted(text)}这个网格（现有：{listed}，见“填写说明”表）；新网格请先添加") from None
     return text
 
 
 def _problem(number: int, key: str, message: str, typed: str | None) -> str:
     """``第5行“企业类型”：应为……（现为“总部”）。``"""
-    shown = f"（现为“{typed}”）" if typed and f"“{typed}”" not in message else ""
+    shown = f"（现为{quoted(typed)}）" if typed and quoted(typed) not in message else ""
     return f"第{number}行“{BY_KEY[key].header}”：{message}{shown}。"
 
 
@@ -224,8 +225,8 @@ def _mark_duplicates(rows: list[PlannedRow]) -> None:
                 continue
             if value in first_row:
                 earlier = first_row[value]
-                row.problems.append(f"第{row.number}行“{label}”：与第{earlier.number}行重复（{value}），同一家企业只能出现一次。")
-                note = f"第{earlier.number}行“{label}”：与第{row.number}行重复（{value}），同一家企业只能出现一次。"
+                row.problems.append(f"第{row.number}行{quoted(label)}：与第{earlier.number}行重复（{value}），同一家企业只能出现一次。")
+                note = f"第{earlier.number}行{quoted(label)}：与第{row.number}行重复（{value}），同一家企业只能出现一次。"
                 if note not in earlier.problems:
                     earlier.problems.append(note)
             else:
@@ -239,7 +240,7 @@ def _mark_register_clashes(rows: list[PlannedRow], by_name: dict[str, Enterprise
             continue
         state = "，已停用" if not holder.active else ""
         row.problems.append(
-            f"第{row.number}行“企业名称”：名录中已有同名企业“{holder.name}”（统一社会信用代码 {holder.uscc}{state}）；"
+            f"第{row.number}行“企业名称”：名录中已有同名企业{quoted(holder.name)}（统一社会信用代码 {holder.uscc}{state}）；"
             "如为同一家企业，请核对统一社会信用代码。"
         )
 

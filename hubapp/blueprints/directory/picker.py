@@ -17,6 +17,7 @@ from wtforms.validators import ValidationError
 from hubapp.blueprints.directory import uscc
 from hubapp.blueprints.directory.models import Enterprise
 from hubapp.extensions import db
+from hubapp.formatting import quoted
 
 #: Suggestions shown at once: enough to find one's own enterprise, too few to page through the register.
 SUGGESTIONS = 8
@@ -106,8 +107,8 @@ class EnterpriseField(StringField):
             return
         found = matches(text, self.grid_ids)
         if len(found) > 1:
-            raise ValidationError(f"有{len(found)}家企业简称为“{text}”，请填写全称或统一社会信用代码。")
+            raise ValidationError(f"有{len(found)}家企业简称为{quoted(text)}，请填写全称或统一社会信用代码。")
         if not found:
             where = "您负责的网格中" if self.grid_ids is not None else "企业名录中"
-            raise ValidationError(f"{where}没有“{text}”，请从提示中选择，或填写全称、统一社会信用代码。")
+            raise ValidationError(f"{where}没有{quoted(text)}，请从提示中选择，或填写全称、统一社会信用代码。")
         self.enterprise = found[0]

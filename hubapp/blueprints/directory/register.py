@@ -25,6 +25,7 @@ from hubapp.blueprints.directory.models import (
     Grid,
 )
 from hubapp.extensions import db
+from hubapp.formatting import quoted
 from hubapp.forms import MOBILE_MESSAGE, is_mobile
 from hubapp.rules import Conflict, RuleError
 
@@ -145,7 +146,7 @@ def _checked(data: EnterpriseData, enterprise: Enterprise | None) -> EnterpriseD
     others = select(Enterprise).where(Enterprise.id != enterprise.id) if enterprise else select(Enterprise)
     same_code = db.session.scalar(others.where(Enterprise.uscc == data.uscc))
     if same_code is not None:
-        raise RuleError(f"该统一社会信用代码已登记为“{same_code.name}”{_inactive_note(same_code)}。", "uscc")
+        raise RuleError(f"该统一社会信用代码已登记为{quoted(same_code.name)}{_inactive_note(same_code)}。", "uscc")
     same_name = db.session.scalar(others.where(Enterprise.name == data.name))
     if same_name is not None:
         raise RuleError(

@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from hubapp.blueprints.directory.layout import BY_KEY, HEADERS, HELP_SHEET_TITLE, REQUIRED_KEYS, SHEET_TITLE, header_key
+from hubapp.formatting import quoted
 
 #: An upload larger than this is refused before it is read.
 MAX_BYTES = 5 * 1024 * 1024
@@ -117,9 +118,9 @@ def _find_header(workbook):
             columns, ignored, duplicates = _header(cells)
             if all(key in columns.values() for key in REQUIRED_KEYS):
                 if duplicates:
-                    raise SheetProblem(f"工作表“{title}”第{number}行：{duplicates[0]}")
+                    raise SheetProblem(f"工作表{quoted(title)}第{number}行：{duplicates[0]}")
                 return sheet, number, columns, ignored
-    looked = "、".join(f"“{t}”" for t in titles) or "（无）"
+    looked = "、".join(quoted(t) for t in titles) or "（无）"
     raise SheetProblem(
         f"没有找到企业名录的表头：前{HEADER_SCAN_ROWS}行中应有一行同时包含“企业名称”和“统一社会信用代码”两列。"
         f"已查看的工作表：{looked}。请使用本系统的导入模板，或按模板修改表头后再上传。"

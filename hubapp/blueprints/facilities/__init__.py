@@ -7,7 +7,7 @@ from flask import Blueprint, render_template
 from hubapp import audit
 from hubapp.blueprints import NavItem, SetupStep
 from hubapp.blueprints.auth.roles import ALL_ROLES, STAFF_ROLES
-from hubapp.blueprints.facilities.models import BOOKING_STATES
+from hubapp.blueprints.facilities.models import BOOKING_MODES, BOOKING_SOURCES, BOOKING_STATES
 
 bp = Blueprint("facilities", __name__, url_prefix="/facilities")
 public_bp = Blueprint("facilities_public", __name__)
@@ -27,8 +27,10 @@ audit.describe(
         "booking.edit": "修改内容",
     },
     details={"room": "场地", "source": "来源"},
+    values={"source": BOOKING_SOURCES},
 )
-audit.describe("booking_series", "重复预约", actions={"series.create": "新建重复预约"}, details={"rule": "重复规则", "created": "已创建", "skipped": "未创建的日期"})
+audit.describe("booking_series", "重复预约", actions={"series.create": "新建重复预约", "series.from_booking": "预约设为重复"},
+               details={"rule": "重复规则", "created": "已创建", "skipped": "未创建的日期", "booking": "原预约"})  # fmt: skip
 audit.describe(
     "room",
     "场地",
@@ -40,6 +42,7 @@ audit.describe(
         "room.photo_removed": "删除照片",
     },
     details={"mode": "预约方式", "hours": "开放时间", "photo": "照片文件"},
+    values={"mode": BOOKING_MODES},
 )
 audit.describe("closure", "闭馆", actions={"closure.create": "新增闭馆", "closure.delete": "删除闭馆"}, details={"room_id": "场地编号", "start": "开始", "end": "结束"})
 audit.describe("special_opening", "调休开放", actions={"special_opening.create": "新增调休开放", "special_opening.delete": "删除调休开放"}, details={"day": "日期"})

@@ -33,6 +33,7 @@ from hubapp.blueprints.facilities.models import (
 )
 from hubapp.blueprints.facilities.opening import check_slot_rules, get_room
 from hubapp.extensions import db
+from hubapp.formatting import quoted
 from hubapp.rules import Conflict, RuleError
 
 #: Which state may follow which.
@@ -100,7 +101,7 @@ def conflict_message(room: Room, holder: Booking | None) -> str:
     if holder is None:
         return f"{room.name}在该时段已满，请选择其他时间。"
     return (
-        f"{room.name}在{holder.start_at.month}月{holder.start_at.day}日 {holder.start_at:%H:%M}–{holder.end_at:%H:%M} 已被“{holder.title}”"
+        f"{room.name}在{holder.start_at.month}月{holder.start_at.day}日 {holder.start_at:%H:%M}–{holder.end_at:%H:%M} 已被{quoted(holder.title)}"
         f"（{holder.holder_name}）预约，请选择其他时间或场地。"
     )
 
@@ -225,7 +226,7 @@ def create_booking(
         created_at=clock.now(),
     )
     _flush_checked(booking, room)
-    audit.record(audit.actor_id(actor), "booking.create", "booking", booking.id, None, status, room=room.name, source=source)
+    audit.record(audit.actor_id(actor), "booking.create", "booking", booking.id, None, status, title=booking.title, room=room.name, source=source)
     notices.created(booking)
     return booking
 
@@ -338,7 +339,7 @@ def approve_booking(actor, booking: Booking) -> list[Booking]:
     check_slot_rules(booking.room, booking.start_at, booking.end_at)
     change_status(actor, booking, CONFIRMED)
     rejected = pending_overlaps(booking)
-    reason = f"该时段已批准给“{booking.title}”（{booking.holder_name}）。"
+    reason = f"该时段已批准给{quoted(booking.title)}（{booking.holder_name}）。"
     for other in rejected:
         change_status(actor, other, REJECTED, reason)
     return rejected

@@ -49,6 +49,17 @@ class BookingForm(SlotFields):
     count = IntegerField("或共几次", validators=[Optional(), NumberRange(min=1, max=200, message="次数应在1到200之间。")])
 
 
+class RepeatBookingForm(HubForm):
+    """An existing booking made the first date of a series: the rule only; the times are its own."""
+
+    repeat = SelectField("重复", choices=options(REPEAT_CHOICES[1:]), default=WEEKLY)
+    interval = BookingForm.interval
+    weekdays = BookingForm.weekdays
+    nth = BookingForm.nth
+    until = BookingForm.until
+    count = BookingForm.count
+
+
 class EditBookingForm(Versioned, SlotFields):
     room_id = SelectField("场地", coerce=int, validators=[DataRequired(message="请选择场地。")])
     title = BookingForm.title

@@ -27,6 +27,9 @@ from hubapp.extensions import db
 EXCLUSIVE = "exclusive"
 SHARED = "shared"
 BOOKING_MODES = {EXCLUSIVE: "独占（同一时段仅一个预约）", SHARED: "共享（按人数，不超过容量）"}
+#: Who made a booking: staff, an enterprise on /book, or another module booking its room.
+BOOKING_SOURCES = {"staff": "工作人员预约", "public": "企业网上申请", "session": "主题活动", "meeting": "会议",
+                   "party": "党建活动", "visit": "走访"}  # fmt: skip
 
 PENDING = "pending"
 CONFIRMED = "confirmed"
@@ -251,6 +254,10 @@ class Booking(db.Model):
     @property
     def status_label(self) -> str:
         return BOOKING_STATES[self.status]
+
+    @property
+    def source_label(self) -> str:
+        return BOOKING_SOURCES.get(self.source, self.source)
 
     @property
     def is_live(self) -> bool:

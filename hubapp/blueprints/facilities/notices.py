@@ -16,7 +16,7 @@ from sqlalchemy import select
 from hubapp.blueprints.facilities.models import CONFIRMED, PENDING, REJECTED, Booking
 from hubapp.blueprints.notify.outbox import Message, queue, tell_staff
 from hubapp.extensions import db
-from hubapp.formatting import chinese_datetime
+from hubapp.formatting import chinese_datetime, quoted
 
 PUBLIC = "public"
 
@@ -29,7 +29,7 @@ def created(booking: Booking) -> None:
     if booking.source != PUBLIC or booking.status != PENDING:
         return
     tell_staff(
-        f"新场地预约申请：{booking.holder_name}“{booking.title}”，{_slot(booking)}，请审核。",
+        f"新场地预约申请：{booking.holder_name}{quoted(booking.title)}，{_slot(booking)}，请审核。",
         "booking.requested", "booking", booking.id, f"/facilities/bookings/{booking.id}",
     )  # fmt: skip
 
@@ -61,7 +61,7 @@ def reminders_due(now: datetime, phone_of) -> None:
     for booking in approved.all():
         text = (
             f"提醒：您预约的{booking.room.name}明天{booking.start_at:%H:%M}–{booking.end_at:%H:%M}使用"
-            f"（“{booking.title}”），地点：{address}，请按时到场签到。"
+            f"（{quoted(booking.title)}），地点：{address}，请按时到场签到。"
         )
         # A booking moved to another day is reminded again for its new day.
         queue(Message("sms", phone_of(booking) or "", text, "booking.reminder", "booking", booking.id,

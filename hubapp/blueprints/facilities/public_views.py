@@ -121,7 +121,9 @@ def request_booking():
         form,
     )  # fmt: skip
     if not outcome.ok:
-        return render("facilities/public/request.html", status=outcome.status, form=form, rooms=opening.rooms())
+        # A taken slot belongs to no one field: it is said above the form (a broken rule is at its field).
+        return render("facilities/public/request.html", status=outcome.status, form=form, rooms=opening.rooms(),
+                      message=outcome.message if outcome.conflict else None)  # fmt: skip
     return render(
         "facilities/public/request_done.html", booking=outcome.value, phone=current_app.config["CENTRE_PHONE"]
     )

@@ -15,6 +15,7 @@ from hubapp.blueprints.facilities.forms import ClosureForm, NewRoomForm, PhotoFo
 from hubapp.blueprints.facilities.models import Closure, Room, SpecialOpening
 from hubapp.errors import chinese_abort
 from hubapp.extensions import db
+from hubapp.formatting import quoted
 from hubapp.forms import options
 from hubapp.htmx import render
 from hubapp.params import month_arg, month_for_download
@@ -58,7 +59,7 @@ def new_room():
         return render("facilities/room_new.html", status=422, form=form)
     room = outcome.value
     return actions.done(
-        f"已新增场地“{room.name}”，开放时间默认为每天08:30–21:00，可在此修改。", url_for("facilities.edit_room", room_id=room.id)
+        f"已新增场地{quoted(room.name)}，开放时间默认为每天08:30–21:00，可在此修改。", url_for("facilities.edit_room", room_id=room.id)
     )
 
 

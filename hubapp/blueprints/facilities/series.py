@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from dateutil.rrule import FR, MO, SA, SU, TH, TU, WE, rrule
 from dateutil.rrule import MONTHLY as MONTHLY_RRULE
 from dateutil.rrule import WEEKLY as WEEKLY_RRULE
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from hubapp import audit, clock, concurrency
 from hubapp.blueprints.facilities.bookings import (
@@ -42,7 +42,8 @@ from hubapp.blueprints.facilities.models import (
 )
 from hubapp.blueprints.facilities.opening import check_slot_rules, get_room, occurrence_window
 from hubapp.extensions import db
-from hubapp.rules import RuleError
+from hubapp.formatting import weekday
+from hubapp.rules import Conflict, RuleError
 
 rrule_weekdays = (MO, TU, WE, TH, FR, SA, SU)
 
@@ -59,6 +60,9 @@ class Recurrence:
     nth: int | None = None
     until: date | None = None
     count: int | None = None
+    #: True when ``first_day`` is a date the booker picked for the first booking, as the booking
+    #: form's 日期 is, rather than only where the rule starts looking (the demo's classes).
+    first_day_booked: bool = False
 
     def validate(self) -> None:
         if self.frequency not in FREQUENCIES:
@@ -91,6 +95,14 @@ class Recurrence:
             wkst=0,
         )
         found = [moment.date() for moment in rule[: MAX_OCCURRENCES + 1]]
+        # rrule leaves out a start date the weekdays do not name; when the booker chose that
+        # date, the form says so rather than book the series without it.
+        if self.first_day_booked and found[:1] != [self.first_day]:
+            raise RuleError(
+                f"开始日期{self.first_day.month}月{self.first_day.day}日是{weekday(self.first_day)}，"
+                "不在所选的重复规则内；请勾选这一天的星期几（每月时选对第几个），或改开始日期。",
+                "weekdays",
+            )
         if len(found) > MAX_OCCURRENCES:
             raise RuleError(f"一次最多生成{MAX_OCCURRENCES}次预约，请缩短结束日期。", "until")
         return found
@@ -165,9 +177,55 @@ def create_series(
     if room is None:
         raise RuleError("请选择场地。", "room_id")
     planned = plan_series(room.id, recurrence, start_time, end_time, details.headcount, allow_past)
+    series = _new_series(actor, room.id, details.title, recurrence, start_time, end_time)
+    wanted = [o for o in planned if chosen is None or o.day in chosen]
+    created, skipped = _book_dates(actor, series, wanted, details, status, source, allow_past)
+    if not created:
+        raise RuleError("所选日期都无法预约，未创建任何预约。", "start_at")
+    audit.record(
+        audit.actor_id(actor), "series.create", "booking_series", series.id, None, None,
+        rule=series.description, created=len(created), skipped=[o.day.isoformat() for o in skipped],
+    )  # fmt: skip
+    return series, created, skipped
+
+
+def repeat_booking(actor, booking: Booking, recurrence: Recurrence) -> tuple[BookingSeries, list[Booking], list[PlannedOccurrence]]:
+    """Turn a single booking into the first date of a series: it stays as it is (its check-in, its
+    history, its booker's notice), and the rule's later dates are booked with its details. A
+    date that cannot be booked is reported back and can be added from the series page later."""
+    if booking.series_id is not None:
+        raise RuleError("该预约已属于重复预约。")
+    if booking.status not in (PENDING, CONFIRMED):
+        raise RuleError(f"预约当前为“{booking.status_label}”，不能设为重复。")
+    recurrence.first_day = booking.start_at.date()
+    start_time, end_time = booking.start_at.time(), booking.end_at.time()
+    planned = plan_series(booking.room_id, recurrence, start_time, end_time, booking.headcount)
+    # The booking itself holds the first date (a monthly rule may not even name it).
+    later = [o for o in planned if o.day > recurrence.first_day]
+    if not later:
+        raise RuleError("重复规则在本次之后没有其他日期，请延长结束日期或增加次数。", "until")
+    series = _new_series(actor, booking.room_id, booking.title, recurrence, start_time, end_time)
+    # Conditional, so that two colleagues turning the same booking into a series at once do not
+    # both book its later dates: the second is told to look again.
+    claimed = db.session.execute(
+        update(Booking).where(Booking.id == booking.id, Booking.series_id.is_(None)).values(series_id=series.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise Conflict("该预约刚被他人设为重复预约，请刷新页面查看。")
+    db.session.refresh(booking)
+    created, skipped = _book_dates(actor, series, later, BookingDetails.of(booking), booking.status, booking.source)
+    audit.record(
+        audit.actor_id(actor), "series.from_booking", "booking_series", series.id, None, None,
+        booking=booking.id, rule=series.description, created=len(created), skipped=[o.day.isoformat() for o in skipped],
+    )  # fmt: skip
+    return series, created, skipped
+
+
+def _new_series(actor, room_id: int, title: str, recurrence: Recurrence, start_time: time, end_time: time) -> BookingSeries:
     series = BookingSeries(
-        room_id=room.id,
-        title=details.title.strip(),
+        room_id=room_id,
+        title=title.strip(),
         frequency=recurrence.frequency,
         interval=recurrence.interval,
         weekdays=",".join(str(d) for d in recurrence.weekdays),
@@ -182,10 +240,17 @@ def create_series(
     )
     db.session.add(series)
     db.session.flush()
+    return series
+
+
+def _book_dates(
+    actor, series: BookingSeries, planned: list[PlannedOccurrence], details: BookingDetails, status: str, source: str,
+    allow_past: bool = False,
+) -> tuple[list[Booking], list[PlannedOccurrence]]:
+    """Each date in its own savepoint: a date taken by someone else meanwhile is reported back as
+    skipped, and the rest is kept."""
     created, skipped = [], []
     for occurrence in planned:
-        if chosen is not None and occurrence.day not in chosen:
-            continue
         if occurrence.problem:
             skipped.append(occurrence)
             continue
@@ -193,20 +258,14 @@ def create_series(
             with db.session.begin_nested():
                 created.append(
                     create_booking(
-                        actor, room.id, occurrence.start, occurrence.end, details,
+                        actor, series.room_id, occurrence.start, occurrence.end, details,
                         status=status, source=source, series_id=series.id, allow_past=allow_past,
                     )
                 )  # fmt: skip
         except RuleError as error:
             occurrence.problem, occurrence.kind = error.message, "conflict"
             skipped.append(occurrence)
-    if not created:
-        raise RuleError("所选日期都无法预约，未创建任何预约。", "start_at")
-    audit.record(
-        audit.actor_id(actor), "series.create", "booking_series", series.id, None, None,
-        rule=series.description, created=len(created), skipped=[o.day.isoformat() for o in skipped],
-    )  # fmt: skip
-    return series, created, skipped
+    return created, skipped
 
 
 def get_series(series_id: int) -> BookingSeries | None:

@@ -14,7 +14,7 @@ from hubapp import actions, audit, clock, concurrency, params, qr
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.facilities import bookings, bp, feeds, holds, opening, public_bp, schedule, series, sweeper
 from hubapp.blueprints.facilities.bookings import BookingDetails
-from hubapp.blueprints.facilities.forms import BookingForm, EditBookingForm, ReasonForm
+from hubapp.blueprints.facilities.forms import BookingForm, EditBookingForm, ReasonForm, RepeatBookingForm
 from hubapp.blueprints.facilities.models import MONTHLY, PENDING, Booking, BookingSeries, Room
 from hubapp.extensions import db
 from hubapp.formatting import quoted
@@ -148,17 +148,23 @@ def new_booking():
     return saved(booking, f"已预约：{booking.room.name} {booking.start_at:%m月%d日 %H:%M}–{booking.end_at:%H:%M}。")
 
 
-def create_series(form: BookingForm):
-    """First post: show every date and its problem. Second post (``confirm``): book the chosen."""
-    recurrence = series.Recurrence(
+def recurrence_from(form: BookingForm | RepeatBookingForm, first_day: date) -> series.Recurrence:
+    """The rule the form describes; no weekday ticked means the first day's own."""
+    return series.Recurrence(
         frequency=form.repeat.data,
-        first_day=form.day.data,
-        weekdays=[int(d) for d in form.weekdays.data or []] or [form.day.data.weekday()],
+        first_day=first_day,
+        weekdays=[int(d) for d in form.weekdays.data or []] or [first_day.weekday()],
         interval=form.interval.data or 1,
         nth=int(form.nth.data) if form.repeat.data == MONTHLY else None,
         until=form.until.data,
         count=form.count.data,
+        first_day_booked=True,
     )
+
+
+def create_series(form: BookingForm):
+    """First post: show every date and its problem. Second post (``confirm``): book the chosen."""
+    recurrence = recurrence_from(form, form.day.data)
 
     def plan():
         return series.plan_series(form.room_id.data, recurrence, form.start.data, form.end.data, form.headcount.data)
@@ -300,6 +306,33 @@ def edit_booking(booking_id: int):
         conflict = concurrency.table_for(outcome, form, lambda: _booking_form(found, saved=True))
         return page(outcome.status, None if conflict else top_message(form, outcome), conflict)
     return saved(found, "已保存修改。")
+
+
+@bp.route("/bookings/<int:booking_id>/repeat", methods=["GET", "POST"])
+@staff_required
+def repeat_booking(booking_id: int):
+    """Make a booking the first date of a weekly or monthly series, keeping it as it is."""
+    found = db.get_or_404(Booking, booking_id)
+    if found.series_id:
+        return actions.refused("该预约已属于重复预约。", url_for("facilities.series", series_id=found.series_id))
+    form = RepeatBookingForm()
+
+    def page(status=200, message=None):
+        return render("facilities/repeat.html", status=status, form=form, booking=found, message=message)
+
+    if request.method == "GET":
+        form.weekdays.data = [str(found.start_at.weekday())]
+        return page()
+    outcome = actions.submit(
+        form, lambda: FORM_FIELDS.translated(lambda: series.repeat_booking(current_user, found, recurrence_from(form, found.start_at.date())))
+    )
+    if not outcome.ok:
+        return page(outcome.status, top_message(form, outcome))
+    made, created, skipped = outcome.value
+    message = f"已将{quoted(made.title)}设为重复预约，另预约了{len(created)}次。"
+    if skipped:
+        message += "未能预约：" + "、".join(f"{o.day.month}月{o.day.day}日" for o in skipped) + "，可在本页加回。"
+    return actions.done(message, url_for("facilities.series", series_id=made.id))
 
 
 def _booking_form(booking: Booking, saved: bool) -> EditBookingForm:

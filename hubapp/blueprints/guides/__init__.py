@@ -25,6 +25,7 @@ audit.describe(
         "guide.restore": "恢复历史版本",
         "guide.feedback": "收到反馈",
         "guide.keywords": "修改搜索关键词",
+        "guide.adopt": "去掉示例内容标记",
     },
     details={"before": "原关键词", "after": "新关键词", "code": "编码", "fields": "修改项", "previous_review": "上次复核", "helpful": "有帮助", "feedback_id": "反馈编号"},
 )

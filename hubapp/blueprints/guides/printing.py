@@ -12,6 +12,9 @@ SHEET_ROWS = 4
 #: The white margin ISO/IEC 18004 asks around a QR code, in modules: part of the drawn code, so
 #: that it survives however close the cut.
 QUIET_ZONE_MODULES = 4
+#: A name under its code: two lines of 11 pt in the 56 mm between the cell's padding, 14 characters each.
+NAME_LINES = 2
+NAME_LINE_EMS = 14
 
 
 def guide_url(matter: Matter) -> str:
@@ -20,7 +23,10 @@ def guide_url(matter: Matter) -> str:
 
 def qr_sheet_pdf(matters: list[Matter], category_label: str | None = None) -> bytes:
     per_page = SHEET_COLUMNS * SHEET_ROWS
-    cells = [(m, qr.svg(guide_url(m), border=QUIET_ZONE_MODULES, scalable=True)) for m in matters]
+    cells = [
+        (m, qr.svg(guide_url(m), border=QUIET_ZONE_MODULES, scalable=True), pdf.clamped(m.name, NAME_LINES, NAME_LINE_EMS))
+        for m in matters
+    ]
     pages = [cells[i : i + per_page] for i in range(0, len(cells), per_page)]
     return pdf.render_pdf(
         "guides/pdf/qr_sheet.html",

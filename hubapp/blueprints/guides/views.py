@@ -206,6 +206,15 @@ def review(code: str):
     return _state_change(code, lambda m: writing.mark_reviewed(current_user, m), "已记录复核日期。")
 
 
+@bp.post("/<code>/adopt")
+@staff_required
+def adopt(code: str):
+    return _state_change(
+        code, lambda m: writing.adopt_demo(current_user, m),
+        "已去掉示例内容标记。" + ("重新发布后，公开页面不再显示该标记。" if _matter_or_404(code).status == "published" else ""),
+    )  # fmt: skip
+
+
 @bp.post("/<code>/keywords")
 @staff_required
 def keywords(code: str):

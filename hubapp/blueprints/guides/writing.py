@@ -121,6 +121,18 @@ def reopen(actor, matter: Matter) -> None:
     _move(actor, matter, ARCHIVED, DRAFT, "guide.reopen")
 
 
+def adopt_demo(actor, matter: Matter) -> None:
+    """Staff have checked a demo guide against the real one and made it theirs: it is no longer
+    marked 示例内容. The public page follows at the next publication, as any change does."""
+    adopted = db.session.execute(
+        update(Matter).where(Matter.id == matter.id, Matter.is_demo.is_(True)).values(is_demo=False, updated_at=clock.now())
+    ).rowcount
+    if adopted != 1:
+        raise Conflict("该指南已不是示例内容，请刷新页面。")
+    audit.record(audit.actor_id(actor), "guide.adopt", "guide", matter.id, matter.status, matter.status)
+    db.session.refresh(matter)
+
+
 def mark_reviewed(actor, matter: Matter) -> None:
     """Confirm that the published guide is still right (the home page stops flagging it)."""
     if matter.status != PUBLISHED:

@@ -30,7 +30,7 @@ from hubapp.blueprints.meetings.models import (
 )
 from hubapp.blueprints.meetings.planning import clean, with_fresh_number
 from hubapp.extensions import db
-from hubapp.formatting import chinese_date
+from hubapp.formatting import chinese_date, quoted
 from hubapp.rules import Conflict, NotAllowed, RuleError
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -214,7 +214,7 @@ def minutes_content(meeting: Meeting, version: MinutesVersion | None = None) -> 
     location = meeting.location
     opening = (
         f"{chinese_date(meeting.start_at)}，{meeting.chair_name}在{location}主持召开{meeting.title}，"
-        f"围绕“{meeting.theme}”进行了专题研究"
+        f"围绕{quoted(meeting.theme)}进行了专题研究"
         + (f"，{len(present_units)}家单位参加会议" if present_units else "")
         + "。现将会议议定事项纪要如下："
     )

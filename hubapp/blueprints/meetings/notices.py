@@ -22,7 +22,7 @@ from hubapp.blueprints.meetings.models import DRAFT, ISSUED, OPEN, PRESENT, Deci
 from hubapp.blueprints.notify.inbox import admin_ids
 from hubapp.blueprints.notify.outbox import Message, queue, tell_staff
 from hubapp.extensions import db
-from hubapp.formatting import chinese_date
+from hubapp.formatting import chinese_date, quoted
 
 #: Older drafts were left on purpose (a meeting entered long after): nobody is told of them again.
 LOOK_BACK = timedelta(days=30)
@@ -75,7 +75,7 @@ def _tell_unit(decision: Decision, *, overdue: bool) -> None:
     """A unit outside the joint meeting (its name typed in) has no robot: only staff hear, once overdue."""
     department = decision.department
     unit = department.short_name if department else decision.unit_text
-    what = f"{decision.meeting.title}议定事项{decision.number}“{decision.text}”"
+    what = f"{decision.meeting.title}议定事项{decision.number}{quoted(decision.text)}"
     deadline = chinese_date(decision.deadline)
     common = dict(object_type="decision", object_id=decision.id, link_path="/meetings/decisions",
                   occasion=decision.deadline.isoformat())  # fmt: skip

@@ -33,6 +33,7 @@ from hubapp.blueprints.meetings.models import (
 )
 from hubapp.database import NumberTaken, write_numbered
 from hubapp.extensions import db
+from hubapp.formatting import quoted
 from hubapp.rules import Conflict, RuleError
 
 T = TypeVar("T")
@@ -210,7 +211,7 @@ def update_meeting(actor, meeting: Meeting, plan: MeetingPlan, based_on: int | N
     if renumber and meeting.latest_issued is not None:
         # 第N次 is printed on the issued 纪要; a correction must not leave it naming another meeting.
         raise RuleError(
-            f"已印发的纪要载明“{meeting.title}”，更正时不能更改会议类型或年度。",
+            f"已印发的纪要载明{quoted(meeting.title)}，更正时不能更改会议类型或年度。",
             "kind" if plan.kind != meeting.kind else "day",
         )
     _rehold(actor, meeting, plan)

@@ -9,6 +9,7 @@ from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.party import bp, checklist, forms
 from hubapp.blueprints.party.models import ChecklistItem, PartyOrganisation
 from hubapp.extensions import db
+from hubapp.formatting import quoted
 from hubapp.htmx import render
 
 
@@ -71,7 +72,7 @@ def tick(organisation_id: int, item_id: int):
             form.form_errors.append(outcome.message)
         return _branch_page(organisation, year, outcome.status, failed={item.id: form})
     url = url_for("party.checklist_branch", organisation_id=organisation.id, year=year)
-    return actions.done(f"已勾选“{item.title}”。", url)
+    return actions.done(f"已勾选{quoted(item.title)}。", url)
 
 
 @bp.post("/checklist/<int:organisation_id>/<int:item_id>/untick")
@@ -84,7 +85,7 @@ def untick(organisation_id: int, item_id: int):
     outcome = actions.attempt(lambda: checklist.untick(current_user, organisation, item, year))
     if not outcome.ok:
         return actions.refused(outcome.message, url)
-    return actions.done(f"已取消“{item.title}”。", url)
+    return actions.done(f"已取消{quoted(item.title)}。", url)
 
 
 @bp.route("/checklist/items", methods=["GET", "POST"])
@@ -96,7 +97,7 @@ def checklist_items():
             form, lambda: checklist.create_item(current_user, form.title.data, form.sort_order.data or 0)
         )
         if outcome.ok:
-            return actions.done(f"已新增“{outcome.value.title}”。", url_for("party.checklist_items"))
+            return actions.done(f"已新增{quoted(outcome.value.title)}。", url_for("party.checklist_items"))
         status = outcome.status
     else:
         status = 200
@@ -111,4 +112,4 @@ def checklist_item_active(item_id: int):
     outcome = actions.attempt(lambda: checklist.update_item(current_user, item, item.title, item.sort_order, active))
     if not outcome.ok:
         return actions.refused(outcome.message, url_for("party.checklist_items"))
-    return actions.done(f"“{item.title}”已{'恢复' if active else '停用'}。", url_for("party.checklist_items"))
+    return actions.done(f"{quoted(item.title)}已{'恢复' if active else '停用'}。", url_for("party.checklist_items"))

@@ -8,7 +8,9 @@ instead) rather than correct a form.
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select, update
 
 from hubapp import audit, clock
@@ -37,6 +39,28 @@ class CheckIn:
         return f"{reg.attendee_name}（{reg.enterprise_name}）签到成功。"
 
 
+def check_in_opens_at(session: Session) -> datetime:
+    """When the door opens for this session: ``SESSION_CHECK_IN_OPENS_MINUTES`` before its start."""
+    return session.start_at - timedelta(minutes=current_app.config["SESSION_CHECK_IN_OPENS_MINUTES"])
+
+
+def check_in_not_open_message(session: Session) -> str | None:
+    """Why nobody can check in yet, with the date and time it opens; None once it is open."""
+    opens = check_in_opens_at(session)
+    if clock.now() >= opens:
+        return None
+    return (
+        f"签到尚未开放：将于{opens.month}月{opens.day}日 {opens:%H:%M}开放"
+        f"（活动{session.start_at.month}月{session.start_at.day}日 {session.start_at:%H:%M}开始）。"
+    )
+
+
+def _refuse_until_open(session: Session) -> None:
+    too_early = check_in_not_open_message(session)
+    if too_early:
+        raise RuleError(too_early)
+
+
 def token_from_scan(text: str) -> str:
     """A scanned check-in code is a URL ending in the token; a typed one may be the token alone."""
     text = (text or "").strip().rstrip("/")
@@ -57,6 +81,7 @@ def check_in(actor, registration: Registration) -> CheckIn:
     """Idempotent: a second scan reports the time of the first."""
     if registration.session.is_cancelled:
         raise Conflict("本场活动已取消，不能签到。")
+    _refuse_until_open(registration.session)
     if registration.status not in ATTENDING_STATES:
         raise Conflict(f"{registration.attendee_name}的报名状态为“{registration.status_label}”，不能签到。")
     result = db.session.execute(
@@ -78,6 +103,7 @@ def admit_at_door(actor, registration: Registration) -> CheckIn:
     they were."""
     if registration.session.is_cancelled:
         raise Conflict("本场活动已取消，不能签到。")
+    _refuse_until_open(registration.session)
     old = registration.status
     if old not in ADMISSIBLE_STATES:
         raise Conflict(f"{registration.attendee_name}的报名状态为“{registration.status_label}”，不能按现场登记签到。")
@@ -93,6 +119,7 @@ def add_walk_in(actor, session: Session, data: SignupData) -> Registration:
     """Someone who came without signing up: recorded and checked in at once, outside the sign-up seats."""
     if session.is_cancelled:
         raise RuleError("本场活动已取消。")
+    _refuse_until_open(session)
     if not data.enterprise_name.strip():
         raise RuleError("请填写企业名称。", "enterprise_name")
     if not data.attendee_name.strip():

@@ -33,6 +33,7 @@ def _door(session: Session, status=200, result=None, error=None, walk_in_form=No
         form=CheckInForm(formdata=None),
         walk_in_form=walk_in_form or WalkInForm(formdata=None),
         attendance=outcomes.attendance(session.id),
+        not_open=door.check_in_not_open_message(session),
     )
 
 
@@ -80,7 +81,8 @@ def checkin_scanned(session_id: int, token: str):
     registration = signup.registration_by_token(session.id, token)
     if registration is None:
         abort(404)
-    return render("sessions/checkin_scanned.html", session=session, registration=registration, form=CheckInForm())
+    return render("sessions/checkin_scanned.html", session=session, registration=registration, form=CheckInForm(),
+                  not_open=door.check_in_not_open_message(session))  # fmt: skip
 
 
 def _walk_in_from(form: WalkInForm) -> SignupData:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from hubapp.blueprints.notify.outbox import Message, queue
 from hubapp.blueprints.sessions.models import PENDING, REGISTERED, SCHEDULED, WAITLISTED, Registration, Session
 from hubapp.extensions import db
-from hubapp.formatting import chinese_datetime
+from hubapp.formatting import chinese_datetime, quoted
 
 
 def _when_where(registration: Registration) -> str:
@@ -22,7 +22,7 @@ def _when_where(registration: Registration) -> str:
 
 
 def _texts(registration: Registration, event: str, position: int | None, reason: str | None) -> str:
-    title = f"“{registration.session.title}”"
+    title = quoted(registration.session.title)
     return {
         "received": f"您已报名{title}（{_when_where(registration)}），待中心审核后短信通知您。",
         "confirmed": f"您已成功报名{title}，{_when_where(registration)}，请准时参加，凭报名链接签到。",
@@ -87,8 +87,8 @@ def _tell_all(session: Session, event: str, text: str, occasion: str) -> None:
 def session_moved(session: Session, room_name: str) -> None:
     """The time or the room changed: everyone signed up reads where and when it is now."""
     when_where = f"{chinese_datetime(session.start_at)}，{room_name}"
-    _tell_all(session, "moved", f"您报名的“{session.title}”时间地点有变，改为{when_where}。", when_where)
+    _tell_all(session, "moved", f"您报名的{quoted(session.title)}时间地点有变，改为{when_where}。", when_where)
 
 
 def session_cancelled(session: Session, reason: str) -> None:
-    _tell_all(session, "cancelled", f"您报名的“{session.title}”已取消：{reason}。抱歉给您带来不便。", "")
+    _tell_all(session, "cancelled", f"您报名的{quoted(session.title)}已取消：{reason}。抱歉给您带来不便。", "")

@@ -9,7 +9,7 @@ from flask import session as browser
 
 from hubapp import actions, clock, qr
 from hubapp.blueprints.auth.roles import public
-from hubapp.blueprints.sessions import planning, public_bp, signup
+from hubapp.blueprints.sessions import door, planning, public_bp, signup
 from hubapp.blueprints.sessions.forms import signup_form_for
 from hubapp.blueprints.sessions.models import BANK, REG_CANCELLED, TAX, WAITLISTED, Session
 from hubapp.blueprints.sessions.signup import SignupData
@@ -123,6 +123,7 @@ def registration(session_id: int, token: str):
         position=signup.waitlist_position(found) if found.status == WAITLISTED else None,
         closed=signup.signup_closed_reason(session),
         checkin_qr=qr.svg(checkin_url, scale=6),
+        check_in_opens=door.check_in_opens_at(session),
         now=clock.now(),
     )
 

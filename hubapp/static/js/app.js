@@ -45,6 +45,18 @@
     delete event.detail.elt.dataset.submitting;
   });
 
+  // The repeat rule starts on the booking's own weekday: when the date changes while a single
+  // weekday is ticked (the one the form started with), the tick follows the date.
+  document.addEventListener("change", function (event) {
+    var day = event.target;
+    if (day.name !== "day" || !day.form || !day.value) { return; }
+    var boxes = day.form.querySelectorAll('input[name="weekdays"]');
+    var ticked = Array.prototype.filter.call(boxes, function (box) { return box.checked; });
+    if (ticked.length > 1) { return; }
+    var weekday = (new Date(day.value + "T00:00").getDay() + 6) % 7;  // 0 = Monday, as the form counts
+    Array.prototype.forEach.call(boxes, function (box) { box.checked = box.value === String(weekday); });
+  });
+
   function showError(html) {
     var box = document.getElementById("htmx-error");
     if (!box) { return; }

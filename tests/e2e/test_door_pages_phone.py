@@ -1,0 +1,64 @@
+"""The door pages are used standing at a door with a phone: at 390 px nothing scrolls sideways and
+every button and field is at least 44 px tall, so a thumb hits it first time."""
+
+from datetime import time, timedelta
+
+from factories import facilities
+from factories import sessions as make
+from factories.sessions import phone
+from playwright.sync_api import expect
+
+from hubapp import clock
+from tests.conftest import PASSWORD
+
+#: The smallest touch target WCAG 2.5.5 and the platform guidelines accept, in CSS pixels.
+TOUCH = 44
+
+SMALL_TARGETS = """() => [...document.querySelectorAll('main button, main input:not([type=hidden]), main select, main .door-links a')]
+  .filter(e => e.offsetParent !== null)
+  .map(e => ({what: e.outerHTML.slice(0, 80), height: e.getBoundingClientRect().height}))
+  .filter(e => e.height < 44)"""
+
+
+def assert_phone_sized(page, name):
+    page.screenshot(path=f"/tmp/paper/{name}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{name} scrolls sideways"
+    assert page.evaluate(SMALL_TARGETS) == [], f"{name} has targets under {TOUCH} px"
+
+
+def log_in(page, url):
+    page.goto(f"{url}/login")
+    page.get_by_label("用户名").fill("staff")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_the_room_door_page_fits_a_phone(app, users, live_server, phone_page):
+    room = facilities.room("党员组织生活教育馆", opens=time(0), closes=time(0))
+    now = clock.now()
+    facilities.booking(room, now.date(), (now + timedelta(minutes=10)).strftime("%H:%M"),
+                       (now + timedelta(hours=1)).strftime("%H:%M"), title="威海蓝创软件有限公司主题党日活动",
+                       contact_phone="13806310001")  # fmt: skip
+    room_id = room.id
+    server = live_server(workers=1)
+
+    phone_page.goto(f"{server.url}/r/{room_id}")
+    expect(phone_page.get_by_role("button", name="我已到场，签到")).to_be_visible()
+    assert_phone_sized(phone_page, "room-door")
+
+
+def test_the_session_door_pages_fit_a_phone(app, users, live_server, phone_page):
+    session = make.session(make.hall(opens=time(0), closes=time(0)), capacity=30, start=clock.now() + timedelta(minutes=20))
+    registration = make.registration(session, phone(7), name="刘洋", enterprise="威海蓝创软件有限公司")
+    session_id, token = session.id, registration.token
+    server = live_server(workers=1)
+
+    log_in(phone_page, server.url)
+    phone_page.goto(f"{server.url}/sessions/{session_id}/checkin")
+    expect(phone_page.get_by_role("button", name="登记并签到")).to_be_visible()
+    assert_phone_sized(phone_page, "session-door")
+
+    phone_page.goto(f"{server.url}/sessions/{session_id}/checkin/{token}")
+    phone_page.get_by_role("button", name="确认签到").click()
+    expect(phone_page.get_by_text("刘洋（威海蓝创软件有限公司）签到成功")).to_be_visible()
+    assert_phone_sized(phone_page, "session-door-scanned")
