@@ -8,6 +8,7 @@ they hold rooms through ``holds``.
 Like every service, these functions only flush: the caller's ``atomic()`` commits.
 """
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
@@ -223,6 +224,8 @@ def create_booking(
         series_id=series_id,
         created_by_id=audit.actor_id(actor),
         created_at=clock.now(),
+        # The enterprise asking from /book has no account: its private link is how it follows the request.
+        follow_token=secrets.token_urlsafe(32) if source == notices.PUBLIC else None,
     )
     _flush_checked(booking, room)
     audit.record(audit.actor_id(actor), "booking.create", "booking", booking.id, None, status, room=room.name, source=source)
@@ -493,6 +496,45 @@ def withdraw(actor, booking: Booking, reason: str) -> Booking:
     if booking.start_at <= clock.now():
         raise RuleError("预约已经开始，不能撤回，请联系中心工作人员。")
     return change_status(actor, booking, CANCELLED, reason or "预约人撤回")
+
+
+#: What a requester may still call off from their private link.
+WITHDRAWABLE_STATES = (PENDING, CONFIRMED)
+
+
+def by_follow_token(token: str | None, *, for_update: bool = False) -> Booking | None:
+    """The public request whose private link this is; None for anything else (a changed or
+    made-up token)."""
+    if not token or len(token) > 64:
+        return None
+    stmt = select(Booking).where(Booking.follow_token == token)
+    # Withdrawing reads the state it changes under a row lock: an approval or a sweep that
+    # commits meanwhile is seen, not overwritten.
+    return db.session.scalar(stmt.with_for_update() if for_update else stmt)
+
+
+def by_follow_tokens(tokens: list[str]) -> list[Booking]:
+    if not tokens:
+        return []
+    stmt = select(Booking).where(Booking.follow_token.in_(tokens)).order_by(Booking.start_at.desc(), Booking.id.desc())
+    return list(db.session.scalars(stmt.options(joinedload(Booking.room))))
+
+
+def withdraw_request(token: str, confirmed: bool) -> Booking:
+    """The enterprise calls off its own public request, pending or confirmed, before it starts."""
+    booking = by_follow_token(token, for_update=True)
+    if booking is None:
+        raise RuleError("预约不存在。")
+    if not confirmed:
+        raise RuleError("请勾选确认后再撤回。", "confirm")
+    if booking.status not in WITHDRAWABLE_STATES:
+        raise Conflict(f"该申请当前为“{booking.status_label}”，不能撤回。")
+    if booking.start_at <= clock.now():
+        raise Conflict("预约已经开始，不能撤回，请联系中心工作人员。")
+    old_status = booking.status
+    change_status(None, booking, CANCELLED, "申请人撤回")
+    notices.withdrawn(booking, old_status)
+    return booking
 
 
 def user_bookings(user_id: int, upcoming: bool = True):

@@ -2,7 +2,7 @@
 validators give the quick answer next to the field."""
 
 from flask_wtf.file import MultipleFileField
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from hubapp.blueprints.demands.models import KINDS, NOTE_MAX, SATISFACTION
@@ -47,3 +47,7 @@ class RateForm(HubForm):
         "您对办理结果是否满意", choices=options(SATISFACTION), validators=[InputRequired(message="请选择您的评价。")]
     )
     comment = TextAreaField("意见建议（选填）", validators=[Optional(), Length(max=NOTE_MAX, message=f"内容不超过{NOTE_MAX}字。")])
+
+
+class WithdrawForm(HubForm):
+    confirm = BooleanField("我确认撤回本次场地预约申请")
