@@ -68,7 +68,7 @@ def _report_from(form) -> SelfReport:
     return SelfReport(
         kind=form.kind.data or "",
         description=form.description.data or "",
-        topic=form.topic.data or None,
+        topic_id=form.topic.data,
         enterprise_name=form.enterprise_name.data or "",
         uscc=form.uscc.data or "",
         contact_name=form.contact_name.data or "",
