@@ -95,4 +95,4 @@ def grid_panel(grid) -> str:
     return render_template("demands/_grid_panel.html", row=visits.grid_coverage(grid, month), month=month)
 
 
-from hubapp.blueprints.demands import views  # noqa: E402,F401
+from hubapp.blueprints.demands import topic_views, views  # noqa: E402,F401

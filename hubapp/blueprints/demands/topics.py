@@ -54,6 +54,11 @@ def topic_rows() -> list[TopicRow]:
     return [TopicRow(topic, count) for topic, count in db.session.execute(stmt)]
 
 
+def uses(topic: DemandTopic) -> int:
+    """How many demands name the topic."""
+    return db.session.scalar(select(func.count()).select_from(Demand).where(Demand.topic_id == topic.id)) or 0
+
+
 def _clean_name(name: str | None, exclude_id: int | None = None) -> str:
     cleaned = " ".join((name or "").split())
     if not cleaned:
@@ -142,9 +147,9 @@ def delete_topic(actor, topic: DemandTopic, based_on: int | None) -> None:
     and the database refuses it too (the demand's foreign key)."""
     if based_on is not None:
         concurrency.claim(topic, based_on, CHANGED_MEANWHILE)
-    uses = db.session.scalar(select(func.count()).select_from(Demand).where(Demand.topic_id == topic.id))
-    if uses:
-        raise Conflict(f"已有{uses}件诉求使用“{topic.name}”，不能删除；不再使用时请停用。")
+    used = uses(topic)
+    if used:
+        raise Conflict(f"已有{used}件诉求使用“{topic.name}”，不能删除；不再使用时请停用。")
     name, topic_id = topic.name, topic.id
     try:
         with db.session.begin_nested():
