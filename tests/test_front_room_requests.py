@@ -124,6 +124,13 @@ def test_withdrawing_needs_the_box_ticked_and_then_frees_the_slot(client, room, 
     ask(client, room, day, phone="13912340000")
 
 
+def test_reloading_the_withdraw_address_opens_the_request_page(client, room, day):
+    link = follow_link(ask(client, room, day))
+    response = client.get(f"{link}/withdraw")
+    assert response.status_code == 302 and response.headers["Location"] == link
+    assert only_booking().status == PENDING
+
+
 def test_a_confirmed_booking_may_be_withdrawn_too(client, room, day):
     link = follow_link(ask(client, room, day))
     with atomic():

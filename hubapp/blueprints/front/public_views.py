@@ -202,6 +202,13 @@ def follow_booking(token: str):
     return _booking_page(booking)
 
 
+@public_bp.get("/e/bookings/<token>/withdraw")
+@public
+def withdraw_booking_address(token: str):
+    """The form's address opened (a reload, a shared link): the request's page, not a 405."""
+    return redirect(url_for(".follow_booking", token=token))
+
+
 @public_bp.post("/e/bookings/<token>/withdraw")
 @public
 def withdraw_booking(token: str):
