@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from factories import facilities
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hubapp import clock
 from hubapp.blueprints.facilities import bookings
@@ -14,6 +15,7 @@ from hubapp.blueprints.facilities.models import CANCELLED, CONFIRMED, PENDING, B
 from hubapp.blueprints.notify.models import OutboxMessage
 from hubapp.database import atomic
 from hubapp.extensions import db
+from hubapp.rules import Conflict
 
 STAFF_ROBOT = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=centre"
 
@@ -149,6 +151,17 @@ def test_withdrawing_what_staff_rejected_meanwhile_is_a_conflict(client, room, d
     page = late.get_data(as_text=True)
     assert late.status_code == 409 and "该申请当前为“已驳回”，不能撤回" in page and "未批准" in page
     assert only_booking().status == "rejected"
+
+
+def test_staff_approving_a_request_withdrawn_meanwhile_is_a_conflict(client, room, day):
+    link = follow_link(ask(client, room, day))
+    assert client.post(f"{link}/withdraw", data={"confirm": "y"}).status_code == 303
+    # Staff's page was drawn before the withdrawal: what they act on still reads 待审核.
+    seen_by_staff = only_booking()
+    set_committed_value(seen_by_staff, "status", PENDING)
+    with pytest.raises(Conflict, match="预约已被改为“已取消”"), atomic():
+        bookings.approve_booking(None, seen_by_staff)
+    assert only_booking().status == CANCELLED
 
 
 def test_a_started_booking_cannot_be_withdrawn(client, room, day, monkeypatch):

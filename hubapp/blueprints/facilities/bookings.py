@@ -241,6 +241,11 @@ def change_status(actor, booking: Booking, new_status: str, reason: str | None =
     old_status = booking.status
 
     def change():
+        # The state is read again under the row lock: a requester withdrawing from their private
+        # link while staff approve it is a conflict for whoever comes second, not an overwrite.
+        current = db.session.scalar(select(Booking.status).where(Booking.id == booking.id).with_for_update())
+        if current != old_status:
+            raise Conflict(f"预约已被改为“{BOOKING_STATES[current]}”，请刷新页面后查看。")
         booking.status = new_status
         if reason:
             booking.status_reason = reason.strip()
@@ -502,15 +507,12 @@ def withdraw(actor, booking: Booking, reason: str) -> Booking:
 WITHDRAWABLE_STATES = (PENDING, CONFIRMED)
 
 
-def by_follow_token(token: str | None, *, for_update: bool = False) -> Booking | None:
+def by_follow_token(token: str | None) -> Booking | None:
     """The public request whose private link this is; None for anything else (a changed or
     made-up token)."""
     if not token or len(token) > 64:
         return None
-    stmt = select(Booking).where(Booking.follow_token == token)
-    # Withdrawing reads the state it changes under a row lock: an approval or a sweep that
-    # commits meanwhile is seen, not overwritten.
-    return db.session.scalar(stmt.with_for_update() if for_update else stmt)
+    return db.session.scalar(select(Booking).where(Booking.follow_token == token))
 
 
 def by_follow_tokens(tokens: list[str]) -> list[Booking]:
@@ -521,8 +523,10 @@ def by_follow_tokens(tokens: list[str]) -> list[Booking]:
 
 
 def withdraw_request(token: str, confirmed: bool) -> Booking:
-    """The enterprise calls off its own public request, pending or confirmed, before it starts."""
-    booking = by_follow_token(token, for_update=True)
+    """The enterprise calls off its own public request, pending or confirmed, before it starts.
+    An approval or rejection that commits meanwhile is caught by ``change_status``, which reads
+    the state again under the lock every writer of the room's bookings takes first."""
+    booking = by_follow_token(token)
     if booking is None:
         raise RuleError("预约不存在。")
     if not confirmed:
