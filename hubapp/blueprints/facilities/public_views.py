@@ -23,6 +23,11 @@ from hubapp.htmx import render
 REMEMBERED = "room_requests"
 REMEMBERED_MAX = 20
 
+
+def remember_request(token: str) -> None:
+    kept = [t for t in browser.get(REMEMBERED, []) if t != token]
+    browser[REMEMBERED] = [token, *kept][:REMEMBERED_MAX]
+
 #: The request form's names for the fields a booking rule can be about; the rest go to the time.
 REQUEST_FIELDS = holds.FormFields({"start_at": "start", "end_at": "end", "headcount": "headcount"}, other="start")
 
@@ -128,8 +133,7 @@ def request_booking():
     )  # fmt: skip
     if not outcome.ok:
         return render("facilities/public/request.html", status=outcome.status, form=form, rooms=opening.rooms())
-    token = outcome.value.follow_token
-    browser[REMEMBERED] = [token, *(t for t in browser.get(REMEMBERED, []) if t != token)][:REMEMBERED_MAX]
+    remember_request(outcome.value.follow_token)
     return render(
         "facilities/public/request_done.html", booking=outcome.value, phone=current_app.config["CENTRE_PHONE"]
     )

@@ -188,17 +188,12 @@ def _booking_page(booking, form=None, status: int = 200, error: str | None = Non
     return response
 
 
-def _remember_request(token: str) -> None:
-    kept = [t for t in browser.get(public_requests.REMEMBERED, []) if t != token]
-    browser[public_requests.REMEMBERED] = [token, *kept][: public_requests.REMEMBERED_MAX]
-
-
 @public_bp.get("/e/bookings/<token>")
 @public
 def follow_booking(token: str):
     booking = _requested(token)
     # Opened from the SMS on another phone: 我的办件 there lists it from now on.
-    _remember_request(token)
+    public_requests.remember_request(token)
     return _booking_page(booking)
 
 
