@@ -20,7 +20,7 @@ import flask_migrate
 import pytest
 import requests
 from playwright.sync_api import sync_playwright
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import MetaData, Table, create_engine, inspect, text
 
 from hubapp import create_app
 from hubapp.database import atomic
@@ -60,11 +60,33 @@ def reset_postgresql(uri: str) -> None:
     engine.dispose()
 
 
+#: The rows the migrations themselves insert (the initial demand topics), by table: read once after
+#: migrating, written back after each truncation, so that PostgreSQL starts each test as a copy of
+#: the SQLite template does.
+MIGRATION_SEEDS: dict[str, list[dict]] = {}
+
+
+def remember_seeds(uri: str) -> None:
+    engine = create_engine(uri)
+    with engine.connect() as conn:
+        for name in inspect(conn).get_table_names():
+            if name != "alembic_version":
+                rows = [dict(row) for row in conn.execute(text(f'SELECT * FROM "{name}"')).mappings()]
+                if rows:
+                    MIGRATION_SEEDS[name] = rows
+    engine.dispose()
+
+
 def truncate_postgresql(uri: str) -> None:
     engine = create_engine(uri)
     with engine.begin() as conn:
         tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
         conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        for name, rows in MIGRATION_SEEDS.items():
+            table = Table(name, MetaData(), autoload_with=conn)
+            conn.execute(table.insert(), rows)
+            if "id" in table.c:
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM \"{name}\"))"))
     engine.dispose()
 
 
@@ -74,6 +96,7 @@ def migrated_template(tmp_path_factory):
     if PG_URI:
         reset_postgresql(PG_URI)
         migrate_to_head(PG_URI)
+        remember_seeds(PG_URI)
         return None
     template = tmp_path_factory.mktemp("template") / "template.sqlite3"
     migrate_to_head(f"sqlite:///{template}")

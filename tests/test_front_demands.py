@@ -9,7 +9,7 @@ from factories import directory
 from PIL import Image
 
 from hubapp.blueprints.demands import moves
-from hubapp.blueprints.demands.models import Demand
+from hubapp.blueprints.demands.models import Demand, DemandTopic
 from hubapp.blueprints.directory.models import Enterprise
 from hubapp.database import atomic
 from hubapp.extensions import db
@@ -22,11 +22,15 @@ def registered(app):
     return directory.enterprise(NAME, "汇科工控")
 
 
+def topic_id(name: str) -> int:
+    return db.session.scalar(db.select(DemandTopic.id).where(DemandTopic.name == name))
+
+
 def form(enterprise_name=NAME, uscc="", **changes):
     values = {
         "kind": "funding",
         "description": "购置数控设备需流动资金约300万元，\n希望对接银行信用贷款。",
-        "topic": "融资贷款",
+        "topic": topic_id("融资贷款"),
         "enterprise_name": enterprise_name,
         "uscc": uscc,
         "contact_name": "杨经理",
@@ -68,7 +72,7 @@ def test_a_demand_lands_as_submitted_self_reported_with_its_number_and_follow_li
     demand = only_demand()
     assert (demand.status_label, demand.source_label, demand.kind_label) == ("待受理", "企业自报", "资金需求")
     assert demand.enterprise_id == registered.id
-    assert demand.title == "【融资贷款】购置数控设备需流动资金约300万元，"
+    assert (demand.title, demand.topic.name) == ("购置数控设备需流动资金约300万元，", "融资贷款")
     page = client.get(response.location).text
     assert demand.number in page and "已收到您的诉求" in page and "请收藏本页" in page
 

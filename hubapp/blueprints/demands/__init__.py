@@ -51,6 +51,20 @@ audit.describe(
     },
 )
 audit.describe(
+    "demand_topic",
+    "诉求主题",
+    states={"active": "启用", "inactive": "已停用"},
+    actions={
+        "demand_topic.create": "新增诉求主题",
+        "demand_topic.rename": "修改诉求主题名称",
+        "demand_topic.move": "调整诉求主题顺序",
+        "demand_topic.activate": "启用诉求主题",
+        "demand_topic.deactivate": "停用诉求主题",
+        "demand_topic.delete": "删除诉求主题",
+    },
+    details={"name": "名称", "old": "原名称", "neighbour": "与之互换位置"},
+)
+audit.describe(
     "visit",
     "走访记录",
     actions={"visit.create": "登记走访"},
@@ -87,4 +101,4 @@ def notices_due(now) -> None:
     notices.deadlines_due(now)
 
 
-from hubapp.blueprints.demands import views  # noqa: E402,F401
+from hubapp.blueprints.demands import topic_views, views  # noqa: E402,F401

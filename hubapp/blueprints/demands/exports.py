@@ -14,7 +14,7 @@ from hubapp.spreadsheets import workbook_bytes
 
 #: Header and column width (characters).
 COLUMNS = [
-    ("编号", 14), ("类别", 10), ("企业", 28), ("网格", 16), ("诉求标题", 30), ("诉求内容", 40), ("来源", 10),
+    ("编号", 14), ("类别", 10), ("企业", 28), ("网格", 16), ("诉求标题", 30), ("诉求内容", 40), ("来源", 10), ("主题", 10),
     ("联系人", 10), ("联系电话", 14), ("受理日期", 14), ("办理时限", 14), ("状态", 10), ("是否逾期", 10),
     ("办理方式", 10), ("承办部门或承办人", 22), ("办理结果", 40), ("企业评价", 10), ("销号日期", 14), ("督办次数", 10),
 ]  # fmt: skip
@@ -51,6 +51,7 @@ def _demand_row(d: Demand, today: date) -> list:
         d.title,
         d.description,
         d.source_label,
+        d.topic.name if d.topic else "",
         d.contact_name,
         d.contact_mobile,
         chinese_date(d.received_on),

@@ -22,10 +22,12 @@ from hubapp.blueprints.demands.models import (
     SATISFACTION,
     SELF_REPORTED,
     SOURCES,
+    TOPIC_NAME_MAX,
     TOPICS,
     TRANSFERRED,
 )
 from hubapp.blueprints.directory.picker import EnterpriseField
+from hubapp.concurrency import Versioned
 from hubapp.forms import MOBILE_MESSAGE, CheckboxesField, HubForm, mobile_number, options
 
 
@@ -129,3 +131,15 @@ class GrantExtensionForm(HubForm):
 
 class RefuseExtensionForm(HubForm):
     note = TextAreaField("不同意的理由", validators=[DataRequired(message="请写明不同意延期的理由。"), Length(max=NOTE_MAX)])
+
+
+class TopicForm(Versioned, HubForm):
+    """A topic's name, as added or renamed on the topics page; ``version`` when renaming."""
+
+    name = StringField(
+        "主题名称",
+        validators=[
+            DataRequired(message="请填写主题名称。"),
+            Length(max=TOPIC_NAME_MAX, message=f"主题名称不超过{TOPIC_NAME_MAX}字。"),
+        ],
+    )

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -134,6 +135,31 @@ def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+#: The longest name of a topic: it fits a select on a phone and a column of the staff list.
+TOPIC_NAME_MAX = 20
+
+
+class DemandTopic(db.Model):
+    """A subject an enterprise may pick when it raises a demand itself (就业创业、融资贷款…): staff
+    keep the list. A topic some demand names is never deleted, only deactivated."""
+
+    __tablename__ = "demand_topic"
+    __table_args__ = (
+        CheckConstraint("length(name) > 0", name="name_not_empty"),
+        UniqueConstraint("name", name="uq_demand_topic_name"),
+        UniqueConstraint("position", name="uq_demand_topic_position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(TOPIC_NAME_MAX))
+    #: Where it stands in the public form's list, smallest first.
+    position: Mapped[int] = mapped_column(Integer)
+    #: An inactive topic is no longer offered; the demands that name it keep it.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: Raised by every change made on the topics page (hubapp/concurrency.py).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
 class Demand(db.Model):
     __tablename__ = "demand"
     __table_args__ = (
@@ -210,8 +236,11 @@ class Demand(db.Model):
     #: The key of the enterprise's private follow link (/e/follow/<token>), for a demand it raised
     #: itself; whoever holds it sees the public timeline and may rate the answer.
     follow_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    #: The subject the enterprise picked on the public form, if any.
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("demand_topic.id"), index=True)
 
     enterprise = relationship("Enterprise")
+    topic = relationship("DemandTopic")
     grid = relationship("Grid")
     department = relationship("Department")
     raised_by = relationship("User", foreign_keys=[raised_by_id])

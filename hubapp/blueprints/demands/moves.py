@@ -132,13 +132,17 @@ def create_demand(actor: User, draft: DemandDraft, *, at: datetime | None = None
     return _register(actor, enterprise, draft, at)
 
 
-def create_self_reported(enterprise: Enterprise, draft: DemandDraft, follow_token: str) -> Demand:
+def create_self_reported(
+    enterprise: Enterprise, draft: DemandDraft, follow_token: str, topic_id: int | None = None
+) -> Demand:
     """企业自报: the enterprise raises it itself on the public form, without an account; it lands as
-    待受理 like any other, and ``follow_token`` is the key of its private follow link."""
+    待受理 like any other, and ``follow_token`` is the key of its private follow link. ``topic_id``
+    is the topic it picked, already checked to be one staff offer."""
     if draft.source != SELF_REPORTED or draft.received_on or draft.deadline or draft.visit_id:
         raise RuleError("企业自报的诉求只能由企业本人提交。")
     demand = _register(None, enterprise, draft, None)
     demand.follow_token = follow_token
+    demand.topic_id = topic_id
     db.session.flush()
     return demand
 

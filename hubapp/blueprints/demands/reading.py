@@ -100,6 +100,8 @@ class Filters:
     status: str | None = None
     department_id: int | None = None
     grid_id: int | None = None
+    #: A topic the enterprise picked on the public form (``DemandTopic``).
+    topic_id: int | None = None
     overdue: bool = False
     #: Open and due within ``DUE_SOON_WORKING_DAYS`` working days, not yet overdue (即将到期).
     due_soon: bool = False
@@ -115,7 +117,9 @@ def demands_query(filters: Filters, today: date | None = None):
     today = today or clock.today()
     stmt = (
         select(Demand)
-        .options(joinedload(Demand.enterprise), joinedload(Demand.department), joinedload(Demand.grid))
+        .options(
+            joinedload(Demand.enterprise), joinedload(Demand.department), joinedload(Demand.grid), joinedload(Demand.topic)
+        )
         .order_by(Demand.received_on.desc(), Demand.id.desc())
     )
     if filters.kind in KINDS:
@@ -126,6 +130,8 @@ def demands_query(filters: Filters, today: date | None = None):
         stmt = stmt.where(Demand.department_id == filters.department_id)
     if filters.grid_id:
         stmt = stmt.where(Demand.grid_id == filters.grid_id)
+    if filters.topic_id:
+        stmt = stmt.where(Demand.topic_id == filters.topic_id)
     if filters.overdue:
         stmt = stmt.where(Demand.status.in_(OPEN_STATES), Demand.deadline < today)
     if filters.due_soon:

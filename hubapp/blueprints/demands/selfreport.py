@@ -15,7 +15,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 
 from hubapp import clock
-from hubapp.blueprints.demands import moves
+from hubapp.blueprints.demands import moves, topics
 from hubapp.blueprints.demands.models import (
     KINDS,
     NOTE_MAX,
@@ -39,9 +39,6 @@ KIND_HINTS = {
     "funding": "贷款、融资、政策资金、项目扶持等资金需求",
     "support": "用地、厂房、水电气暖、住房、子女入学等配套需求",
 }
-#: The usual subjects, offered to pick from; the demand's title starts with it.
-TOPICS = ["就业创业", "项目申报", "资格审查", "融资贷款", "税费服务", "社保医保", "人才引进", "知识产权", "安全生产", "其他"]
-
 MAX_PHOTOS = 3
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 #: Photos are re-encoded to this size at most: enough to see the problem, small in the database.
@@ -59,15 +56,15 @@ class SelfReport:
     uscc: str
     contact_name: str
     contact_mobile: str
-    topic: str | None = None
+    #: One of the active topics staff keep (``topics``), if the enterprise picked one.
+    topic_id: int | None = None
     #: The uploaded files' bytes, as sent.
     photos: list[bytes] = field(default_factory=list)
 
 
-def _title(topic: str | None, description: str) -> str:
+def _title(description: str) -> str:
     first_line = description.strip().splitlines()[0].strip()
-    short = first_line if len(first_line) <= TITLE_LENGTH else first_line[:TITLE_LENGTH] + "…"
-    return f"【{topic}】{short}" if topic else short
+    return first_line if len(first_line) <= TITLE_LENGTH else first_line[:TITLE_LENGTH] + "…"
 
 
 def cleaned_photo(data: bytes) -> tuple[bytes, int, int]:
@@ -115,9 +112,9 @@ def raise_demand(report: SelfReport) -> Demand:
         raise RuleError("请写明您需要解决的问题。", "description")
     if len(description) > NOTE_MAX:
         raise RuleError(f"内容不超过{NOTE_MAX}字（现为{len(description)}字）。", "description")
-    topic = (report.topic or "").strip() or None
-    if topic is not None and topic not in TOPICS:
-        raise RuleError("请从列表中选择主题。", "topic")
+    topic = topics.active_topic(report.topic_id)
+    if report.topic_id and topic is None:
+        raise RuleError("该主题已停用，请重新选择。", "topic")
     name = register.normalise_name(report.enterprise_name)
     if not name:
         raise RuleError("请填写企业名称。", "enterprise_name")
@@ -137,10 +134,10 @@ def raise_demand(report: SelfReport) -> Demand:
 
     enterprise = _enterprise(name, code)
     draft = DemandDraft(
-        enterprise_id=enterprise.id, kind=report.kind, title=_title(topic, description), description=description,
+        enterprise_id=enterprise.id, kind=report.kind, title=_title(description), description=description,
         contact_name=contact_name, contact_mobile=mobile, source=SELF_REPORTED,
     )  # fmt: skip
-    demand = moves.create_self_reported(enterprise, draft, secrets.token_urlsafe(32))
+    demand = moves.create_self_reported(enterprise, draft, secrets.token_urlsafe(32), topic.id if topic else None)
     now = clock.now()
     for content, width, height in photos:
         db.session.add(DemandPhoto(demand_id=demand.id, content=content, width=width, height=height, created_at=now))

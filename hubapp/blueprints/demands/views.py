@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from hubapp import actions, clock, downloads, params
 from hubapp.blueprints.auth.roles import ALL_ROLES, STAFF_ROLES, Role, roles_required, staff_required
-from hubapp.blueprints.demands import bp, exports, forms, liaison, moves, outcomes, reading, statistics, visits
+from hubapp.blueprints.demands import bp, exports, forms, liaison, moves, outcomes, reading, statistics, topics, visits
 from hubapp.blueprints.demands.models import (
     DEMAND_STATES,
     HANDLING,
@@ -40,6 +40,7 @@ def _filters() -> reading.Filters:
         status=args.get("status") if args.get("status") in DEMAND_STATES else None,
         department_id=params.int_arg("department"),
         grid_id=params.int_arg("grid"),
+        topic_id=params.int_arg("topic"),
         overdue=args.get("overdue") == "1",
         due_soon=args.get("due") == "soon",
         unacknowledged=args.get("unack") == "1",
@@ -59,7 +60,7 @@ def index():
         "demands/index.html", "demands/_rows.html",
         page=page_of(reading.demands_query(filters)), filters=filters, counts=reading.kind_counts(filters),
         kinds=KINDS, states=DEMAND_STATES, departments=directory.departments(include_inactive=True), grids=directory.grids(),
-        today=clock.today(),
+        topics=topics.all_topics(), today=clock.today(),
     )  # fmt: skip
 
 

@@ -8,6 +8,7 @@ they hold rooms through ``holds``.
 Like every service, these functions only flush: the caller's ``atomic()`` commits.
 """
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
@@ -224,6 +225,8 @@ def create_booking(
         series_id=series_id,
         created_by_id=audit.actor_id(actor),
         created_at=clock.now(),
+        # The enterprise asking from /book has no account: its private link is how it follows the request.
+        follow_token=secrets.token_urlsafe(32) if source == notices.PUBLIC else None,
     )
     _flush_checked(booking, room)
     audit.record(audit.actor_id(actor), "booking.create", "booking", booking.id, None, status, title=booking.title, room=room.name, source=source)
@@ -239,6 +242,11 @@ def change_status(actor, booking: Booking, new_status: str, reason: str | None =
     old_status = booking.status
 
     def change():
+        # The state is read again under the row lock: a requester withdrawing from their private
+        # link while staff approve it is a conflict for whoever comes second, not an overwrite.
+        current = db.session.scalar(select(Booking.status).where(Booking.id == booking.id).with_for_update())
+        if current != old_status:
+            raise Conflict(f"预约已被改为“{BOOKING_STATES[current]}”，请刷新页面后查看。")
         booking.status = new_status
         if reason:
             booking.status_reason = reason.strip()
@@ -494,6 +502,44 @@ def withdraw(actor, booking: Booking, reason: str) -> Booking:
     if booking.start_at <= clock.now():
         raise RuleError("预约已经开始，不能撤回，请联系中心工作人员。")
     return change_status(actor, booking, CANCELLED, reason or "预约人撤回")
+
+
+#: What a requester may still call off from their private link.
+WITHDRAWABLE_STATES = (PENDING, CONFIRMED)
+
+
+def by_follow_token(token: str | None) -> Booking | None:
+    """The public request whose private link this is; None for anything else (a changed or
+    made-up token)."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(Booking).where(Booking.follow_token == token))
+
+
+def by_follow_tokens(tokens: list[str]) -> list[Booking]:
+    if not tokens:
+        return []
+    stmt = select(Booking).where(Booking.follow_token.in_(tokens)).order_by(Booking.start_at.desc(), Booking.id.desc())
+    return list(db.session.scalars(stmt.options(joinedload(Booking.room))))
+
+
+def withdraw_request(token: str, confirmed: bool) -> Booking:
+    """The enterprise calls off its own public request, pending or confirmed, before it starts.
+    An approval or rejection that commits meanwhile is caught by ``change_status``, which reads
+    the state again under the lock every writer of the room's bookings takes first."""
+    booking = by_follow_token(token)
+    if booking is None:
+        raise RuleError("预约不存在。")
+    if not confirmed:
+        raise RuleError("请勾选确认后再撤回。", "confirm")
+    if booking.status not in WITHDRAWABLE_STATES:
+        raise Conflict(f"该申请当前为“{booking.status_label}”，不能撤回。")
+    if booking.start_at <= clock.now():
+        raise Conflict("预约已经开始，不能撤回，请联系中心工作人员。")
+    old_status = booking.status
+    change_status(None, booking, CANCELLED, "申请人撤回")
+    notices.withdrawn(booking, old_status)
+    return booking
 
 
 def user_bookings(user_id: int, upcoming: bool = True):

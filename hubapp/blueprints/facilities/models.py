@@ -45,6 +45,8 @@ BOOKING_STATES = {
     CHECKED_IN: "已签到",
     NO_SHOW: "爽约（未到）",
 }
+#: The states as the enterprise that asked for the room reads them on its private link.
+REQUESTER_STATES = {**BOOKING_STATES, CONFIRMED: "已批准", REJECTED: "未批准"}
 #: Bookings that hold their slot. The database constraints and triggers use the same list.
 LIVE_STATES = (CONFIRMED, CHECKED_IN)
 
@@ -245,6 +247,9 @@ class Booking(db.Model):
     #: Raised by every edit made through a form (hubapp/concurrency.py): a save drawn from an
     #: older version is refused instead of writing over the newer one.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: The key of the requester's private page of a public request (/e/bookings/<token>); the
+    #: requester has no account, so nothing else lets them see or withdraw it.
+    follow_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
     room = relationship("Room")
     series = relationship("BookingSeries", primaryjoin="foreign(Booking.series_id) == BookingSeries.id", viewonly=True)
@@ -258,6 +263,10 @@ class Booking(db.Model):
     @property
     def source_label(self) -> str:
         return BOOKING_SOURCES.get(self.source, self.source)
+
+    @property
+    def requester_status_label(self) -> str:
+        return REQUESTER_STATES[self.status]
 
     @property
     def is_live(self) -> bool:

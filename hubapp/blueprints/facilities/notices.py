@@ -1,6 +1,7 @@
 """Who hears of a public room request (an enterprise's, from /book): the centre's staff robot when
-it arrives and waits for approval; the requester by SMS when it is approved or rejected (with the
-reason — a request nobody answered before its start is rejected with that as its reason).
+it arrives and waits for approval, and when the requester withdraws it; the requester by SMS,
+with its private link, when it is approved or rejected (with the reason — a request nobody
+answered before its start is rejected with that as its reason).
 
 ``bookings`` queues them in the unit of work of the change: a request refused, or an approval
 that loses its race, tells nobody. Staff's own bookings, sessions' and meetings' holds tell nobody.
@@ -34,6 +35,11 @@ def created(booking: Booking) -> None:
     )  # fmt: skip
 
 
+def requester_page(booking: Booking) -> str | None:
+    """The requester's private page of the request, where they see its state and may withdraw it."""
+    return f"/e/bookings/{booking.follow_token}" if booking.follow_token else None
+
+
 def status_changed(booking: Booking, old: str, new: str, phone: str | None) -> None:
     if booking.source != PUBLIC or old != PENDING or new not in (CONFIRMED, REJECTED):
         return
@@ -41,7 +47,7 @@ def status_changed(booking: Booking, old: str, new: str, phone: str | None) -> N
         text, event = f"您申请的{_slot(booking)}已通过审核，请按时使用。", "booking.approved"
     else:
         text, event = f"您申请的{_slot(booking)}未获批准：{booking.status_reason}。", "booking.rejected"
-    queue(Message("sms", phone or "", text, event, "booking", booking.id))
+    queue(Message("sms", phone or "", text, event, "booking", booking.id, requester_page(booking)))
 
 
 def reminders_due(now: datetime, phone_of) -> None:
@@ -65,4 +71,13 @@ def reminders_due(now: datetime, phone_of) -> None:
         )
         # A booking moved to another day is reminded again for its new day.
         queue(Message("sms", phone_of(booking) or "", text, "booking.reminder", "booking", booking.id,
-                      occasion=booking.start_at.isoformat()))  # fmt: skip
+                      requester_page(booking), occasion=booking.start_at.isoformat()))  # fmt: skip
+
+
+def withdrawn(booking: Booking, old: str) -> None:
+    """The requester called off its request from its private link: staff see the slot free again."""
+    tell_staff(
+        f"场地预约已由申请人撤回：{booking.holder_name}{quoted(booking.title)}，{_slot(booking)}"
+        f"（原为{'待审核' if old == PENDING else '已确认'}）。",
+        "booking.withdrawn", "booking", booking.id, f"/facilities/bookings/{booking.id}",
+    )  # fmt: skip

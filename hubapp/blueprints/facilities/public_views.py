@@ -3,6 +3,7 @@ enterprise contacts, and the calendar feeds (their secret is in the address). No
 phone-sized; no JavaScript."""
 
 from flask import abort, current_app, redirect, request, send_file, url_for
+from flask import session as browser
 from flask_login import current_user
 
 from hubapp import actions, clock, downloads, params
@@ -16,6 +17,16 @@ from hubapp.blueprints.facilities.forms import DoorCheckInForm, PublicRequestFor
 from hubapp.blueprints.facilities.models import CONFIRMED, PENDING, Room
 from hubapp.extensions import db, limiter
 from hubapp.htmx import render
+
+#: Key of the browser's signed cookie session: the private links' tokens of the room requests
+#: made in this browser, newest first, which 我的办件 (/e/mine) lists.
+REMEMBERED = "room_requests"
+REMEMBERED_MAX = 20
+
+
+def remember_request(token: str) -> None:
+    kept = [t for t in browser.get(REMEMBERED, []) if t != token]
+    browser[REMEMBERED] = [token, *kept][:REMEMBERED_MAX]
 
 #: The request form's names for the fields a booking rule can be about; the rest go to the time.
 REQUEST_FIELDS = holds.FormFields({"start_at": "start", "end_at": "end", "headcount": "headcount"}, other="start")
@@ -124,6 +135,7 @@ def request_booking():
         # A taken slot belongs to no one field: it is said above the form (a broken rule is at its field).
         return render("facilities/public/request.html", status=outcome.status, form=form, rooms=opening.rooms(),
                       message=outcome.message if outcome.conflict else None)  # fmt: skip
+    remember_request(outcome.value.follow_token)
     return render(
         "facilities/public/request_done.html", booking=outcome.value, phone=current_app.config["CENTRE_PHONE"]
     )

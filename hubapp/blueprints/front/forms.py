@@ -2,12 +2,19 @@
 validators give the quick answer next to the field."""
 
 from flask_wtf.file import MultipleFileField
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from hubapp.blueprints.demands import topics
 from hubapp.blueprints.demands.models import KINDS, NOTE_MAX, SATISFACTION
-from hubapp.blueprints.demands.selfreport import KIND_HINTS, MAX_PHOTOS, TOPICS
+from hubapp.blueprints.demands.selfreport import KIND_HINTS, MAX_PHOTOS
 from hubapp.forms import MOBILE_MESSAGE, HubForm, mobile_number, options
+
+
+def _topic_id(value) -> int | None:
+    """The chosen topic's id; anything else (a tampered value, too long for the column) is none."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) <= 9 else None
 
 
 class RaiseDemandForm(HubForm):
@@ -21,7 +28,8 @@ class RaiseDemandForm(HubForm):
             Length(max=NOTE_MAX, message=f"内容不超过{NOTE_MAX}字。"),
         ],
     )
-    topic = SelectField("主题（选填）", choices=options([("", "请选择"), *((t, t) for t in TOPICS)]), validators=[Optional()])
+    #: Staff keep the list (``demands.topics``); the choices are read when the form is made.
+    topic = SelectField("主题（选填）", coerce=_topic_id, validate_choice=False, validators=[Optional()])
     enterprise_name = StringField(
         "企业名称", validators=[DataRequired(message="请填写企业名称。"), Length(max=100, message="企业名称不超过100字。")]
     )
@@ -36,6 +44,10 @@ class RaiseDemandForm(HubForm):
 
     kind_hints = KIND_HINTS
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topic.choices = options([("", "请选择"), *((t.id, t.name) for t in topics.active_topics())])
+
 
 class LookupForm(HubForm):
     number = StringField("诉求编号", validators=[DataRequired(message="请填写诉求编号，如 ZTC-2026-001。")])
@@ -47,3 +59,7 @@ class RateForm(HubForm):
         "您对办理结果是否满意", choices=options(SATISFACTION), validators=[InputRequired(message="请选择您的评价。")]
     )
     comment = TextAreaField("意见建议（选填）", validators=[Optional(), Length(max=NOTE_MAX, message=f"内容不超过{NOTE_MAX}字。")])
+
+
+class WithdrawForm(HubForm):
+    confirm = BooleanField("我确认撤回本次场地预约申请")

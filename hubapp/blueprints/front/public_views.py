@@ -3,16 +3,18 @@
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask import session as browser
 
-from hubapp import actions, downloads
+from hubapp import actions, clock, downloads
 from hubapp.blueprints.auth.roles import public
 from hubapp.blueprints.demands import moves, selfreport
 from hubapp.blueprints.demands.models import ANSWERED, CLOSED
 from hubapp.blueprints.demands.selfreport import SelfReport
+from hubapp.blueprints.facilities import bookings
+from hubapp.blueprints.facilities import public_views as public_requests
 from hubapp.blueprints.front import printing, public_bp
-from hubapp.blueprints.front.forms import LookupForm, RaiseDemandForm, RateForm
+from hubapp.blueprints.front.forms import LookupForm, RaiseDemandForm, RateForm, WithdrawForm
 from hubapp.blueprints.sessions import planning, signup
 from hubapp.blueprints.sessions import public_views as public_signups
-from hubapp.extensions import limiter, reads_unlimited
+from hubapp.extensions import db, limiter, reads_unlimited
 
 #: How many sessions /e/ shows before pointing to /s/ for the rest.
 SESSIONS_ON_HOME = 3
@@ -66,7 +68,7 @@ def _report_from(form) -> SelfReport:
     return SelfReport(
         kind=form.kind.data or "",
         description=form.description.data or "",
-        topic=form.topic.data or None,
+        topic_id=form.topic.data,
         enterprise_name=form.enterprise_name.data or "",
         uscc=form.uscc.data or "",
         contact_name=form.contact_name.data or "",
@@ -161,6 +163,62 @@ def rate(token: str):
     return actions.done(message, url_for(".follow", token=token))
 
 
+# --- a room request, followed by its private link ----------------------------------------------
+
+
+def _requested(token: str):
+    booking = bookings.by_follow_token(token)
+    if booking is None:
+        abort(404)
+    return booking
+
+
+def _booking_page(booking, form=None, status: int = 200, error: str | None = None):
+    response = make_response(
+        render_template(
+            "front/public/booking.html", booking=booking, form=form or WithdrawForm(), error=error,
+            can_withdraw=booking.status in bookings.WITHDRAWABLE_STATES and booking.start_at > clock.now(),
+            phone=current_app.config["CENTRE_PHONE"],
+        ),
+        status,
+    )  # fmt: skip
+    # The address is the key: no cache on the way may keep the page for someone else.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@public_bp.get("/e/bookings/<token>")
+@public
+def follow_booking(token: str):
+    booking = _requested(token)
+    # Opened from the SMS on another phone: 我的办件 there lists it from now on.
+    public_requests.remember_request(token)
+    return _booking_page(booking)
+
+
+@public_bp.get("/e/bookings/<token>/withdraw")
+@public
+def withdraw_booking_address(token: str):
+    """The form's address opened (a reload, a shared link): the request's page, not a 405."""
+    return redirect(url_for(".follow_booking", token=token))
+
+
+@public_bp.post("/e/bookings/<token>/withdraw")
+@public
+def withdraw_booking(token: str):
+    booking = _requested(token)
+    form = WithdrawForm()
+    outcome = actions.submit(form, lambda: bookings.withdraw_request(token, form.confirm.data))
+    if outcome.conflict:
+        # Approved, rejected or started meanwhile: the page as it is now, with the news on top.
+        db.session.refresh(booking)
+        return _booking_page(booking, status=409, error=outcome.message)
+    if not outcome.ok:
+        return _booking_page(booking, form, outcome.status)
+    return actions.done("您的场地预约申请已撤回。", url_for(".follow_booking", token=token))
+
+
 # --- 我的办件 ------------------------------------------------------------------------------------
 
 
@@ -177,7 +235,7 @@ def _signups() -> list:
 def _mine_page(form, status: int = 200, error: str | None = None):
     return render_template(
         "front/public/mine.html", demands=selfreport.by_tokens(browser.get(REMEMBERED, [])), signups=_signups(),
-        form=form, error=error,
+        requests=bookings.by_follow_tokens(browser.get(public_requests.REMEMBERED, [])), form=form, error=error,
     ), status  # fmt: skip
 
 
