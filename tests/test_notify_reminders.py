@@ -188,7 +188,9 @@ def test_an_approved_room_request_is_reminded_by_sms_the_day_before(app):
     assert reminder.channel == "sms" and reminder.recipient == "13500000005"
     assert reminder.text == (
         "提醒：您预约的会议室一明天14:00–16:00使用（“新员工入职培训”），地点：山东省威海南海新区蓝色创业谷，请按时到场签到。"
+        f" {reminder.link}"
     )
+    assert reminder.link.endswith(f"/e/bookings/{request.follow_token}")
 
 
 def test_an_overdue_decision_of_a_unit_outside_the_joint_meeting_tells_the_staff(users):

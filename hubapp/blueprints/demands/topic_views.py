@@ -10,6 +10,7 @@ from hubapp.blueprints.demands import bp, topics
 from hubapp.blueprints.demands.forms import TopicForm
 from hubapp.blueprints.demands.models import DemandTopic
 from hubapp.extensions import db
+from hubapp.formatting import quoted
 from hubapp.htmx import render
 
 
@@ -48,7 +49,7 @@ def add_topic():
     outcome = actions.submit(form, lambda: topics.add_topic(current_user, form.name.data))
     if not outcome.ok:
         return _page(outcome.status, add_form=form)
-    return actions.done(f"已新增主题“{outcome.value.name}”。", url_for("demands.topics"))
+    return actions.done(f"已新增主题{quoted(outcome.value.name)}。", url_for("demands.topics"))
 
 
 @bp.post("/topics/<int:topic_id>/rename", endpoint="rename_topic")
@@ -59,7 +60,7 @@ def rename_topic(topic_id: int):
     #: Which row of the list the refused name belongs to.
     form.topic_id = topic.id
     outcome = actions.submit(form, lambda: topics.rename_topic(current_user, topic, form.name.data, _based_on()))
-    return _answer(outcome, f"已保存主题名称“{topic.name}”。", renamed=form)
+    return _answer(outcome, f"已保存主题名称{quoted(topic.name)}。", renamed=form)
 
 
 @bp.post("/topics/<int:topic_id>/move", endpoint="move_topic")
@@ -68,7 +69,7 @@ def move_topic(topic_id: int):
     topic = db.get_or_404(DemandTopic, topic_id)
     direction = request.form.get("direction", "")
     outcome = actions.attempt(lambda: topics.move_topic(current_user, topic, direction, _based_on()))
-    return _answer(outcome, f"已{'上移' if direction == topics.UP else '下移'}“{topic.name}”。")
+    return _answer(outcome, f"已{'上移' if direction == topics.UP else '下移'}{quoted(topic.name)}。")
 
 
 @bp.post("/topics/<int:topic_id>/active", endpoint="set_topic_active")
@@ -77,7 +78,7 @@ def set_topic_active(topic_id: int):
     topic = db.get_or_404(DemandTopic, topic_id)
     active = request.form.get("active") == "1"
     outcome = actions.attempt(lambda: topics.set_active(current_user, topic, active, _based_on()))
-    message = f"已启用“{topic.name}”，企业提诉求时可以选择。" if active else f"已停用“{topic.name}”，企业提诉求时不再列出；已有诉求保留该主题。"
+    message = f"已启用{quoted(topic.name)}，企业提诉求时可以选择。" if active else f"已停用{quoted(topic.name)}，企业提诉求时不再列出；已有诉求保留该主题。"
     return _answer(outcome, message)
 
 
@@ -89,4 +90,4 @@ def delete_topic(topic_id: int):
         return render("demands/topic_delete.html", topic=topic, uses=topics.uses(topic))
     name = topic.name
     outcome = actions.attempt(lambda: topics.delete_topic(current_user, topic, _based_on()))
-    return _answer(outcome, f"已删除主题“{name}”。")
+    return _answer(outcome, f"已删除主题{quoted(name)}。")

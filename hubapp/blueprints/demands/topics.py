@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from hubapp import audit, concurrency
 from hubapp.blueprints.demands.models import TOPIC_NAME_MAX, Demand, DemandTopic
 from hubapp.extensions import db
+from hubapp.formatting import quoted
 from hubapp.rules import Conflict, RuleError
 
 UP = "up"
@@ -67,7 +68,7 @@ def _clean_name(name: str | None, exclude_id: int | None = None) -> str:
         raise RuleError(f"主题名称不超过{TOPIC_NAME_MAX}字（现为{len(cleaned)}字）。", "name")
     same = db.session.scalar(select(DemandTopic).where(DemandTopic.name == cleaned, DemandTopic.id != (exclude_id or 0)))
     if same is not None:
-        raise RuleError(f"已有名为“{cleaned}”的主题{'' if same.active else '（已停用，可重新启用）'}。", "name")
+        raise RuleError(f"已有名为{quoted(cleaned)}的主题{'' if same.active else '（已停用，可重新启用）'}。", "name")
     return cleaned
 
 
@@ -78,7 +79,7 @@ def _flush_named(topic: DemandTopic) -> None:
             db.session.add(topic)
             db.session.flush()
     except IntegrityError:
-        raise RuleError(f"已有名为“{topic.name}”的主题。", "name") from None
+        raise RuleError(f"已有名为{quoted(topic.name)}的主题。", "name") from None
 
 
 def add_topic(actor, name: str | None) -> DemandTopic:
@@ -149,12 +150,12 @@ def delete_topic(actor, topic: DemandTopic, based_on: int | None) -> None:
         concurrency.claim(topic, based_on, CHANGED_MEANWHILE)
     used = uses(topic)
     if used:
-        raise Conflict(f"已有{used}件诉求使用“{topic.name}”，不能删除；不再使用时请停用。")
+        raise Conflict(f"已有{used}件诉求使用{quoted(topic.name)}，不能删除；不再使用时请停用。")
     name, topic_id = topic.name, topic.id
     try:
         with db.session.begin_nested():
             db.session.delete(topic)
             db.session.flush()
     except IntegrityError:
-        raise Conflict(f"“{name}”刚被诉求使用，不能删除；不再使用时请停用。") from None
+        raise Conflict(f"{quoted(name)}刚被诉求使用，不能删除；不再使用时请停用。") from None
     audit.record(audit.actor_id(actor), "demand_topic.delete", "demand_topic", topic_id, "active", None, name=name)
