@@ -60,11 +60,30 @@ def reset_postgresql(uri: str) -> None:
     engine.dispose()
 
 
-def truncate_postgresql(uri: str) -> None:
+#: Tables whose rows the migrations write (the working-day calendar's holidays): each test starts
+#: with them, on PostgreSQL as on SQLite's copied template.
+SEEDED_TABLES = ("calendar_day",)
+
+
+def read_seeds(uri: str) -> dict[str, list[dict]]:
+    engine = create_engine(uri)
+    with engine.connect() as conn:
+        seeds = {table: [dict(row._mapping) for row in conn.execute(text(f'SELECT * FROM "{table}"'))] for table in SEEDED_TABLES}
+    engine.dispose()
+    return seeds
+
+
+def truncate_postgresql(uri: str, seeds: dict[str, list[dict]]) -> None:
     engine = create_engine(uri)
     with engine.begin() as conn:
         tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
         conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        for table, rows in seeds.items():
+            if rows:
+                columns = list(rows[0])
+                conn.execute(
+                    text(f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join(":" + c for c in columns)})'), rows
+                )
     engine.dispose()
 
 
@@ -74,7 +93,7 @@ def migrated_template(tmp_path_factory):
     if PG_URI:
         reset_postgresql(PG_URI)
         migrate_to_head(PG_URI)
-        return None
+        return read_seeds(PG_URI)
     template = tmp_path_factory.mktemp("template") / "template.sqlite3"
     migrate_to_head(f"sqlite:///{template}")
     return template
@@ -83,7 +102,7 @@ def migrated_template(tmp_path_factory):
 @pytest.fixture
 def database_uri(migrated_template, tmp_path):
     if PG_URI:
-        truncate_postgresql(PG_URI)
+        truncate_postgresql(PG_URI, migrated_template)
         return PG_URI
     target = tmp_path / "hub.sqlite3"
     shutil.copyfile(migrated_template, target)
