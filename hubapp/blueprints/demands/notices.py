@@ -2,17 +2,19 @@
 same unit of work as the move, so that a move that is refused or rolled back tells nobody.
 
 - registered: the centre's staff robot (NOTIFY_STAFF_WEBHOOK); the enterprise's contact by SMS;
-- transferred (吹哨): the department's robot, @-mentioning its liaisons' mobiles;
+- transferred (吹哨): the department's robot, @-mentioning its liaisons' mobiles; so too each
+  co-handling department (协办单位), told who leads;
 - answered: the enterprise's contact by SMS, and the grid worker who registered it;
 - closed (销号): the enterprise's contact by SMS.
 """
 
 from flask import current_app
+from sqlalchemy import select
 
 from hubapp.blueprints.auth.models import User
 from hubapp.blueprints.auth.roles import Role
 from hubapp.blueprints.auth.services import liaisons
-from hubapp.blueprints.demands.models import Demand
+from hubapp.blueprints.demands.models import Demand, DemandCohandler
 from hubapp.blueprints.directory.models import Department
 from hubapp.blueprints.notify.outbox import Message, queue
 from hubapp.extensions import db
@@ -79,6 +81,19 @@ def _transferred(demand: Demand) -> None:
             occasion=demand.transferred_at.isoformat() if demand.transferred_at else "",
         )
     )  # fmt: skip
+    cohandlers = db.session.scalars(select(DemandCohandler).where(DemandCohandler.demand_id == demand.id)).all()
+    for row in cohandlers:
+        helper = row.department
+        queue(
+            Message(
+                "wecom", helper.robot_webhook or "",
+                f"诉求 {demand.number} 转{department.short_name}主办、{helper.short_name}协办：“{demand.title}”，"
+                f"请签收并于{chinese_date(demand.deadline)}前提出协办意见。",
+                "demand.transferred", "demand", demand.id, _staff_page(demand),
+                tuple(user.phone for user in liaisons(helper.id) if user.active and user.phone),
+                occasion=f"cohandler:{helper.id}:" + (demand.transferred_at.isoformat() if demand.transferred_at else ""),
+            )
+        )  # fmt: skip
 
 
 def _tell_grid_worker(demand: Demand) -> None:

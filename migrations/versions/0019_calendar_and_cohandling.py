@@ -1,12 +1,15 @@
-"""working-day calendar: the statutory holidays and make-up working days (调休上班) staff keep,
-starting with what the ``chinese_calendar`` package 1.11 knew (2004 to 2026), which deadlines
-were counted with until now
+"""working-day calendar and 协办: the statutory holidays and make-up working days (调休上班)
+staff keep (calendar_day), starting with what the ``chinese_calendar`` package 1.11 knew (2004 to
+2026), which deadlines were counted with until now; the co-handling departments of a transferred
+demand (demand_cohandler) and their two timeline actions
 
 Revision ID: 0019
 Revises: 0014
 
 The initial rows are written out here, not read from the package: a migration gives the same
-database whichever version of the package is installed when it runs.
+database whichever version of the package is installed when it runs. The CHECK of
+``demand_event.action`` grows as in 0014: replaced on PostgreSQL, its text edited in place on
+SQLite (every existing row meets the longer list).
 """
 
 from datetime import date, timedelta
@@ -303,6 +306,37 @@ INITIAL_RUNS = [
 ]
 
 
+OLD_ACTIONS = (
+    "action IN ('create', 'accept', 'transfer', 'answer', 'close', 'return', 'decline', 'supervise', "
+    "'acknowledge', 'hand_back', 'extend_ask', 'extend_grant', 'extend_deny')"
+)
+NEW_ACTIONS = (
+    "action IN ('create', 'accept', 'transfer', 'answer', 'close', 'return', 'decline', 'supervise', "
+    "'acknowledge', 'hand_back', 'extend_ask', 'extend_grant', 'extend_deny', 'co_sign', 'co_opinion')"
+)
+
+
+def _edit_sqlite_schema(table: str, old: str, new: str) -> None:
+    """Replace text in ``table``'s CREATE TABLE statement (as 0014 does); the old text must be there."""
+    bind = op.get_bind()
+    sql = bind.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).scalar()
+    if old not in sql:
+        raise RuntimeError(f"{table}: the schema does not read {old!r}; edit it by hand")
+    version = bind.exec_driver_sql("PRAGMA schema_version").scalar()
+    op.execute("PRAGMA writable_schema = ON")
+    bind.exec_driver_sql("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?", (sql.replace(old, new), table))
+    op.execute(f"PRAGMA schema_version = {version + 1}")
+    op.execute("PRAGMA writable_schema = OFF")
+
+
+def _set_event_actions(old: str, new: str) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        _edit_sqlite_schema("demand_event", old, new)
+    else:
+        op.drop_constraint(op.f("ck_demand_event_action_known"), "demand_event", type_="check")
+        op.create_check_constraint(op.f("ck_demand_event_action_known"), "demand_event", new)
+
+
 def _initial_rows() -> list[dict]:
     rows = []
     for first, last, kind, name in INITIAL_RUNS:
@@ -325,6 +359,48 @@ def upgrade():
     )
     op.bulk_insert(calendar_day, _initial_rows())
 
+    op.create_table(
+        "demand_cohandler",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("demand_id", sa.Integer(), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=False),
+        sa.Column("lead_department_id", sa.Integer(), nullable=False),
+        sa.Column("acknowledged_at", sa.DateTime(), nullable=True),
+        sa.Column("opinion", sa.Text(), nullable=True),
+        sa.Column("opinion_at", sa.DateTime(), nullable=True),
+        sa.Column("opinion_by_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint("department_id <> lead_department_id", name=op.f("ck_demand_cohandler_not_the_lead")),
+        sa.CheckConstraint(
+            "opinion IS NULL OR (opinion_at IS NOT NULL AND opinion_by_id IS NOT NULL)",
+            name=op.f("ck_demand_cohandler_opinion_is_complete"),
+        ),
+        sa.CheckConstraint(
+            "acknowledged_at IS NOT NULL OR opinion IS NULL", name=op.f("ck_demand_cohandler_opinion_after_signing")
+        ),
+        sa.ForeignKeyConstraint(
+            ["demand_id"], ["demand.id"], name=op.f("fk_demand_cohandler_demand_id_demand"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["department_id"], ["department.id"], name=op.f("fk_demand_cohandler_department_id_department")
+        ),
+        sa.ForeignKeyConstraint(
+            ["lead_department_id"], ["department.id"], name=op.f("fk_demand_cohandler_lead_department_id_department")
+        ),
+        sa.ForeignKeyConstraint(
+            ["opinion_by_id"], ["app_user.id"], name=op.f("fk_demand_cohandler_opinion_by_id_app_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_demand_cohandler")),
+        sa.UniqueConstraint("demand_id", "department_id", name="uq_demand_cohandler_department"),
+    )
+    op.create_index(op.f("ix_demand_cohandler_demand_id"), "demand_cohandler", ["demand_id"], unique=False)
+    op.create_index(op.f("ix_demand_cohandler_department_id"), "demand_cohandler", ["department_id"], unique=False)
+    _set_event_actions(OLD_ACTIONS, NEW_ACTIONS)
+
 
 def downgrade():
+    op.execute("DELETE FROM demand_event WHERE action IN ('co_sign', 'co_opinion')")
+    _set_event_actions(NEW_ACTIONS, OLD_ACTIONS)
+    op.drop_index(op.f("ix_demand_cohandler_department_id"), table_name="demand_cohandler")
+    op.drop_index(op.f("ix_demand_cohandler_demand_id"), table_name="demand_cohandler")
+    op.drop_table("demand_cohandler")
     op.drop_table("calendar_day")
