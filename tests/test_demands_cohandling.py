@@ -147,10 +147,12 @@ def test_the_co_handler_works_from_its_list_and_the_lead_sees_the_opinion(auth, 
     demand = transfer_with_help(users, firms)
     auth.login("econ")
     listed = client.get("/demands/department?show=cohandling").get_data(as_text=True)
-    assert "出口退税与技改补贴" in listed and "待签收" in listed
+    assert "出口退税与技改补贴" in listed and "<th>主办部门</th>" in listed and "<td data-label=\"主办部门\">税务分局</td>" in listed
+    assert f'href="/demands/{demand.id}#form-co_sign">待签收</a>' in listed
     assert "出口退税与技改补贴" not in client.get("/demands/department").get_data(as_text=True)
     assert client.post(f"/demands/{demand.id}/answer", data={"answer": "越权反馈"}).status_code == 403
     assert client.post(f"/demands/{demand.id}/co-sign").status_code == 303
+    assert "已签收，待提意见" in client.get("/demands/department?show=cohandling").get_data(as_text=True)
     empty = client.post(f"/demands/{demand.id}/co-opinion", data={"opinion": ""}, headers=HTMX)
     assert empty.status_code == 422 and "请填写协办意见。" in empty.get_data(as_text=True)
     given = client.post(f"/demands/{demand.id}/co-opinion", data={"opinion": "可申报技改补贴。"}, headers=HTMX)
