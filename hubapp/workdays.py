@@ -74,7 +74,9 @@ def holiday_runs(year: int) -> list[tuple[date, date, str]]:
     names = dict(
         db.session.execute(
             select(CalendarDay.day, CalendarDay.name)
-            .where(CalendarDay.kind == HOLIDAY, CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))
+            .where(
+                CalendarDay.kind == HOLIDAY, CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)
+            )
             .order_by(CalendarDay.day)
         ).all()
     )

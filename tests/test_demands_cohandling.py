@@ -43,7 +43,9 @@ def transfer_with_help(users, firms, helpers=("经济发展局",), lead="税务�
 
 def test_a_transfer_names_its_co_handlers_and_tells_them(users, firms, econ_liaison):  # noqa: F811
     demand = transfer_with_help(users, firms)
-    assert [(c.department.short_name, c.lead_department_id) for c in demand.cohandlers] == [("经济发展局", department("税务分局").id)]
+    assert [(c.department.short_name, c.lead_department_id) for c in demand.cohandlers] == [
+        ("经济发展局", department("税务分局").id)
+    ]
     assert timeline(demand)[-1] == ("transfer", "submitted", "transferred")
     assert "转税务分局主办，经济发展局协办" in demand.events[-1].note
     told = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == ECON_ROBOT)).all()
@@ -108,7 +110,9 @@ def test_a_new_transfer_replaces_the_co_handlers(users, firms, econ_liaison):  #
     with atomic():
         liaison.hand_back(users["liaison"], demand, "不属于本部门职责。", "经济发展局")
     with atomic():
-        moves.transfer(users["staff"], demand, department("经济发展局").id, "请办理补贴。", clock.today() + timedelta(days=5))
+        moves.transfer(
+            users["staff"], demand, department("经济发展局").id, "请办理补贴。", clock.today() + timedelta(days=5)
+        )
     db.session.refresh(demand)
     assert demand.cohandlers == [] and demand.department.short_name == "经济发展局"
 
@@ -134,10 +138,18 @@ def test_staff_choose_co_handlers_on_the_transfer_form(auth, client, users, firm
     page = client.get(f"/demands/{demand.id}").get_data(as_text=True)
     assert "协办单位" in page and 'name="cohandler_ids"' in page
     tax, econ = department("税务分局").id, department("经济发展局").id
-    form = {"department_id": tax, "note": "请解答退税进度。", "deadline": (date.today() + timedelta(days=10)).isoformat()}
+    form = {
+        "department_id": tax,
+        "note": "请解答退税进度。",
+        "deadline": (date.today() + timedelta(days=10)).isoformat(),
+    }
     refused = client.post(f"/demands/{demand.id}/transfer", data={**form, "cohandler_ids": [tax, econ]})
     body = refused.get_data(as_text=True)
-    assert refused.status_code == 422 and "税务分局已是主办部门，不能同时作为协办单位。" in body and "请解答退税进度。" in body
+    assert (
+        refused.status_code == 422
+        and "税务分局已是主办部门，不能同时作为协办单位。" in body
+        and "请解答退税进度。" in body
+    )
     done = client.post(f"/demands/{demand.id}/transfer", data={**form, "cohandler_ids": [econ]})
     assert done.status_code == 303
     assert [c.department_id for c in db.session.scalars(select(DemandCohandler))] == [econ]
@@ -147,7 +159,11 @@ def test_the_co_handler_works_from_its_list_and_the_lead_sees_the_opinion(auth, 
     demand = transfer_with_help(users, firms)
     auth.login("econ")
     listed = client.get("/demands/department?show=cohandling").get_data(as_text=True)
-    assert "出口退税与技改补贴" in listed and "<th>主办部门</th>" in listed and "<td data-label=\"主办部门\">税务分局</td>" in listed
+    assert (
+        "出口退税与技改补贴" in listed
+        and "<th>主办部门</th>" in listed
+        and '<td data-label="主办部门">税务分局</td>' in listed
+    )
     assert f'href="/demands/{demand.id}#form-co_sign">待签收</a>' in listed
     assert "出口退税与技改补贴" not in client.get("/demands/department").get_data(as_text=True)
     assert client.post(f"/demands/{demand.id}/answer", data={"answer": "越权反馈"}).status_code == 403

@@ -100,7 +100,9 @@ def test_a_day_is_listed_once_and_a_make_up_day_is_a_weekend(app):
         add(Run(date(2027, 3, 1), date(2027, 3, 1), WORKDAY, "春节"))
     with pytest.raises(RuleError, match="结束日期不能早于开始日期"):
         add(Run(date(2027, 3, 5), date(2027, 3, 1), HOLIDAY, "春节"))
-    assert db.session.scalar(select(func.count()).select_from(CalendarDay).where(CalendarDay.day >= date(2027, 1, 1))) == 0
+    assert (
+        db.session.scalar(select(func.count()).select_from(CalendarDay).where(CalendarDay.day >= date(2027, 1, 1))) == 0
+    )
 
 
 def test_the_database_refuses_a_second_entry_for_a_day(app):
@@ -137,7 +139,9 @@ def test_staff_see_the_year_and_an_empty_year_links_to_the_forms(auth, client):
 def test_a_liaison_may_not_keep_the_calendar(auth, client):
     auth.login("liaison")
     assert client.get("/calendar/").status_code == 403
-    assert client.post("/calendar/runs", data={"kind": HOLIDAY, "name": "春节", "first": "2027-02-08"}).status_code == 403
+    assert (
+        client.post("/calendar/runs", data={"kind": HOLIDAY, "name": "春节", "first": "2027-02-08"}).status_code == 403
+    )
 
 
 def test_a_refused_entry_keeps_what_was_typed_with_the_message_next_to_the_field(auth, client):
@@ -161,10 +165,14 @@ def test_staff_add_paste_and_remove_through_the_page(auth, client):
     imported = client.post("/calendar/notice", data={"year": "2027", "text": notice}, follow_redirects=True)
     assert "已导入2段安排，共10天。" in imported.get_data(as_text=True)
     assert not is_working_day(date(2027, 2, 8)) and is_working_day(date(2027, 2, 20))
-    removed = client.post("/calendar/runs/delete", data={"first": "2027-02-06", "last": "2027-02-14"}, follow_redirects=True)
+    removed = client.post(
+        "/calendar/runs/delete", data={"first": "2027-02-06", "last": "2027-02-14"}, follow_redirects=True
+    )
     assert "已删除9天的安排。" in removed.get_data(as_text=True)
     assert is_working_day(date(2027, 2, 8))
-    again = client.post("/calendar/runs/delete", data={"first": "2027-02-06", "last": "2027-02-14"}, follow_redirects=True)
+    again = client.post(
+        "/calendar/runs/delete", data={"first": "2027-02-06", "last": "2027-02-14"}, follow_redirects=True
+    )
     assert "已不在工作日历中" in again.get_data(as_text=True)
     assert client.post("/calendar/runs/delete", data={"first": "x", "last": ""}).status_code == 400
 

@@ -21,7 +21,6 @@ audit.describe(
 NAV = [NavItem("工作日历", "workcalendar.index", STAFF_ROLES, order=82)]
 
 
-
 @bp.before_app_request
 def read_the_calendar_afresh():
     """Each request reads the calendar again: another host may have changed it since the last one

@@ -54,7 +54,11 @@ def runs(year: int) -> list[Run]:
     joined: list[Run] = []
     for row in rows:
         previous = joined[-1] if joined else None
-        if previous and (previous.kind, previous.name) == (row.kind, row.name) and previous.last + timedelta(days=1) == row.day:
+        if (
+            previous
+            and (previous.kind, previous.name) == (row.kind, row.name)
+            and previous.last + timedelta(days=1) == row.day
+        ):
             joined[-1] = Run(previous.first, row.day, row.kind, row.name)
         else:
             joined.append(Run(row.day, row.day, row.kind, row.name))
@@ -97,9 +101,7 @@ def add_run(actor, run: Run) -> list[CalendarDay]:
         select(CalendarDay).where(CalendarDay.day >= run.first, CalendarDay.day <= run.last).order_by(CalendarDay.day)
     ).first()
     if taken is not None:
-        raise RuleError(
-            f"{chinese_date(taken.day)}已登记为“{taken.name}{taken.kind_label}”，请先删除该安排。", "first"
-        )
+        raise RuleError(f"{chinese_date(taken.day)}已登记为“{taken.name}{taken.kind_label}”，请先删除该安排。", "first")
     added = [CalendarDay(day=day, kind=run.kind, name=run.name) for day in _days(run)]
     db.session.add_all(added)
     try:
@@ -154,7 +156,9 @@ def parse_notice(year: int, text: str) -> list[Run]:
             continue
         name, colon, body = _NUMBERING.sub("", line).replace(":", "：").partition("：")
         if not colon or not name.strip():
-            raise RuleError(f"第{number}行没有“节日名称：”，请按通知原文粘贴，如“国庆节：10月1日至7日放假调休，共7天。”", "text")
+            raise RuleError(
+                f"第{number}行没有“节日名称：”，请按通知原文粘贴，如“国庆节：10月1日至7日放假调休，共7天。”", "text"
+            )
         name = name.strip()
         before = len(found)
         for sentence in _ASIDE.sub("", body).split("。"):

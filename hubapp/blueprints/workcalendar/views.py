@@ -38,7 +38,8 @@ def add_run():
     outcome = actions.submit(
         form,
         lambda: services.add_run(
-            current_user, services.Run(form.first.data, form.last.data or form.first.data, form.kind.data, form.name.data)
+            current_user,
+            services.Run(form.first.data, form.last.data or form.first.data, form.kind.data, form.name.data),
         ),
     )
     year = form.first.data.year if form.first.data else clock.today().year
@@ -51,7 +52,10 @@ def add_run():
 @staff_required
 def remove_run():
     try:
-        first, last = date.fromisoformat(request.form.get("first", "")), date.fromisoformat(request.form.get("last", ""))
+        first, last = (
+            date.fromisoformat(request.form.get("first", "")),
+            date.fromisoformat(request.form.get("last", "")),
+        )
     except ValueError:
         chinese_abort(400, "日期不正确。")
     outcome = actions.attempt(lambda: services.remove_run(current_user, first, last))
