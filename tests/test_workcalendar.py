@@ -2,6 +2,7 @@
 database, read by every working-day count; its page, the pasted State Council notice, and what a
 change does to deadlines already set and to new ones."""
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -197,3 +198,18 @@ def test_a_change_another_host_commits_counts_from_the_next_request(auth, client
         )
     engine.dispose()
     assert "warning-due-soon" in client.get("/demands/").get_data(as_text=True)
+
+
+def proposed_deadline(client, demand) -> str:
+    page = client.get(f"/demands/{demand.id}").get_data(as_text=True)
+    return re.search(r'<input id="deadline" name="deadline"[^>]* value="([0-9-]+)"', page).group(1)
+
+
+def test_the_transfer_form_proposes_a_deadline_counted_with_the_calendar(auth, client, users, firms, monkeypatch):  # noqa: F811
+    # A demand whose own deadline has passed: the form proposes five working days from today.
+    on_day(monkeypatch, date(2027, 2, 5))
+    demand = raise_demand(users, firms["home"], received_on=date(2027, 1, 4), deadline=date(2027, 1, 18))
+    auth.login("staff")
+    assert proposed_deadline(client, demand) == "2027-02-12"
+    add(Run(date(2027, 2, 8), date(2027, 2, 12), HOLIDAY, "春节"), users["staff"])
+    assert proposed_deadline(client, demand) == "2027-02-19"
