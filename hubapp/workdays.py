@@ -5,23 +5,25 @@ pages in ``blueprints/workcalendar``), from the State Council's yearly notice.
 Demand deadlines count working days here; the facilities' holiday import closes rooms on the same
 holidays and opens them on the same make-up days: one calendar, not two.
 
-Several hosts share the database, so nothing outlives a request: each request (or CLI command)
-reads a year's exceptions once, on first use, into ``g``; a change to the calendar clears it
-(``forget``), so the request that made the change sees it too.
+Several hosts share the database, so nothing outlives a database session: the first count in a
+session reads the year's exceptions into the session's ``info``; a session lasts one request (or
+one round of the notification sender, which removes its session between rounds), and a change to
+the calendar clears it (``forget``), so that the session that made the change sees it too.
 """
 
 from datetime import date, timedelta
 
-from flask import g
 from sqlalchemy import select
 
 from hubapp.blueprints.workcalendar.models import HOLIDAY, WORKDAY, CalendarDay
 from hubapp.extensions import db
 
+CACHE_KEY = "calendar_days"
+
 
 def _exceptions(year: int) -> dict[date, str]:
-    """The listed days of ``year``: day → kind, read once per request."""
-    cache = g.setdefault("calendar_days", {})
+    """The listed days of ``year``: day → kind, read once per database session."""
+    cache = db.session.info.setdefault(CACHE_KEY, {})
     if year not in cache:
         rows = db.session.execute(
             select(CalendarDay.day, CalendarDay.kind).where(
@@ -33,8 +35,8 @@ def _exceptions(year: int) -> dict[date, str]:
 
 
 def forget() -> None:
-    """Drop what this request read of the calendar (after it changed)."""
-    g.pop("calendar_days", None)
+    """Drop what this session read of the calendar (after it changed, or as a request begins)."""
+    db.session.info.pop(CACHE_KEY, None)
 
 
 def is_working_day(day: date) -> bool:

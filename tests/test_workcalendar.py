@@ -213,3 +213,18 @@ def test_the_transfer_form_proposes_a_deadline_counted_with_the_calendar(auth, c
     assert proposed_deadline(client, demand) == "2027-02-12"
     add(Run(date(2027, 2, 8), date(2027, 2, 12), HOLIDAY, "春节"), users["staff"])
     assert proposed_deadline(client, demand) == "2027-02-19"
+
+
+def test_the_notification_senders_next_round_reads_another_hosts_change(app):
+    # ``flask hub notify --loop`` keeps one app context and removes its session between rounds.
+    assert is_working_day(date(2027, 3, 1))
+    db.session.commit()  # a round ends its transaction (on SQLite this lets the other host write)
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    with engine.begin() as other_host:
+        other_host.execute(
+            text("INSERT INTO calendar_day (day, kind, name) VALUES (:day, 'holiday', '补假')"),
+            {"day": date(2027, 3, 1)},
+        )
+    engine.dispose()
+    db.session.remove()
+    assert not is_working_day(date(2027, 3, 1))

@@ -24,7 +24,7 @@ NAV = [NavItem("工作日历", "workcalendar.index", STAFF_ROLES, order=82)]
 @bp.before_app_request
 def read_the_calendar_afresh():
     """Each request reads the calendar again: another host may have changed it since the last one
-    (where an app context outlives requests, as in the test suite, ``g`` would keep it)."""
+    (where a database session outlives requests, as in the test suite, it would keep it)."""
     from hubapp import workdays
 
     workdays.forget()
