@@ -228,3 +228,9 @@ def test_the_notification_senders_next_round_reads_another_hosts_change(app):
     engine.dispose()
     db.session.remove()
     assert not is_working_day(date(2027, 3, 1))
+
+
+def test_the_rooms_page_sends_staff_to_the_calendar_for_a_year_not_listed(auth, client):
+    auth.login("staff")
+    response = client.post("/facilities/holidays/import", data={"year": "2027"}, follow_redirects=True)
+    assert "工作日历中还没有2027年的法定节假日，请先在“工作日历”中登记。" in response.get_data(as_text=True)
