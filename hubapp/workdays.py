@@ -1,22 +1,49 @@
-"""Working days of mainland China: statutory holidays and make-up working days (调休) from the
-State Council's notices, through ``chinese_calendar``.
+"""Working days of mainland China: Monday to Friday, except the statutory holidays and with the
+make-up working days (调休上班) that staff keep in the working-day calendar (``calendar_day``,
+pages in ``blueprints/workcalendar``), from the State Council's yearly notice.
 
-Demand deadlines count working days; the facilities' holiday import closes rooms on the same
-holidays and opens them on the same make-up days.
+Demand deadlines count working days here; the facilities' holiday import closes rooms on the same
+holidays and opens them on the same make-up days: one calendar, not two.
+
+Several hosts share the database, so nothing outlives a database session: the first count in a
+session reads the year's exceptions into the session's ``info``; a session lasts one request (or
+one round of the notification sender, which removes its session between rounds), and a change to
+the calendar clears it (``forget``), so that the session that made the change sees it too.
 """
 
 from datetime import date, timedelta
 
-import chinese_calendar
+from sqlalchemy import select
+
+from hubapp.blueprints.workcalendar.models import HOLIDAY, WORKDAY, CalendarDay
+from hubapp.extensions import db
+
+CACHE_KEY = "calendar_days"
+
+
+def _exceptions(year: int) -> dict[date, str]:
+    """The listed days of ``year``: day → kind, read once per database session."""
+    cache = db.session.info.setdefault(CACHE_KEY, {})
+    if year not in cache:
+        rows = db.session.execute(
+            select(CalendarDay.day, CalendarDay.kind).where(
+                CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)
+            )
+        )
+        cache[year] = {day: kind for day, kind in rows}
+    return cache[year]
+
+
+def forget() -> None:
+    """Drop what this session read of the calendar (after it changed, or as a request begins)."""
+    db.session.info.pop(CACHE_KEY, None)
 
 
 def is_working_day(day: date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        # chinese_calendar knows the notices only up to the last year published (2026 in the
-        # pinned version); beyond it we count Monday to Friday until the package is updated.
-        return day.weekday() < 5
+    kind = _exceptions(day.year).get(day)
+    if kind is not None:
+        return kind == WORKDAY
+    return day.weekday() < 5
 
 
 def add_working_days(start: date, days: int) -> date:
@@ -38,25 +65,42 @@ def previous_working_day(day: date) -> date:
     return day
 
 
-def holiday_runs(year: int) -> list[tuple[date, date, str]]:
-    """The statutory holidays of ``year`` falling on weekdays, as runs of consecutive days:
-    (first day, last day, Chinese name), in date order.
+def year_is_listed(year: int) -> bool:
+    """Whether staff (or the initial data) entered any holiday of ``year`` yet."""
+    return HOLIDAY in _exceptions(year).values()
 
-    Raises ``NotImplementedError`` for a year the package does not know yet."""
-    holidays = chinese_calendar.get_holidays(date(year, 1, 1), date(year, 12, 31), include_weekends=False)
+
+def holiday_runs(year: int) -> list[tuple[date, date, str]]:
+    """The statutory holidays of ``year`` as runs: (first day, last day, name), in date order. A
+    run is the whole break, weekends included, as the notice gives it (春节 2月15日至23日)."""
+    names = dict(
+        db.session.execute(
+            select(CalendarDay.day, CalendarDay.name)
+            .where(
+                CalendarDay.kind == HOLIDAY, CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)
+            )
+            .order_by(CalendarDay.day)
+        ).all()
+    )
     runs: list[tuple[date, date, str]] = []
-    for day in sorted(holidays):
-        _on_holiday, name = chinese_calendar.get_holiday_detail(day)
-        if not name:
-            continue
-        label = chinese_calendar.Holiday(name).chinese
-        if runs and runs[-1][2] == label and runs[-1][1] + timedelta(days=1) == day:
-            runs[-1] = (runs[-1][0], day, label)
+    for day, name in names.items():
+        if runs and runs[-1][2] == name and _only_weekend_between(runs[-1][1], day):
+            runs[-1] = (runs[-1][0], day, name)
         else:
-            runs.append((day, day, label))
+            runs.append((day, day, name))
     return runs
+
+
+def _only_weekend_between(earlier: date, later: date) -> bool:
+    """Whether the days strictly between are all Saturdays and Sundays (or there are none)."""
+    day = earlier + timedelta(days=1)
+    while day < later:
+        if day.weekday() < 5:
+            return False
+        day += timedelta(days=1)
+    return True
 
 
 def makeup_working_days(year: int) -> list[date]:
     """Saturdays and Sundays of ``year`` that are working days (调休上班)."""
-    return [d for d in chinese_calendar.get_workdays(date(year, 1, 1), date(year, 12, 31)) if d.weekday() >= 5]
+    return sorted(d for d, kind in _exceptions(year).items() if kind == WORKDAY and d.weekday() >= 5)

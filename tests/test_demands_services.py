@@ -65,7 +65,7 @@ def test_numbers_run_per_year_and_a_declined_number_is_not_reused(users, firms):
     assert last_year.number == f"ZTC-{year - 1}-001"
 
 
-def test_the_deadline_skips_national_day_and_counts_the_make_up_saturday():
+def test_the_deadline_skips_national_day_and_counts_the_make_up_saturday(app):
     # 2026: 10月1日—7日 holidays, 10月10日 (Saturday) a make-up workday; 9月25日 Mid-Autumn.
     assert add_working_days(date(2026, 9, 30), 1) == date(2026, 10, 8)
     assert add_working_days(date(2026, 9, 30), 3) == date(2026, 10, 10)
@@ -81,7 +81,7 @@ def test_a_problem_gets_ten_working_days_from_the_day_received(users, firms):
     assert funding.deadline == add_working_days(date(2026, 9, 30), 20)
 
 
-def test_beyond_the_calendar_data_monday_to_friday_count():
+def test_beyond_the_calendar_data_monday_to_friday_count(app):
     # 2027年1月1日 is a Friday; the package has no 2027 notice yet.
     assert add_working_days(date(2027, 1, 1), 1) == date(2027, 1, 4)
     assert add_working_days(date(2026, 12, 31), 5) == date(2027, 1, 7)
@@ -315,7 +315,7 @@ def test_statistics_count_per_list_department_and_month(users, firms):
         {
             "id": department("税务分局").id, "name": "国家税务总局威海南海新区税务局", "transferred": 1, "answered": 1,
             "on_time": 1, "waiting": 0, "on_time_rate": "100.0%", "satisfaction_rate": "100.0%", "unsatisfied": 0,
-            "signing_rate": "—",
+            "signing_rate": "—", "cohandled": 0, "co_opinions": 0,
         }
     ]  # fmt: skip
     this_month = next(m for m in stats.months if m["month"] == today.month)

@@ -34,6 +34,8 @@ audit.describe(
         "demand.decline": "不予受理",
         "demand.supervise": "督办诉求",
         "demand.acknowledge": "部门签收诉求",
+        "demand.co_sign": "协办单位签收",
+        "demand.co_opinion": "提出协办意见",
         "demand.hand_back": "部门退单",
         "demand.extend_ask": "申请延期",
         "demand.extend_grant": "同意延期",

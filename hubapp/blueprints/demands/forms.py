@@ -67,6 +67,11 @@ class TransferForm(HubForm):
     department_id = SelectField("承办部门", coerce=int, validators=[DataRequired(message="请选择承办部门。")])
     note = TextAreaField("转办事项", validators=[DataRequired(message="请写明需要部门办理的事项。"), Length(max=NOTE_MAX)])
     deadline = DateField("办理时限", validators=[InputRequired(message="请填写办理时限。")])
+    cohandler_ids = CheckboxesField("协办单位", coerce=int, validators=[Optional()])
+
+
+class CohandlerOpinionForm(HubForm):
+    opinion = TextAreaField("协办意见", validators=[DataRequired(message="请填写协办意见。"), Length(max=NOTE_MAX)])
 
 
 class OutcomeFields:

@@ -117,6 +117,8 @@ EVENTS = {
     "extend_ask": "申请延期",
     "extend_grant": "同意延期",
     "extend_deny": "不同意延期",
+    "co_sign": "协办签收",
+    "co_opinion": "协办意见",
 }
 
 #: Structured outcomes (办理成效), per list: what the statistics add up.
@@ -255,6 +257,9 @@ class Demand(db.Model):
     extensions = relationship(
         "DemandExtension", order_by="DemandExtension.id", cascade="all, delete-orphan", back_populates="demand"
     )
+    cohandlers = relationship(
+        "DemandCohandler", order_by="DemandCohandler.id", cascade="all, delete-orphan", back_populates="demand"
+    )
 
     @property
     def number(self) -> str:
@@ -363,6 +368,35 @@ class DemandExtension(db.Model):
     @property
     def status_label(self) -> str:
         return EXTENSION_STATES[self.status]
+
+
+class DemandCohandler(db.Model):
+    """协办单位: a department asked, beside the lead (主办), to help with a transferred demand. It
+    signs for it (签收) and gives its opinion (协办意见) once, which the lead reads before answering.
+    The rows belong to one transfer: a new transfer replaces them."""
+
+    __tablename__ = "demand_cohandler"
+    __table_args__ = (
+        UniqueConstraint("demand_id", "department_id", name="uq_demand_cohandler_department"),
+        #: The lead of the transfer is never one of its co-handlers.
+        CheckConstraint("department_id <> lead_department_id", name="not_the_lead"),
+        CheckConstraint("opinion IS NULL OR (opinion_at IS NOT NULL AND opinion_by_id IS NOT NULL)", name="opinion_is_complete"),
+        CheckConstraint("acknowledged_at IS NOT NULL OR opinion IS NULL", name="opinion_after_signing"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demand.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    #: The lead department of the transfer these co-handlers were chosen with.
+    lead_department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    opinion: Mapped[str | None] = mapped_column(Text)
+    opinion_at: Mapped[datetime | None] = mapped_column(DateTime)
+    opinion_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    demand = relationship("Demand", back_populates="cohandlers")
+    department = relationship("Department", foreign_keys=[department_id])
+    opinion_by = relationship("User")
 
 
 class DemandOutcome(db.Model):

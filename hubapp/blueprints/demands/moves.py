@@ -7,10 +7,11 @@ acting on the same demand at once, the second finds no row in the old state and 
 the caller's unit of work: these functions flush, the caller's ``atomic()`` commits or rolls back.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from hubapp import audit, clock
 from hubapp.blueprints.auth.models import User
@@ -35,6 +36,7 @@ from hubapp.blueprints.demands.models import (
     TRANSFERRED,
     UNSATISFIED,
     Demand,
+    DemandCohandler,
     DemandEvent,
     Visit,
 )
@@ -247,22 +249,28 @@ def accept(actor: User, demand: Demand, handler_id: int | None = None, note: str
         raise RuleError("请选择中心工作人员作为承办人。", "handler_id")
     note = _clean(note)
     text = f"承办人：{handler.display_name}" + (f"。{note}" if note else "")
-    # A demand a department handed back leaves that department with it.
+    # A demand a department handed back leaves that department, and its co-handlers, with it.
+    db.session.execute(delete(DemandCohandler).where(DemandCohandler.demand_id == demand.id))
     return _move(
         actor, demand, "accept", ROUTABLE_STATES, HANDLING, text, at,
         route=DIRECT, handler_id=handler.id, department_id=None, acknowledged_at=None,
     )  # fmt: skip
 
 
-def transfer(actor: User, demand: Demand, department_id: int | None, note: str | None, deadline: date | None, at=None) -> Demand:
-    """转办 (吹哨): ask one department to solve it by a deadline; again, to another department,
-    after the first handed it back (退单). The new department signs for it afresh."""
+def transfer(
+    actor: User, demand: Demand, department_id: int | None, note: str | None, deadline: date | None, at=None,
+    cohandler_ids: Sequence[int] = (),
+) -> Demand:  # fmt: skip
+    """转办 (吹哨): ask one department (主办) to solve it by a deadline, optionally with others
+    helping (协办单位); again, to another department, after the first handed it back (退单). The new
+    departments sign for it afresh: the co-handlers of an earlier transfer are replaced."""
     _require_staff(actor, "只有中心工作人员可以转办诉求。")
     department = db.session.get(Department, department_id) if department_id else None
     if department is None:
         raise RuleError("请选择承办部门。", "department_id")
     if not department.active:
         raise RuleError(f"{department.name}已停用，请选择其他承办部门。", "department_id")
+    cohandlers = _cohandling_departments(department, cohandler_ids)
     note = _required_text(note, "请写明需要部门办理的事项。", "note")
     at = at or clock.now()
     if deadline is None:
@@ -270,11 +278,33 @@ def transfer(actor: User, demand: Demand, department_id: int | None, note: str |
     if deadline < at.date():
         raise RuleError("办理时限不能早于今天。", "deadline")
     text = f"转{department.short_name}，{chinese_date(deadline)}前办结。{note}"
+    if cohandlers:
+        text = f"转{department.short_name}主办，{'、'.join(d.short_name for d in cohandlers)}协办，{chinese_date(deadline)}前办结。{note}"
+    db.session.execute(delete(DemandCohandler).where(DemandCohandler.demand_id == demand.id))
+    db.session.add_all(
+        DemandCohandler(demand_id=demand.id, department_id=d.id, lead_department_id=department.id) for d in cohandlers
+    )
     return _move(
         actor, demand, "transfer", ROUTABLE_STATES, TRANSFERRED, text, at,
         route=TRANSFER, department_id=department.id, transfer_note=note, transferred_at=at, deadline=deadline,
         acknowledged_at=None,
     )  # fmt: skip
+
+
+def _cohandling_departments(lead: Department, department_ids: Sequence[int]) -> list[Department]:
+    """The co-handlers chosen, in the register's order; never the lead itself."""
+    wanted = set(department_ids)
+    if lead.id in wanted:
+        raise RuleError(f"{lead.short_name}已是主办部门，不能同时作为协办单位。", "cohandler_ids")
+    if not wanted:
+        return []
+    found = list(db.session.scalars(select(Department).where(Department.id.in_(wanted)).order_by(Department.sort_order, Department.id)))
+    if len(found) != len(wanted):
+        raise RuleError("所选协办单位不存在，请重新选择。", "cohandler_ids")
+    inactive = next((d for d in found if not d.active), None)
+    if inactive is not None:
+        raise RuleError(f"{inactive.name}已停用，不能作为协办单位。", "cohandler_ids")
+    return found
 
 
 def answer(actor: User, demand: Demand, text: str | None, at=None) -> Demand:

@@ -2,7 +2,8 @@
 same unit of work as the move, so that a move that is refused or rolled back tells nobody.
 
 - registered: the centre's staff robot (NOTIFY_STAFF_WEBHOOK); the enterprise's contact by SMS;
-- transferred (吹哨): the department's robot, @-mentioning its liaisons' mobiles;
+- transferred (吹哨): the department's robot, @-mentioning its liaisons' mobiles; so too each
+  co-handling department (协办单位), told who leads;
 - answered: the enterprise's contact by SMS, and the grid worker who registered it;
 - closed (销号): the enterprise's contact by SMS.
 
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from hubapp.blueprints.auth.models import User
 from hubapp.blueprints.auth.roles import Role
 from hubapp.blueprints.auth.services import liaisons
-from hubapp.blueprints.demands.models import TRANSFERRED, Demand, due_soon_limit
+from hubapp.blueprints.demands.models import TRANSFERRED, Demand, DemandCohandler, due_soon_limit
 from hubapp.blueprints.directory.models import Department
 from hubapp.blueprints.notify import preferences
 from hubapp.blueprints.notify.outbox import Message, queue, tell_staff
@@ -92,6 +93,20 @@ def _transferred(demand: Demand) -> None:
             users=tuple(user.id for user in in_service),
         )
     )  # fmt: skip
+    cohandlers = db.session.scalars(select(DemandCohandler).where(DemandCohandler.demand_id == demand.id)).all()
+    for row in cohandlers:
+        helper = row.department
+        helpers_in_service = _liaisons_in_service(helper)
+        queue(
+            Message(
+                "wecom", helper.robot_webhook or "",
+                f"诉求 {demand.number} 转{department.short_name}主办、{helper.short_name}协办：{quoted(demand.title)}，"
+                f"请签收并于{chinese_date(demand.deadline)}前提出协办意见。",
+                "demand.transferred", "demand", demand.id, _staff_page(demand), _mobiles(helpers_in_service),
+                occasion=f"cohandler:{helper.id}:" + (demand.transferred_at.isoformat() if demand.transferred_at else ""),
+                users=tuple(user.id for user in helpers_in_service),
+            )
+        )  # fmt: skip
 
 
 def _tell_grid_worker(demand: Demand) -> None:

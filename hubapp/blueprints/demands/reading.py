@@ -27,6 +27,7 @@ from hubapp.blueprints.demands.models import (
     TRANSFER,
     TRANSFERRED,
     Demand,
+    DemandCohandler,
     DemandExtension,
     Visit,
     due_soon_limit,
@@ -55,10 +56,23 @@ def may_view(user: User, demand: Demand) -> bool:
     if is_staff(user):
         return True
     if user.role == Role.LIAISON:
-        return demand.department_id is not None and demand.department_id == user.department_id
+        lead = demand.department_id is not None and demand.department_id == user.department_id
+        return lead or cohandler_of(user, demand) is not None
     if user.role == Role.GRID_WORKER:
         return demand.raised_by_id == user.id or (demand.grid_id is not None and demand.grid_id in user.grid_ids)
     return False
+
+
+def cohandler_of(user: User, demand: Demand) -> DemandCohandler | None:
+    """The co-handling row of ``user``'s department on ``demand``, when ``user`` is its liaison."""
+    if user.role != Role.LIAISON or user.department_id is None or demand.route != TRANSFER:
+        return None
+    return next((row for row in demand.cohandlers if row.department_id == user.department_id), None)
+
+
+def may_cohandle(user: User, demand: Demand) -> bool:
+    """签收 and 协办意见 are the co-handler's while the lead has not answered."""
+    return demand.status == TRANSFERRED and cohandler_of(user, demand) is not None
 
 
 def answers_for_department(user: User, demand: Demand) -> bool:
@@ -185,6 +199,18 @@ def department_query(user: User, answered: bool = False):
     if answered:
         return stmt.where(Demand.status.in_((ANSWERED, CLOSED))).order_by(Demand.answered_at.desc(), Demand.id.desc())
     return stmt.where(Demand.status == TRANSFERRED).order_by(Demand.deadline, Demand.id)
+
+
+def cohandling_query(user: User):
+    """A liaison's 协办 list: demands transferred to another department with theirs helping,
+    those waiting for the lead's answer first."""
+    return (
+        select(Demand)
+        .options(joinedload(Demand.enterprise), joinedload(Demand.department))
+        .join(DemandCohandler, DemandCohandler.demand_id == Demand.id)
+        .where(DemandCohandler.department_id == user.department_id, Demand.route == TRANSFER)
+        .order_by((Demand.status != TRANSFERRED), Demand.deadline, Demand.id)
+    )
 
 
 def raised_by_query(user: User):

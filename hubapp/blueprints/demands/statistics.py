@@ -16,6 +16,7 @@ from hubapp.blueprints.demands.models import (
     TRANSFER,
     TRANSFERRED,
     Demand,
+    DemandCohandler,
     DemandEvent,
     DemandOutcome,
 )
@@ -110,10 +111,18 @@ def statistics(year: int, today: date | None = None) -> Statistics:
         .order_by(Department.sort_order, Department.id)
     ).all()
     rates = _department_rates(in_year, today)
+    cohandled = _cohandling_counts(in_year)
     for dep_id, name, n, answered, on_time, waiting in department_rows:
         stats.departments.append(
             {"id": dep_id, "name": name, "transferred": n, "answered": answered or 0, "on_time": on_time or 0, "waiting": waiting or 0}
             | rates.get(dep_id, {})
+            | cohandled.pop(dep_id, {"cohandled": 0, "co_opinions": 0})
+        )
+    # A department that only co-handled this year still has its line.
+    names = dict(db.session.execute(select(Department.id, Department.name).where(Department.id.in_(cohandled))).all())
+    for dep_id, counts in cohandled.items():
+        stats.departments.append(
+            {"id": dep_id, "name": names[dep_id], "transferred": 0, "answered": 0, "on_time": 0, "waiting": 0} | counts
         )
 
     funding, jobs, resolved, partly, partners = db.session.execute(_outcome_sums(in_year)).one()
@@ -151,6 +160,18 @@ def statistics(year: int, today: date | None = None) -> Statistics:
             {"month": m, "received": received.get(m, 0), "closed": closed.get(m, 0), "funding": _amount(funding_m), "jobs": jobs_m}
         )
     return stats
+
+
+def _cohandling_counts(in_year) -> dict[int, dict]:
+    """Per department, the demands it co-handled (协办), counted apart from those it led (主办),
+    and how many of them it gave its opinion on."""
+    rows = db.session.execute(
+        select(DemandCohandler.department_id, func.count(), func.count(DemandCohandler.opinion))
+        .join(Demand, Demand.id == DemandCohandler.demand_id)
+        .where(in_year, Demand.route == TRANSFER)
+        .group_by(DemandCohandler.department_id)
+    ).all()
+    return {dep_id: {"cohandled": n, "co_opinions": opinions} for dep_id, n, opinions in rows}
 
 
 def _rate(part: int, whole: int) -> str:

@@ -9,7 +9,19 @@ from flask_login import current_user
 
 from hubapp import actions, clock, downloads, params
 from hubapp.blueprints.auth.roles import ALL_ROLES, STAFF_ROLES, Role, roles_required, staff_required
-from hubapp.blueprints.demands import bp, exports, forms, liaison, moves, outcomes, reading, statistics, topics, visits
+from hubapp.blueprints.demands import (
+    bp,
+    cohandling,
+    exports,
+    forms,
+    liaison,
+    moves,
+    outcomes,
+    reading,
+    statistics,
+    topics,
+    visits,
+)
 from hubapp.blueprints.demands.models import (
     DEMAND_STATES,
     HANDLING,
@@ -190,7 +202,9 @@ def _with_choices(name: str, form, demand: Demand):
     if name == "accept":
         form.handler_id.choices = options([(u.id, u.display_name) for u in reading.staff_users()])
     elif name == "transfer":
-        form.department_id.choices = options([(0, "请选择部门")] + [(d.id, d.name) for d in directory.departments()])
+        departments = directory.departments()
+        form.department_id.choices = options([(0, "请选择部门")] + [(d.id, d.name) for d in departments])
+        form.cohandler_ids.choices = options([(d.id, d.short_name) for d in departments])
     elif name == "return" and demand.department_id is None:
         form.target.choices = options({HANDLING: "中心直办"})
     return form
@@ -204,7 +218,10 @@ def _blank_forms(demand: Demand) -> dict:
             formdata=None,
             department_id=demand.department_id or 0,
             deadline=demand.deadline if demand.deadline >= today else add_working_days(today, 5),
+            cohandler_ids=[row.department_id for row in demand.cohandlers],
         ),
+        "co_sign": forms.AcknowledgeForm(formdata=None),
+        "co_opinion": forms.CohandlerOpinionForm(formdata=None),
         # The outcome entered with the answer shows again at closing, to be confirmed or corrected.
         "answer": forms.AnswerForm(formdata=None, obj=demand.outcome),
         "close": forms.CloseForm(formdata=None, obj=demand.outcome),
@@ -228,6 +245,7 @@ def _detail(demand: Demand, status: int = 200, **overrides):
         status=status, demand=demand, forms=action_forms, may_answer=reading.may_answer(current_user, demand),
         may_acknowledge=reading.may_acknowledge(current_user, demand),
         may_hand_back=reading.may_hand_back(current_user, demand),
+        my_cohandling=reading.cohandler_of(current_user, demand) if reading.may_cohandle(current_user, demand) else None,
         pending_extension=liaison.pending_extension(demand),
         is_staff=reading.is_staff(current_user), open_states=OPEN_STATES, today=clock.today(), **overrides,
     )  # fmt: skip
@@ -285,7 +303,10 @@ def transfer(demand_id: int):
     demand, form = _visible(db.get_or_404(Demand, demand_id)), forms.TransferForm()
     return _act(
         demand, "transfer", form,
-        lambda: moves.transfer(current_user, demand, form.department_id.data, form.note.data, form.deadline.data),
+        lambda: moves.transfer(
+            current_user, demand, form.department_id.data, form.note.data, form.deadline.data,
+            cohandler_ids=form.cohandler_ids.data or (),
+        ),
         "已转办承办部门。",
     )  # fmt: skip
 
@@ -344,6 +365,22 @@ def supervise(demand_id: int):
 # Chinese 403, so the routes admit the roles that may see a transferred demand.
 
 
+@bp.post("/<int:demand_id>/co-sign")
+@roles_required(Role.LIAISON)
+def co_sign(demand_id: int):
+    demand, form = _visible(db.get_or_404(Demand, demand_id)), forms.AcknowledgeForm()
+    return _act(demand, "co_sign", form, lambda: cohandling.sign(current_user, demand), "已签收协办。")
+
+
+@bp.post("/<int:demand_id>/co-opinion")
+@roles_required(Role.LIAISON)
+def co_opinion(demand_id: int):
+    demand, form = _visible(db.get_or_404(Demand, demand_id)), forms.CohandlerOpinionForm()
+    return _act(
+        demand, "co_opinion", form, lambda: cohandling.give_opinion(current_user, demand, form.opinion.data), "已提交协办意见。"
+    )
+
+
 @bp.post("/<int:demand_id>/acknowledge")
 @roles_required(*ANSWERERS)
 def acknowledge(demand_id: int):
@@ -397,11 +434,14 @@ def refuse_extension(demand_id: int):
 @bp.get("/department")
 @roles_required(Role.LIAISON)
 def department():
-    answered = request.args.get("show") == "answered"
+    show = request.args.get("show")
+    answered, cohandling_tab = show == "answered", show == "cohandling"
+    query = reading.cohandling_query(current_user) if cohandling_tab else reading.department_query(current_user, answered)
     return render(
         "demands/department.html",
-        page=page_of(reading.department_query(current_user, answered)),
+        page=page_of(query),
         answered=answered,
+        cohandling=cohandling_tab,
         today=clock.today(),
         counts=reading.home_counts(current_user),
     )

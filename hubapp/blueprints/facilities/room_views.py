@@ -4,7 +4,7 @@ make-up opening days (调休), public holidays, calendar feed addresses, and uti
 from dataclasses import fields
 from datetime import time
 
-from flask import flash, redirect, request, url_for
+from flask import flash, request, url_for
 from flask_login import current_user
 
 from hubapp import actions, clock, concurrency, downloads, qr
@@ -223,11 +223,9 @@ def import_holidays():
     if year is None or not 2004 <= year <= clock.today().year + 1:
         chinese_abort(400, "请选择年份。")
     back = url_for("facilities.rooms")
-    try:
-        outcome = actions.attempt(lambda: room_settings.import_public_holidays(current_user, year))
-    except NotImplementedError:
-        flash(f"节假日数据暂不包含{year}年，请手工添加。", "warning")
-        return redirect(back, 303)
+    outcome = actions.attempt(lambda: room_settings.import_public_holidays(current_user, year))
+    if not outcome.ok:
+        return actions.refused(outcome.message, back)
     closures, openings = outcome.value
     return actions.done(f"已导入{year}年法定节假日闭馆{len(closures)}段、调休开放{len(openings)}天。", back)
 

@@ -188,8 +188,9 @@ def delete_special_opening(actor, special: SpecialOpening) -> None:
 
 def import_public_holidays(actor, year: int, opens: time = time(8, 30), closes: time = time(21, 0)):
     """Statutory holidays of ``year`` as closures of all rooms, and make-up working days (调休上班)
-    as special openings. Dates already entered are kept. Raises ``NotImplementedError`` for a year
-    the holiday tables do not know yet."""
+    as special openings, as the working-day calendar lists them. Dates already entered are kept."""
+    if not workdays.year_is_listed(year):
+        raise RuleError(f"工作日历中还没有{year}年的法定节假日，请先在“工作日历”中登记。")
     added_closures = []
     for first, last, name in workdays.holiday_runs(year):
         if not closures_between(None, first, last):
