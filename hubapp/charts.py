@@ -13,6 +13,8 @@ from markupsafe import Markup, escape
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', sans-serif"
 #: Series colours: dark enough to read on paper, apart enough to tell in greyscale.
 PALETTE = ("#1d5fa8", "#e39a2d", "#1b7a3d", "#b71c1c")
+#: The most characters of a row label in a rate chart; a longer one ends in an ellipsis.
+LABEL_MAX = 11
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,9 @@ def rate_chart(title: str, labels: list[str], series: list[Series]) -> Markup:
         body.append(_text(x, height - 5, f"{percent}%", size=10, fill="#65717e"))
     for i, label in enumerate(labels):
         y = top + row_h * i
-        body.append(_text(label_w - 8, y + row_h / 2 + 1, label, anchor="end"))
+        # A full department name (国家税务总局威海南海新区税务局) would run off the left edge.
+        shown = label if len(label) <= LABEL_MAX else label[: LABEL_MAX - 1] + "…"
+        body.append(_text(label_w - 8, y + row_h / 2 + 1, shown, anchor="end"))
         for j, one in enumerate(series):
             value = one.values[i]
             bar_y = y + bar_h * j

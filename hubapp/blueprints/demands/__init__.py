@@ -6,7 +6,8 @@
 ``liaison``     a department's 签收, 退单 and 延期 requests
 ``outcomes``    a demand's outcome in figures (办理成效)
 ``visits``      logging a visit, and the visit ledger (走访台账)
-``statistics``  a year's figures per list, department and month
+``statistics``  a year's figures per list, department and month; ``charts`` them as SVG
+``bulletin``    the monthly 通报 (``report_views`` its page and PDF)
 ``exports``     the Excel workbooks; ``forms``, ``views`` the pages; ``demo`` the demo data
 """
 
@@ -81,4 +82,4 @@ def grid_panel(grid) -> str:
     return render_template("demands/_grid_panel.html", row=visits.grid_coverage(grid, month), month=month)
 
 
-from hubapp.blueprints.demands import views  # noqa: E402,F401
+from hubapp.blueprints.demands import report_views, views  # noqa: E402,F401

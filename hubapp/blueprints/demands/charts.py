@@ -30,13 +30,13 @@ def per_list(stats: Statistics) -> Markup:
 
 
 def department_rates(departments: list[dict], title: str) -> Markup | None:
-    """按期办结率 and 满意率 per department of ``departments`` (rows of the statistics), or None
-    when no demand was transferred."""
+    """按期办结率 and 满意率 per department of ``departments`` (rows of the statistics, by their
+    short name when they carry one), or None when no demand was transferred."""
     if not departments:
         return None
     return rate_chart(
         title,
-        [d["name"] for d in departments],
+        [d.get("short_name") or d["name"] for d in departments],
         [
             Series("按期办结率", [d.get("on_time_percent") for d in departments]),
             Series("满意率", [d.get("satisfaction_percent") for d in departments]),

@@ -9,7 +9,7 @@ the decision first wins and the other is told (``Conflict``).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -125,6 +125,44 @@ def decision_counts(user) -> dict[str, int]:
     """Active decisions that are overdue (red) and due soon (yellow), for the home panel."""
     counts = colour_counts(user)
     return {"overdue": counts[RED], "due_soon": counts[YELLOW]}
+
+
+@dataclass
+class ColourReport:
+    """The 三色 of all active decisions on ``today``, for reports outside this module (the monthly
+    通报): counts by colour, the red ones named, and how many were closed in the period."""
+
+    today: date
+    counts: dict[str, int]
+    overdue: list[Decision]
+    done_in_period: int
+
+
+def colour_report(today: date, period_start: date, period_end: date) -> ColourReport:
+    """Every issued decision's colour on ``today``, whatever unit; and those closed (已完成) from
+    ``period_start`` to ``period_end`` inclusive."""
+    issued = Decision.meeting_id.in_(select(MinutesVersion.meeting_id).where(MinutesVersion.status == ISSUED))
+    counts = {
+        colour: db.session.scalar(select(func.count(Decision.id)).where(issued, colour_condition(colour, today))) or 0
+        for colour in (BLUE, YELLOW, RED)
+    }
+    overdue = list(
+        db.session.scalars(
+            select(Decision)
+            .options(joinedload(Decision.meeting), joinedload(Decision.department))
+            .where(issued, colour_condition(RED, today))
+            .order_by(DUE_ON, Decision.id)
+        )
+    )
+    done = db.session.scalar(
+        select(func.count(Decision.id)).where(
+            issued,
+            Decision.status == DONE,
+            Decision.done_at >= datetime.combine(period_start, datetime.min.time()),
+            Decision.done_at < datetime.combine(period_end, datetime.min.time()) + timedelta(days=1),
+        )
+    )
+    return ColourReport(today, counts, overdue, done or 0)
 
 
 # --- in the meeting's draft ----------------------------------------------------------------
