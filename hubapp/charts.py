@@ -56,6 +56,10 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
     )
 
 
+def _heading(title: str, width: int) -> str:
+    return _text(width / 2, 15, title, size=13, font_weight="700")
+
+
 def _legend(series: list[Series], x: float, y: float) -> list[str]:
     parts = []
     for index, one in enumerate(series):
@@ -67,14 +71,14 @@ def _legend(series: list[Series], x: float, y: float) -> list[str]:
 
 def bar_chart(title: str, categories: list[str], series: list[Series], unit: str = "") -> Markup:
     """Grouped vertical bars: one group per category, one bar per series, each with its figure."""
-    width, height = 640, 260
-    left, right, top, bottom = 40, 10, 30, 32
+    width, height = 640, 280
+    left, right, top, bottom = 40, 10, 50, 32
     plot_w, plot_h = width - left - right, height - top - bottom
     largest = max((v for s in series for v in s.values), default=0)
     axis_top, step = _nice_top(largest)
-    body = _legend(series, left, 14)
+    body = [_heading(title, width)] + _legend(series, left, 36)
     if unit:
-        body.append(_text(width - right, 14, f"单位：{unit}", anchor="end", fill="#65717e"))
+        body.append(_text(width - right, 36, f"单位：{unit}", anchor="end", fill="#65717e"))
     tick = 0.0
     while tick <= axis_top + 1e-9:
         y = top + plot_h - plot_h * tick / axis_top
@@ -106,10 +110,10 @@ def rate_chart(title: str, labels: list[str], series: list[Series]) -> Markup:
     label_w, width, row_gap = 150, 640, 8
     bar_h = 14
     row_h = bar_h * len(series) + row_gap
-    top = 30
+    top = 52
     height = top + row_h * len(labels) + 22
     plot_left, plot_w = label_w, width - label_w - 50
-    body = _legend(series, plot_left, 14)
+    body = [_heading(title, width)] + _legend(series, plot_left, 36)
     for percent in (0, 25, 50, 75, 100):
         x = plot_left + plot_w * percent / 100
         body.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 18}" stroke="#d9dee4" stroke-width="0.8"/>')
