@@ -21,6 +21,7 @@ from hubapp.blueprints.meetings.models import (
     OPEN,
     PROGRESS,
     QUARTERLY,
+    RED,
     Decision,
     Meeting,
     MinutesVersion,
@@ -231,7 +232,7 @@ def test_open_decisions_across_meetings_and_the_liaison_sees_their_own(users):
     assert theirs.is_overdue(clock.today()) and not mine.is_overdue(clock.today())
     assert list(db.session.scalars(decisions.decisions_query(users["liaison"]))) == [mine]
     assert list(db.session.scalars(decisions.decisions_query(staff, department_id=other.id))) == [theirs]
-    assert list(db.session.scalars(decisions.decisions_query(staff, overdue_only=True))) == [theirs]
+    assert list(db.session.scalars(decisions.decisions_query(staff, colour=RED))) == [theirs]
     assert decisions.decision_counts(staff) == {"overdue": 1, "due_soon": 0}
 
 

@@ -77,7 +77,6 @@ def decisions_query(
     user,
     status: str | None = ACTIVE,
     department_id: int | None = None,
-    overdue_only: bool = False,
     colour: str | None = None,
 ):
     """Decisions across meetings, the earliest deadline in force first; a liaison sees their own
@@ -105,8 +104,6 @@ def decisions_query(
         stmt = stmt.where(Decision.status == status)
     if department_id:
         stmt = stmt.where(Decision.department_id == department_id)
-    if overdue_only:
-        stmt = stmt.where(colour_condition(RED, clock.today()))
     if colour:
         stmt = stmt.where(colour_condition(colour, clock.today()))
     return stmt
