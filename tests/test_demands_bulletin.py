@@ -121,3 +121,11 @@ def test_a_month_without_anything_still_prints(auth, client, users):
         "yellow": 0,
         "red": 0,
     }
+
+
+def test_a_decision_finished_after_the_month_is_still_red_in_that_months_bulletin(october, users):
+    with atomic():
+        decisions.complete_decision(users["liaison"], october["decision"], "已开展三场宣讲")
+    assert bulletin.bulletin(OCTOBER).decisions.overdue == [october["decision"]]
+    november = bulletin.bulletin(date(2026, 11, 1)).decisions
+    assert november.counts["red"] == 0 and november.done_in_period == 1

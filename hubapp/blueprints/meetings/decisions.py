@@ -62,9 +62,10 @@ ACTIVE = "active"
 DUE_ON = func.coalesce(Decision.extended_to, Decision.deadline)
 
 
-def colour_condition(colour: str, today: date):
-    """The SQL condition of the 三色 flag ``colour`` on ``today``, as ``Decision.colour`` reads it."""
-    active = Decision.status.in_(ACTIVE_STATES)
+def colour_condition(colour: str, today: date, active=None):
+    """The SQL condition of the 三色 flag ``colour`` on ``today``, as ``Decision.colour`` reads it;
+    ``active`` replaces "still being worked on now" (a report on a past day asks "then")."""
+    active = Decision.status.in_(ACTIVE_STATES) if active is None else active
     limit = due_soon_limit(today)
     if colour == RED:
         return active & (DUE_ON < today)
@@ -136,18 +137,28 @@ class ColourReport:
 
 
 def colour_report(today: date, period_start: date, period_end: date) -> ColourReport:
-    """Every issued decision's colour on ``today``, whatever unit; and those closed (已完成) from
-    ``period_start`` to ``period_end`` inclusive."""
-    issued = Decision.meeting_id.in_(select(MinutesVersion.meeting_id).where(MinutesVersion.status == ISSUED))
+    """Every issued decision's colour as it stood at the end of ``today`` (which may be past: a
+    decision closed since then still counts as open then), whatever unit; and those closed
+    (已完成) from ``period_start`` to ``period_end`` inclusive."""
+    day_after = datetime.combine(today + timedelta(days=1), datetime.min.time())
+    issued = Decision.meeting_id.in_(
+        select(MinutesVersion.meeting_id).where(MinutesVersion.status == ISSUED, MinutesVersion.issued_at < day_after)
+    )
+    active_then = or_(
+        Decision.status.in_(ACTIVE_STATES), Decision.status.in_(CLOSED_STATES) & (Decision.done_at >= day_after)
+    )
     counts = {
-        colour: db.session.scalar(select(func.count(Decision.id)).where(issued, colour_condition(colour, today))) or 0
+        colour: db.session.scalar(
+            select(func.count(Decision.id)).where(issued, colour_condition(colour, today, active_then))
+        )
+        or 0
         for colour in (BLUE, YELLOW, RED)
     }
     overdue = list(
         db.session.scalars(
             select(Decision)
             .options(joinedload(Decision.meeting), joinedload(Decision.department))
-            .where(issued, colour_condition(RED, today))
+            .where(issued, colour_condition(RED, today, active_then))
             .order_by(DUE_ON, Decision.id)
         )
     )
@@ -156,7 +167,7 @@ def colour_report(today: date, period_start: date, period_end: date) -> ColourRe
             issued,
             Decision.status == DONE,
             Decision.done_at >= datetime.combine(period_start, datetime.min.time()),
-            Decision.done_at < datetime.combine(period_end, datetime.min.time()) + timedelta(days=1),
+            Decision.done_at < datetime.combine(period_end + timedelta(days=1), datetime.min.time()),
         )
     )
     return ColourReport(today, counts, overdue, done or 0)
