@@ -40,7 +40,7 @@ def _figure(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def _text(x: float, y: float, content: str, size: float = 11, anchor: str = "middle", fill: str = "#1f2933", **extra) -> str:
+def _text(x: float, y: float, content: str, size: float = 12, anchor: str = "middle", fill: str = "#1f2933", **extra) -> str:
     attributes = "".join(f' {key.replace("_", "-")}="{value}"' for key, value in extra.items())
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}"{attributes}>'
@@ -57,7 +57,7 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
 
 
 def _heading(title: str, width: int) -> str:
-    return _text(width / 2, 15, title, size=13, font_weight="700")
+    return _text(width / 2, 15, title, size=14, font_weight="700")
 
 
 def _legend(series: list[Series], x: float, y: float) -> list[str]:
@@ -83,7 +83,7 @@ def bar_chart(title: str, categories: list[str], series: list[Series], unit: str
     while tick <= axis_top + 1e-9:
         y = top + plot_h - plot_h * tick / axis_top
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#d9dee4" stroke-width="0.8"/>')
-        body.append(_text(left - 5, y + 4, _figure(tick), size=10, anchor="end", fill="#65717e"))
+        body.append(_text(left - 5, y + 4, _figure(tick), size=11, anchor="end", fill="#65717e"))
         tick += step
     group_w = plot_w / max(len(categories), 1)
     bar_w = min(group_w * 0.8 / max(len(series), 1), 28)
@@ -98,7 +98,7 @@ def bar_chart(title: str, categories: list[str], series: list[Series], unit: str
                 f'fill="{PALETTE[j % len(PALETTE)]}"><title>{escape(category)} {escape(one.name)}：{_figure(value)}</title></rect>'
             )
             if value:
-                body.append(_text(x + (bar_w - 1) / 2, y - 3, _figure(value), size=9))
+                body.append(_text(x + (bar_w - 1) / 2, y - 3, _figure(value), size=10))
         body.append(_text(left + group_w * (i + 0.5), height - bottom + 16, category))
     body.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="#65717e"/>')
     return _svg(width, height, title, body)
@@ -127,12 +127,12 @@ def rate_chart(title: str, labels: list[str], series: list[Series]) -> Markup:
             value = one.values[i]
             bar_y = y + bar_h * j
             if value is None:
-                body.append(_text(plot_left + 4, bar_y + bar_h - 3, f"{one.name}：无数据", size=9, anchor="start", fill="#65717e"))
+                body.append(_text(plot_left + 4, bar_y + bar_h - 3, f"{one.name}：无数据", size=10, anchor="start", fill="#65717e"))
                 continue
             bar_w = plot_w * value / 100
             body.append(
                 f'<rect x="{plot_left}" y="{bar_y:.1f}" width="{bar_w:.1f}" height="{bar_h - 2}" '
                 f'fill="{PALETTE[j % len(PALETTE)]}"><title>{escape(label)} {escape(one.name)}：{value:.1f}%</title></rect>'
             )
-            body.append(_text(plot_left + bar_w + 4, bar_y + bar_h - 3, f"{value:.1f}%", size=9, anchor="start"))
+            body.append(_text(plot_left + bar_w + 4, bar_y + bar_h - 3, f"{value:.1f}%", size=10, anchor="start"))
     return _svg(width, height, title, body)
