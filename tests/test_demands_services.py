@@ -315,7 +315,7 @@ def test_statistics_count_per_list_department_and_month(users, firms):
         {
             "id": department("税务分局").id, "name": "国家税务总局威海南海新区税务局", "transferred": 1, "answered": 1,
             "on_time": 1, "waiting": 0, "on_time_rate": "100.0%", "satisfaction_rate": "100.0%", "unsatisfied": 0,
-            "signing_rate": "—", "cohandled": 0, "co_opinions": 0,
+            "signing_rate": "—", "cohandled": 0, "co_opinions": 0, "on_time_percent": 100.0, "satisfaction_percent": 100.0,
         }
     ]  # fmt: skip
     this_month = next(m for m in stats.months if m["month"] == today.month)

@@ -3,7 +3,7 @@ in the 会议室, with issued minutes and decisions some done, some open and exa
 
 from hubapp import clock
 from hubapp.blueprints.meetings.decisions import decisions_query
-from hubapp.blueprints.meetings.models import DONE, ISSUED, MONTHLY, OPEN, QUARTERLY, Decision, Meeting
+from hubapp.blueprints.meetings.models import DONE, ISSUED, MONTHLY, OPEN, PROGRESS, QUARTERLY, Decision, Meeting
 from hubapp.extensions import db
 
 
@@ -18,11 +18,13 @@ def test_demo_meetings_are_recent_and_issued(demo):
     assert all(m.group("present") and m.group("attending") and m.agenda_items and m.decisions for m in meetings)
 
 
-def test_demo_decisions_some_done_some_open_one_overdue(demo):
+def test_demo_decisions_some_done_some_under_way_one_overdue_without_a_report(demo):
     today = clock.today()
     decisions = list(db.session.scalars(db.select(Decision)))
-    assert {d.status for d in decisions} == {OPEN, DONE}
-    assert sum(d.is_overdue(today) for d in decisions) == 1
+    assert {d.status for d in decisions} == {OPEN, PROGRESS, DONE}
+    overdue = [d for d in decisions if d.is_overdue(today)]
+    assert len(overdue) == 1 and overdue[0].status == OPEN and not overdue[0].progress
+    assert all(d.latest_progress for d in decisions if d.status == PROGRESS)
 
 
 def test_demo_liaison_has_decisions_to_follow(demo):

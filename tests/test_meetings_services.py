@@ -19,7 +19,9 @@ from hubapp.blueprints.meetings.models import (
     ISSUED,
     MONTHLY,
     OPEN,
+    PROGRESS,
     QUARTERLY,
+    RED,
     Decision,
     Meeting,
     MinutesVersion,
@@ -230,7 +232,7 @@ def test_open_decisions_across_meetings_and_the_liaison_sees_their_own(users):
     assert theirs.is_overdue(clock.today()) and not mine.is_overdue(clock.today())
     assert list(db.session.scalars(decisions.decisions_query(users["liaison"]))) == [mine]
     assert list(db.session.scalars(decisions.decisions_query(staff, department_id=other.id))) == [theirs]
-    assert list(db.session.scalars(decisions.decisions_query(staff, overdue_only=True))) == [theirs]
+    assert list(db.session.scalars(decisions.decisions_query(staff, colour=RED))) == [theirs]
     assert decisions.decision_counts(staff) == {"overdue": 1, "due_soon": 0}
 
 
@@ -253,7 +255,7 @@ def test_a_liaison_updates_only_their_own_units_decisions(users):
     assert [e.action for e in audit.entries_for("decision", mine.id)][-1] == "decision.done"
     with atomic():
         decisions.reopen_decision(staff, mine, "企业反映仍有疑问")
-    assert mine.status == OPEN
+    assert mine.status == PROGRESS
 
 
 def test_a_decision_moved_by_someone_else_meanwhile_is_a_conflict(users):
@@ -266,7 +268,7 @@ def test_a_decision_moved_by_someone_else_meanwhile_is_a_conflict(users):
     with atomic():
         assert decision.status == OPEN
         db.session.execute(
-            update(Decision).where(Decision.id == decision.id).values(status=DONE, done_note="他人已办结"),
+            update(Decision).where(Decision.id == decision.id).values(status=DONE, done_note="他人已办结", done_at=clock.now()),
             execution_options={"synchronize_session": False},
         )
         with pytest.raises(Conflict, match="刚刚已被他人更新"):

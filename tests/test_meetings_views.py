@@ -146,9 +146,13 @@ def test_the_decisions_list_highlights_overdue_and_filters_by_unit(auth, client,
     auth.login("staff")
     page = client.get("/meetings/decisions").get_data(as_text=True)
     assert "梳理规上企业名单" in page and "开展社保政策进企业宣讲" in page
-    assert 'class="overdue"' in page and "逾期2天" in page
+    assert 'class="colour-row-red"' in page and "红 · 逾期2天" in page
     filtered = client.get(f"/meetings/decisions?unit={theirs.department_id}", headers=HTMX).get_data(as_text=True)
     assert "梳理规上企业名单" in filtered and "开展社保政策进企业宣讲" not in filtered
+
+
+def _done(note: str) -> dict:
+    return {"status": "done", "note": note}
 
 
 def test_a_liaison_sees_and_closes_their_own_units_decisions(auth, client, users):
@@ -156,10 +160,10 @@ def test_a_liaison_sees_and_closes_their_own_units_decisions(auth, client, users
     auth.login("liaison")
     page = client.get("/meetings/decisions").get_data(as_text=True)
     assert "开展社保政策进企业宣讲" in page and "梳理规上企业名单" not in page
-    assert client.post(f"/meetings/decisions/{theirs.id}/done", data={"note": "完成"}).status_code == 403
-    refused = client.post(f"/meetings/decisions/{mine.id}/done", data={"note": ""}, headers=HTMX)
+    assert client.post(f"/meetings/decisions/{theirs.id}/progress", data=_done("完成")).status_code == 403
+    refused = client.post(f"/meetings/decisions/{mine.id}/progress", data=_done(""), headers=HTMX)
     assert refused.status_code == 422 and "请填写办理情况" in refused.get_data(as_text=True)
-    done = client.post(f"/meetings/decisions/{mine.id}/done", data={"note": "已开展三场宣讲"}, headers=HTMX)
+    done = client.post(f"/meetings/decisions/{mine.id}/progress", data=_done("已开展三场宣讲"), headers=HTMX)
     assert done.status_code == 200 and "已完成" in done.get_data(as_text=True)
     assert client.get("/meetings/").status_code == 403
     assert client.get(f"/meetings/{mine.meeting_id}/minutes.pdf").status_code == 403
@@ -187,7 +191,7 @@ def test_empty_pages_say_so(auth, client, users, path):
 def test_unknown_meeting_and_decision_are_404(auth, client, users):
     auth.login("staff")
     assert client.get("/meetings/999").status_code == 404
-    assert client.post("/meetings/decisions/999/done", data={"note": "x"}).status_code == 404
+    assert client.post("/meetings/decisions/999/progress", data=_done("x")).status_code == 404
     meeting = meetings.meeting(users["staff"])
     assert client.get(f"/meetings/{meeting.id}/minutes.pdf?version=7").status_code == 404
 
@@ -196,9 +200,9 @@ def test_a_follow_up_note_too_long_is_refused_and_kept(auth, client, users):
     mine, _ = _two_units_decisions(users)
     auth.login("liaison")
     note = "已开展宣讲。" * 400
-    refused = client.post(f"/meetings/decisions/{mine.id}/done", data={"note": note}, headers=HTMX)
+    refused = client.post(f"/meetings/decisions/{mine.id}/progress", data=_done(note), headers=HTMX)
     row = refused.get_data(as_text=True)
-    assert refused.status_code == 422 and "办理情况不超过2000字" in row and note in row
+    assert refused.status_code == 422 and "不超过2000字" in row and note in row
     db.session.refresh(mine)
     assert mine.status == "open" and mine.done_note is None
 
@@ -206,10 +210,10 @@ def test_a_follow_up_note_too_long_is_refused_and_kept(auth, client, users):
 def test_a_reopened_decision_no_longer_shows_its_old_note(auth, client, users):
     mine, _ = _two_units_decisions(users)
     auth.login("liaison")
-    client.post(f"/meetings/decisions/{mine.id}/done", data={"note": "已开展三场宣讲"}, headers=HTMX)
+    client.post(f"/meetings/decisions/{mine.id}/progress", data=_done("已开展三场宣讲"), headers=HTMX)
     reopened = client.post(f"/meetings/decisions/{mine.id}/reopen", data={"note": "企业反映仍有疑问"}, headers=HTMX)
     row = reopened.get_data(as_text=True)
-    assert reopened.status_code == 200 and "未完成" in row and "已开展三场宣讲" not in row
+    assert reopened.status_code == 200 and "推进中" in row and "已开展三场宣讲" not in row
     assert "已开展三场宣讲" in [e.detail_dict.get("note") for e in audit.entries_for("decision", mine.id)]
 
 

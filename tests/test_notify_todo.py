@@ -148,7 +148,7 @@ def test_overdue_decisions_wait_on_staff_and_the_liaisons_unit(client, auth, use
     meetings.issue(meeting, users["admin"], users["staff"])
 
     auth.login("staff")
-    assert todo(client)["项议定事项已逾期"] == (1, "/meetings/decisions?overdue=1")
+    assert todo(client)["项议定事项已逾期"] == (1, "/meetings/decisions?colour=red")
     assert badges(client)["议定事项"] == 1
     auth.logout()
     auth.login("liaison")
@@ -270,7 +270,8 @@ def test_the_menu_badges_cost_one_query_per_item_of_the_role(app, users, role, i
     statements = []
 
     def count(_conn, _cursor, statement, *_args):
-        if statement.lstrip().upper().startswith("SELECT"):
+        # The working-day calendar is read once per request, for every page that counts days.
+        if statement.lstrip().upper().startswith("SELECT") and "FROM calendar_day" not in statement:
             statements.append(statement)
 
     user = users[role]

@@ -53,9 +53,10 @@ def test_a_liaison_closes_a_decision_from_the_list(users, live_server, page):
     log_in(page, server, "liaison")
     page.click("nav.mainnav >> text=议定事项")
     row = page.locator(f"#decision-{decision_id}")
+    row.locator("select[name=status]").select_option("done")
     row.locator("textarea[name=note]").fill("已开展三场宣讲")
-    row.locator("button:has-text('标记完成')").click()
-    page.locator(f"#decision-{decision_id} .badge-ok").wait_for()
+    row.locator("button:has-text('报告进展')").click()
+    page.locator(f"#decision-{decision_id} .decision-done").wait_for()
     assert "已开展三场宣讲" in page.locator(f"#decision-{decision_id}").inner_text()
 
 

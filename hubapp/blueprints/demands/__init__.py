@@ -6,7 +6,8 @@
 ``liaison``     a department's 签收, 退单 and 延期 requests
 ``outcomes``    a demand's outcome in figures (办理成效)
 ``visits``      logging a visit, and the visit ledger (走访台账)
-``statistics``  a year's figures per list, department and month
+``statistics``  a year's figures per list, department and month; ``charts`` them as SVG
+``bulletin``    the monthly 通报 (``report_views`` its page and PDF)
 ``exports``     the Excel workbooks; ``forms``, ``views`` the pages; ``demo`` the demo data
 """
 
@@ -103,4 +104,4 @@ def notices_due(now) -> None:
     notices.deadlines_due(now)
 
 
-from hubapp.blueprints.demands import topic_views, views  # noqa: E402,F401
+from hubapp.blueprints.demands import report_views, topic_views, views  # noqa: E402,F401

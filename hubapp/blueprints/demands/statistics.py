@@ -178,6 +178,11 @@ def _rate(part: int, whole: int) -> str:
     return f"{part * 100 / whole:.1f}%" if whole else "—"
 
 
+def _percent(part: int, whole: int) -> float | None:
+    """The rate as a number, for the charts; None when there is nothing to count."""
+    return part * 100 / whole if whole else None
+
+
 def _department_rates(in_year, today: date) -> dict[int, dict]:
     """Per department: 按期办结率 (answered by the deadline ÷ answered, or open past it),
     满意率 ((满意 + 基本满意) ÷ rated, counting the enterprise's own 不满意 that sent an answer
@@ -223,6 +228,8 @@ def _department_rates(in_year, today: date) -> dict[int, dict]:
             "satisfaction_rate": _rate(c["happy"], rated),
             "unsatisfied": unhappy.get(dep_id, 0),
             "signing_rate": _rate(c["signed_in_time"], c["to_sign"]),
+            "on_time_percent": _percent(c["on_time"], c["due"]),
+            "satisfaction_percent": _percent(c["happy"], rated),
         }
     return rates
 

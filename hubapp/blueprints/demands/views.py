@@ -11,6 +11,7 @@ from hubapp import actions, clock, downloads, params
 from hubapp.blueprints.auth.roles import ALL_ROLES, STAFF_ROLES, Role, roles_required, staff_required
 from hubapp.blueprints.demands import (
     bp,
+    charts,
     cohandling,
     exports,
     forms,
@@ -91,9 +92,15 @@ def statistics_page():
     years = statistics.demand_years()
     year = params.year_arg()
     visited, enterprises = visits.coverage_totals(clock.today().replace(day=1))
+    stats = statistics.statistics(year if year in years else clock.today().year)
     return render(
         "demands/statistics.html",
-        stats=statistics.statistics(year if year in years else clock.today().year),
+        stats=stats,
+        charts={
+            "per_month": charts.per_month(stats),
+            "per_list": charts.per_list(stats),
+            "rates": charts.department_rates(stats.departments, f"{stats.year}年各部门按期办结率与满意率"),
+        },
         years=years,
         coverage={"visited": visited, "enterprises": enterprises},
     )

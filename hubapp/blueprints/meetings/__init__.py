@@ -51,9 +51,13 @@ audit.describe(
         "decision.create": "新增议定事项",
         "decision.update": "修改议定事项",
         "decision.delete": "删除议定事项",
+        "decision.progress": "报告进展",
+        "decision.extend": "延期",
         "decision.done": "办结",
+        "decision.unable": "无法完成",
         "decision.reopen": "重新打开",
     },
+    details={"new_deadline": "新的完成时限", "number": "序号"},
 )
 NAV = [
     NavItem("会议纪要", "meetings.index", STAFF_ROLES, order=50),
@@ -62,13 +66,14 @@ NAV = [
 
 
 def home_panel(user) -> str | None:
-    """Open decisions that are overdue or fall due within a week, for staff and liaisons."""
+    """Active decisions that are overdue or fall due within five working days, for staff and liaisons."""
     from hubapp.blueprints.meetings import decisions
+    from hubapp.blueprints.meetings.models import DUE_SOON_WORKING_DAYS
 
     if user.role not in STAFF_ROLES | {Role.LIAISON}:
         return None
     counts = decisions.decision_counts(user)
-    return render_template("meetings/_home_panel.html", counts=counts, days=decisions.DUE_SOON_DAYS)
+    return render_template("meetings/_home_panel.html", counts=counts, days=DUE_SOON_WORKING_DAYS)
 
 
 def notices_due(now) -> None:

@@ -1,5 +1,6 @@
-"""Decision pages: 议定事项 written into a meeting's draft, and the list across meetings where staff
-and the responsible units' liaisons follow them up (mark done, reopen) row by row."""
+"""Decision pages: 议定事项 written into a meeting's draft, and the 督办 list across meetings where
+staff and the responsible units' liaisons report progress (推进中, 已延期, 已完成, 无法完成) row by
+row, or reopen a closed one; each decision's page shows its whole progress history."""
 
 from flask import abort, request, url_for
 from flask_login import current_user
@@ -8,7 +9,7 @@ from hubapp import actions, clock, params
 from hubapp.blueprints.auth.roles import Role, roles_required, staff_required
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.meetings import bp, decisions, forms
-from hubapp.blueprints.meetings.models import DECISION_STATES, OPEN, Decision, Meeting
+from hubapp.blueprints.meetings.models import COLOURS, DECISION_STATES, DUE_SOON_WORKING_DAYS, Decision, Meeting
 from hubapp.blueprints.meetings.views import decision_form, form_page, locked, section_done, section_refused
 from hubapp.extensions import db
 from hubapp.htmx import is_htmx, render
@@ -92,65 +93,100 @@ def remove_decision(meeting_id: int, decision_id: int):
     return section_done(meeting, "decisions", "已删除议定事项。")
 
 
-# --- decisions across meetings --------------------------------------------------------------
+# --- decisions across meetings (督办) ---------------------------------------------------------
+
+#: The status filter's options: the active ones together first (the default), then each state.
+STATUS_FILTERS = {decisions.ACTIVE: "未办结（全部）"} | DECISION_STATES
+
+
+def _list_context() -> dict:
+    return dict(
+        today=clock.today(),
+        progress_form=forms.ProgressForm(formdata=None),
+        reopen_form=forms.ReopenForm(formdata=None),
+        colours=COLOURS,
+        due_soon_days=DUE_SOON_WORKING_DAYS,
+    )
 
 
 @bp.get("/decisions", endpoint="decisions")
 @roles_required(*FOLLOW_UP_ROLES)
 def decision_list():
-    status = request.args.get("status", OPEN)
-    status = status if status in DECISION_STATES else None
+    """The 督办 list: decisions across meetings, filtered by state, unit and 三色 colour."""
+    status = request.args.get("status", decisions.ACTIVE)
+    status = status if status in STATUS_FILTERS else None
     department_id = params.int_arg("unit")
-    overdue = request.args.get("overdue") == "1"
+    colour = request.args.get("colour")
+    colour = colour if colour in COLOURS else None
+    stmt = decisions.decisions_query(current_user, status, department_id, colour=colour)
     return render(
         "meetings/decisions.html",
         "meetings/_decision_rows.html",
-        page=page_of(decisions.decisions_query(current_user, status, department_id, overdue)),
+        page=page_of(stmt),
+        counts=decisions.colour_counts(current_user, department_id),
         chosen_status=status,
         department_id=department_id,
-        overdue=overdue,
-        states=DECISION_STATES,
+        chosen_colour=colour,
+        states=STATUS_FILTERS,
         departments=directory.departments(include_inactive=True),
-        today=clock.today(),
-        note_form=forms.NoteForm(formdata=None),
+        **_list_context(),
     )
 
 
-def _follow_up(decision_id: int, change, success: str):
-    """Mark done or reopen from the list: the row again for htmx, else back to the list (or the
-    page the form names) with the outcome as a flash. The note is checked by the service, which
-    says which note is missing or too long."""
+@bp.get("/decisions/<int:decision_id>", endpoint="decision")
+@roles_required(*FOLLOW_UP_ROLES)
+def decision_page(decision_id: int):
+    """One decision with its whole progress history and the report form."""
     decision = db.get_or_404(Decision, decision_id)
-    form = forms.NoteForm()
-    outcome = actions.attempt(lambda: change(decision, form.note.data))
+    if not decisions.may_follow_up(current_user, decision) or decision.meeting.latest_issued is None:
+        abort(404)
+    return render("meetings/decision.html", d=decision, **_list_context())
+
+
+def _follow_up(decision_id: int, form, change, success: str):
+    """Report progress or reopen, from the list or the decision's page: the row again for htmx,
+    else back to the page the form names with the outcome as a flash. The note is checked by the
+    service, which says which note is missing or too long and puts it next to its field; after a
+    refusal the form keeps what was typed (for htmx in the row, else on the decision's page)."""
+    decision = db.get_or_404(Decision, decision_id)
+    outcome = actions.submit(form, lambda: change(decision))
+    refused = {} if outcome.ok else {"progress_form" if isinstance(form, forms.ProgressForm) else "reopen_form": form}
+    row_error = outcome.message if outcome.conflict else None
 
     def row(status: int = 200):
-        return render(
-            "meetings/_decision_row.html",
-            d=decision,
-            today=clock.today(),
-            note_form=form,
-            row_error=outcome.message,
-            status=status,
-        )
+        context = _list_context() | refused
+        return render("meetings/_decision_row.html", d=decision, row_error=row_error, status=status, **context)
 
-    back = safe_next(request.form.get("next")) if request.form.get("next") else url_for("meetings.decisions")
-    if not outcome.ok:
-        return row(outcome.status) if is_htmx() else actions.refused(outcome.message, back)
-    return actions.done(success, back, row)
+    if outcome.ok:
+        back = safe_next(request.form.get("next")) if request.form.get("next") else url_for("meetings.decisions")
+        return actions.done(success, back, row)
+    if is_htmx():
+        return row(outcome.status)
+    db.session.refresh(decision)
+    context = _list_context() | refused
+    return render("meetings/decision.html", d=decision, row_error=row_error, status=outcome.status, **context)
 
 
-@bp.post("/decisions/<int:decision_id>/done")
+@bp.post("/decisions/<int:decision_id>/progress")
 @roles_required(*FOLLOW_UP_ROLES)
-def decision_done(decision_id: int):
+def decision_progress(decision_id: int):
+    form = forms.ProgressForm()
     return _follow_up(
-        decision_id, lambda decision, note: decisions.complete_decision(current_user, decision, note), "已标记为完成。"
+        decision_id,
+        form,
+        lambda decision: decisions.report_progress(
+            current_user,
+            decision,
+            decisions.ProgressReport(form.status.data, form.note.data, form.new_deadline.data),
+        ),
+        "已报告进展。",
     )
 
 
 @bp.post("/decisions/<int:decision_id>/reopen")
 @roles_required(*FOLLOW_UP_ROLES)
 def decision_reopen(decision_id: int):
+    form = forms.ReopenForm()
     return _follow_up(
-        decision_id, lambda decision, note: decisions.reopen_decision(current_user, decision, note), "已重新打开。"
+        decision_id, form, lambda decision: decisions.reopen_decision(current_user, decision, form.note.data), "已重新打开。"
     )

@@ -1,25 +1,45 @@
 """议定事项: written into a meeting's draft with its responsible unit and deadline, then followed up
-across meetings once the minutes are issued — marked done with a note, reopened with a reason.
+across meetings once the minutes are issued: the unit's liaison or centre staff report dated
+progress (推进中), a later deadline (已延期), the end of the work (已完成, or 无法完成 with the
+reason); a closed decision can be reopened with a reason. Active decisions carry the 三色 flag
+(``Decision.colour``), which the 督办 list filters by.
 
 A follow-up is a move between ``DECISION_STATES`` made by one conditional UPDATE; whoever moved
 the decision first wins and the other is told (``Conflict``).
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from hubapp import audit, clock
 from hubapp.blueprints.auth.roles import STAFF_ROLES, Role
 from hubapp.blueprints.directory import services as directory
-from hubapp.blueprints.meetings.models import DECISION_STATES, DONE, ISSUED, OPEN, Decision, Meeting, MinutesVersion
+from hubapp.blueprints.meetings.models import (
+    ACTIVE_STATES,
+    BLUE,
+    CLOSED_STATES,
+    DECISION_STATES,
+    DONE,
+    EXTENDED,
+    ISSUED,
+    OPEN,
+    PROGRESS,
+    RED,
+    UNABLE,
+    YELLOW,
+    Decision,
+    DecisionProgress,
+    Meeting,
+    MinutesVersion,
+    due_soon_limit,
+)
 from hubapp.blueprints.meetings.planning import clean, require_editable
 from hubapp.extensions import db
 from hubapp.rules import Conflict, NotAllowed, RuleError
 
-#: Open decisions due within this many days count as "due soon" on the home panel.
-DUE_SOON_DAYS = 7
 #: The longest note of marking a decision done or reason of reopening it.
 NOTE_MAX = 2000
 
@@ -36,40 +56,121 @@ def may_follow_up(user, decision: Decision) -> bool:
     return user.role == Role.LIAISON and user.department_id is not None and decision.department_id == user.department_id
 
 
-def decisions_query(user, status: str | None = OPEN, department_id: int | None = None, overdue_only: bool = False):
-    """Decisions across meetings, the earliest deadline first; a liaison sees their own unit's only."""
+#: The status filter meaning every state still being worked on (the 督办 list's default).
+ACTIVE = "active"
+#: The deadline in force, in SQL: the extended one, else the meeting's.
+DUE_ON = func.coalesce(Decision.extended_to, Decision.deadline)
+
+
+def colour_condition(colour: str, today: date, active=None):
+    """The SQL condition of the 三色 flag ``colour`` on ``today``, as ``Decision.colour`` reads it;
+    ``active`` replaces "still being worked on now" (a report on a past day asks "then")."""
+    active = Decision.status.in_(ACTIVE_STATES) if active is None else active
+    limit = due_soon_limit(today)
+    if colour == RED:
+        return active & (DUE_ON < today)
+    if colour == YELLOW:
+        return active & (DUE_ON >= today) & (DUE_ON <= limit)
+    return active & or_(DUE_ON.is_(None), DUE_ON > limit)
+
+
+def decisions_query(
+    user,
+    status: str | None = ACTIVE,
+    department_id: int | None = None,
+    colour: str | None = None,
+):
+    """Decisions across meetings, the earliest deadline in force first; a liaison sees their own
+    unit's only. ``status`` is one of ``DECISION_STATES``, ``ACTIVE`` or None for all."""
     stmt = (
         select(Decision)
         .join(Meeting, Decision.meeting_id == Meeting.id)
-        .options(joinedload(Decision.meeting), joinedload(Decision.department), joinedload(Decision.done_by))
+        .options(
+            joinedload(Decision.meeting),
+            joinedload(Decision.department),
+            joinedload(Decision.done_by),
+            selectinload(Decision.progress).joinedload(DecisionProgress.entered_by),
+        )
         # Decisions of a meeting whose minutes were never issued are still being drafted.
         .where(Decision.meeting_id.in_(select(MinutesVersion.meeting_id).where(MinutesVersion.status == ISSUED)))
-        .order_by(Decision.deadline.is_(None), Decision.deadline, Meeting.start_at, Decision.number)
+        .order_by(DUE_ON.is_(None), DUE_ON, Meeting.start_at, Decision.number)
     )
     if user.role == Role.LIAISON:
         stmt = stmt.where(Decision.department_id == user.department_id)
     elif user.role not in STAFF_ROLES:
         stmt = stmt.where(Decision.id.is_(None))
-    if status:
+    if status == ACTIVE:
+        stmt = stmt.where(Decision.status.in_(ACTIVE_STATES))
+    elif status:
         stmt = stmt.where(Decision.status == status)
     if department_id:
         stmt = stmt.where(Decision.department_id == department_id)
-    if overdue_only:
-        stmt = stmt.where(Decision.status == OPEN, Decision.deadline < clock.today())
+    if colour:
+        stmt = stmt.where(colour_condition(colour, clock.today()))
     return stmt
 
 
+def colour_counts(user, department_id: int | None = None) -> dict[str, int]:
+    """How many active decisions are blue, yellow and red today."""
+    counts = {}
+    for colour in (BLUE, YELLOW, RED):
+        matching = decisions_query(user, department_id=department_id, colour=colour).order_by(None).subquery()
+        counts[colour] = db.session.scalar(select(func.count()).select_from(matching)) or 0
+    return counts
+
+
 def decision_counts(user) -> dict[str, int]:
-    """Open decisions that are overdue and that fall due within a week, for the home panel."""
-    today = clock.today()
-    base = decisions_query(user).order_by(None).subquery()
-    overdue = db.session.scalar(select(func.count()).select_from(base).where(base.c.deadline < today))
-    soon = db.session.scalar(
-        select(func.count())
-        .select_from(base)
-        .where(base.c.deadline >= today, base.c.deadline <= today + timedelta(days=DUE_SOON_DAYS))
+    """Active decisions that are overdue (red) and due soon (yellow), for the home panel."""
+    counts = colour_counts(user)
+    return {"overdue": counts[RED], "due_soon": counts[YELLOW]}
+
+
+@dataclass
+class ColourReport:
+    """The 三色 of all active decisions on ``today``, for reports outside this module (the monthly
+    通报): counts by colour, the red ones named, and how many were closed in the period."""
+
+    today: date
+    counts: dict[str, int]
+    overdue: list[Decision]
+    done_in_period: int
+
+
+def colour_report(today: date, period_start: date, period_end: date) -> ColourReport:
+    """Every issued decision's colour as it stood at the end of ``today`` (which may be past: a
+    decision closed since then still counts as open then), whatever unit; and those closed
+    (已完成) from ``period_start`` to ``period_end`` inclusive."""
+    day_after = datetime.combine(today + timedelta(days=1), datetime.min.time())
+    issued = Decision.meeting_id.in_(
+        select(MinutesVersion.meeting_id).where(MinutesVersion.status == ISSUED, MinutesVersion.issued_at < day_after)
     )
-    return {"overdue": overdue or 0, "due_soon": soon or 0}
+    active_then = or_(
+        Decision.status.in_(ACTIVE_STATES), Decision.status.in_(CLOSED_STATES) & (Decision.done_at >= day_after)
+    )
+    counts = {
+        colour: db.session.scalar(
+            select(func.count(Decision.id)).where(issued, colour_condition(colour, today, active_then))
+        )
+        or 0
+        for colour in (BLUE, YELLOW, RED)
+    }
+    overdue = list(
+        db.session.scalars(
+            select(Decision)
+            .options(joinedload(Decision.meeting), joinedload(Decision.department))
+            .where(issued, colour_condition(RED, today, active_then))
+            .order_by(DUE_ON, Decision.id)
+        )
+    )
+    done = db.session.scalar(
+        select(func.count(Decision.id)).where(
+            issued,
+            Decision.status == DONE,
+            Decision.done_at >= datetime.combine(period_start, datetime.min.time()),
+            Decision.done_at < datetime.combine(period_end + timedelta(days=1), datetime.min.time()),
+        )
+    )
+    return ColourReport(today, counts, overdue, done or 0)
 
 
 # --- in the meeting's draft ----------------------------------------------------------------
@@ -148,6 +249,19 @@ def remove_decision(actor, decision: Decision) -> None:
 
 # --- follow-up -----------------------------------------------------------------------------
 
+#: What a progress report may say the decision's state now is.
+REPORT_STATES = {PROGRESS: "推进中", EXTENDED: "申请延期（已延期）", DONE: "已完成", UNABLE: "无法完成"}
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    """A unit's progress report: the state it leaves the decision in, what was done (or, for
+    无法完成, why not), and for 已延期 the new deadline."""
+
+    status: str
+    note: str | None
+    new_deadline: date | None = None
+
 
 def _move(actor, decision: Decision, old: str, new: str, action: str, values: dict, **detail) -> Decision:
     """Move ``decision`` from ``old`` to ``new`` (setting ``values`` with it) by one conditional
@@ -167,30 +281,89 @@ def _require_follow_up(actor, decision: Decision) -> None:
         raise NotAllowed("只有责任单位的联络员或中心工作人员可以更新该事项。")
 
 
-def complete_decision(actor, decision: Decision, note: str | None, done_at: datetime | None = None) -> Decision:
-    """Mark the decision done. ``done_at`` is for work finished before it was entered here (demo data)."""
+def _checked_note(note: str | None, missing: str, label: str) -> str:
+    if not clean(note):
+        raise RuleError(missing, "note")
+    if len(note.strip()) > NOTE_MAX:
+        raise RuleError(f"{label}不超过{NOTE_MAX}字。", "note")
+    return note.strip()
+
+
+#: The audit action of each state a report leaves the decision in.
+_REPORT_ACTIONS = {PROGRESS: "progress", EXTENDED: "extend", DONE: "done", UNABLE: "unable"}
+
+
+def report_progress(actor, decision: Decision, report: ProgressReport, at: datetime | None = None) -> DecisionProgress:
+    """Write a dated progress report and move the decision to the state it names. ``at`` is for
+    work reported before it was entered here (demo data)."""
     _require_follow_up(actor, decision)
-    if decision.status == DONE:
-        raise Conflict("该事项已办结。")
     if decision.meeting.latest_issued is None:
         # Until the minutes are issued the decision may still be reworded or removed.
         raise Conflict("该会议纪要尚未印发，议定事项印发后才能办理。")
-    if not clean(note):
-        raise RuleError("请填写办理情况。", "note")
-    if len(note.strip()) > NOTE_MAX:
-        raise RuleError(f"办理情况不超过{NOTE_MAX}字。", "note")
-    done = {"done_note": note.strip(), "done_at": done_at or clock.now(), "done_by_id": audit.actor_id(actor)}
-    return _move(actor, decision, OPEN, DONE, "done", done, note=note.strip())
+    if decision.status in CLOSED_STATES:
+        raise Conflict(f"该事项已{'办结' if decision.status == DONE else '标记为无法完成'}，如需继续请先重新打开。")
+    if report.status not in REPORT_STATES:
+        raise RuleError("请选择办理状态。", "status")
+    labels = {
+        PROGRESS: ("请填写进展情况。", "进展情况"),
+        EXTENDED: ("请填写延期原因和目前进展。", "延期原因"),
+        DONE: ("请填写办理情况。", "办理情况"),
+        UNABLE: ("请填写无法完成的原因。", "原因"),
+    }
+    note = _checked_note(report.note, *labels[report.status])
+    values: dict = {}
+    detail: dict = {"note": note}
+    if report.status == EXTENDED:
+        if report.new_deadline is None:
+            raise RuleError("申请延期请填写新的完成时限。", "new_deadline")
+        if decision.due_on is not None and report.new_deadline <= decision.due_on:
+            raise RuleError(f"新的完成时限应晚于现在的时限（{decision.due_on.year}年{decision.due_on.month}月{decision.due_on.day}日）。", "new_deadline")
+        if report.new_deadline < clock.today():
+            raise RuleError("新的完成时限不能早于今天。", "new_deadline")
+        values["extended_to"] = report.new_deadline
+        detail["new_deadline"] = report.new_deadline.isoformat()
+    moment = at or clock.now()
+    if report.status in CLOSED_STATES:
+        values |= {"done_note": note, "done_at": moment, "done_by_id": audit.actor_id(actor)}
+    _move(actor, decision, decision.status, report.status, _REPORT_ACTIONS[report.status], values, **detail)
+    entry = DecisionProgress(
+        decision_id=decision.id,
+        entered_at=moment,
+        entered_by_id=audit.actor_id(actor),
+        note=note,
+        status=report.status,
+        new_deadline=report.new_deadline if report.status == EXTENDED else None,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    db.session.expire(decision, ["progress"])
+    return entry
+
+
+def complete_decision(actor, decision: Decision, note: str | None, done_at: datetime | None = None) -> Decision:
+    """Mark the decision done with what was done: a progress report of 已完成."""
+    report_progress(actor, decision, ProgressReport(DONE, note), at=done_at)
+    return decision
 
 
 def reopen_decision(actor, decision: Decision, reason: str | None) -> Decision:
+    """Put a done (or given-up) decision back to 推进中, with the reason as a progress report."""
     _require_follow_up(actor, decision)
-    if decision.status == OPEN:
+    if decision.status not in CLOSED_STATES:
         raise Conflict("该事项尚未办结。")
-    if not clean(reason):
-        raise RuleError("请填写重新打开的原因。", "note")
-    if len(reason.strip()) > NOTE_MAX:
-        raise RuleError(f"原因不超过{NOTE_MAX}字。", "note")
+    reason = _checked_note(reason, "请填写重新打开的原因。", "原因")
     # The old note described work now found unfinished; the audit row of "done" keeps it.
     cleared = {"done_note": None, "done_at": None, "done_by_id": None}
-    return _move(actor, decision, DONE, OPEN, "reopen", cleared, reason=reason.strip())
+    _move(actor, decision, decision.status, PROGRESS, "reopen", cleared, reason=reason)
+    db.session.add(
+        DecisionProgress(
+            decision_id=decision.id,
+            entered_at=clock.now(),
+            entered_by_id=audit.actor_id(actor),
+            note=f"重新打开：{reason}",
+            status=PROGRESS,
+        )
+    )
+    db.session.flush()
+    db.session.expire(decision, ["progress"])
+    return decision

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from hubapp import clock
 from hubapp.blueprints.meetings import decisions, minutes, planning
-from hubapp.blueprints.meetings.models import ATTENDING, EXCUSED, MONTHLY, PRESENT, QUARTERLY
+from hubapp.blueprints.meetings.models import ATTENDING, EXCUSED, MONTHLY, PRESENT, PROGRESS, QUARTERLY
 from hubapp.blueprints.meetings.planning import MeetingPlan
 
 CHAIR = "刘志强（南海新区党工委委员、党群工作部部长）"
@@ -156,12 +156,11 @@ def _make(ctx, kind: str, day: date, spec: dict, guests: list[tuple[str, str]], 
         item = planning.add_agenda_item(staff, meeting, title, presenter)
         planning.update_agenda_item(staff, item, title, presenter, discussion)
     today = clock.today()
-    done = []
+    done, under_way = [], []
     for text, department_index, days, status in spec["decisions"]:
         deadline = today + timedelta(days=days) if status == "open" else day + timedelta(days=days)
         decision = decisions.add_decision(staff, meeting, text, ctx.departments[department_index].id, None, deadline)
-        if status == "done":
-            done.append(decision)
+        (done if status == "done" else under_way).append(decision)
     issued = datetime.combine(day + timedelta(days=2), time(10, 0))
     minutes.approve_minutes(admin, meeting, approved_at=issued - timedelta(hours=20))
     minutes.issue_minutes(staff, meeting, "南海新区党工委办公室", issued_at=issued)
@@ -169,6 +168,12 @@ def _make(ctx, kind: str, day: date, spec: dict, guests: list[tuple[str, str]], 
         # Finished before today, as a real record would show it.
         finished = min(datetime.combine(decision.deadline, time(17, 0)), clock.now())
         decisions.complete_decision(staff, decision, "已按期完成，相关材料已归档。", done_at=finished)
+    for decision in (d for d in under_way if d.deadline >= today):
+        # A week after the minutes went out the unit reported its plan; the overdue one has
+        # nothing reported, the red row the 督办 list is for.
+        reported = min(issued + timedelta(days=7), clock.now())
+        report = decisions.ProgressReport(PROGRESS, "已制定工作方案，明确专人负责，正在组织实施。")
+        decisions.report_progress(staff, decision, report, at=reported)
 
 
 def seed(ctx) -> None:

@@ -1,6 +1,7 @@
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from hubapp.blueprints.meetings.decisions import REPORT_STATES
 from hubapp.blueprints.meetings.models import GROUPS, KINDS
 from hubapp.concurrency import Versioned
 from hubapp.forms import HubForm, options
@@ -46,8 +47,19 @@ class DecisionForm(HubForm):
     deadline = DateField("完成时限", validators=[Optional()])
 
 
-class NoteForm(HubForm):
-    note = TextAreaField("办理情况", validators=[DataRequired(message="请填写办理情况。"), Length(max=2000)])
+class ReopenForm(HubForm):
+    """Reopening a closed decision; the service says when the reason is missing."""
+
+    note = TextAreaField("重新打开的原因", validators=[Optional(), Length(max=2000, message="原因不超过2000字。")])
+
+
+class ProgressForm(HubForm):
+    """A progress report; which note is missing, and whether the new deadline is needed, depends on
+    the state chosen, so the service checks them and names the field."""
+
+    status = SelectField("办理状态", choices=options(REPORT_STATES), validate_choice=False)
+    note = TextAreaField("进展情况", validators=[Optional(), Length(max=2000, message="进展情况不超过2000字。")])
+    new_deadline = DateField("新的完成时限", validators=[Optional()])
 
 
 class ReasonForm(HubForm):

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hubapp.extensions import db
+from hubapp.workdays import add_working_days
 
 MONTHLY = "monthly"
 QUARTERLY = "quarterly"
@@ -41,9 +42,26 @@ EXCUSED = "excused"
 #: Attendance groups in the order the minutes print them.
 GROUPS = {PRESENT: "出席", ATTENDING: "列席", EXCUSED: "请假"}
 
+#: 议定事项 states, as the issue of accountability names them. 逾期 is not a state: it is the red
+#: of the 三色 flag, read from the deadline (``Decision.colour``).
 OPEN = "open"
+PROGRESS = "progress"
+EXTENDED = "extended"
 DONE = "done"
-DECISION_STATES = {OPEN: "未完成", DONE: "已完成"}
+UNABLE = "unable"
+DECISION_STATES = {OPEN: "未开始", PROGRESS: "推进中", EXTENDED: "已延期", DONE: "已完成", UNABLE: "无法完成"}
+#: The states in which a decision is still being worked on, and so carries a colour.
+ACTIVE_STATES = (OPEN, PROGRESS, EXTENDED)
+#: The states that end the work: done, or given up with a reason.
+CLOSED_STATES = (DONE, UNABLE)
+
+#: 三色 flag of an active decision: on track, due within ``DUE_SOON_WORKING_DAYS``, overdue.
+BLUE = "blue"
+YELLOW = "yellow"
+RED = "red"
+COLOURS = {BLUE: "蓝（正常推进）", YELLOW: "黄（即将到期）", RED: "红（已逾期）"}
+#: An active decision due within this many working days is yellow.
+DUE_SOON_WORKING_DAYS = 5
 
 DRAFT = "draft"
 APPROVED = "approved"
@@ -177,8 +195,12 @@ class Decision(db.Model):
     __tablename__ = "meeting_decision"
     __table_args__ = (
         UniqueConstraint("meeting_id", "number", name="uq_meeting_decision_number"),
-        CheckConstraint("status IN ('open', 'done')", name="status_known"),
+        CheckConstraint("status IN ('open', 'progress', 'extended', 'done', 'unable')", name="status_known"),
         CheckConstraint("department_id IS NOT NULL OR unit_text IS NOT NULL", name="has_unit"),
+        CheckConstraint("status <> 'extended' OR extended_to IS NOT NULL", name="extended_has_date"),
+        CheckConstraint(
+            "status NOT IN ('done', 'unable') OR (done_at IS NOT NULL AND done_note IS NOT NULL)", name="closed_has_note"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -189,8 +211,12 @@ class Decision(db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     #: … or, for anyone else, its name typed in.
     unit_text: Mapped[str | None] = mapped_column(String(100))
+    #: 完成时限 as the meeting set it (and the 纪要 prints it).
     deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    #: The later deadline the unit reported with 已延期; the colour counts from it.
+    extended_to: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default=OPEN, index=True)
+    #: What was done (已完成), or why it cannot be done (无法完成).
     done_note: Mapped[str | None] = mapped_column(Text)
     done_at: Mapped[datetime | None] = mapped_column(DateTime)
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
@@ -198,6 +224,12 @@ class Decision(db.Model):
     meeting = relationship("Meeting", back_populates="decisions")
     department = relationship("Department")
     done_by = relationship("User")
+    progress = relationship(
+        "DecisionProgress",
+        back_populates="decision",
+        order_by="(DecisionProgress.entered_at, DecisionProgress.id)",
+        cascade="all, delete-orphan",
+    )
 
     @property
     def unit_name(self) -> str:
@@ -207,8 +239,65 @@ class Decision(db.Model):
     def status_label(self) -> str:
         return DECISION_STATES[self.status]
 
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE_STATES
+
+    @property
+    def due_on(self) -> date | None:
+        """The deadline in force: the extended one when the unit reported 已延期."""
+        return self.extended_to or self.deadline
+
+    @property
+    def latest_progress(self) -> "DecisionProgress | None":
+        return self.progress[-1] if self.progress else None
+
     def is_overdue(self, today: date) -> bool:
-        return self.status == OPEN and self.deadline is not None and self.deadline < today
+        return self.active and self.due_on is not None and self.due_on < today
+
+    def colour(self, today: date) -> str | None:
+        """The 三色 flag, or None once the work has ended."""
+        if not self.active:
+            return None
+        if self.due_on is None:
+            return BLUE
+        if self.due_on < today:
+            return RED
+        return YELLOW if self.due_on <= due_soon_limit(today) else BLUE
+
+
+def due_soon_limit(today: date) -> date:
+    """The last deadline that is yellow on ``today``: ``DUE_SOON_WORKING_DAYS`` working days on."""
+    return add_working_days(today, DUE_SOON_WORKING_DAYS)
+
+
+class DecisionProgress(db.Model):
+    """One dated progress report of a decision (进展情况), by the unit's liaison or centre staff;
+    the decision's state after it is kept with it, so the list reads as its history."""
+
+    __tablename__ = "meeting_decision_progress"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'progress', 'extended', 'done', 'unable')", name="status_known"),
+        CheckConstraint("status <> 'extended' OR new_deadline IS NOT NULL", name="extended_has_date"),
+        CheckConstraint("length(note) > 0", name="note_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("meeting_decision.id", ondelete="CASCADE"), index=True)
+    entered_at: Mapped[datetime] = mapped_column(DateTime)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    note: Mapped[str] = mapped_column(Text)
+    #: The decision's state after this report.
+    status: Mapped[str] = mapped_column(String(10))
+    #: With 已延期: the new deadline asked for.
+    new_deadline: Mapped[date | None] = mapped_column(Date)
+
+    decision = relationship("Decision", back_populates="progress")
+    entered_by = relationship("User")
+
+    @property
+    def status_label(self) -> str:
+        return DECISION_STATES[self.status]
 
 
 class MinutesVersion(db.Model):

@@ -8,17 +8,17 @@ version: a correction opens a new draft, which waits again.
 No change causes it — the clock does (the meeting's time passes).
 
 Decisions of issued minutes: the responsible member department's robot, @-mentioning its liaisons,
-is told when the deadline comes within ``DUE_SOON_DAYS`` days and again when it has passed; an
+is told when it turns yellow (due within ``DUE_SOON_WORKING_DAYS`` working days) and again red; an
 overdue decision, whoever its unit, also goes to the centre's staff robot, who follow it up. Each
-once per deadline."""
+once per deadline in force (an extension is a new one)."""
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from hubapp.blueprints.auth.services import liaisons
-from hubapp.blueprints.meetings.decisions import DUE_SOON_DAYS
-from hubapp.blueprints.meetings.models import DRAFT, ISSUED, OPEN, PRESENT, Decision, Meeting, MinutesVersion
+from hubapp.blueprints.meetings.decisions import colour_condition
+from hubapp.blueprints.meetings.models import DRAFT, ISSUED, PRESENT, RED, YELLOW, Decision, Meeting, MinutesVersion
 from hubapp.blueprints.notify.inbox import admin_ids
 from hubapp.blueprints.notify.outbox import Message, queue, tell_staff
 from hubapp.extensions import db
@@ -60,15 +60,14 @@ def decisions_due(now: datetime) -> None:
     due = db.session.scalars(
         select(Decision)
         .where(
-            Decision.status == OPEN,
-            Decision.deadline <= today + timedelta(days=DUE_SOON_DAYS),
+            or_(colour_condition(RED, today), colour_condition(YELLOW, today)),
             # A decision is assigned once its minutes are issued; a draft's may still change.
             Decision.meeting_id.in_(select(MinutesVersion.meeting_id).where(MinutesVersion.status == ISSUED)),
         )
         .order_by(Decision.deadline, Decision.id)
     )
     for decision in due.all():
-        _tell_unit(decision, overdue=decision.deadline < today)
+        _tell_unit(decision, overdue=decision.is_overdue(today))
 
 
 def _tell_unit(decision: Decision, *, overdue: bool) -> None:
@@ -76,9 +75,9 @@ def _tell_unit(decision: Decision, *, overdue: bool) -> None:
     department = decision.department
     unit = department.short_name if department else decision.unit_text
     what = f"{decision.meeting.title}议定事项{decision.number}{quoted(decision.text)}"
-    deadline = chinese_date(decision.deadline)
+    deadline = chinese_date(decision.due_on)
     common = dict(object_type="decision", object_id=decision.id, link_path="/meetings/decisions",
-                  occasion=decision.deadline.isoformat())  # fmt: skip
+                  occasion=decision.due_on.isoformat())  # fmt: skip
     robot = (department.robot_webhook or "") if department else ""
     in_service = [user for user in liaisons(department.id) if user.active] if department else []
     mobiles = tuple(user.phone for user in in_service if user.phone)

@@ -9,10 +9,9 @@ one query, since the menu is drawn on every page."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from hubapp import clock
 from hubapp.blueprints.auth.roles import STAFF_ROLES, Role
@@ -22,6 +21,7 @@ from hubapp.blueprints.demands.models import ANSWERED, SUBMITTED, Demand
 from hubapp.blueprints.facilities import bookings
 from hubapp.blueprints.guides import reading as guides
 from hubapp.blueprints.meetings import decisions, minutes, notices
+from hubapp.blueprints.meetings.models import RED, YELLOW
 from hubapp.extensions import db
 
 
@@ -99,15 +99,13 @@ def _criticised_guides(user) -> int:
     return guides.criticised_count()
 
 
-def _decisions(overdue_only: bool) -> Callable:
-    """Open decisions (a liaison's: their unit's) overdue, or due within DUE_SOON_DAYS."""
+def _decisions(*colours: str) -> Callable:
+    """Active decisions (a liaison's: their unit's) of the given 三色 colours today."""
 
     def count(user) -> int:
-        base = decisions.decisions_query(user, overdue_only=overdue_only).order_by(None).subquery()
-        stmt = select(func.count()).select_from(base)
-        if not overdue_only:
-            stmt = stmt.where(base.c.deadline <= clock.today() + timedelta(days=decisions.DUE_SOON_DAYS))
-        return db.session.scalar(stmt) or 0
+        today = clock.today()
+        stmt = decisions.decisions_query(user).where(or_(*(decisions.colour_condition(c, today) for c in colours)))
+        return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
     return count
 
@@ -149,9 +147,9 @@ LINES = [
     _Line(
         STAFF_ROLES,
         "项议定事项已逾期",
-        _decisions(overdue_only=True),
+        _decisions(RED),
         "meetings.decisions",
-        {"overdue": "1"},
+        {"colour": RED},
         nav="meetings.decisions",
         tone="badge-bad",
     ),
@@ -175,7 +173,7 @@ LINES = [
     _Line(
         LIAISON,
         "项本单位议定事项已逾期或即将到期",
-        _decisions(overdue_only=False),
+        _decisions(RED, YELLOW),
         "meetings.decisions",
         {},
         nav="meetings.decisions",
