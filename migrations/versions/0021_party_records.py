@@ -1,6 +1,8 @@
-"""party records: an enterprise's party organisation is read from the organisation records only
-(``enterprise.party_organisation``, the old yes/no kept with the enterprise, goes); a joint
-activity's photos (party_activity_photo) and sign-in list (party_activity_attendee)
+"""party records and 产学研: an enterprise's party organisation is read from the organisation
+records only (``enterprise.party_organisation``, the old yes/no kept with the enterprise, goes); a
+joint activity's photos (party_activity_photo) and sign-in list (party_activity_attendee); the
+产学研 partners (coop_partner), cooperation projects (coop_project) and 实习实训 placements
+(coop_placement)
 
 Revision ID: 0021
 Revises: 0014
@@ -135,9 +137,85 @@ def upgrade():
     op.create_index(
         op.f("ix_party_activity_attendee_organisation_id"), "party_activity_attendee", ["organisation_id"], unique=False
     )
+    _cooperation_tables()
+
+
+def _cooperation_tables():
+    op.create_table(
+        "coop_partner",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("contact_name", sa.String(length=40), nullable=True),
+        sa.Column("contact_phone", sa.String(length=20), nullable=True),
+        sa.Column("agreement", sa.String(length=200), nullable=True),
+        sa.Column("agreement_signed_on", sa.Date(), nullable=True),
+        sa.Column("agreement_ends_on", sa.Date(), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.CheckConstraint("kind IN ('university', 'college', 'institute')", name=op.f("ck_coop_partner_kind_known")),
+        sa.CheckConstraint(
+            "agreement_ends_on IS NULL OR agreement_ends_on >= agreement_signed_on",
+            name=op.f("ck_coop_partner_agreement_in_order"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_coop_partner")),
+        sa.UniqueConstraint("name", name=op.f("uq_coop_partner_name")),
+    )
+    op.create_table(
+        "coop_project",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("partner_id", sa.Integer(), nullable=False),
+        sa.Column("enterprise_id", sa.Integer(), nullable=True),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("started_on", sa.Date(), nullable=False),
+        sa.Column("qualified", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.CheckConstraint("kind IN ('base', 'research', 'training')", name=op.f("ck_coop_project_kind_known")),
+        sa.CheckConstraint("status IN ('negotiating', 'active', 'done')", name=op.f("ck_coop_project_status_known")),
+        sa.CheckConstraint("qualified >= 0", name=op.f("ck_coop_project_qualified_not_negative")),
+        sa.CheckConstraint("kind = 'training' OR qualified = 0", name=op.f("ck_coop_project_qualified_only_for_training")),
+        sa.CheckConstraint(
+            "kind = 'training' OR enterprise_id IS NOT NULL", name=op.f("ck_coop_project_enterprise_unless_training")
+        ),
+        sa.ForeignKeyConstraint(["enterprise_id"], ["enterprise.id"], name=op.f("fk_coop_project_enterprise_id_enterprise")),
+        sa.ForeignKeyConstraint(["partner_id"], ["coop_partner.id"], name=op.f("fk_coop_project_partner_id_coop_partner")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_coop_project")),
+    )
+    for column in ("enterprise_id", "partner_id", "started_on"):
+        op.create_index(op.f(f"ix_coop_project_{column}"), "coop_project", [column], unique=False)
+    op.create_table(
+        "coop_placement",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("partner_id", sa.Integer(), nullable=False),
+        sa.Column("enterprise_id", sa.Integer(), nullable=False),
+        sa.Column("start_on", sa.Date(), nullable=False),
+        sa.Column("end_on", sa.Date(), nullable=False),
+        sa.Column("students", sa.Integer(), nullable=False),
+        sa.Column("note", sa.String(length=200), nullable=True),
+        sa.CheckConstraint("students > 0", name=op.f("ck_coop_placement_students_positive")),
+        sa.CheckConstraint("end_on >= start_on", name=op.f("ck_coop_placement_ends_after_start")),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"], ["enterprise.id"], name=op.f("fk_coop_placement_enterprise_id_enterprise")
+        ),
+        sa.ForeignKeyConstraint(
+            ["partner_id"], ["coop_partner.id"], name=op.f("fk_coop_placement_partner_id_coop_partner")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_coop_placement")),
+    )
+    for column in ("enterprise_id", "partner_id", "start_on"):
+        op.create_index(op.f(f"ix_coop_placement_{column}"), "coop_placement", [column], unique=False)
 
 
 def downgrade():
+    for column in ("enterprise_id", "partner_id", "start_on"):
+        op.drop_index(op.f(f"ix_coop_placement_{column}"), table_name="coop_placement")
+    op.drop_table("coop_placement")
+    for column in ("enterprise_id", "partner_id", "started_on"):
+        op.drop_index(op.f(f"ix_coop_project_{column}"), table_name="coop_project")
+    op.drop_table("coop_project")
+    op.drop_table("coop_partner")
     op.drop_index(op.f("ix_party_activity_attendee_organisation_id"), table_name="party_activity_attendee")
     op.drop_index(op.f("ix_party_activity_attendee_activity_id"), table_name="party_activity_attendee")
     op.drop_table("party_activity_attendee")
