@@ -252,8 +252,8 @@ def update_project(actor, project: Project, details: ProjectDetails, based_on: i
     _apply_project(project, _check_project(details), details)
     db.session.flush()
     audit.record(
-        audit.actor_id(actor), "coop_project.update", "coop_project", project.id,
-        from_state=old_status, to_state=project.status, title=project.title,
+        audit.actor_id(actor), "coop_project.update", "coop_project", project.id, old_status, project.status,
+        title=project.title,
     )  # fmt: skip
     return project
 
