@@ -53,14 +53,24 @@ def _organisations(ctx) -> list:
     return made
 
 
-def _activity(ctx, plan: activities.ActivityPlan, fallback_place: str) -> None:
+def _activity(ctx, plan: activities.ActivityPlan, fallback_place: str):
     """Hold the room if the demo's other bookings leave it free; else the activity was elsewhere."""
     try:
         with db.session.begin_nested():
-            activities.create_activity(None, plan)
+            return activities.create_activity(None, plan)
     except RuleError:
         plan.room_id, plan.place = None, fallback_place
-        activities.create_activity(None, plan)
+        return activities.create_activity(None, plan)
+
+
+def _sign_in(ctx, activity, per_branch: int) -> None:
+    """A sign-in list of ``per_branch`` members from each branch, for the record sheet to show."""
+    given = ["建国", "海燕", "志强", "丽娜", "文博", "晓东", "静", "磊", "敏", "浩然"]
+    names = {}
+    for branch in activity.organisations:
+        chosen = {ctx.rng.choice(SECRETARIES) + ctx.rng.choice(given) for _ in range(per_branch * 2)}
+        names[branch.id] = sorted(chosen)[:per_branch]
+    activities.set_attendees(None, activity, names, None)
 
 
 def _activities(ctx, branches: list) -> None:
@@ -84,7 +94,9 @@ def _activities(ctx, branches: list) -> None:
             organisation_ids=[b.id for b in chosen], attendance=attendance,
             room_id=room.id if room else None, place=None if room else "刘公岛甲午战争博物馆", summary=summary,
         )  # fmt: skip
-        _activity(ctx, plan, "企业党员活动室")
+        made = _activity(ctx, plan, "企业党员活动室")
+        if len(chosen) == 4:
+            _sign_in(ctx, made, per_branch=5)
 
 
 def _checklist(ctx, branches: list) -> None:
