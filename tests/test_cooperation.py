@@ -1,9 +1,11 @@
 """产学研: partners, projects and 实习实训 placements; the year's person-times summed exactly."""
 
-from datetime import date
+import io
+from datetime import date, datetime
 
 import pytest
 from factories import directory
+from openpyxl import Workbook
 from sqlalchemy import func, select, text
 
 from hubapp import audit, clock
@@ -119,3 +121,67 @@ def test_the_demo_tells_the_articles_cooperation(app, demo):
     names = [p.name for p in services.partners()]
     assert names == sorted(["吉林大学威海仿生研究院", "山东铝业职业学院"])
     assert 3000 < figures.person_times < 3200 and figures.qualified > 100
+
+
+def partner_list(rows: list[list], title: str | None = "山东铝业职业学院2026年实习安排") -> bytes:
+    book = Workbook()
+    sheet = book.active
+    if title:
+        sheet.append([title])
+    sheet.append(["序号", "实习单位", "开始日期", "结束日期", "学生人数"])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def import_list(client, partner_id, data: bytes):
+    return client.post(
+        "/cooperation/placements/import", data={"partner_id": str(partner_id), "file": (io.BytesIO(data), "名单.xlsx")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+
+
+def test_a_partners_list_imports_once_however_often_it_is_uploaded(client, auth, users):
+    college = partner()
+    directory.enterprise("威海汇科工控技术有限公司", "汇科工控")
+    directory.enterprise("威海鸿锐金属制品有限公司", "鸿锐金属")
+    data = partner_list([
+        [1, "汇科工控", datetime(2026, 3, 1), datetime(2026, 6, 30), 120],
+        [2, "威海鸿锐金属制品有限公司", "2026-3-15", "2026/5/15", "45"],
+        [None, None, None, None, None],
+        [3, "汇科工控", datetime(2026, 5, 1), datetime(2026, 5, 31), 30],  # overlapping: other students
+    ])  # fmt: skip
+    auth.login("staff")
+    first = import_list(client, college.id, data)
+    assert first.status_code == 303
+    assert "已导入3条实习实训记录，共195人次" in client.get(first.headers["Location"]).get_data(as_text=True)
+    again = import_list(client, college.id, data)
+    assert "已导入0条实习实训记录，共0人次；3条此前已导入，未重复计入" in client.get(again.headers["Location"]).get_data(as_text=True)
+    figures = services.year_figures(2026)
+    assert figures.person_times == 195 and figures.placements == 3
+    [entry, _] = db.session.scalars(select(audit.AuditEntry).where(audit.AuditEntry.action == "coop_placement.import")).all()
+    assert entry.actor_id == users["staff"].id and entry.detail_dict["students"] == 195
+
+
+def test_a_list_with_a_wrong_row_imports_nothing_and_names_each_row(client, auth):
+    college = partner()
+    directory.enterprise("威海汇科工控技术有限公司", "汇科工控")
+    data = partner_list([
+        [1, "汇科工控", "2026-03-01", "2026-06-30", 120],
+        [2, "威海不存在有限公司", "2026-03-01", "2026-06-30", 10],
+        [3, "汇科工控", "三月一日", "2026-06-30", 10],
+        [4, "汇科工控", "2026-03-01", "2026-06-30", 0],
+    ], title=None)  # fmt: skip
+    auth.login("staff")
+    response = import_list(client, college.id, data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "名单有3行需要修改，未导入任何记录" in page
+    assert "第3行：企业“威海不存在有限公司”不在企业名录中" in page and "第4行：日期" in page and "第5行：人数应为正整数" in page
+    assert db.session.scalar(select(func.count()).select_from(Placement)) == 0
+    not_excel = import_list(client, college.id, b"name,students\n")
+    assert not_excel.status_code == 422 and "这不是 Excel 工作簿" in not_excel.get_data(as_text=True)
+    no_partner = import_list(client, 0, data)
+    assert no_partner.status_code == 422 and "请选择名单所属的合作院校" in no_partner.get_data(as_text=True)

@@ -15,8 +15,12 @@ BLUEPRINTS = [bp]
 audit.describe(
     "coop_partner",
     "产学研合作单位",
-    actions={"coop_partner.create": "新增合作单位", "coop_partner.update": "修改合作单位"},
-    details={"name": "名称"},
+    actions={
+        "coop_partner.create": "新增合作单位",
+        "coop_partner.update": "修改合作单位",
+        "coop_placement.import": "导入实习实训名单",
+    },
+    details={"name": "名称", "added": "新增条数", "skipped": "跳过（已导入过）"},
 )
 audit.describe(
     "coop_project",

@@ -1,3 +1,4 @@
+from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -48,3 +49,8 @@ class PlacementForm(HubForm):
         validators=[InputRequired(message="请填写学生人数。"), NumberRange(min=1, max=100000, message="人数应在1至100000之间。")],
     )
     note = StringField("说明", validators=[Optional(), Length(max=200, message="说明不超过200字。")])
+
+
+class PlacementImportForm(HubForm):
+    partner_id = SelectField("合作院校", coerce=int)
+    file = FileField("实习实训名单（Excel .xlsx）")

@@ -24,7 +24,7 @@ from hubapp.forms import MOBILE_MESSAGE, is_mobile
 from hubapp.rules import NotAllowed, RuleError
 
 
-def _check_staff(actor) -> None:
+def check_staff(actor) -> None:
     if actor is not None and actor.role not in STAFF_ROLES:
         raise NotAllowed("只有中心工作人员可以维护产学研合作。")
 
@@ -183,7 +183,7 @@ def _apply_partner(partner: Partner, name: str, details: PartnerDetails) -> None
 
 
 def create_partner(actor, details: PartnerDetails) -> Partner:
-    _check_staff(actor)
+    check_staff(actor)
     partner = Partner(version=1)
     _apply_partner(partner, _check_partner(details, None), details)
     db.session.add(partner)
@@ -193,7 +193,7 @@ def create_partner(actor, details: PartnerDetails) -> Partner:
 
 
 def update_partner(actor, partner: Partner, details: PartnerDetails, based_on: int | None) -> Partner:
-    _check_staff(actor)
+    check_staff(actor)
     concurrency.claim(partner, based_on)
     _apply_partner(partner, _check_partner(details, partner), details)
     db.session.flush()
@@ -233,7 +233,7 @@ def _apply_project(project: Project, title: str, details: ProjectDetails) -> Non
 
 
 def create_project(actor, details: ProjectDetails) -> Project:
-    _check_staff(actor)
+    check_staff(actor)
     project = Project(version=1)
     _apply_project(project, _check_project(details), details)
     db.session.add(project)
@@ -246,7 +246,7 @@ def create_project(actor, details: ProjectDetails) -> Project:
 
 
 def update_project(actor, project: Project, details: ProjectDetails, based_on: int | None) -> Project:
-    _check_staff(actor)
+    check_staff(actor)
     concurrency.claim(project, based_on)
     old_status = project.status
     _apply_project(project, _check_project(details), details)
@@ -262,7 +262,7 @@ def update_project(actor, project: Project, details: ProjectDetails, based_on: i
 
 
 def create_placement(actor, details: PlacementDetails) -> Placement:
-    _check_staff(actor)
+    check_staff(actor)
     if db.session.get(Partner, details.partner_id or 0) is None:
         raise RuleError("请选择合作院校。", "partner_id")
     if directory.get_enterprise(details.enterprise_id or 0) is None:
@@ -286,7 +286,7 @@ def create_placement(actor, details: PlacementDetails) -> Placement:
 
 def delete_placement(actor, placement: Placement) -> None:
     """Delete a placement entered by mistake; the audit keeps what it was."""
-    _check_staff(actor)
+    check_staff(actor)
     audit.record(
         audit.actor_id(actor), "coop_placement.delete", "coop_placement", placement.id,
         students=placement.students, record=audit.snapshot(placement),

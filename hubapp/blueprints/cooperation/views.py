@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from hubapp import actions, clock, concurrency, params
 from hubapp.blueprints.auth.roles import staff_required
-from hubapp.blueprints.cooperation import bp, forms, services
+from hubapp.blueprints.cooperation import bp, forms, placement_import, services
 from hubapp.blueprints.cooperation.models import PROJECT_KINDS, Partner, Placement, Project
 from hubapp.blueprints.directory import services as directory
 from hubapp.extensions import db
@@ -212,3 +212,24 @@ def delete_placement(placement_id: int):
     if not outcome.ok:
         return actions.refused(outcome.message, url_for("cooperation.placements"))
     return actions.done("实习实训记录已删除。", url_for("cooperation.placements"))
+
+
+@bp.route("/placements/import", methods=["GET", "POST"])
+@staff_required
+def import_placements():
+    form = forms.PlacementImportForm()
+    form.partner_id.choices = options([(forms.NONE, "请选择")] + [(p.id, p.name) for p in services.partners()])
+    if request.method == "GET":
+        return render("cooperation/placement_import.html", form=form, columns=placement_import.LABELS.values())
+    data = form.file.data.read() if form.file.data else b""
+    outcome = actions.submit(form, lambda: placement_import.import_placements(current_user, form.partner_id.data, data))
+    if not outcome.ok:
+        return render(
+            "cooperation/placement_import.html", form=form, columns=placement_import.LABELS.values(),
+            status=outcome.status,
+        )  # fmt: skip
+    result = outcome.value
+    skipped = f"；{result.skipped}条此前已导入，未重复计入" if result.skipped else ""
+    return actions.done(
+        f"已导入{result.added}条实习实训记录，共{result.person_times}人次{skipped}。", url_for("cooperation.placements")
+    )
