@@ -17,7 +17,7 @@ from hubapp.blueprints.auth.roles import Role
 from hubapp.blueprints.directory import departments, grids, register
 from hubapp.blueprints.directory.departments import DepartmentDetails
 from hubapp.blueprints.directory.grids import GridDetails
-from hubapp.blueprints.directory.models import NO_PARTY_ORGANISATION, Department, Enterprise, Grid
+from hubapp.blueprints.directory.models import Department, Enterprise, Grid
 from hubapp.blueprints.directory.register import EnterpriseData
 from hubapp.blueprints.directory.uscc import make_code
 from hubapp.extensions import db
@@ -52,10 +52,9 @@ DEMO_ENTERPRISES = [
     ("乐享健康管理", "maker_space"), ("百川电商", "maker_space"), ("聚能储能", "incubator"), ("众联物联网", "maker_space"),
     ("优品家居", "nearby"), ("海蓝众创空间", "maker_space"), ("南海加速器运营", "accelerator"),
 ]  # fmt: skip
-#: The 9 above designated size, all with a party organisation of their own ("9家规上企业实现党组织
-#: 全覆盖"); the largest has a general branch. Some small firms share a joint branch.
+#: The 9 above designated size (规上企业), by their place in the list above; the party demo gives
+#: each an organisation of its own ("9家规上企业实现党组织全覆盖").
 ABOVE_SIZE = {0, 1, 2, 3, 4, 5, 6, 9, 12}
-GENERAL_BRANCH = {2}
 DEMO_PASSWORD = "demo-2026"
 
 
@@ -85,17 +84,12 @@ def seed_directory(ctx: DemoContext) -> None:
         for part, kind in DEMO_ENTERPRISES
     ]
     for index, (name, short, kind) in enumerate(names):
-        if index in ABOVE_SIZE:
-            party = "general_branch" if index in GENERAL_BRANCH else "branch"
-        else:
-            party = "joint_branch" if index % 5 == 0 else NO_PARTY_ORGANISATION
         data = EnterpriseData(
             name=name,
             short_name=short,
             uscc=make_code("371000", 20180000 + index * 7919),
             kind=kind,
             above_designated_size=index in ABOVE_SIZE,
-            party_organisation=party,
             grid_id=ctx.grids[index % 12].id,
             industry=ctx.rng.choice(["高端装备", "新材料", "电子信息", "生物医药", "现代服务", "海洋经济"]),
             address=f"威海南海新区蓝色创业谷{index % 6 + 1}号楼{100 + index}室",

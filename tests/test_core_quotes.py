@@ -45,7 +45,7 @@ def test_a_clash_names_a_quoted_title_without_doubling_its_quotes(app):
 def test_a_flash_after_adding_an_enterprise_nests_its_quotes(auth, client):
     auth.login("staff")
     data = {"name": "威海“蓝创”软件有限公司", "uscc": make_code("371000", 5150), "kind": "accelerator", "grid_id": "0",
-            "party_organisation": "branch", "contact_phone": "13985263751"}  # fmt: skip
+            "contact_phone": "13985263751"}  # fmt: skip
     response = client.post("/directory/enterprises/new", data=data, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "已新增企业“威海‘蓝创’软件有限公司”。" in page

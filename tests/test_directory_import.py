@@ -9,7 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from factories import directory
+from factories import directory, party
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select, update
 
@@ -20,6 +20,7 @@ from hubapp.blueprints.directory.layout import COLUMNS
 from hubapp.blueprints.directory.models import Enterprise, EnterpriseImport
 from hubapp.blueprints.directory.register import EnterpriseData
 from hubapp.blueprints.directory.uscc import make_code
+from hubapp.blueprints.party import organisations
 from hubapp.database import atomic
 from hubapp.extensions import db
 from hubapp.rules import Conflict
@@ -109,7 +110,8 @@ def test_the_template_has_chinese_headers_an_explanation_sheet_and_drop_downs(au
     explained = [[cell.value for cell in line] for line in book["填写说明"].iter_rows()]
     assert any(line[0] == "统一社会信用代码" and "校验码" in line[2] for line in explained)
     listed = {value for line in explained for value in line if value}
-    assert {"众创空间", "孵化器", "加速器", "周边企业", "单独党支部", "第2网格"} <= listed
+    assert {"众创空间", "孵化器", "加速器", "周边企业", "第2网格"} <= listed
+    assert "党组织" not in [cell.value for cell in book["企业名录"][1]]
     validations = book["企业名录"].data_validations.dataValidation
     assert any("填写说明" in rule.formula1 for rule in validations)
 
@@ -134,7 +136,7 @@ def test_the_preview_names_each_errors_row_and_column_and_writes_nothing(auth, c
     data = xlsx([
         row("威海蓝海新材料有限公司", CODES[2], "加速器", "第2网格", "13900000001"),             # 2: add
         row("威海汇科工控技术有限公司", CODES[0], "加速器", "第2网格", "13985263751",
-            简称="汇科工控", 联系人="杨先生", 党组织="无", 规上企业="否"),                          # 3: unchanged
+            简称="汇科工控", 联系人="杨先生", 规上企业="否"),                                      # 3: unchanged
         row("威海鸿锐金属制品有限公司", CODES[1], "周边企业", "", "13911112222", 简称="鸿锐金属"),  # 4: update
         row("威海星海电子科技有限公司", bad_check),                                             # 5
         row("威海海纳数据有限公司", CODES[6], "众创空间", "第9网格"),                              # 6
@@ -199,7 +201,7 @@ def test_a_file_without_the_kind_column_cannot_add_but_can_update(auth, client, 
 def test_confirming_writes_every_row_with_its_audit_row(auth, client, users, register_with_two):
     auth.login("staff")
     data = xlsx([
-        row("威海蓝海新材料有限公司", CODES[2], "加速器", "第2网格", "13900000001", 党组织="联合党支部", 规上企业="是"),
+        row("威海蓝海新材料有限公司", CODES[2], "加速器", "第2网格", "13900000001", 规上企业="是"),
         row("威海海纳数据有限公司", CODES[3], "众创空间", 状态="已停用"),
         row("威海鸿锐金属制品有限公司", CODES[1], "周边企业", 简称="鸿锐金属", 状态="已停用"),
     ])  # fmt: skip
@@ -208,7 +210,7 @@ def test_confirming_writes_every_row_with_its_audit_row(auth, client, users, reg
     assert response.status_code == 303
     assert "导入完成：新增2家企业，更新1家" in client.get(response.headers["Location"]).get_data(as_text=True)
     lanhai = db.session.scalar(select(Enterprise).where(Enterprise.uscc == CODES[2]))
-    assert (lanhai.party_organisation, lanhai.above_designated_size, lanhai.grid.number) == ("joint_branch", True, 2)
+    assert (lanhai.above_designated_size, lanhai.grid.number) == (True, 2)
     assert not db.session.scalar(select(Enterprise).where(Enterprise.uscc == CODES[3])).active
     hongrui = db.session.get(Enterprise, register_with_two["hongrui"].id)
     assert not hongrui.active
@@ -322,18 +324,23 @@ def test_export_edit_import_changes_exactly_what_was_edited(auth, client, users)
     for n in range(6):
         directory.enterprise(
             f"威海往返测试{n}有限公司", f"往返{n}" if n % 2 else None, uscc=CODES[n], kind=["nearby", "incubator", "accelerator"][n % 3],
-            grid_id=grids[n % 2].id if n != 5 else None, above_designated_size=n == 1, party_organisation=["none", "branch", "general_branch"][n % 3],
+            grid_id=grids[n % 2].id if n != 5 else None, above_designated_size=n == 1,
             address=f"蓝色创业谷{n}号楼", industry="新材料" if n % 2 else None, contact_name="王经理" if n < 3 else None,
             contact_phone="1390000000" + str(n) if n < 4 else None, notes="=不是公式" if n == 0 else ("第一行\n第二行" if n == 1 else None),
         )  # fmt: skip
     directory.deactivated(db.session.scalar(select(Enterprise).where(Enterprise.uscc == CODES[4])))
+    covered = db.session.scalar(select(Enterprise).where(Enterprise.uscc == CODES[1]))
+    party.organisation("威海往返测试1有限公司党支部", [covered])
     before = snapshot()
     auth.login("staff")
     exported = client.get("/directory/enterprises/export.xlsx")
     assert exported.status_code == 200
     book = load_workbook(io.BytesIO(exported.data))
     sheet_ = book["企业名录"]
-    assert [cell.value for cell in sheet_[1]] == HEADERS
+    # The party organisation is shown from the party records, in a last column an import leaves out.
+    assert [cell.value for cell in sheet_[1]] == [*HEADERS, "党组织（只读）"]
+    party_column = {line[1].value: line[len(HEADERS)].value for line in sheet_.iter_rows(min_row=2, max_row=7)}
+    assert party_column[CODES[1]] == "威海往返测试1有限公司党支部" and party_column[CODES[0]] == "未建立"
     column = {header: index for index, header in enumerate(HEADERS)}
     edited = {}
     for line in sheet_.iter_rows(min_row=2, max_row=7):
@@ -353,6 +360,17 @@ def test_export_edit_import_changes_exactly_what_was_edited(auth, client, users)
     after = snapshot()
     expected = {code: values | edited.get(code, {}) for code, values in before.items()}
     assert after == expected
+
+
+def test_an_old_file_with_the_party_column_imports_without_it(auth, client):
+    """The register no longer keeps 党组织 (the party records do): a centre's older sheet with the
+    column is read, the column named as not imported, and no organisation is made from it."""
+    auth.login("staff")
+    token, page = previewed(client, xlsx([[*row("威海甲有限公司", CODES[0]), "单独党支部"]], headers=[*HEADERS, "党组织"]))
+    assert "以下列不属于企业名录，不会导入：党组织" in page
+    assert counts(page) == {"add": 1, "update": 0, "unchanged": 0, "error": 0}
+    assert confirm(client, token, page).status_code == 303
+    assert organisations.coverage().all.covered == 0
 
 
 def test_a_value_the_rules_no_longer_allow_does_not_stop_a_round_trip(auth, client):

@@ -30,7 +30,7 @@ def register_file(count: int) -> bytes:
     for n in range(count):
         sheet.append([
             f"威海测速{n:04d}有限公司", make_code("371002", 100_000 + n), f"测速{n}", "周边企业", f"第{n % 3 + 1}网格",
-            f"蓝色创业谷{n % 6 + 1}号楼", "新材料", "否", "无", "王经理", f"139{n:08d}", "在册", "",
+            f"蓝色创业谷{n % 6 + 1}号楼", "新材料", "否", "王经理", f"139{n:08d}", "在册", "",
         ])  # fmt: skip
     buffer = io.BytesIO()
     book.save(buffer)

@@ -8,13 +8,14 @@ import re
 from datetime import timedelta
 
 import pytest
-from factories import directory
+from factories import directory, party
 from factories import facilities as rooms
 from sqlalchemy import func, select
 
 from hubapp import audit, clock
 from hubapp.blueprints.directory.models import Enterprise
 from hubapp.blueprints.directory.uscc import make_code
+from hubapp.blueprints.party import organisations
 from hubapp.database import atomic
 from hubapp.extensions import db
 
@@ -26,7 +27,7 @@ def form(**changes) -> dict:
     values = {
         "name": "威海汇科工控技术有限公司", "uscc": CODE, "short_name": "汇科工控", "kind": "accelerator",
         "grid_id": "0", "address": "威海南海新区蓝色创业谷1号楼101室", "industry": "高端装备",
-        "party_organisation": "branch", "above_designated_size": "y", "contact_name": "杨先生",
+        "above_designated_size": "y", "contact_name": "杨先生",
         "contact_phone": "13985263751", "notes": "",
     }  # fmt: skip
     values.update(changes)
@@ -65,10 +66,23 @@ def test_staff_add_an_enterprise_and_land_on_its_page(auth, client, users):
     response = client.post("/directory/enterprises/new", data=form(grid_id=str(grid.id)))
     assert response.status_code == 303
     page = body(client.get(response.headers["Location"]))
-    for shown in ("威海汇科工控技术有限公司", CODE, "加速器", "第4网格", "单独党支部", "13985263751", "新增企业", users["staff"].display_name):
+    for shown in ("威海汇科工控技术有限公司", CODE, "加速器", "第4网格", "13985263751", "新增企业", users["staff"].display_name):
         assert shown in page, shown
     listed = body(client.get("/directory/enterprises"))
     assert "威海汇科工控技术有限公司" in listed and "第4网格" in listed
+
+
+def test_an_enterprise_shows_the_party_organisation_the_party_records_give_it(auth, client):
+    made = directory.enterprise("威海汇科工控技术有限公司", "汇科工控", uscc=CODE)
+    auth.login("staff")
+    assert "<dt>党组织</dt><dd>未建立" in body(client.get(f"/directory/enterprises/{made.id}"))
+    branch = party.organisation("蓝色创业谷第一联合党支部", [made, directory.enterprise("威海乙有限公司", None)])
+    assert "蓝色创业谷第一联合党支部（联合党支部）" in body(client.get(f"/directory/enterprises/{made.id}"))
+    assert ">联合党支部</td>" in body(client.get("/directory/enterprises"))
+    with atomic():
+        organisations.set_active(None, branch, False, "企业迁出")
+    assert "<dt>党组织</dt><dd>未建立" in body(client.get(f"/directory/enterprises/{made.id}"))
+    assert ">联合党支部</td>" not in body(client.get("/directory/enterprises"))
 
 
 @pytest.mark.parametrize(
@@ -236,9 +250,9 @@ def test_a_grid_worker_may_not_change_the_register(auth, client):
 
 @pytest.mark.parametrize(
     "changes",
-    [{"grid_id": "abc"}, {"grid_id": "999"}, {"kind": "headquarters"}, {"party_organisation": "x"}, {"version": "abc"},
+    [{"grid_id": "abc"}, {"grid_id": "999"}, {"kind": "headquarters"}, {"version": "abc"},
      {"name": "企" * 101}, {"notes": "备" * 2001}],
-    ids=["grid not a number", "grid unknown", "kind unknown", "party unknown", "version not a number", "name too long",
+    ids=["grid not a number", "grid unknown", "kind unknown", "version not a number", "name too long",
          "notes too long"],
 )  # fmt: skip
 def test_a_hand_made_request_is_a_422_that_writes_nothing(auth, client, changes):

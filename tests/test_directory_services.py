@@ -46,10 +46,10 @@ def test_every_field_has_its_label():
 
 def test_an_enterprise_is_written_with_its_audit_row(app, users):
     grid = directory.grid(3)
-    made = create(users["staff"], grid_id=grid.id, party_organisation="joint_branch", above_designated_size=True,
+    made = create(users["staff"], grid_id=grid.id, above_designated_size=True,
                   contact_name="杨先生", contact_phone="13985263751")  # fmt: skip
     stored = db.session.get(Enterprise, made.id)
-    assert (stored.kind_label, stored.party_organisation_label, stored.grid.number_label) == ("加速器", "联合党支部", "第3网格")
+    assert (stored.kind_label, stored.grid.number_label) == ("加速器", "第3网格")
     assert stored.active and stored.version == 1
     [entry] = audit.entries_for("enterprise", made.id)
     assert (entry.action, entry.actor_id, entry.to_state) == ("enterprise.create", users["staff"].id, "active")
@@ -64,7 +64,6 @@ def test_an_enterprise_is_written_with_its_audit_row(app, users):
         ({"uscc": CODE[:17] + ("0" if CODE[17] != "0" else "1")}, "uscc", "校验位不正确"),
         ({"uscc": "91371000MA3C0OO1X"}, "uscc", "应为18位"),
         ({"kind": "企业"}, "kind", "请选择企业类型"),
-        ({"party_organisation": "有"}, "party_organisation", "请选择党组织情况"),
         ({"contact_phone": "0631-3981001"}, "contact_phone", "请填写11位手机号码"),
         ({"short_name": "汇" * 31}, "short_name", "简称不能超过30个字"),
         ({"grid_id": 999}, "grid_id", "所选网格不存在"),
@@ -97,17 +96,16 @@ def test_the_database_refuses_a_second_enterprise_with_the_same_code(app):
     create()
     with pytest.raises(Exception), atomic():  # noqa: B017 — the constraint, whatever the driver calls its error
         db.session.execute(
-            text("INSERT INTO enterprise (name, uscc, kind, above_designated_size, party_organisation, active, version) "
-                 "VALUES ('别的公司', :code, 'nearby', false, 'none', true, 1)"),
+            text("INSERT INTO enterprise (name, uscc, kind, above_designated_size, active, version) "
+                 "VALUES ('别的公司', :code, 'nearby', false, true, 1)"),
             {"code": CODE},
         )  # fmt: skip
 
 
-@pytest.mark.parametrize(("column", "value"), [("kind", "企业"), ("party_organisation", "yes")])
-def test_the_database_refuses_an_unknown_kind_or_party_organisation(app, column, value):
+def test_the_database_refuses_an_unknown_kind(app):
     made = create()
     with pytest.raises(Exception), atomic():  # noqa: B017
-        db.session.execute(update(Enterprise).where(Enterprise.id == made.id).values({column: value}))
+        db.session.execute(update(Enterprise).where(Enterprise.id == made.id).values(kind="企业"))
 
 
 def test_an_edit_records_what_changed_from_what_to_what(app, users):

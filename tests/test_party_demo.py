@@ -16,6 +16,10 @@ def test_the_demo_covers_all_nine_above_size_enterprises_and_holds_a_four_branch
     theme_days = [a for a in db.session.scalars(select(PartyActivity)) if a.kind == "theme_day" and len(a.organisations) == 4]
     assert theme_days and db.session.get(Booking, theme_days[0].booking_id).room.name == "党员组织生活教育馆"
     assert checklist.board(theme_days[0].start_at.year)
+    # Its sign-in list names members of each of the four branches, within the 45 who attended.
+    signed = {a.organisation_id for a in theme_days[0].attendees}
+    assert signed == {o.id for o in theme_days[0].organisations}
+    assert 4 <= len(theme_days[0].attendees) <= theme_days[0].attendance
 
     client.post("/login", data={"username": "staff", "password": "demo-2026"})
     page = client.get("/party/").get_data(as_text=True)

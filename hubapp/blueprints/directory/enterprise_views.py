@@ -29,6 +29,13 @@ UPLOAD_OVERHEAD = 64 * 1024
 PREVIEW_PAGE_SIZE = 100
 
 
+def _party_of(enterprises) -> dict:
+    """Each enterprise's party organisation, as the party module's records hold it."""
+    from hubapp.blueprints.party import organisations as party
+
+    return party.covering_of(e.id for e in enterprises)
+
+
 def _filters() -> dict:
     args = request.args
     return {
@@ -46,6 +53,7 @@ def enterprises():
     return render(
         "directory/enterprises.html", "directory/_enterprise_rows.html",
         page=page, filters=filters, grids=services.grids(), kinds=ENTERPRISE_KINDS, statuses=services.STATUS_FILTERS,
+        party_of=_party_of(page.items),
         register_empty=page.total == 0 and not services.has_enterprises(),
     )  # fmt: skip
 
@@ -55,7 +63,7 @@ def enterprise(enterprise_id: int):
     found = db.get_or_404(Enterprise, enterprise_id)
     history = list(reversed(audit.entries_for("enterprise", found.id)))
     return render(
-        "directory/enterprise.html", enterprise=found, history=history,
+        "directory/enterprise.html", enterprise=found, history=history, party=_party_of([found]).get(found.id),
         names=accounts.display_names(entry.actor_id for entry in history),
     )  # fmt: skip
 
@@ -73,7 +81,7 @@ def _data_from(form: forms.EnterpriseForm) -> EnterpriseData:
         name=form.name.data or "", uscc=form.uscc.data or "", kind=form.kind.data or "",
         short_name=form.short_name.data, grid_id=form.grid_id.data or None, address=form.address.data,
         industry=form.industry.data, above_designated_size=bool(form.above_designated_size.data),
-        party_organisation=form.party_organisation.data, contact_name=form.contact_name.data,
+        contact_name=form.contact_name.data,
         contact_phone=form.contact_phone.data, notes=form.notes.data,
     )  # fmt: skip
 
@@ -177,7 +185,8 @@ def enterprise_template():
 @staff_required
 def enterprise_export():
     rows = list(db.session.scalars(services.enterprise_query(**_filters())))
-    data = exports.register_workbook(rows, services.grids())
+    party_names = {enterprise_id: o.name for enterprise_id, o in _party_of(rows).items()}
+    data = exports.register_workbook(rows, services.grids(), party_names)
     return downloads.xlsx_response(data, f"企业名录-{clock.today():%Y%m%d}.xlsx")
 
 

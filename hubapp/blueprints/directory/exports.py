@@ -18,12 +18,16 @@ from hubapp.blueprints.directory.layout import (
     SHEET_TITLE,
     YES,
 )
-from hubapp.blueprints.directory.models import ENTERPRISE_KINDS, PARTY_ORGANISATIONS, Enterprise, Grid
+from hubapp.blueprints.directory.models import ENTERPRISE_KINDS, Enterprise, Grid
 from hubapp.spreadsheets import workbook_bytes
 
 #: Rows below the last enterprise that keep the drop-down lists, for additions.
 SPARE_ROWS = 1000
 REQUIRED_FILL = PatternFill("solid", start_color="FDECEC")
+#: The export's last column: the enterprise's party organisation as the party module keeps it.
+#: It is for reading only; an import does not know the header and leaves it out.
+PARTY_HEADER = "党组织（只读）"
+PARTY_NOTE = "按“党建工作”中的党组织名录导出，仅供查看；导入时不读取此列，党组织请在党组织名录中维护。"
 
 
 def _value(enterprise: Enterprise, key: str, grids: dict[int, Grid]) -> str:
@@ -34,8 +38,6 @@ def _value(enterprise: Enterprise, key: str, grids: dict[int, Grid]) -> str:
         return YES if value else NO
     if key == "kind":
         return ENTERPRISE_KINDS.get(value, value)
-    if key == "party_organisation":
-        return PARTY_ORGANISATIONS.get(value, value)
     if key == "grid_id":
         return grids[value].number_label if value in grids else ""
     return value or ""
@@ -46,7 +48,6 @@ def _choices(grids: list[Grid]) -> dict[str, list[str]]:
         "kind": list(ENTERPRISE_KINDS.values()),
         "grid_id": [grid.number_label for grid in grids],
         "above_designated_size": [YES, NO],
-        "party_organisation": list(PARTY_ORGANISATIONS.values()),
         "status": [ACTIVE_LABEL, INACTIVE_LABEL],
     }
 
@@ -85,7 +86,7 @@ def _help_sheet(workbook: Workbook, grids: list[Grid]) -> dict[str, str]:
     return ranges
 
 
-def _workbook(enterprises: list[Enterprise], grids: list[Grid]) -> bytes:
+def _workbook(enterprises: list[Enterprise], grids: list[Grid], party_names: dict[int, str] | None = None) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
@@ -97,9 +98,16 @@ def _workbook(enterprises: list[Enterprise], grids: list[Grid]) -> bytes:
             cell.fill = REQUIRED_FILL
         cell.comment = Comment(column.note, "企业名录")
         sheet.column_dimensions[get_column_letter(index)].width = column.width
+    if party_names is not None:
+        party = sheet.cell(row=1, column=len(COLUMNS) + 1, value=PARTY_HEADER)
+        party.font, party.comment = Font(bold=True, color="757575"), Comment(PARTY_NOTE, "企业名录")
+        sheet.column_dimensions[get_column_letter(len(COLUMNS) + 1)].width = 30
     by_id = {grid.id: grid for grid in grids}
     for enterprise in enterprises:
-        sheet.append([_value(enterprise, column.key, by_id) for column in COLUMNS])
+        row = [_value(enterprise, column.key, by_id) for column in COLUMNS]
+        if party_names is not None:
+            row.append(party_names.get(enterprise.id, "未建立"))
+        sheet.append(row)
     last_row = len(enterprises) + 1 + SPARE_ROWS
     for index, column in enumerate(COLUMNS, start=1):
         if column.text:
@@ -124,8 +132,8 @@ def template_workbook(grids: list[Grid]) -> bytes:
     return _workbook([], grids)
 
 
-def register_workbook(enterprises: list[Enterprise], grids: list[Grid]) -> bytes:
+def register_workbook(enterprises: list[Enterprise], grids: list[Grid], party_names: dict[int, str]) -> bytes:
     """The enterprises in the template's layout: edited in Excel and imported again, it changes
-    exactly what was edited."""
-    return _workbook(enterprises, grids)
+    exactly what was edited. ``party_names`` (by enterprise id) fills the read-only last column."""
+    return _workbook(enterprises, grids, party_names)
 

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from hubapp.blueprints.directory import uscc
-from hubapp.blueprints.directory.models import ENTERPRISE_KINDS, PARTY_ORGANISATIONS
+from hubapp.blueprints.directory.models import ENTERPRISE_KINDS
 from hubapp.blueprints.directory.register import MAX_LENGTHS, normalise_mobile
 from hubapp.forms import MOBILE_MESSAGE, HubForm, is_mobile, options
 
@@ -41,7 +41,6 @@ class EnterpriseForm(HubForm):
     address = StringField("地址", validators=[Optional(), _length("address", "地址")])
     industry = StringField("所属行业", validators=[Optional(), _length("industry", "所属行业")])
     above_designated_size = BooleanField("规上企业（规模以上）")
-    party_organisation = SelectField("党组织", choices=options(PARTY_ORGANISATIONS), default="none")
     contact_name = StringField("联系人", validators=[Optional(), _length("contact_name", "联系人")])
     contact_phone = StringField("联系人手机", validators=[Optional(), mobile_if_given])
     notes = TextAreaField("备注", validators=[Optional(), _length("notes", "备注")])

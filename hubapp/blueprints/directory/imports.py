@@ -24,15 +24,8 @@ from sqlalchemy import delete, select
 
 from hubapp import audit, clock
 from hubapp.blueprints.directory import register, sheet, uscc
-from hubapp.blueprints.directory.layout import BY_KEY, KIND_WORDS, NO_WORDS, PARTY_WORDS, STATUS_WORDS, YES_WORDS
-from hubapp.blueprints.directory.models import (
-    ENTERPRISE_KINDS,
-    NO_PARTY_ORGANISATION,
-    PARTY_ORGANISATIONS,
-    Enterprise,
-    EnterpriseImport,
-    Grid,
-)
+from hubapp.blueprints.directory.layout import BY_KEY, KIND_WORDS, NO_WORDS, STATUS_WORDS, YES_WORDS
+from hubapp.blueprints.directory.models import ENTERPRISE_KINDS, Enterprise, EnterpriseImport, Grid
 from hubapp.blueprints.directory.register import FIELD_LABELS, FIELDS, EnterpriseData
 from hubapp.extensions import db
 from hubapp.formatting import quoted
@@ -142,10 +135,6 @@ def _field_value(key: str, raw, grids: dict[int, Grid]):
         if text is None:
             raise ValueError("请填写企业类型：" + "、".join(ENTERPRISE_KINDS.values()))
         return _word(text, KIND_WORDS, "应为：" + "、".join(ENTERPRISE_KINDS.values()))
-    if key == "party_organisation":
-        if text is None:
-            return NO_PARTY_ORGANISATION
-        return _word(text, PARTY_WORDS, "应为：" + "、".join(PARTY_ORGANISATIONS.values()))
     if key == "grid_id":
         if text is None:
             return None

@@ -8,7 +8,7 @@ them in their own spreadsheets), so a centre's existing 企业底数 sheet can b
 import unicodedata
 from dataclasses import dataclass
 
-from hubapp.blueprints.directory.models import ENTERPRISE_KINDS, PARTY_ORGANISATIONS
+from hubapp.blueprints.directory.models import ENTERPRISE_KINDS
 from hubapp.blueprints.directory.register import FIELD_LABELS
 
 SHEET_TITLE = "企业名录"
@@ -43,8 +43,6 @@ COLUMNS = [
     Column("industry", FIELD_LABELS["industry"], 12, "选填；如：高端装备、新材料、电子信息。", aliases=("行业",)),
     Column("above_designated_size", FIELD_LABELS["above_designated_size"], 10, "填“是”或“否”；留空为“否”。",
            aliases=("是否规上企业", "是否规上", "规上", "规模以上企业")),
-    Column("party_organisation", FIELD_LABELS["party_organisation"], 12, "、".join(PARTY_ORGANISATIONS.values()) + "；留空为“无”。",
-           aliases=("党组织情况", "党组织类型", "党组织形式", "党组织覆盖", "党组织建设情况")),
     Column("contact_name", FIELD_LABELS["contact_name"], 10, "选填。", aliases=("联系人姓名", "企业联系人")),
     Column("contact_phone", FIELD_LABELS["contact_phone"], 15, "选填；11位手机号码。",
            aliases=("手机", "手机号", "手机号码", "联系电话", "联系方式", "联系人电话"), text=True),
@@ -76,12 +74,4 @@ KIND_WORDS = {label: code for code, label in ENTERPRISE_KINDS.items()} | {
     "孵化器企业": "incubator",
     "加速器企业": "accelerator",
     "周边": "nearby",
-}
-PARTY_WORDS = {label: code for code, label in PARTY_ORGANISATIONS.items()} | {
-    "未建立": "none",
-    "未建": "none",
-    "没有": "none",
-    "独立党支部": "branch",
-    "党支部": "branch",
-    "联合支部": "joint_branch",
 }

@@ -57,15 +57,6 @@ class Grid(db.Model):
 #: 企业类型: where an enterprise sits in the industrial community — the article's "众创空间、
 #: 孵化器、加速器及周边附近48家企业".
 ENTERPRISE_KINDS = {"maker_space": "众创空间", "incubator": "孵化器", "accelerator": "加速器", "nearby": "周边企业"}
-#: 党组织: the enterprise's own party organisation, if any (党组织覆盖).
-NO_PARTY_ORGANISATION = "none"
-PARTY_ORGANISATIONS = {
-    NO_PARTY_ORGANISATION: "无",
-    "branch": "单独党支部",
-    "joint_branch": "联合党支部",
-    "general_branch": "党总支",
-    "committee": "党委",
-}
 #: The register's two states, as the audit trail names them.
 ENTERPRISE_STATES = {"active": "在册", "inactive": "已停用"}
 
@@ -78,7 +69,6 @@ class Enterprise(db.Model):
     __tablename__ = "enterprise"
     __table_args__ = (
         CheckConstraint(_known("kind", ENTERPRISE_KINDS), name="kind_known"),
-        CheckConstraint(_known("party_organisation", PARTY_ORGANISATIONS), name="party_organisation_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,7 +79,6 @@ class Enterprise(db.Model):
     kind: Mapped[str] = mapped_column(String(12))
     #: 规上企业: above designated size.
     above_designated_size: Mapped[bool] = mapped_column(Boolean, default=False)
-    party_organisation: Mapped[str] = mapped_column(String(16), default=NO_PARTY_ORGANISATION, server_default="none")
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True)
     industry: Mapped[str | None] = mapped_column(String(40))
     address: Mapped[str | None] = mapped_column(String(200))
@@ -111,14 +100,6 @@ class Enterprise(db.Model):
     @property
     def kind_label(self) -> str:
         return ENTERPRISE_KINDS.get(self.kind, self.kind)
-
-    @property
-    def party_organisation_label(self) -> str:
-        return PARTY_ORGANISATIONS.get(self.party_organisation, self.party_organisation)
-
-    @property
-    def has_party_organisation(self) -> bool:
-        return self.party_organisation != NO_PARTY_ORGANISATION
 
     @property
     def status_label(self) -> str:

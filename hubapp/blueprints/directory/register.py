@@ -17,13 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from hubapp import audit
 from hubapp.blueprints.directory import uscc
-from hubapp.blueprints.directory.models import (
-    ENTERPRISE_KINDS,
-    NO_PARTY_ORGANISATION,
-    PARTY_ORGANISATIONS,
-    Enterprise,
-    Grid,
-)
+from hubapp.blueprints.directory.models import ENTERPRISE_KINDS, Enterprise, Grid
 from hubapp.extensions import db
 from hubapp.formatting import quoted
 from hubapp.forms import MOBILE_MESSAGE, is_mobile
@@ -39,7 +33,6 @@ FIELD_LABELS = {
     "address": "地址",
     "industry": "所属行业",
     "above_designated_size": "规上企业",
-    "party_organisation": "党组织",
     "contact_name": "联系人",
     "contact_phone": "联系人手机",
     "notes": "备注",
@@ -62,7 +55,6 @@ class EnterpriseData:
     address: str | None = None
     industry: str | None = None
     above_designated_size: bool = False
-    party_organisation: str = NO_PARTY_ORGANISATION
     contact_name: str | None = None
     contact_phone: str | None = None
     notes: str | None = None
@@ -125,8 +117,6 @@ def problems(data: EnterpriseData) -> list[tuple[str, str]]:
         found.append(("uscc", problem))
     if data.kind not in ENTERPRISE_KINDS:
         found.append(("kind", f"请选择企业类型（{'、'.join(ENTERPRISE_KINDS.values())}）。"))
-    if data.party_organisation not in PARTY_ORGANISATIONS:
-        found.append(("party_organisation", f"请选择党组织情况（{'、'.join(PARTY_ORGANISATIONS.values())}）。"))
     for name, limit in MAX_LENGTHS.items():
         value = getattr(data, name)
         if value and len(value) > limit:
@@ -190,8 +180,6 @@ def display_value(name: str, value, grids: dict[int, Grid] | None = None) -> str
         return EMPTY
     if name == "kind":
         return ENTERPRISE_KINDS.get(value, value)
-    if name == "party_organisation":
-        return PARTY_ORGANISATIONS.get(value, value)
     if name == "grid_id":
         grid = grids.get(value) if grids is not None else db.session.get(Grid, value)
         return grid.number_label if grid else f"网格#{value}"

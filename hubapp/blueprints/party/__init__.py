@@ -33,8 +33,11 @@ audit.describe(
         "party_activity.create": "登记联建活动",
         "party_activity.update": "修改联建活动",
         "party_activity.delete": "删除联建活动",
+        "party_activity.photos.add": "上传活动照片",
+        "party_activity.photos.remove": "删除活动照片",
+        "party_activity.attendees": "登记签到名单",
     },
-    details={"theme": "主题", "branches": "参加支部"},
+    details={"theme": "主题", "branches": "参加支部", "photos": "照片张数", "position": "照片序号", "attendees": "签到人数"},
 )
 audit.describe(
     "party_checklist",

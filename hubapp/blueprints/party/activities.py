@@ -1,8 +1,10 @@
 """The 党建联建 ledger: joint activities of the branches, with the room held through facilities'
-``holds`` (as sessions and meetings hold theirs). Like every service these only flush: the
-caller's ``atomic()`` writes an activity and its room booking together or not at all.
+``holds`` (as sessions and meetings hold theirs), its photos and its sign-in list. Like every
+service these only flush: the caller's ``atomic()`` writes an activity and its room booking
+together or not at all.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -11,15 +13,20 @@ from sqlalchemy.orm import selectinload
 
 from hubapp import audit, clock, concurrency
 from hubapp.blueprints.auth.roles import STAFF_ROLES
+from hubapp.blueprints.demands.selfreport import cleaned_photo
 from hubapp.blueprints.facilities import holds
 from hubapp.blueprints.party.models import (
     ACTIVITY_KINDS,
+    MAX_ACTIVITY_PHOTOS,
+    ActivityAttendee,
+    ActivityPhoto,
     PartyActivity,
     PartyOrganisation,
     activity_organisation,
 )
+from hubapp.database import take_turns
 from hubapp.extensions import db
-from hubapp.rules import NotAllowed, RuleError
+from hubapp.rules import Conflict, NotAllowed, RuleError
 
 
 @dataclass
@@ -98,7 +105,7 @@ def _organisations(plan: ActivityPlan) -> list[PartyOrganisation]:
     return sorted(found, key=lambda organisation: organisation.name)
 
 
-def _check(plan: ActivityPlan) -> list[PartyOrganisation]:
+def _check(plan: ActivityPlan, activity: PartyActivity | None = None) -> list[PartyOrganisation]:
     if plan.kind not in ACTIVITY_KINDS:
         raise RuleError("请选择活动类型。", "kind")
     if not _clean(plan.theme):
@@ -109,11 +116,18 @@ def _check(plan: ActivityPlan) -> list[PartyOrganisation]:
         raise RuleError("请填写组织单位。", "organiser")
     if plan.attendance < 0:
         raise RuleError("参加人数不能为负数。", "attendance")
+    if activity is not None and plan.attendance < len(activity.attendees):
+        raise RuleError(f"签到名单已有{len(activity.attendees)}人，参加人数不能少于此数。", "attendance")
     if not plan.room_id and not _clean(plan.place):
         raise RuleError("请选择中心场地，或填写活动地点。", "room_id")
     chosen = _organisations(plan)
     if not chosen:
         raise RuleError("请至少选择一个参加支部。", "organisation_ids")
+    if activity is not None:
+        signed = {attendee.organisation.name for attendee in activity.attendees}
+        dropped = sorted(signed - {organisation.name for organisation in chosen})
+        if dropped:
+            raise RuleError(f"{'、'.join(dropped)}在签到名单中有人，请先在签到名单中删去再取消该支部。", "organisation_ids")
     return chosen
 
 
@@ -174,7 +188,7 @@ def update_activity(actor, activity: PartyActivity, plan: ActivityPlan, based_on
     """Change an activity; another room or time moves its booking in the same transaction."""
     _check_staff(actor)
     concurrency.claim(activity, based_on)
-    chosen = _check(plan)
+    chosen = _check(plan, activity)
     if not plan.room_id:
         holds.release(actor, activity.booking_id, "活动改在其他地点")
         activity.booking_id = None
@@ -206,3 +220,90 @@ def delete_activity(actor, activity: PartyActivity) -> None:
     )
     db.session.delete(activity)
     db.session.flush()
+
+
+# --- photos --------------------------------------------------------------------------------
+
+
+def add_photos(actor, activity: PartyActivity, uploads: list[bytes]) -> list[ActivityPhoto]:
+    """Keep ``uploads`` (the files' bytes as sent) as the activity's next photos, each re-encoded
+    without its EXIF; all or none, and never more than nine in all."""
+    _check_staff(actor)
+    if not uploads:
+        raise RuleError("请选择要上传的照片。", "photos")
+    # Two uploads to the same activity at once would pick the same free slots: one waits.
+    take_turns(db.session, f"party_activity_photo:{activity.id}")
+    db.session.refresh(activity, ["photos"])
+    room = MAX_ACTIVITY_PHOTOS - len(activity.photos)
+    if len(uploads) > room:
+        raise RuleError(
+            f"每次活动最多保存{MAX_ACTIVITY_PHOTOS}张照片，已有{len(activity.photos)}张，还可上传{room}张。", "photos"
+        )
+    cleaned = [cleaned_photo(data) for data in uploads]
+    free = [slot for slot in range(1, MAX_ACTIVITY_PHOTOS + 1) if slot not in {p.position for p in activity.photos}]
+    now = clock.now()
+    added = []
+    for slot, (content, width, height) in zip(free, cleaned, strict=False):
+        photo = ActivityPhoto(
+            position=slot, content=content, width=width, height=height, created_at=now,
+            created_by_id=audit.actor_id(actor),
+        )  # fmt: skip
+        activity.photos.append(photo)
+        added.append(photo)
+    db.session.flush()
+    audit.record(
+        audit.actor_id(actor), "party_activity.photos.add", "party_activity", activity.id,
+        theme=activity.theme, photos=len(added),
+    )  # fmt: skip
+    return added
+
+
+def remove_photo(actor, activity: PartyActivity, photo_id: int) -> None:
+    _check_staff(actor)
+    photo = next((p for p in activity.photos if p.id == photo_id), None)
+    if photo is None:
+        raise Conflict("这张照片已被他人删除。")
+    activity.photos.remove(photo)
+    db.session.flush()
+    audit.record(
+        audit.actor_id(actor), "party_activity.photos.remove", "party_activity", activity.id,
+        theme=activity.theme, position=photo.position,
+    )  # fmt: skip
+
+
+# --- the sign-in list ----------------------------------------------------------------------
+
+#: What separates names in a list typed or pasted from a sign-in sheet.
+NAME_SEPARATORS = re.compile(r"[\s,，、;；]+")
+NAME_LENGTH = 40
+
+
+def names_in(text: str | None) -> list[str]:
+    """The names in ``text``, in order, each once."""
+    return list(dict.fromkeys(name for name in NAME_SEPARATORS.split(text or "") if name))
+
+
+def set_attendees(actor, activity: PartyActivity, names: dict[int, list[str]], based_on: int | None) -> PartyActivity:
+    """Replace the sign-in list with ``names`` (by participating branch id). The attendance
+    becomes the number of names when they are more than the figure entered before."""
+    _check_staff(actor)
+    concurrency.claim(activity, based_on)
+    branches = {organisation.id: organisation for organisation in activity.organisations}
+    for organisation_id, listed in names.items():
+        if organisation_id not in branches:
+            raise RuleError("签到名单中的支部未参加此次活动，请刷新后重试。")
+        for name in listed:
+            if len(name) > NAME_LENGTH:
+                raise RuleError(f"姓名“{name[:10]}…”超过{NAME_LENGTH}字，请检查分隔符。", f"names_{organisation_id}")
+    activity.attendees = [
+        ActivityAttendee(organisation_id=organisation_id, name=name)
+        for organisation_id in sorted(names, key=lambda i: branches[i].name)
+        for name in names[organisation_id]
+    ]
+    activity.attendance = max(activity.attendance, len(activity.attendees))
+    db.session.flush()
+    audit.record(
+        audit.actor_id(actor), "party_activity.attendees", "party_activity", activity.id,
+        theme=activity.theme, attendees=len(activity.attendees),
+    )  # fmt: skip
+    return activity

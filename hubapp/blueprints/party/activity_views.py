@@ -7,8 +7,8 @@ from hubapp import actions, concurrency, params
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.facilities import holds
 from hubapp.blueprints.party import activities, bp, forms, organisations, printing
-from hubapp.blueprints.party.models import ACTIVITY_KINDS, PartyActivity
-from hubapp.downloads import pdf_response
+from hubapp.blueprints.party.models import ACTIVITY_KINDS, MAX_ACTIVITY_PHOTOS, PartyActivity
+from hubapp.downloads import pdf_response, photo_response
 from hubapp.extensions import db
 from hubapp.forms import options
 from hubapp.htmx import render
@@ -92,11 +92,81 @@ def new_activity():
     return actions.done("联建活动已登记。", url_for("party.activity", activity_id=outcome.value.id))
 
 
+def _activity_page(found: PartyActivity, photos_form=None, status: int = 200):
+    return render(
+        "party/activity.html", activity=found, location=activities.location(found),
+        photos_form=photos_form or forms.PhotosForm(formdata=None), max_photos=MAX_ACTIVITY_PHOTOS, status=status,
+    )  # fmt: skip
+
+
 @bp.get("/activities/<int:activity_id>")
 @staff_required
 def activity(activity_id: int):
+    return _activity_page(db.get_or_404(PartyActivity, activity_id))
+
+
+@bp.post("/activities/<int:activity_id>/photos")
+@staff_required
+def add_photos(activity_id: int):
     found = db.get_or_404(PartyActivity, activity_id)
-    return render("party/activity.html", activity=found, location=activities.location(found))
+    form = forms.PhotosForm()
+    uploads = [upload.read() for upload in form.photos.data or [] if upload and upload.filename]
+    outcome = actions.submit(form, lambda: activities.add_photos(current_user, found, uploads))
+    if not outcome.ok:
+        db.session.refresh(found)
+        return _activity_page(found, form, outcome.status)
+    return actions.done(f"已上传{len(outcome.value)}张照片。", url_for("party.activity", activity_id=activity_id) + "#photos")
+
+
+@bp.get("/activities/<int:activity_id>/photos/<int:photo_id>.jpg")
+@staff_required
+def activity_photo(activity_id: int, photo_id: int):
+    return photo_response(db.get_or_404(PartyActivity, activity_id).photos, photo_id)
+
+
+@bp.post("/activities/<int:activity_id>/photos/<int:photo_id>/delete")
+@staff_required
+def remove_photo(activity_id: int, photo_id: int):
+    found = db.get_or_404(PartyActivity, activity_id)
+    outcome = actions.attempt(lambda: activities.remove_photo(current_user, found, photo_id))
+    back = url_for("party.activity", activity_id=activity_id) + "#photos"
+    if not outcome.ok:
+        return actions.refused(outcome.message, back)
+    return actions.done("照片已删除。", back)
+
+
+def _attendees_form(found: PartyActivity, saved: bool = False) -> forms.AttendeesForm:
+    """The sign-in list as submitted, or (on GET, or ``saved``) as it is kept now."""
+    if not saved and request.method == "POST":
+        return forms.attendees_form(found.organisations)
+    form = forms.attendees_form(found.organisations, formdata=None)
+    concurrency.stamp(form, found)
+    for branch in found.organisations:
+        form[f"names_{branch.id}"].data = "、".join(a.name for a in found.attendees if a.organisation_id == branch.id)
+    return form
+
+
+@bp.route("/activities/<int:activity_id>/attendees", methods=["GET", "POST"])
+@staff_required
+def activity_attendees(activity_id: int):
+    found = db.get_or_404(PartyActivity, activity_id)
+    form = _attendees_form(found)
+    if request.method == "GET":
+        return render("party/attendees_form.html", form=form, activity=found, conflict=None)
+    names = {branch.id: activities.names_in(form[f"names_{branch.id}"].data) for branch in found.organisations}
+    outcome = actions.submit(
+        form, lambda: activities.set_attendees(current_user, found, names, concurrency.submitted(form))
+    )
+    if not outcome.ok:
+        conflict = concurrency.table_for(outcome, form, lambda: _attendees_form(found, saved=True))
+        if outcome.conflict and conflict is None:
+            form.add_error(outcome.message)
+        return render(
+            "party/attendees_form.html", form=form, activity=found, conflict=conflict, status=outcome.status
+        )
+    return actions.done(
+        f"签到名单已保存（{len(found.attendees)}人）。", url_for("party.activity", activity_id=activity_id) + "#attendees"
+    )
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])

@@ -12,6 +12,10 @@ from hubapp.extensions import db
 from hubapp.rules import RuleError
 
 SECRETARIES = "王李张刘陈杨赵黄周吴徐孙"
+#: The largest 规上 enterprise, by its place in the demo's list, has a 党总支 rather than a branch.
+GENERAL_BRANCH_AT = 2
+#: Every fifth small firm shares one of the two joint branches.
+JOINT_EVERY = 5
 CHECKLIST = ["三会一课按期召开", "主题党日每月开展", "组织生活会和民主评议党员", "党员发展和教育管理", "党建阵地规范", "党建工作记录齐全"]
 
 
@@ -21,9 +25,10 @@ def _organisations(ctx) -> list:
     for index, enterprise in enumerate(ctx.enterprises):
         if not enterprise.above_designated_size:
             continue
+        general = index == GENERAL_BRANCH_AT
         details = organisations.OrganisationDetails(
-            name=f"{enterprise.name}{'党总支' if enterprise.party_organisation == 'general_branch' else '党支部'}",
-            kind=GENERAL if enterprise.party_organisation == "general_branch" else SINGLE,
+            name=f"{enterprise.name}{'党总支' if general else '党支部'}",
+            kind=GENERAL if general else SINGLE,
             enterprise_ids=[enterprise.id],
             secretary=SECRETARIES[index % len(SECRETARIES)] + ctx.rng.choice(["建国", "海燕", "志强", "丽娜", "文博"]),
             members=ctx.rng.randrange(5, 40),
@@ -31,7 +36,7 @@ def _organisations(ctx) -> list:
             instructor_id=instructor.id if instructor else None,
         )
         made.append(organisations.create_organisation(None, details))
-    joint = [e for e in ctx.enterprises if e.party_organisation == "joint_branch" and not e.above_designated_size]
+    joint = [e for i, e in enumerate(ctx.enterprises) if i % JOINT_EVERY == 0 and not e.above_designated_size]
     for number, members in enumerate((joint[: len(joint) // 2], joint[len(joint) // 2 :]), start=1):
         if len(members) < 2:
             continue
@@ -48,14 +53,24 @@ def _organisations(ctx) -> list:
     return made
 
 
-def _activity(ctx, plan: activities.ActivityPlan, fallback_place: str) -> None:
+def _activity(ctx, plan: activities.ActivityPlan, fallback_place: str):
     """Hold the room if the demo's other bookings leave it free; else the activity was elsewhere."""
     try:
         with db.session.begin_nested():
-            activities.create_activity(None, plan)
+            return activities.create_activity(None, plan)
     except RuleError:
         plan.room_id, plan.place = None, fallback_place
-        activities.create_activity(None, plan)
+        return activities.create_activity(None, plan)
+
+
+def _sign_in(ctx, activity, per_branch: int) -> None:
+    """A sign-in list of ``per_branch`` members from each branch, for the record sheet to show."""
+    given = ["建国", "海燕", "志强", "丽娜", "文博", "晓东", "静", "磊", "敏", "浩然"]
+    names = {}
+    for branch in activity.organisations:
+        chosen = {ctx.rng.choice(SECRETARIES) + ctx.rng.choice(given) for _ in range(per_branch * 2)}
+        names[branch.id] = sorted(chosen)[:per_branch]
+    activities.set_attendees(None, activity, names, None)
 
 
 def _activities(ctx, branches: list) -> None:
@@ -79,7 +94,9 @@ def _activities(ctx, branches: list) -> None:
             organisation_ids=[b.id for b in chosen], attendance=attendance,
             room_id=room.id if room else None, place=None if room else "刘公岛甲午战争博物馆", summary=summary,
         )  # fmt: skip
-        _activity(ctx, plan, "企业党员活动室")
+        made = _activity(ctx, plan, "企业党员活动室")
+        if len(chosen) == 4:
+            _sign_in(ctx, made, per_branch=5)
 
 
 def _checklist(ctx, branches: list) -> None:

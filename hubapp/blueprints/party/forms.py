@@ -1,8 +1,9 @@
+from flask_wtf.file import MultipleFileField
 from wtforms import DateField, DateTimeLocalField, FieldList, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from hubapp.blueprints.directory.picker import EnterpriseField
-from hubapp.blueprints.party.models import ACTIVITY_KINDS, ORGANISATION_KINDS
+from hubapp.blueprints.party.models import ACTIVITY_KINDS, MAX_ACTIVITY_PHOTOS, ORGANISATION_KINDS
 from hubapp.concurrency import Versioned
 from hubapp.forms import CheckboxesField, HubForm, options
 
@@ -52,6 +53,26 @@ class ActivityForm(Versioned, HubForm):
     room_id = SelectField("活动场地（通过场地预约）", coerce=int)
     place = StringField("其他地点", validators=[Optional(), Length(max=100, message="地点不超过100字。")])
     summary = TextAreaField("活动简况", validators=[Optional(), Length(max=5000, message="简况不超过5000字。")])
+
+
+class PhotosForm(HubForm):
+    photos = MultipleFileField(f"活动照片（最多{MAX_ACTIVITY_PHOTOS}张，每张不超过5MB）")
+
+
+class AttendeesForm(Versioned, HubForm):
+    """The sign-in list: one text box of names per participating branch (``attendees_form``)."""
+
+
+def attendees_form(branches, **kwargs) -> AttendeesForm:
+    """An ``AttendeesForm`` with a ``names_<id>`` box for each of ``branches``."""
+
+    class BranchNames(AttendeesForm):
+        pass
+
+    for branch in branches:
+        box = TextAreaField(branch.name, validators=[Optional(), Length(max=4000, message="名单不超过4000字。")])
+        setattr(BranchNames, f"names_{branch.id}", box)
+    return BranchNames(**kwargs)
 
 
 class ChecklistItemForm(HubForm):

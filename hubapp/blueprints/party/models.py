@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -43,6 +44,8 @@ EXCHANGE = "exchange"
 OTHER = "other"
 #: 党建联建 activity kinds.
 ACTIVITY_KINDS = {THEME_DAY: "联合主题党日", EXCHANGE: "党建工作交流会议", OTHER: "其他联建活动"}
+#: Photos an activity may keep (the issue: "up to 9 photos"); the database refuses a tenth.
+MAX_ACTIVITY_PHOTOS = 9
 
 
 def _known(column: str, codes) -> str:
@@ -132,10 +135,54 @@ class PartyActivity(db.Model):
     organisations = relationship(
         "PartyOrganisation", secondary=activity_organisation, order_by="PartyOrganisation.name"
     )
+    photos = relationship(
+        "ActivityPhoto", order_by="ActivityPhoto.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    attendees = relationship(
+        "ActivityAttendee", order_by="ActivityAttendee.id", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def kind_label(self) -> str:
         return ACTIVITY_KINDS.get(self.kind, self.kind)
+
+
+class ActivityPhoto(db.Model):
+    """A photo of a joint activity: re-encoded JPEG pixels only (no EXIF, so no location), kept in
+    the database with the activity as demands keep theirs."""
+
+    __tablename__ = "party_activity_photo"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "position", name="uq_party_activity_photo_position"),
+        CheckConstraint(f"position BETWEEN 1 AND {MAX_ACTIVITY_PHOTOS}", name="position_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("party_activity.id", ondelete="CASCADE"), index=True)
+    #: Its place among the activity's photos, 1 to 9: a slot, so the database itself caps the count.
+    position: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class ActivityAttendee(db.Model):
+    """A person on an activity's sign-in list (签到名单), from one of its participating branches."""
+
+    __tablename__ = "party_activity_attendee"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "organisation_id", "name", name="uq_party_activity_attendee_once"),
+        CheckConstraint("name <> ''", name="name_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("party_activity.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("party_organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+
+    organisation = relationship("PartyOrganisation")
 
 
 class ChecklistItem(db.Model):

@@ -78,6 +78,20 @@ def covering(exclude: PartyOrganisation | None = None) -> dict[int, PartyOrganis
     return {enterprise_id: organisation for enterprise_id, organisation in db.session.execute(stmt)}
 
 
+def covering_of(enterprise_ids) -> dict[int, PartyOrganisation]:
+    """The active organisation covering each of ``enterprise_ids`` that has one: what the
+    register's pages and its Excel export show as an enterprise's 党组织."""
+    ids = list(set(enterprise_ids))
+    if not ids:
+        return {}
+    stmt = (
+        select(organisation_enterprise.c.enterprise_id, PartyOrganisation)
+        .join(PartyOrganisation, PartyOrganisation.id == organisation_enterprise.c.organisation_id)
+        .where(PartyOrganisation.active.is_(True), organisation_enterprise.c.enterprise_id.in_(ids))
+    )
+    return {enterprise_id: organisation for enterprise_id, organisation in db.session.execute(stmt)}
+
+
 @dataclass
 class Share:
     covered: int
