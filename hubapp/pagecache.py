@@ -4,20 +4,24 @@ A page is kept with the stamp of its topic at the time it was rendered (``public
 by database triggers in the transaction of every change to the rows the topic's pages show,
 migration 0023) and with the first moment it would read differently with no change to the data
 (a sign-up window opening or closing, a session starting). Each request reads the stamp — one
-small query on a primary key, its statement built once — and renders again when the stamp moved
-or that moment has passed, so a change shows at the next request on every worker and every host.
+small query — and renders again when the stamp moved or that moment has passed, so a change shows
+at the next request on every worker and every host.
 
-The stamp is read before the page's data: a change committed in between makes the data newer than
-the stamp, which costs one more rendering later, never a stale page.
+Stamps are read by ``read_now`` on a connection each thread keeps for it, in autocommit, outside
+the ORM: a request served from memory then opens no session and no transaction, which cost more
+than the query itself. The stamp is read before the page's data: a change committed in between
+makes the data newer than the stamp, which costs one more rendering later, never a stale page.
 """
 
+import logging
+import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, session
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import CheckConstraint, Integer, String, bindparam, select
+from sqlalchemy import CheckConstraint, Integer, Select, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hubapp import clock
@@ -39,13 +43,73 @@ class PublicStamp(db.Model):
     version: Mapped[int] = mapped_column(Integer)
 
 
+log = logging.getLogger(__name__)
+
 #: Built once: on the path of every cached page, building a select() would cost more than running it.
-_STAMP = select(PublicStamp.version).where(PublicStamp.topic == bindparam("topic"))
+_STAMPS = select(PublicStamp.topic, PublicStamp.version)
 
 
 def stamp(topic: str) -> int:
     """The topic's version now (0 when its row is missing: the triggers write it back as 1)."""
-    return db.session.execute(_STAMP, {"topic": topic}).scalar() or 0
+    return dict(read_now(_STAMPS)).get(topic, 0)
+
+
+def read_now(stmt: Select, **values) -> list[tuple]:
+    """The rows of ``stmt`` as committed now, read on this thread's own autocommit connection.
+
+    For small reads on every request whose columns need no conversion (integers, strings): the
+    values are the driver's own. Should that connection fail (the database restarted), it is
+    dropped and the read goes through the request's session, which reports the error as usual."""
+    engine = db.engine
+    readers = current_app.extensions.setdefault("fresh_readers", threading.local())
+    connection = getattr(readers, "connection", None)
+    sql, params = _compiled(stmt, engine.dialect, values)
+    try:
+        if connection is None:
+            connection = readers.connection = _autocommit_connection(engine)
+        cursor = connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+    except engine.dialect.loaded_dbapi.Error:
+        log.warning("fresh read failed; reading through the session", exc_info=True)
+        readers.connection = None
+        if connection is not None:
+            _close_quietly(connection, engine)
+        return [tuple(row) for row in db.session.execute(stmt, values)]
+
+
+def _compiled(stmt: Select, dialect, values: dict) -> tuple[str, tuple | dict]:
+    """The driver's SQL of ``stmt`` and its parameters, compiled once per app (one dialect each):
+    compiling costs more than the query. Keyed by identity: these statements are module constants."""
+    statements = current_app.extensions.setdefault("fresh_statements", {})
+    known = statements.get(id(stmt))
+    if known is None or known[0] is not stmt:
+        compiled = stmt.compile(dialect=dialect)
+        known = statements[id(stmt)] = (stmt, compiled.string, compiled.positiontup if compiled.positional else None)
+    _, sql, positions = known
+    if positions is not None:
+        return sql, tuple(values[name] for name in positions)
+    return sql, values
+
+
+def _autocommit_connection(engine):
+    """A driver connection of this thread's own: detached from the pool, so that its autocommit
+    never reaches a request's session (SQLite's are already in autocommit: database.py)."""
+    connection = engine.raw_connection()
+    connection.detach()
+    if engine.dialect.name == "postgresql":
+        connection.driver_connection.autocommit = True
+    return connection
+
+
+def _close_quietly(connection, engine) -> None:
+    try:
+        connection.close()
+    except engine.dialect.loaded_dbapi.Error:
+        pass
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import String, bindparam, case, cast, or_, select
 
-from hubapp import clock
+from hubapp import clock, pagecache
 from hubapp.blueprints.guides.content import snapshot
 from hubapp.blueprints.guides.models import ARCHIVED, CATEGORIES, DRAFT, PUBLISHED, GuideVersion, Matter
 from hubapp.extensions import db
@@ -121,12 +121,15 @@ class PublicStamp:
 def public_stamp(code: str) -> PublicStamp:
     """The matter and the number of its published version, without the version's text: read on
     every scan, so that a new version or a withdrawal shows on every worker at the next request."""
-    row = db.session.execute(_PUBLIC_STAMP, {"code": code}).first()
-    if row is None or row.status == DRAFT or row.published_number is None:
+    rows = pagecache.read_now(_PUBLIC_STAMP, code=code)
+    if not rows:
         raise GuideNotFound(code)
-    if row.status == ARCHIVED:
+    matter_id, status, published_number = rows[0]
+    if status == DRAFT or published_number is None:
+        raise GuideNotFound(code)
+    if status == ARCHIVED:
         raise GuideGone(code)
-    return PublicStamp(row.id, row.published_number)
+    return PublicStamp(matter_id, published_number)
 
 
 def public_guide_at(stamp: PublicStamp) -> PublicGuide:
