@@ -99,9 +99,9 @@ def _autocommit_connection(engine):
     """A driver connection of this thread's own: detached from the pool, so that its autocommit
     never reaches a request's session (SQLite's are already in autocommit: database.py)."""
     connection = engine.raw_connection()
-    connection.detach()
     if engine.dialect.name == "postgresql":
         connection.driver_connection.autocommit = True
+    connection.detach()
     return connection
 
 
