@@ -88,8 +88,11 @@ def _compiled(stmt: Select, dialect, values: dict) -> tuple[str, tuple | dict]:
     known = statements.get(id(stmt))
     if known is None or known[0] is not stmt:
         compiled = stmt.compile(dialect=dialect)
-        known = statements[id(stmt)] = (stmt, compiled.string, compiled.positiontup if compiled.positional else None)
-    _, sql, positions = known
+        positions = compiled.positiontup if compiled.positional else None
+        # The values the statement carries itself (a literal in a WHERE or a CASE) come with it.
+        known = statements[id(stmt)] = (stmt, compiled.string, positions, compiled.params)
+    _, sql, positions, own_values = known
+    values = {**own_values, **values}
     if positions is not None:
         return sql, tuple(values[name] for name in positions)
     return sql, values

@@ -4,7 +4,7 @@ behind every scan of a QR code. Nothing here writes."""
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import String, bindparam, case, cast, or_, select
 
@@ -167,10 +167,16 @@ _PUBLIC_LISTING = (
 )
 
 
-def public_listing() -> tuple:
-    """What the unfiltered index /g/ shows, as plain rows ``(code, name, category)``: the page is
-    rendered once per worker for each listing, and the listing itself says whether it changed."""
-    return tuple(db.session.execute(_PUBLIC_LISTING).all())
+class ListedGuide(NamedTuple):
+    code: str
+    name: str
+    category: str
+
+
+def public_listing() -> tuple[ListedGuide, ...]:
+    """What the unfiltered index /g/ shows: the page is rendered once per worker for each listing,
+    and the listing itself, read without the ORM on every request, says whether it changed."""
+    return tuple(ListedGuide(*row) for row in pagecache.read_now(_PUBLIC_LISTING))
 
 
 #: What people type → words the guides use. Staff add their own per guide (``Matter.keywords``).
