@@ -158,6 +158,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
     parser.add_argument("--database", help="one database URI instead of SQLite and PostgreSQL")
     parser.add_argument("--only", help="run only rows modules whose name contains one of these (comma-separated)")
+    parser.add_argument(
+        "--public", action="store_true",
+        help="only the public pages (no staff pages, no PDFs), each module's up to its first Prepare",
+    )  # fmt: skip
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="hub-bench-"))
@@ -204,6 +208,8 @@ def measure(uri: str, args, workdir: Path) -> list[tuple[str, str, str, str, str
                     continue
                 with atomic():
                     items = module.rows(app)
+                if args.public:
+                    items = public_rows(items)
                 for item in items:
                     # No transaction of this process may stay open while the server is measured:
                     # on SQLite it would hold the write lock the server's writers wait for.
@@ -233,6 +239,18 @@ def measure(uri: str, args, workdir: Path) -> list[tuple[str, str, str, str, str
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     return results
+
+
+def public_rows(items: list) -> list:
+    """The public pages among ``items``, measured on the data every run starts with: a Prepare
+    grows the data for the rows after it, so those rows are left out with it."""
+    kept = []
+    for item in items:
+        if isinstance(item, Prepare):
+            break
+        if isinstance(item, HttpRow) and item.user is None:
+            kept.append(item)
+    return kept
 
 
 def print_table(columns: dict[str, list], args) -> None:

@@ -130,12 +130,16 @@ def end_request_transactions(app) -> None:
     request would otherwise go on holding its snapshot — and on SQLite, after a POST, the write
     lock that ``BEGIN IMMEDIATE`` took. Writes are never lost here: they were committed by
     ``atomic()``, or belonged to a request that failed."""
+    # registry.has(): a request served without the database (a page kept in memory) must not pay
+    # for making a session only to find it has no transaction.
     @app.before_request
     def note_transaction():
-        g.hub_transaction_before = db.session().get_transaction()
+        g.hub_transaction_before = db.session().get_transaction() if db.session.registry.has() else None
 
     @app.teardown_request
     def end_transaction(_error):
+        if not db.session.registry.has():
+            return
         current = db.session().get_transaction()
         if current is not None and current is not g.get("hub_transaction_before"):
             try:

@@ -1,6 +1,7 @@
 """Public pages are served from each worker's memory (hubapp.blueprints.guides.public_views), yet
 what staff change shows at the very next request: a new version, a withdrawal, a renamed or newly
-published guide in the index, a changed session. Correctness of the cache, not its speed."""
+published guide in the index, a changed session, a sign-up, a renamed room, a sign-up window that
+closes. Correctness of the cache, not its speed."""
 
 from dataclasses import replace
 
@@ -8,7 +9,8 @@ import pytest
 from factories import guides, sessions
 from sqlalchemy import select
 
-from hubapp import create_app
+from hubapp import clock, create_app
+from hubapp.blueprints.facilities import rooms
 from hubapp.blueprints.guides import viewcount, writing
 from hubapp.blueprints.guides.models import GuideViewCount
 from hubapp.blueprints.sessions import planning
@@ -99,3 +101,65 @@ def test_a_worker_made_with_pdf_warm_up_has_printed_before_anyone_asks(app_confi
     create_app({**app_config, "PDF_WARM_UP": True})
     said = capfd.readouterr().err
     assert "warmed up for printing" in said and "memory (RSS) now" in said
+
+
+# --- /s/, /s/<id> and /e/: kept per worker behind the sessions stamp (hubapp/pagecache.py) -------
+
+
+@pytest.fixture
+def open_session(users):
+    return sessions.session(sessions.hall(), actor=users["staff"], capacity=10)
+
+
+def _pages(client, session_id: int) -> dict[str, str]:
+    return {page: client.get(page).get_data(as_text=True) for page in (f"/s/{session_id}", "/s/", "/e/")}
+
+
+def test_a_sign_up_shows_in_the_seats_left_at_the_next_request(client, open_session):
+    assert all("10 个" in html for html in _pages(client, open_session.id).values())
+    sessions.registration(open_session, sessions.phone(1))
+    for page, html in _pages(client, open_session.id).items():
+        assert "余 9 个" in html and "10 个" not in html, page
+
+
+def test_a_renamed_room_and_a_new_question_show_at_once(client, open_session, users):
+    assert "办事大厅洽谈区" in client.get(f"/s/{open_session.id}").get_data(as_text=True)
+    room = open_session.room
+    with atomic():
+        settings = rooms.RoomSettings(name="一楼路演厅", kind=room.kind, capacity=room.capacity)
+        rooms.update_room(users["staff"], room, settings)
+    sessions.question(open_session, "贵企业年度用工计划")
+    html = client.get(f"/s/{open_session.id}").get_data(as_text=True)
+    assert "一楼路演厅" in html and "办事大厅洽谈区" not in html and "贵企业年度用工计划" in html
+    assert "一楼路演厅" in client.get("/s/").get_data(as_text=True)
+
+
+def test_a_kept_page_closes_sign_up_when_the_window_closes(client, users, monkeypatch):
+    closes = sessions.day(2, 18)
+    session = sessions.session(sessions.hall(), actor=users["staff"], signup_closes_at=closes)
+    before = _pages(client, session.id)
+    assert "提交报名" in before[f"/s/{session.id}"] and all(sessions.TITLE in html for html in before.values())
+    monkeypatch.setattr(clock, "now", lambda: closes)
+    after = _pages(client, session.id)
+    assert "报名已截止" in after[f"/s/{session.id}"] and "提交报名" not in after[f"/s/{session.id}"]
+    assert sessions.TITLE not in after["/s/"] and sessions.TITLE not in after["/e/"]
+
+
+def test_a_visitor_who_signed_up_sees_their_sign_up_on_a_page_others_get_from_memory(app, open_session):
+    signed_up, other = app.test_client(), app.test_client()
+    other.get(f"/s/{open_session.id}")
+    form = {"enterprise_name": "威海汇科工控技术有限公司", "attendee_name": "王敏", "phone": sessions.phone(1)}
+    assert signed_up.post(f"/s/{open_session.id}", data=form).status_code == 303
+    assert "您已报名本场活动（王敏" in signed_up.get(f"/s/{open_session.id}").get_data(as_text=True)
+    html = other.get(f"/s/{open_session.id}").get_data(as_text=True)
+    assert "您已报名本场活动" not in html and "余 9 个" in html
+
+
+def test_a_pending_message_shows_once_on_a_page_kept_in_memory(client, open_session):
+    client.get("/e/")
+    with client.session_transaction() as browser:
+        browser["_flashes"] = [("info", "您的报名已取消。")]
+    assert "您的报名已取消。" in client.get("/e/").get_data(as_text=True)
+    html = client.get("/e/").get_data(as_text=True)
+    assert "您的报名已取消。" not in html and sessions.TITLE in html
+

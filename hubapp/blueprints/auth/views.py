@@ -79,11 +79,12 @@ PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "s
 def require_password_change():
     """After an admin set the password (a new account, a reset), every page leads to the password
     page until the user has chosen their own. Public pages stay as they are."""
-    if not current_user.is_authenticated or not current_user.must_change_password:
-        return None
     if request.endpoint is None or request.endpoint in PASSWORD_CHANGE_ENDPOINTS:
         return None
+    # Before current_user: a public page (a scanned QR code) need not load anyone.
     if getattr(current_app.view_functions.get(request.endpoint), "is_public", False):
+        return None
+    if not current_user.is_authenticated or not current_user.must_change_password:
         return None
     target = url_for("auth.change_password")
     if is_htmx():

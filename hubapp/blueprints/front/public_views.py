@@ -3,7 +3,7 @@
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask import session as browser
 
-from hubapp import actions, clock, downloads
+from hubapp import actions, clock, downloads, pagecache
 from hubapp.blueprints.auth.roles import public
 from hubapp.blueprints.demands import moves, selfreport
 from hubapp.blueprints.demands.models import ANSWERED, CLOSED
@@ -29,11 +29,17 @@ def _centre() -> dict:
 @reads_unlimited
 @public
 def home():
+    return pagecache.cached(pagecache.SESSIONS, "front", _render_home)
+
+
+def _render_home() -> pagecache.Page:
+    now = clock.now()
     sessions = planning.open_for_signup()
-    return render_template(
+    html = render_template(
         "front/public/home.html", sessions=sessions[:SESSIONS_ON_HOME], more_sessions=len(sessions) > SESSIONS_ON_HOME,
         **_centre(),
     )  # fmt: skip
+    return pagecache.Page(html, expires_at=signup.next_signup_change(sessions, now))
 
 
 @public_bp.get("/e/poster.pdf")

@@ -4,11 +4,11 @@ behind every scan of a QR code. Nothing here writes."""
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import String, bindparam, case, cast, func, or_, select
 
-from hubapp import clock
+from hubapp import clock, pagecache
 from hubapp.blueprints.guides.content import snapshot
 from hubapp.blueprints.guides.models import (
     ARCHIVED,
@@ -154,12 +154,15 @@ class PublicStamp:
 def public_stamp(code: str) -> PublicStamp:
     """The matter and the number of its published version, without the version's text: read on
     every scan, so that a new version or a withdrawal shows on every worker at the next request."""
-    row = db.session.execute(_PUBLIC_STAMP, {"code": code}).first()
-    if row is None or row.status == DRAFT or row.published_number is None:
+    rows = pagecache.read_now(_PUBLIC_STAMP, code=code)
+    if not rows:
         raise GuideNotFound(code)
-    if row.status == ARCHIVED:
+    matter_id, status, published_number = rows[0]
+    if status == DRAFT or published_number is None:
+        raise GuideNotFound(code)
+    if status == ARCHIVED:
         raise GuideGone(code)
-    return PublicStamp(row.id, row.published_number)
+    return PublicStamp(matter_id, published_number)
 
 
 def public_guide_at(stamp: PublicStamp) -> PublicGuide:
@@ -197,10 +200,16 @@ _PUBLIC_LISTING = (
 )
 
 
-def public_listing() -> tuple:
-    """What the unfiltered index /g/ shows, as plain rows ``(code, name, category)``: the page is
-    rendered once per worker for each listing, and the listing itself says whether it changed."""
-    return tuple(db.session.execute(_PUBLIC_LISTING).all())
+class ListedGuide(NamedTuple):
+    code: str
+    name: str
+    category: str
+
+
+def public_listing() -> tuple[ListedGuide, ...]:
+    """What the unfiltered index /g/ shows: the page is rendered once per worker for each listing,
+    and the listing itself, read without the ORM on every request, says whether it changed."""
+    return tuple(ListedGuide(*row) for row in pagecache.read_now(_PUBLIC_LISTING))
 
 
 #: What people type → words the guides use. Staff add their own per guide (``Matter.keywords``).

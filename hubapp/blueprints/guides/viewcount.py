@@ -3,8 +3,8 @@
 A scan must never wait for, or fail on, a write: on SQLite a GET reads in a deferred transaction
 and a write in it could meet "database is locked" under load. So the page only adds 1 in memory;
 one writer thread per process writes the sums at most every ``GUIDE_VIEW_FLUSH_SECONDS`` seconds
-(sooner after ``GUIDE_VIEW_FLUSH_HITS`` hits), in a short transaction of its own: one UPSERT per
-(matter, day), which adds to what other processes wrote. If a write fails, the sums go back into
+(sooner after ``GUIDE_VIEW_FLUSH_HITS`` hits), in a short transaction of its own: one UPSERT of
+every (matter, day), which adds to what other processes wrote. If a write fails, the sums go back into
 memory for the next round: a count may arrive late, but the page never suffers. A process that
 stops normally (gunicorn's graceful stop, SIGTERM) writes what it holds on its way out; one that is
 killed loses at most the views since its last write, the price of never writing on the reader's time.
@@ -109,16 +109,16 @@ def write(counter: ViewCounter) -> int:
     engine = db.engine
     insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
     table = GuideViewCount.__table__
+    rows = [{"matter_id": matter_id, "day": day, "count": n} for (matter_id, day), n in sorted(pending.items())]
+    stmt = insert(table).values(rows)
+    # Added to what is there, never read then written: other processes and hosts add to the same rows.
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.matter_id, table.c.day], set_={"count": table.c.count + stmt.excluded.count}
+    )
     try:
-        # A connection of its own, never a request's session: one short write transaction.
+        # A connection of its own, never a request's session: one statement in a short transaction.
         with engine.begin() as conn:
-            for (matter_id, day), n in sorted(pending.items()):
-                stmt = insert(table).values(matter_id=matter_id, day=day, count=n)
-                conn.execute(
-                    stmt.on_conflict_do_update(
-                        index_elements=[table.c.matter_id, table.c.day], set_={"count": table.c.count + stmt.excluded.count}
-                    )
-                )
+            conn.execute(stmt)
     except SQLAlchemyError:
         log.warning("guide view counts not written yet; kept for the next try", exc_info=True)
         counter.give_back(pending)

@@ -7,7 +7,7 @@ only key to a registration, so it is never listed anywhere public.
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask import session as browser
 
-from hubapp import actions, clock, qr
+from hubapp import actions, clock, pagecache, qr
 from hubapp.blueprints.auth.roles import public
 from hubapp.blueprints.sessions import door, planning, public_bp, signup
 from hubapp.blueprints.sessions.forms import signup_form_for
@@ -61,12 +61,18 @@ def _registration_page(session: Session, token: str) -> str:
 @public
 def index():
     """The stable address on the centre's own code: every session still open for sign-up."""
+    return pagecache.cached(pagecache.SESSIONS, "index", _render_index)
+
+
+def _render_index() -> pagecache.Page:
+    now = clock.now()
     sessions = planning.open_for_signup()
-    return render_template(
+    html = render_template(
         "sessions/public/index.html",
         sessions=sessions,
-        closed={s.id: signup.signup_closed_reason(s) for s in sessions},
+        closed={s.id: signup.signup_closed_reason(s, now) for s in sessions},
     )
+    return pagecache.Page(html, expires_at=signup.next_signup_change(sessions, now))
 
 
 @public_bp.route("/s/<int:session_id>", methods=["GET", "POST"], endpoint="signup")
@@ -74,6 +80,8 @@ def index():
 @public
 @limiter.limit(_signup_limit, methods=["POST"])
 def signup_page(session_id: int):
+    if request.method == "GET" and str(session_id) not in browser.get(REMEMBERED, {}):
+        return pagecache.cached(pagecache.SESSIONS, ("signup", session_id), lambda: _render_shared_signup(session_id))
     session = db.get_or_404(Session, session_id)
     form = signup_form_for(session)
     closed = signup.signup_closed_reason(session)
@@ -94,18 +102,29 @@ def signup_page(session_id: int):
             else:
                 # The window closed (or the session was cancelled) while they typed.
                 closed = outcome.message
-    return (
-        render_template(
-            "sessions/public/signup.html",
-            session=session,
-            form=form,
-            closed=closed,
-            mine=mine,
-            is_bank=session.kind == BANK,
-            is_tax=session.kind == TAX,
-        ),
-        status,
+    return _signup_template(session, form, closed, mine), status
+
+
+def _signup_template(session: Session, form, closed: str | None, mine) -> str:
+    return render_template(
+        "sessions/public/signup.html",
+        session=session,
+        form=form,
+        closed=closed,
+        mine=mine,
+        is_bank=session.kind == BANK,
+        is_tax=session.kind == TAX,
     )
+
+
+def _render_shared_signup(session_id: int) -> pagecache.Page:
+    """The sign-up page as everyone sees it who has not signed up for the session in this browser."""
+    session = db.get_or_404(Session, session_id)
+    form = signup_form_for(session)
+    now = clock.now()
+    html = _signup_template(session, form, signup.signup_closed_reason(session, now), None)
+    token = form.csrf_token.current_token if form.meta.csrf else None
+    return pagecache.Page(html, expires_at=signup.next_signup_change([session], now), csrf_token=token)
 
 
 @public_bp.get("/s/<int:session_id>/r/<token>")

@@ -60,6 +60,13 @@ def signup_closed_reason(session: Session, now: datetime | None = None) -> str |
     return None
 
 
+def next_signup_change(sessions: list[Session], now: datetime) -> datetime | None:
+    """The first moment after ``now`` at which ``signup_closed_reason`` of one of ``sessions`` can
+    change with no change to the data (its sign-up opens or closes, it starts); None: never."""
+    moments = [m for s in sessions for m in (s.signup_opens_at, s.signup_closes_at, s.start_at) if m and m > now]
+    return min(moments, default=None)
+
+
 @dataclass
 class SignupData:
     """What someone fills in to sign up (or staff, for a walk-in at the door)."""
