@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', sans-serif"
-#: Series colours: dark enough to read on paper, apart enough to tell in greyscale.
-PALETTE = ("#1d5fa8", "#e39a2d", "#1b7a3d", "#b71c1c")
+#: Series colours: dark enough to read on paper, apart enough to tell in greyscale. The third is
+#: red: where a chart has a third series, it is what went wrong (逾期).
+PALETTE = ("#1d5fa8", "#e39a2d", "#b71c1c", "#1b7a3d")
 #: The most characters of a row label in a rate chart; a longer one ends in an ellipsis.
 LABEL_MAX = 11
 

@@ -29,6 +29,12 @@ def test_the_demo_demands_follow_the_article(demo):
     this_year = [d for d in demands if d.year == year]
     solved = sum(d.status == "closed" for d in this_year)
     assert statistics.statistics(year).headline == f"{year}年共收集各类诉求{len(this_year)}个，已推动解决{solved}个。"
+    # The outcomes add up to what the answers say: 450 + 200 万元 of loans, 8 skilled workers.
+    funded = {"汇科工控": 450, "国泰碳纤维": 200}
+    hires = {"鸿锐金属": 8}
+    expected_funding = sum(v for d in this_year for k, v in funded.items() if d.enterprise.short_name == k)
+    expected_jobs = sum(v for d in this_year for k, v in hires.items() if d.enterprise.short_name == k)
+    assert statistics.statistics(year).outcome_line == f"融资到位 {expected_funding} 万元，解决就业 {expected_jobs} 人。"
 
 
 def test_the_demo_liaison_and_grid_worker_have_work(demo):

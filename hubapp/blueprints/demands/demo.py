@@ -11,11 +11,12 @@ unit of work (``flask hub seed-demo``).
 """
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from hubapp import clock
 from hubapp.blueprints.auth import services as accounts
 from hubapp.blueprints.auth.roles import Role
-from hubapp.blueprints.demands import moves, visits
+from hubapp.blueprints.demands import moves, outcomes, visits
 from hubapp.blueprints.demands.models import DEFAULT_WORKING_DAYS
 from hubapp.blueprints.demands.moves import DemandDraft
 from hubapp.workdays import add_working_days
@@ -72,6 +73,19 @@ ITEMS = [
      "walk_in", 25, None, None, "declined"),
 ]
 
+#: What the answered items achieved, as the article counts it: the financing in 万元, the hires.
+OUTCOMES = {
+    "汇科工控": outcomes.Outcome(funding_amount=Decimal("450"), funding_instrument="loan", funding_source="威海市商业银行"),
+    "国泰碳纤维": outcomes.Outcome(funding_amount=Decimal("200"), funding_instrument="loan", funding_source="知识产权质押贷款"),
+    "鸿锐金属": outcomes.Outcome(resolution="resolved", jobs_filled=8),
+    "蓝海新材料": outcomes.Outcome(resolution="resolved"),
+    "海纳数据": outcomes.Outcome(resolution="resolved"),
+    "南海智能装备": outcomes.Outcome(resolution="resolved"),
+    "星海电子科技": outcomes.Outcome(resolution="resolved"),
+    "泓泰复合材料": outcomes.Outcome(partner="哈尔滨工业大学（威海）", project_started=True),
+    "鑫源环保": outcomes.Outcome(resolution="partly"),
+}
+
 
 def seed(ctx) -> None:
     today = clock.today()
@@ -111,6 +125,8 @@ def seed(ctx) -> None:
         answered_on = min(received + timedelta(days=35 if short == "国泰碳纤维" else 9), today)
         answerer = liaison if route == "税务分局" else staff
         moves.answer(answerer, demand, answer, at=_at(answered_on, 16))
+        if short in OUTCOMES:
+            outcomes.record(staff, demand, OUTCOMES[short])
         if end in ("satisfied", "basic"):
             closed_on = min(answered_on + timedelta(days=3), today)
             moves.close(staff, demand, end, "电话回访企业负责人。", at=_at(closed_on, 11))
