@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from hubapp import audit
 from hubapp.blueprints.cooperation import services
 from hubapp.blueprints.cooperation.models import Partner, Project
+from hubapp.blueprints.demands import moves
 from hubapp.blueprints.demands.models import DemandOutcome
 from hubapp.database import atomic
 from hubapp.extensions import db
@@ -53,11 +54,21 @@ def test_a_matched_demand_becomes_one_research_project_and_its_outcome_names_the
     assert [e.action for e in audit.entries_for("demand", demand.id)][-1] == "demand.matched"
 
 
-def test_only_a_technology_demand_is_matched(app, users):
+def test_only_a_technology_demand_still_in_hand_is_matched(client, auth, users):
     institute = partner()
-    problem = demands.demand(users["staff"], directory.enterprise())
+    firm = directory.enterprise()
+    problem = demands.demand(users["staff"], firm)
     with pytest.raises(Conflict, match="只有技术需求"), atomic():
         match(users["staff"], problem, institute)
+    declined = tech_demand(users, firm)
+    with atomic():
+        moves.decline(users["staff"], declined, "不属于产业社区服务范围。")
+    with pytest.raises(Conflict, match="不予受理"), atomic():
+        match(users["staff"], declined, institute)
+    auth.login("staff")
+    assert "对接合作单位" not in client.get(f"/demands/{declined.id}").get_data(as_text=True)
+    page = client.get(f"/cooperation/match/{declined.id}").get_data(as_text=True)
+    assert "该需求不予受理，不能对接合作单位" in page and "创建科研对接项目" not in page
     assert db.session.scalar(select(func.count()).select_from(Project)) == 0
 
 
