@@ -39,6 +39,17 @@ class ProjectForm(Versioned, HubForm):
     )
 
 
+class MatchForm(HubForm):
+    """A 技术需求 demand matched to a partner: the 科研对接 project it becomes."""
+
+    partner_id = SelectField("对接合作单位", coerce=int)
+    title = StringField(
+        "对接课题", validators=[DataRequired(message="请填写对接课题。"), Length(max=200, message="不超过200字。")]
+    )
+    status = SelectField("项目状态", choices=options(PROJECT_STATUSES), validators=[DataRequired(message="请选择项目状态。")])
+    started_on = DateField("开始日期", validators=[InputRequired(message="请填写开始日期。")])
+
+
 class PlacementForm(HubForm):
     partner_id = SelectField("合作院校", coerce=int)
     enterprise_id = SelectField("实习实训企业", coerce=int)

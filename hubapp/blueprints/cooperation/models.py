@@ -4,7 +4,7 @@ students' 实习实训 placements counted in person-times (人次)."""
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hubapp.extensions import db
@@ -64,6 +64,9 @@ class Project(db.Model):
         CheckConstraint(f"kind = '{TRAINING}' OR qualified = 0", name="qualified_only_for_training"),
         # A teaching base and a research match are with an enterprise; a course may be the centre's own.
         CheckConstraint(f"kind = '{TRAINING}' OR enterprise_id IS NOT NULL", name="enterprise_unless_training"),
+        # A 技术需求 demand turns into one 科研对接 item at most, and into nothing else.
+        CheckConstraint(f"demand_id IS NULL OR kind = '{RESEARCH}'", name="demand_only_for_research"),
+        UniqueConstraint("demand_id", name="uq_coop_project_demand_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,10 +78,13 @@ class Project(db.Model):
     started_on: Mapped[date] = mapped_column(Date, index=True)
     #: 培训合格人数 of a training course (技能人才).
     qualified: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The 技术需求 demand this 科研对接 item was matched from (``services.match_demand``).
+    demand_id: Mapped[int | None] = mapped_column(ForeignKey("demand.id"))
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     partner = relationship("Partner")
     enterprise = relationship("Enterprise")
+    demand = relationship("Demand")
 
     @property
     def kind_label(self) -> str:

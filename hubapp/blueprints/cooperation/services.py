@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import extract, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from hubapp import audit, concurrency
@@ -13,15 +14,17 @@ from hubapp.blueprints.cooperation.models import (
     PARTNER_KINDS,
     PROJECT_KINDS,
     PROJECT_STATUSES,
+    RESEARCH,
     TRAINING,
     Partner,
     Placement,
     Project,
 )
+from hubapp.blueprints.demands import outcomes as demand_outcomes
 from hubapp.blueprints.directory import services as directory
 from hubapp.extensions import db
 from hubapp.forms import MOBILE_MESSAGE, is_mobile
-from hubapp.rules import NotAllowed, RuleError
+from hubapp.rules import Conflict, NotAllowed, RuleError
 
 
 def check_staff(actor) -> None:
@@ -61,6 +64,17 @@ class ProjectDetails:
 
 
 @dataclass
+class MatchDetails:
+    """A 技术需求 demand turned into a 科研对接 project: the partner picked, the topic (the
+    demand's title unless staff reword it), the status and the start."""
+
+    partner_id: int
+    title: str
+    status: str
+    started_on: date
+
+
+@dataclass
 class PlacementDetails:
     partner_id: int
     enterprise_id: int
@@ -80,7 +94,7 @@ def partners() -> list[Partner]:
 def projects_query(kind: str | None = None, year: int | None = None):
     stmt = (
         select(Project)
-        .options(selectinload(Project.partner), selectinload(Project.enterprise))
+        .options(selectinload(Project.partner), selectinload(Project.enterprise), selectinload(Project.demand))
         .order_by(Project.started_on.desc(), Project.id.desc())
     )
     if kind:
@@ -101,6 +115,13 @@ def placements_query(year: int | None = None, enterprise_id: int | None = None):
     if enterprise_id:
         stmt = stmt.where(Placement.enterprise_id == enterprise_id)
     return stmt
+
+
+def project_for_demand(demand_id: int) -> Project | None:
+    """The 科研对接 project a 技术需求 demand was matched into, if any."""
+    return db.session.scalar(
+        select(Project).options(selectinload(Project.partner)).where(Project.demand_id == demand_id)
+    )
 
 
 @dataclass
@@ -245,15 +266,62 @@ def create_project(actor, details: ProjectDetails) -> Project:
     return project
 
 
+def _check_still_the_match(project: Project, details: ProjectDetails) -> None:
+    """A project matched from a 技术需求 stays a 科研对接 with that demand's enterprise."""
+    if details.kind != RESEARCH:
+        raise RuleError("该项目由技术需求对接而来，只能是科研对接。", "kind")
+    if details.enterprise_id != project.demand.enterprise_id:
+        raise RuleError(f"该项目由技术需求对接而来，合作企业应为{project.demand.enterprise.name}。", "enterprise_id")
+
+
 def update_project(actor, project: Project, details: ProjectDetails, based_on: int | None) -> Project:
     check_staff(actor)
     concurrency.claim(project, based_on)
-    old_status = project.status
-    _apply_project(project, _check_project(details), details)
+    old_status, old_partner_id = project.status, project.partner_id
+    title = _check_project(details)
+    if project.demand_id is not None:
+        _check_still_the_match(project, details)
+    _apply_project(project, title, details)
     db.session.flush()
+    if project.demand_id is not None and (project.partner_id, project.status) != (old_partner_id, old_status):
+        # The demand's outcome names the partner and whether the project started: keep it true.
+        partner = db.session.get(Partner, project.partner_id)
+        demand_outcomes.record_match(actor, project.demand, partner.name, project.status != "negotiating")
     audit.record(
         audit.actor_id(actor), "coop_project.update", "coop_project", project.id, old_status, project.status,
         title=project.title,
+    )  # fmt: skip
+    return project
+
+
+def match_demand(actor, demand, details: MatchDetails) -> Project:
+    """Turn a 技术需求 demand into a 科研对接 project between the partner picked and the demand's
+    enterprise, linked to the demand; the demand's outcome then names the partner. A demand is
+    matched once: a second attempt, even one racing the first, is a conflict (the unique
+    constraint on ``coop_project.demand_id`` decides the race)."""
+    check_staff(actor)
+    if demand.kind != "tech":
+        raise Conflict("只有技术需求可以对接合作单位。")
+    if demand.status == "declined":
+        raise Conflict("该需求不予受理，不能对接合作单位。")
+    if project_for_demand(demand.id) is not None:
+        raise Conflict("该需求已对接科研项目，不能重复对接。")
+    project_details = ProjectDetails(
+        RESEARCH, details.partner_id, details.title, details.status, details.started_on, demand.enterprise_id
+    )
+    project = Project(version=1, demand_id=demand.id)
+    _apply_project(project, _check_project(project_details), project_details)
+    try:
+        with db.session.begin_nested():
+            db.session.add(project)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict("该需求刚刚已由他人对接科研项目，请刷新后查看。") from None
+    partner = db.session.get(Partner, project.partner_id)
+    demand_outcomes.record_match(actor, demand, partner.name, project.status != "negotiating")
+    audit.record(
+        audit.actor_id(actor), "coop_project.match", "coop_project", project.id, None, project.status,
+        title=project.title, demand=demand.number, partner=partner.name,
     )  # fmt: skip
     return project
 

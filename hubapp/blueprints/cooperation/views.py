@@ -8,6 +8,7 @@ from hubapp import actions, clock, concurrency, params
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.cooperation import bp, forms, placement_import, services
 from hubapp.blueprints.cooperation.models import PROJECT_KINDS, Partner, Placement, Project
+from hubapp.blueprints.demands.models import Demand
 from hubapp.blueprints.directory import services as directory
 from hubapp.extensions import db
 from hubapp.formatting import quoted
@@ -169,6 +170,36 @@ def edit_project(project_id: int):
         conflict = concurrency.table_for(outcome, form, lambda: _project_form(found, saved=True))
         return _project_page(form, found, outcome, conflict)
     return actions.done("合作项目已保存。", url_for("cooperation.projects"))
+
+
+# --- a 技术需求 demand matched to a partner ----------------------------------------------------
+
+
+@bp.route("/match/<int:demand_id>", methods=["GET", "POST"])
+@staff_required
+def match_demand(demand_id: int):
+    demand = db.get_or_404(Demand, demand_id)
+    existing = services.project_for_demand(demand.id)
+    form = forms.MatchForm()
+    form.partner_id.choices = options([(forms.NONE, "请选择")] + [(p.id, p.name) for p in services.partners()])
+    if request.method == "GET":
+        form.title.data, form.status.data, form.started_on.data = demand.title, "negotiating", clock.today()
+    page = dict(demand=demand, form=form, existing=existing, has_partners=bool(form.partner_id.choices[1:]))
+    if request.method == "GET":
+        return render("cooperation/match_form.html", **page)
+    details = services.MatchDetails(
+        partner_id=form.partner_id.data, title=form.title.data, status=form.status.data, started_on=form.started_on.data
+    )
+    outcome = actions.submit(form, lambda: services.match_demand(current_user, demand, details))
+    if not outcome.ok:
+        if outcome.conflict:
+            form.add_error(outcome.message)
+        return render("cooperation/match_form.html", status=outcome.status, **page)
+    project = outcome.value
+    return actions.done(
+        f"已为{demand.number}对接{quoted(project.partner.name)}，并登记科研对接项目。",
+        url_for("demands.detail", demand_id=demand.id),
+    )
 
 
 # --- placements ------------------------------------------------------------------------------

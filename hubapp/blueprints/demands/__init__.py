@@ -42,6 +42,7 @@ audit.describe(
         "demand.extend_grant": "同意延期",
         "demand.extend_deny": "不同意延期",
         "demand.outcome": "填写办理成效",
+        "demand.matched": "对接合作单位（科研对接）",
     },
     details={
         "funding_amount": "融资到位（万元）",

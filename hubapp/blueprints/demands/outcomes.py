@@ -110,3 +110,23 @@ def record(actor: User, demand: Demand, outcome: Outcome) -> DemandOutcome | Non
     shown = {name: str(value) for name, value in values.items() if value is not None}
     audit.record(audit.actor_id(actor), "demand.outcome", "demand", demand.id, None, None, number=demand.number, **shown)
     return row
+
+
+def record_match(actor: User, demand: Demand, partner: str, project_started: bool) -> DemandOutcome:
+    """A 技术需求 matched to a partner as a 科研对接 project (``cooperation.services.match_demand``):
+    its outcome names the partner in whatever state the demand is, since the match is a fact the
+    statistics count whether or not the answer has been written yet."""
+    if actor is not None and not is_staff(actor):
+        raise NotAllowed("只有中心工作人员可以为技术需求对接合作单位。")
+    row = db.session.get(DemandOutcome, demand.id)
+    if row is None:
+        row = DemandOutcome(demand_id=demand.id)
+        db.session.add(row)
+    row.partner, row.project_started = _short_text(partner, "对接院校或机构", "partner_id"), project_started
+    row.updated_at = clock.now()
+    db.session.flush()
+    audit.record(
+        audit.actor_id(actor), "demand.matched", "demand", demand.id, None, None,
+        number=demand.number, partner=row.partner, project_started=str(project_started),
+    )  # fmt: skip
+    return row

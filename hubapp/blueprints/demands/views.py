@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from hubapp import actions, clock, downloads, params
 from hubapp.blueprints.auth.roles import ALL_ROLES, STAFF_ROLES, Role, roles_required, staff_required
+from hubapp.blueprints.cooperation import services as cooperation
 from hubapp.blueprints.demands import (
     bp,
     charts,
@@ -254,7 +255,8 @@ def _detail(demand: Demand, status: int = 200, **overrides):
         may_hand_back=reading.may_hand_back(current_user, demand),
         my_cohandling=reading.cohandler_of(current_user, demand) if reading.may_cohandle(current_user, demand) else None,
         pending_extension=liaison.pending_extension(demand),
-        is_staff=reading.is_staff(current_user), open_states=OPEN_STATES, today=clock.today(), **overrides,
+        is_staff=reading.is_staff(current_user), open_states=OPEN_STATES, today=clock.today(),
+        research_project=cooperation.project_for_demand(demand.id) if demand.kind == "tech" else None, **overrides,
     )  # fmt: skip
 
 
