@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select, update
 
 from hubapp import audit, clock
 from hubapp.blueprints.auth.models import User
-from hubapp.blueprints.demands import notices
+from hubapp.blueprints.demands import notices, topics
 from hubapp.blueprints.demands.models import (
     ANSWERED,
     CLOSED,
@@ -111,6 +111,8 @@ class DemandDraft:
     deadline: date | None = None
     #: The grid worker's visit on which the enterprise raised it.
     visit_id: int | None = None
+    #: One of the active topics staff keep (``topics``), if one was picked.
+    topic_id: int | None = None
 
 
 def default_deadline(kind: str, received_on: date) -> date:
@@ -131,7 +133,14 @@ def create_demand(actor: User, draft: DemandDraft, *, at: datetime | None = None
     check_may_act_for(actor, enterprise)
     if draft.source == SELF_REPORTED:
         raise RuleError("“企业自报”的诉求由企业扫码提交，请选择其他来源。", "source")
-    return _register(actor, enterprise, draft, at)
+    topic = topics.active_topic(draft.topic_id)
+    if draft.topic_id and topic is None:
+        raise RuleError("该主题已停用，请重新选择。", "topic")
+    demand = _register(actor, enterprise, draft, at)
+    if topic is not None:
+        demand.topic_id = topic.id
+        db.session.flush()
+    return demand
 
 
 def create_self_reported(
