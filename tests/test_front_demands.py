@@ -257,6 +257,13 @@ def test_rating_twice_or_before_the_answer_is_refused(client, raised, users):
     assert client.post(f"{link}/rate", data={}).status_code in (409, 422)
 
 
+def test_reloading_the_rating_address_opens_the_follow_page(client, raised):
+    demand, link = raised
+    response = client.get(f"{link}/rate")
+    assert response.status_code == 302 and response.headers["Location"] == link
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
 def test_a_changed_or_foreign_token_finds_nothing(client, raised, registered):
     demand, link = raised
     assert client.get(link[:-1] + ("A" if link[-1] != "A" else "B")).status_code == 404

@@ -152,6 +152,13 @@ def photo(token: str, photo_id: int):
     return downloads.photo_response(_followed(token).photos, photo_id)
 
 
+@public_bp.get("/e/follow/<token>/rate")
+@public
+def rate_address(token: str):
+    """The rating form's address opened (a reload, a shared link): the demand's page, not a 405."""
+    return redirect(url_for(".follow", token=token))
+
+
 @public_bp.post("/e/follow/<token>/rate")
 @public
 def rate(token: str):
