@@ -42,7 +42,7 @@ def _staff_page(demand: Demand) -> str:
 
 def _enterprise_page(demand: Demand) -> str | None:
     """The enterprise's own page of the demand (its follow link, where it also rates the answer);
-    a demand staff registered has none: the enterprise finds it on 我的办件 by number and mobile."""
+    a demand registered before every demand had one is looked up on 我的办件."""
     return f"/e/follow/{demand.follow_token}" if demand.follow_token else "/e/mine"
 
 
