@@ -45,7 +45,7 @@ class RaiseDemandForm(HubForm):
 
 class LookupForm(HubForm):
     number = StringField("诉求编号", validators=[DataRequired(message="请填写诉求编号，如 ZTC-2026-001。")])
-    mobile = StringField("提交时填写的手机号码", validators=[DataRequired(message=MOBILE_MESSAGE), mobile_number()])
+    mobile = StringField("诉求登记时留的手机号码", validators=[DataRequired(message=MOBILE_MESSAGE), mobile_number()])
 
 
 class RateForm(HubForm):
