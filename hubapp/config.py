@@ -66,6 +66,9 @@ GUIDE_VIEW_FLUSH_SECONDS = 10
 GUIDE_VIEW_FLUSH_HITS = 200
 GUIDE_FEEDBACK_LIMIT = "5 per hour"
 
+#: Rooms: a confirmed booking may be checked in from this many minutes before its start, so that
+#: people can arrive a little early.
+ROOM_CHECK_IN_OPENS_MINUTES = 30
 #: Sessions: check-in at the door opens this many minutes before the start, so that the early
 #: arrivals are let in while a scan weeks ahead (a wrong session picked) is refused.
 SESSION_CHECK_IN_OPENS_MINUTES = 60

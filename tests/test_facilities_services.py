@@ -223,6 +223,17 @@ def test_check_in_window_and_door_check_in_needs_the_phone(room, day):
     assert booking.status == CHECKED_IN
 
 
+def test_the_check_in_window_follows_the_configured_minutes(app, room, day):
+    app.config["ROOM_CHECK_IN_OPENS_MINUTES"] = 45
+    booking = book(room, day, "10:00", "11:00", contact_phone="13912345678")
+    with pytest.raises(RuleError, match="开始前45分钟起开放：09:15起可签到（10:00开始）"):
+        bookings.check_in(None, booking, now=at(day, "09:10"))
+    assert bookings.current_bookings(room, now=at(day, "09:10")) == []
+    assert bookings.current_bookings(room, now=at(day, "09:20")) == [booking]
+    bookings.check_in(None, booking, now=at(day, "09:20"))
+    assert booking.status == CHECKED_IN
+
+
 def test_door_check_in_picks_the_bookers_own_gym_slot(gym, day):
     first = book(gym, day, "18:00", "19:00", contact_phone="13900001111")
     second = book(gym, day, "18:00", "19:00", contact_phone="13900002222")

@@ -11,6 +11,7 @@ from PIL import Image
 from hubapp.blueprints.demands import moves
 from hubapp.blueprints.demands.models import Demand, DemandTopic
 from hubapp.blueprints.directory.models import Enterprise
+from hubapp.blueprints.notify.models import OutboxMessage
 from hubapp.database import atomic
 from hubapp.extensions import db
 
@@ -257,6 +258,13 @@ def test_rating_twice_or_before_the_answer_is_refused(client, raised, users):
     assert client.post(f"{link}/rate", data={}).status_code in (409, 422)
 
 
+def test_reloading_the_rating_address_opens_the_follow_page(client, raised):
+    demand, link = raised
+    response = client.get(f"{link}/rate")
+    assert response.status_code == 302 and response.headers["Location"] == link
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
 def test_a_changed_or_foreign_token_finds_nothing(client, raised, registered):
     demand, link = raised
     assert client.get(link[:-1] + ("A" if link[-1] != "A" else "B")).status_code == 404
@@ -320,3 +328,22 @@ def test_my_items_lists_the_sign_ups_made_in_this_browser(client, app):
     page = client.get("/e/mine").text
     assert "我的活动报名" in page and response.location in page and "王敏" in page
     assert "我的活动报名" not in app.test_client().get("/e/mine").text
+
+
+def test_the_sms_of_a_self_reported_demand_carries_its_follow_link(client, raised):
+    demand, link = raised
+    [sms] = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.event == "demand.created")).all()
+    assert sms.recipient == "13985263751" and sms.link.endswith(link)
+
+
+def test_a_demand_staff_registered_is_followed_by_its_own_link_too(app, registered, users):
+    from factories import demands
+
+    demand = demands.demand(users["staff"], registered, title="厂区门口路灯不亮")
+    link = f"/e/follow/{demand.follow_token}"
+    [sms] = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.event == "demand.created")).all()
+    assert sms.link.endswith(link)
+    stranger = app.test_client()
+    assert demand.number in stranger.get(link).text and "已收到您的诉求" in stranger.get(link).text
+    found = stranger.post("/e/mine", data={"number": demand.number, "mobile": demand.contact_mobile})
+    assert found.status_code == 303 and found.location == link

@@ -1,17 +1,21 @@
 """A demand's moves tell the people who wait for them, through the outbox: each move that commits
 queues its messages (text, link, recipient), and a move that is refused queues none."""
 
+from datetime import timedelta
+
 import pytest
 from factories import demands, directory
 from factories.accounts import account
 from sqlalchemy import select
 
-from hubapp.blueprints.demands import moves
+from hubapp.blueprints.auth.models import User
+from hubapp.blueprints.demands import liaison, moves
 from hubapp.blueprints.directory import departments
 from hubapp.blueprints.directory.departments import DepartmentDetails
-from hubapp.blueprints.notify.models import OutboxMessage
+from hubapp.blueprints.notify.models import InboxMessage, OutboxMessage
 from hubapp.database import atomic
 from hubapp.extensions import db
+from hubapp.formatting import chinese_date
 from hubapp.rules import RuleError
 
 STAFF_ROBOT = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=centre"
@@ -116,3 +120,60 @@ def test_staff_set_a_department_robot_on_its_edit_page(auth, client, users):
     assert department.robot_webhook == TAX_ROBOT
     page = client.get(f"/directory/departments/{department.id}").get_data(as_text=True)
     assert "已设置：诉求转办给本部门时在群里通知并 @ 联络员" in page and "key=tax" not in page
+
+
+def _extension_asked(people, tax):
+    demand = demands.transferred(people["staff"], people["enterprise"], tax, title="出口退税进度")
+    asker = db.session.scalar(select(User).where(User.username == "tax-liaison"))
+    with atomic():
+        liaison.ask_extension(asker, demand, demand.deadline + timedelta(days=7), "需上级税务机关复核。")
+    return demand, asker
+
+
+def _inbox(user) -> list[InboxMessage]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(InboxMessage).where(InboxMessage.user_id == user.id)))
+
+
+def test_a_granted_extension_tells_the_liaison_who_asked_and_their_robot(people, tax):
+    demand, asker = _extension_asked(people, tax)
+    old_deadline = demand.deadline
+    with atomic():
+        liaison.grant_extension(people["staff"], demand, "同意。")
+    [robot] = outbox("demand.extend_grant")
+    assert robot.recipient == TAX_ROBOT and robot.mentions == "13700000007"
+    expected = f"延期申请已同意：办理时限由{chinese_date(old_deadline)}延至{chinese_date(demand.deadline)}。"
+    assert expected in robot.text
+    [message] = [m for m in _inbox(asker) if m.event == "demand.extend_grant"]
+    assert expected in message.text and message.link_path == f"/demands/{demand.id}"
+
+
+def test_a_refused_extension_tells_the_liaison_why_and_that_the_deadline_stays(people, tax):
+    demand, asker = _extension_asked(people, tax)
+    with atomic():
+        liaison.refuse_extension(people["staff"], demand, "企业急需，请按原时限办结。")
+    [robot] = outbox("demand.extend_deny")
+    expected = f"未获同意，理由：企业急需，请按原时限办结。办理时限仍为{chinese_date(demand.deadline)}。"
+    assert robot.recipient == TAX_ROBOT and expected in robot.text
+    [message] = [m for m in _inbox(asker) if m.event == "demand.extend_deny"]
+    assert expected in message.text
+
+
+def test_a_refusal_without_a_reason_tells_nobody(people, tax):
+    demand, asker = _extension_asked(people, tax)
+    with pytest.raises(RuleError), atomic():
+        liaison.refuse_extension(people["staff"], demand, "")
+    assert outbox("demand.extend_deny") == []
+    assert [m for m in _inbox(asker) if m.event.startswith("demand.extend")] == []
+
+
+def test_a_second_request_decided_is_a_second_message(people, tax):
+    demand, asker = _extension_asked(people, tax)
+    with atomic():
+        liaison.refuse_extension(people["staff"], demand, "请按原时限办结。")
+    with atomic():
+        liaison.ask_extension(asker, demand, demand.deadline + timedelta(days=3), "材料仍未齐。")
+    with atomic():
+        liaison.refuse_extension(people["staff"], demand, "请按原时限办结。")
+    assert len(outbox("demand.extend_deny")) == 2
+    assert len([m for m in _inbox(asker) if m.event == "demand.extend_deny"]) == 2

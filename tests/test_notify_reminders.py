@@ -207,3 +207,27 @@ def test_an_overdue_decision_of_a_unit_outside_the_joint_meeting_tells_the_staff
     [message] = [m for m in outbox("decision.overdue") if "南海公交公司" in m.text]
     assert message.recipient == STAFF_ROBOT
     assert message.text.startswith(f"{meeting.title}议定事项2“协调公交公司调整早班车”已超期：责任单位南海公交公司")
+
+
+def test_issued_minutes_tell_each_unit_of_its_decision_once(users, tax):
+    from hubapp.blueprints.notify.models import InboxMessage
+
+    chair = users["admin"]
+    meeting = meetings.meeting(chair)
+    decision = meetings.fill(chair, meeting, tax)
+    assert outbox("decision.assigned") == []  # a draft's decisions may still change
+    meetings.issue(meeting, chair, chair)
+    [message] = outbox("decision.assigned")
+    assert message.recipient == TAX_ROBOT and message.mentions == "13700000007"
+    deadline = decision.due_on
+    assert message.text.startswith(
+        f"{meeting.title}议定事项1“开展社保政策进企业宣讲”由税务分局负责，"
+        f"完成时限{deadline.year}年{deadline.month}月{deadline.day}日。"
+    )
+    inbox = db.session.scalars(select(InboxMessage).where(InboxMessage.user_id == users["liaison"].id)).all()
+    assert [m.event for m in inbox].count("decision.assigned") == 1
+    # A correction reissued with the same deadline tells the unit nothing new.
+    with atomic():
+        minutes.start_correction(chair, meeting, "主题有误")
+    meetings.issue(meeting, chair, chair)
+    assert len(outbox("decision.assigned")) == 1

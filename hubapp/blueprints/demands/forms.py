@@ -13,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from hubapp.blueprints.demands import topics as demand_topics
 from hubapp.blueprints.demands.models import (
     FUNDING_INSTRUMENTS,
     HANDLING,
@@ -29,6 +30,16 @@ from hubapp.blueprints.demands.models import (
 from hubapp.blueprints.directory.picker import EnterpriseField
 from hubapp.concurrency import Versioned
 from hubapp.forms import MOBILE_MESSAGE, CheckboxesField, HubForm, mobile_number, options
+
+
+def topic_id(value) -> int | None:
+    """The chosen topic's id; anything else (a tampered value, too long for the column) is none."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) <= 9 else None
+
+
+def active_topic_choices() -> list[tuple[str, str]]:
+    return options([("", "请选择"), *((t.id, t.name) for t in demand_topics.active_topics())])
 
 
 class DemandForm(HubForm):
@@ -49,6 +60,12 @@ class DemandForm(HubForm):
     )
     received_on = DateField("受理日期", validators=[Optional()])
     deadline = DateField("办理时限", validators=[Optional()])
+    #: Staff keep the list (``demands.topics``); the service refuses one deactivated meanwhile.
+    topic = SelectField("主题（选填）", coerce=topic_id, validate_choice=False, validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topic.choices = active_topic_choices()
 
 
 class VisitForm(HubForm):

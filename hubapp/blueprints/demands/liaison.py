@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hubapp import audit, clock
 from hubapp.blueprints.auth.models import User
+from hubapp.blueprints.demands import notices
 from hubapp.blueprints.demands.models import (
     DEMAND_STATES,
     GRANTED,
@@ -186,6 +187,7 @@ def grant_extension(actor: User, demand: Demand, note: str | None = None, at=Non
     db.session.flush()
     db.session.refresh(demand)
     db.session.refresh(extension)
+    notices.extension_decided(demand, extension)
     return demand
 
 
@@ -215,4 +217,5 @@ def refuse_extension(actor: User, demand: Demand, note: str | None, at=None) -> 
     db.session.flush()
     db.session.refresh(demand)
     db.session.refresh(extension)
+    notices.extension_decided(demand, extension)
     return demand

@@ -7,6 +7,7 @@ acting on the same demand at once, the second finds no row in the old state and 
 the caller's unit of work: these functions flush, the caller's ``atomic()`` commits or rolls back.
 """
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,7 +16,7 @@ from sqlalchemy import delete, func, select, update
 
 from hubapp import audit, clock
 from hubapp.blueprints.auth.models import User
-from hubapp.blueprints.demands import notices
+from hubapp.blueprints.demands import notices, topics
 from hubapp.blueprints.demands.models import (
     ANSWERED,
     CLOSED,
@@ -111,6 +112,8 @@ class DemandDraft:
     deadline: date | None = None
     #: The grid worker's visit on which the enterprise raised it.
     visit_id: int | None = None
+    #: One of the active topics staff keep (``topics``), if one was picked.
+    topic_id: int | None = None
 
 
 def default_deadline(kind: str, received_on: date) -> date:
@@ -131,7 +134,14 @@ def create_demand(actor: User, draft: DemandDraft, *, at: datetime | None = None
     check_may_act_for(actor, enterprise)
     if draft.source == SELF_REPORTED:
         raise RuleError("“企业自报”的诉求由企业扫码提交，请选择其他来源。", "source")
-    return _register(actor, enterprise, draft, at)
+    topic = topics.active_topic(draft.topic_id)
+    if draft.topic_id and topic is None:
+        raise RuleError("该主题已停用，请重新选择。", "topic")
+    demand = _register(actor, enterprise, draft, at, secrets.token_urlsafe(32))
+    if topic is not None:
+        demand.topic_id = topic.id
+        db.session.flush()
+    return demand
 
 
 def create_self_reported(
@@ -142,14 +152,17 @@ def create_self_reported(
     is the topic it picked, already checked to be one staff offer."""
     if draft.source != SELF_REPORTED or draft.received_on or draft.deadline or draft.visit_id:
         raise RuleError("企业自报的诉求只能由企业本人提交。")
-    demand = _register(None, enterprise, draft, None)
-    demand.follow_token = follow_token
+    demand = _register(None, enterprise, draft, None, follow_token)
     demand.topic_id = topic_id
     db.session.flush()
     return demand
 
 
-def _register(actor: User | None, enterprise: Enterprise, draft: DemandDraft, at: datetime | None) -> Demand:
+def _register(
+    actor: User | None, enterprise: Enterprise, draft: DemandDraft, at: datetime | None, follow_token: str
+) -> Demand:
+    """Every demand has its private follow link from the start, whoever registered it: the
+    enterprise's SMS carries it, and 我的办件 finds it by number and mobile."""
     if draft.kind not in KINDS:
         raise RuleError("请选择诉求类别。", "kind")
     if draft.source not in SOURCES:
@@ -190,6 +203,7 @@ def _register(actor: User | None, enterprise: Enterprise, draft: DemandDraft, at
             created_at=at,
             deadline=deadline,
             supervision_count=0,
+            follow_token=follow_token,
         )
         db.session.add(demand)
         db.session.flush()

@@ -5,7 +5,9 @@ same unit of work as the move, so that a move that is refused or rolled back tel
 - transferred (吹哨): the department's robot, @-mentioning its liaisons' mobiles; so too each
   co-handling department (协办单位), told who leads;
 - answered: the enterprise's contact by SMS, and the grid worker who registered it;
-- closed (销号): the enterprise's contact by SMS.
+- closed (销号): the enterprise's contact by SMS;
+- a 延期 request granted or refused: the liaison who asked, in the app, and the department's
+  robot @-mentioning them.
 
 The clock adds two more, queued by the sender before each round (``deadlines_due``): a transferred
 demand's deadline three working days away (即将到期), and the deadline passed (已超期) — each to the
@@ -19,7 +21,14 @@ from sqlalchemy import select
 from hubapp.blueprints.auth.models import User
 from hubapp.blueprints.auth.roles import Role
 from hubapp.blueprints.auth.services import liaisons
-from hubapp.blueprints.demands.models import TRANSFERRED, Demand, DemandCohandler, due_soon_limit
+from hubapp.blueprints.demands.models import (
+    GRANTED,
+    TRANSFERRED,
+    Demand,
+    DemandCohandler,
+    DemandExtension,
+    due_soon_limit,
+)
 from hubapp.blueprints.directory.models import Department
 from hubapp.blueprints.notify import preferences
 from hubapp.blueprints.notify.outbox import Message, queue, tell_staff
@@ -33,7 +42,7 @@ def _staff_page(demand: Demand) -> str:
 
 def _enterprise_page(demand: Demand) -> str | None:
     """The enterprise's own page of the demand (its follow link, where it also rates the answer);
-    a demand staff registered has none: the enterprise finds it on 我的办件 by number and mobile."""
+    a demand registered before every demand had one is looked up on 我的办件."""
     return f"/e/follow/{demand.follow_token}" if demand.follow_token else "/e/mine"
 
 
@@ -107,6 +116,34 @@ def _transferred(demand: Demand) -> None:
                 users=tuple(user.id for user in helpers_in_service),
             )
         )  # fmt: skip
+
+
+def extension_decided(demand: Demand, extension: DemandExtension) -> None:
+    """After staff grant or refuse a 延期 request: the liaison who asked reads the outcome in the
+    app; the department's group hears it too, since the deadline is the whole unit's."""
+    department = db.session.get(Department, demand.department_id) if demand.department_id else None
+    asker = db.session.get(User, extension.asked_by_id)
+    readers = [asker] if asker is not None and asker.active else []
+    if extension.status == GRANTED:
+        event = "demand.extend_grant"
+        text = (
+            f"诉求 {demand.number}{quoted(demand.title)}的延期申请已同意：办理时限由"
+            f"{chinese_date(extension.old_deadline)}延至{chinese_date(extension.new_deadline)}。"
+        )
+    else:
+        event = "demand.extend_deny"
+        reason = (extension.decision_note or "").rstrip("。；;. ")
+        text = (
+            f"诉求 {demand.number}{quoted(demand.title)}的延期申请未获同意，理由：{reason}。"
+            f"办理时限仍为{chinese_date(extension.old_deadline)}。"
+        )
+    queue(
+        Message(
+            "wecom", (department.robot_webhook if department else "") or "", text, event, "demand", demand.id,
+            _staff_page(demand), _mobiles(readers), occasion=f"extension:{extension.id}",
+            users=tuple(user.id for user in readers),
+        )
+    )  # fmt: skip
 
 
 def _tell_grid_worker(demand: Demand) -> None:

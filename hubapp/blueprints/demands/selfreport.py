@@ -153,14 +153,15 @@ def by_token(token: str | None) -> Demand | None:
 
 
 def by_number(number: str, mobile: str) -> Demand | None:
-    """A self-reported demand found by its number (ZTC-2026-001) and the contact's mobile."""
+    """A demand found by its number (ZTC-2026-001) and the contact's mobile, whoever registered it."""
     parts = (number or "").strip().upper().split("-")
     if len(parts) != 3 or parts[0] != "ZTC" or not (parts[1].isdigit() and parts[2].isdigit()):
         return None
     found = db.session.scalar(
-        select(Demand).where(Demand.year == int(parts[1]), Demand.seq == int(parts[2]), Demand.source == SELF_REPORTED)
+        select(Demand).where(Demand.year == int(parts[1]), Demand.seq == int(parts[2]))
     )
-    if found is None or found.contact_mobile != register.normalise_mobile(mobile):
+    # Demands registered before every demand had a follow link have no page to open.
+    if found is None or not found.follow_token or found.contact_mobile != register.normalise_mobile(mobile):
         return None
     return found
 

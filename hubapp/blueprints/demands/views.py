@@ -171,7 +171,7 @@ def _draft_from(form: forms.DemandForm, visit: Visit | None) -> moves.DemandDraf
         contact_mobile=form.contact_mobile.data, source=form.source.data, received_on=form.received_on.data,
         # Staff may set the deadline; a grid worker's demand gets its list's default.
         deadline=form.deadline.data if reading.is_staff(current_user) else None,
-        visit_id=visit.id if visit else None,
+        visit_id=visit.id if visit else None, topic_id=form.topic.data,
     )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -357,14 +358,19 @@ def reject_booking(actor, booking: Booking, reason: str) -> Booking:
     return change_status(actor, booking, REJECTED, reason)
 
 
-#: Check-in opens this long before the start, so that people can arrive a little early.
-CHECK_IN_EARLY = timedelta(minutes=30)
+def check_in_early() -> timedelta:
+    """How long before the start check-in opens (``ROOM_CHECK_IN_OPENS_MINUTES``)."""
+    return timedelta(minutes=current_app.config["ROOM_CHECK_IN_OPENS_MINUTES"])
 
 
 def check_in(actor, booking: Booking, now: datetime | None = None) -> Booking:
     now = now or clock.now()
-    if booking.status == CONFIRMED and now < booking.start_at - CHECK_IN_EARLY:
-        raise RuleError(f"签到从开始前{CHECK_IN_EARLY.seconds // 60}分钟起开放（{booking.start_at:%H:%M}开始）。")
+    opens = booking.start_at - check_in_early()
+    if booking.status == CONFIRMED and now < opens:
+        raise RuleError(
+            f"签到从开始前{int(check_in_early().total_seconds()) // 60}分钟起开放：{opens:%H:%M}起可签到"
+            f"（{booking.start_at:%H:%M}开始）。"
+        )
     if booking.status == CONFIRMED and now >= booking.end_at:
         raise RuleError("预约时段已结束，不能签到。")
     return change_status(actor, booking, CHECKED_IN)
@@ -379,7 +385,7 @@ def current_bookings(room: Room, now: datetime | None = None) -> list[Booking]:
             .where(
                 Booking.room_id == room.id,
                 Booking.status == CONFIRMED,
-                Booking.start_at <= now + CHECK_IN_EARLY,
+                Booking.start_at <= now + check_in_early(),
                 Booking.start_at >= now - timedelta(days=1),
                 Booking.end_at > now,
             )

@@ -217,7 +217,7 @@ def detail_context(booking: Booking) -> dict:
         "scopes": series.SCOPES,
         # The check-in button shows only while check-in is open, not weeks ahead.
         "now": clock.now(),
-        "check_in_early": bookings.CHECK_IN_EARLY,
+        "check_in_early": bookings.check_in_early(),
     }
 
 

@@ -5,16 +5,10 @@ from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from hubapp.blueprints.demands import topics
+from hubapp.blueprints.demands.forms import active_topic_choices, topic_id
 from hubapp.blueprints.demands.models import KINDS, NOTE_MAX, SATISFACTION
 from hubapp.blueprints.demands.selfreport import KIND_HINTS, MAX_PHOTOS
 from hubapp.forms import MOBILE_MESSAGE, HubForm, mobile_number, options
-
-
-def _topic_id(value) -> int | None:
-    """The chosen topic's id; anything else (a tampered value, too long for the column) is none."""
-    text = str(value or "")
-    return int(text) if text.isdigit() and len(text) <= 9 else None
 
 
 class RaiseDemandForm(HubForm):
@@ -29,7 +23,7 @@ class RaiseDemandForm(HubForm):
         ],
     )
     #: Staff keep the list (``demands.topics``); the choices are read when the form is made.
-    topic = SelectField("主题（选填）", coerce=_topic_id, validate_choice=False, validators=[Optional()])
+    topic = SelectField("主题（选填）", coerce=topic_id, validate_choice=False, validators=[Optional()])
     enterprise_name = StringField(
         "企业名称", validators=[DataRequired(message="请填写企业名称。"), Length(max=100, message="企业名称不超过100字。")]
     )
@@ -46,12 +40,12 @@ class RaiseDemandForm(HubForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.topic.choices = options([("", "请选择"), *((t.id, t.name) for t in topics.active_topics())])
+        self.topic.choices = active_topic_choices()
 
 
 class LookupForm(HubForm):
     number = StringField("诉求编号", validators=[DataRequired(message="请填写诉求编号，如 ZTC-2026-001。")])
-    mobile = StringField("提交时填写的手机号码", validators=[DataRequired(message=MOBILE_MESSAGE), mobile_number()])
+    mobile = StringField("诉求登记时留的手机号码", validators=[DataRequired(message=MOBILE_MESSAGE), mobile_number()])
 
 
 class RateForm(HubForm):

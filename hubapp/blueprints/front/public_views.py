@@ -152,6 +152,13 @@ def photo(token: str, photo_id: int):
     return downloads.photo_response(_followed(token).photos, photo_id)
 
 
+@public_bp.get("/e/follow/<token>/rate")
+@public
+def rate_address(token: str):
+    """The rating form's address opened (a reload, a shared link): the demand's page, not a 405."""
+    return redirect(url_for(".follow", token=token))
+
+
 @public_bp.post("/e/follow/<token>/rate")
 @public
 def rate(token: str):
@@ -257,7 +264,7 @@ def mine():
         return _mine_page(form, 422)
     found = selfreport.by_number(form.number.data, form.mobile.data)
     if found is None:
-        form.add_error("没有找到该编号的诉求，或手机号码与提交时填写的不一致。", "number")
+        form.add_error("没有找到该编号的诉求，或手机号码与登记时留的不一致。", "number")
         return _mine_page(form, 404)
     _remember(found.follow_token)
     return redirect(url_for(".follow", token=found.follow_token), 303)

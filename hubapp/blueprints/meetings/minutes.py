@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hubapp import audit, clock
 from hubapp.blueprints.auth.roles import STAFF_ROLES, Role
+from hubapp.blueprints.meetings import notices
 from hubapp.blueprints.meetings.models import (
     APPROVED,
     DRAFT,
@@ -151,7 +152,9 @@ def issue_minutes(
         db.session.flush()
         return _move(actor, current, APPROVED, ISSUED, "issue", {}, number=current.doc_number)
 
-    return with_fresh_number(write)
+    issued = with_fresh_number(write)
+    notices.decisions_assigned(meeting)
+    return issued
 
 
 def start_correction(actor, meeting: Meeting, reason: str | None) -> MinutesVersion:

@@ -70,6 +70,29 @@ def decisions_due(now: datetime) -> None:
         _tell_unit(decision, overdue=decision.is_overdue(today))
 
 
+def decisions_assigned(meeting: Meeting) -> None:
+    """Minutes issued: each member department with a decision is told it is now theirs, by its
+    robot @-mentioning its liaisons and in their app; again only when a correction changes the
+    deadline (a reissue that changes nothing for them tells nobody twice)."""
+    for decision in meeting.decisions:
+        department = decision.department
+        if department is None or not decision.active:
+            continue
+        in_service = [user for user in liaisons(department.id) if user.active]
+        text = (
+            f"{meeting.title}议定事项{decision.number}{quoted(decision.text)}由{department.short_name}负责"
+            + (f"，完成时限{chinese_date(decision.due_on)}。" if decision.due_on else "。")
+        )
+        queue(
+            Message(
+                "wecom", department.robot_webhook or "", text, "decision.assigned", "decision", decision.id,
+                "/meetings/decisions", tuple(user.phone for user in in_service if user.phone),
+                occasion=decision.due_on.isoformat() if decision.due_on else "",
+                users=tuple(user.id for user in in_service),
+            )
+        )  # fmt: skip
+
+
 def _tell_unit(decision: Decision, *, overdue: bool) -> None:
     """A unit outside the joint meeting (its name typed in) has no robot: only staff hear, once overdue."""
     department = decision.department
