@@ -483,7 +483,8 @@ def follow_up_paragraph(decision: Decision) -> str:
         state += f"（延期至{chinese_date(decision.extended_to)}）"
     latest = decision.latest_progress
     progress = f"最新进展（{chinese_date(latest.entered_at)}）：{latest.note}" if latest else "尚未报送进展"
-    return f"{decision.meeting.title}议定事项第{decision.number}项：{decision.text}（{units}）。目前{state}，{progress}"
+    paragraph = f"{decision.meeting.title}议定事项第{decision.number}项：{decision.text}（{units}）。目前{state}，{progress}"
+    return paragraph if paragraph.endswith(("。", "！", "？", "；")) else paragraph + "。"
 
 
 def open_meeting(actor, plan: MeetingPlan) -> Meeting:
