@@ -12,8 +12,8 @@ from factories.accounts import account
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from hubapp import clock
-from hubapp.blueprints.meetings import decisions
+from hubapp import audit, clock
+from hubapp.blueprints.meetings import decisions, planning
 from hubapp.blueprints.meetings.decisions import FOLLOW_UP_TITLE, ProgressReport
 from hubapp.blueprints.meetings.models import JOINT, PROGRESS, Decision, DecisionSupporter
 from hubapp.blueprints.notify.models import InboxMessage, OutboxMessage
@@ -165,6 +165,22 @@ def test_editing_swaps_the_responsible_and_the_supporting_unit(auth, client, use
     db.session.expire_all()
     assert decision.department_id == economy.id and decision.supporting_names == tax.name
     assert db.session.scalar(select(DecisionSupporter.responsible_department_id)) == economy.id
+
+
+def test_a_supported_decision_and_a_meeting_with_one_can_be_removed_from_a_draft(users):
+    staff = users["staff"]
+    tax, economy = meetings.department("税务分局"), meetings.department("经济发展局")
+    meeting = meetings.meeting(staff)
+    with atomic():
+        first = decisions.add_decision(staff, meeting, "走访企业", tax.id, None, None, supporter_ids=[economy.id])
+        decisions.add_decision(staff, meeting, "编制清单", economy.id, None, None, supporter_ids=[tax.id])
+        decisions.remove_decision(staff, first)
+    assert [(d.number, d.text, d.supporting_names) for d in meeting.decisions] == [(1, "编制清单", tax.name)]
+    removed = db.session.scalar(select(audit.AuditEntry).where(audit.AuditEntry.action == "decision.delete"))
+    assert removed.detail_dict["supporters"] == economy.name
+    with atomic():
+        planning.delete_meeting(staff, meeting)
+    assert db.session.scalar(select(DecisionSupporter.id)) is None
 
 
 def test_supporters_show_on_the_meeting_the_list_the_decision_page_and_the_minutes(auth, client, users, tmp_path):

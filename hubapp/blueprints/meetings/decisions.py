@@ -305,7 +305,7 @@ def remove_decision(actor, decision: Decision) -> None:
     require_editable(meeting)
     audit.record(
         audit.actor_id(actor), "decision.delete", "decision", decision.id, decision.status, None, meeting=meeting.id,
-        record=audit.snapshot(decision),
+        supporters=decision.supporting_names, record=audit.snapshot(decision),
     )
     meeting.decisions.remove(decision)
     db.session.flush()
