@@ -20,7 +20,7 @@ from hubapp.blueprints.notify.models import InboxMessage, OutboxMessage
 from hubapp.blueprints.notify.sender import Sender
 from hubapp.database import atomic
 from hubapp.extensions import db
-from hubapp.rules import NotAllowed, RuleError
+from hubapp.rules import Conflict, NotAllowed, RuleError
 
 HTMX = {"HX-Request": "true"}
 
@@ -146,6 +146,24 @@ def test_the_database_refuses_a_department_leading_and_supporting(users):
         db.session.execute(update(Decision).where(Decision.id == decision.id).values(department_id=economy.id))
     db.session.expire_all()
     assert decision.department_id == tax.id and [s.department_id for s in decision.supporters] == [economy.id]
+
+
+def test_a_supporter_chosen_while_someone_made_it_responsible_is_a_conflict(users):
+    staff = users["staff"]
+    meeting = meetings.meeting(staff)
+    tax, economy = meetings.department("税务分局"), meetings.department("经济发展局")
+    with atomic():
+        decision = decisions.add_decision(staff, meeting, "走访企业", tax.id, None, None)
+    with pytest.raises(Conflict) as refused, atomic():
+        # Another edit, committed after this page was drawn: 经济发展局 now leads.
+        db.session.execute(
+            update(Decision).where(Decision.id == decision.id).values(department_id=economy.id),
+            execution_options={"synchronize_session": False},
+        )
+        decisions.update_decision(staff, decision, "走访企业", tax.id, None, None, supporter_ids=[economy.id])
+    assert "刚刚已被他人修改" in refused.value.message
+    db.session.expire_all()
+    assert decision.supporters == [] and decision.department_id == tax.id
 
 
 def test_editing_swaps_the_responsible_and_the_supporting_unit(auth, client, users):

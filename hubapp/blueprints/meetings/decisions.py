@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from hubapp import audit, clock
@@ -217,6 +218,20 @@ def _check_decision(
         raise RuleError("责任单位不能同时作为协办单位。", "supporter_ids")
 
 
+#: Said when the database refused units that the checks above found apart: another edit, made at
+#: the same moment, made a supporting unit responsible (``DecisionSupporter``).
+UNITS_CHANGED = "该事项的责任单位或协办单位刚刚已被他人修改，请刷新后重试。"
+
+
+def _units_written(write) -> None:
+    """Run ``write`` (which flushes units) in a savepoint; the database's refusal is a ``Conflict``."""
+    try:
+        with db.session.begin_nested():
+            write()
+    except IntegrityError:
+        raise Conflict(UNITS_CHANGED) from None
+
+
 def _drop_supporters(decision: Decision, keep: Sequence[int]) -> None:
     """Remove the supporters not in ``keep``, flushed before the responsible unit changes: the
     database refuses, at once, a supporter that is the responsible unit (``DecisionSupporter``)."""
@@ -257,7 +272,7 @@ def add_decision(
     )
     meeting.decisions.append(decision)
     db.session.flush()
-    _add_supporters(decision, supporter_ids)
+    _units_written(lambda: _add_supporters(decision, supporter_ids))
     audit.record(
         audit.actor_id(actor),
         "decision.create",
@@ -285,13 +300,17 @@ def update_decision(
     require_editable(decision.meeting)
     _check_decision(decision.meeting, text, department_id, unit_text, deadline, supporter_ids)
     supporters_before = decision.supporting_names
-    _drop_supporters(decision, supporter_ids)
-    decision.text = text.strip()
-    decision.department_id = department_id or None
-    decision.unit_text = None if department_id else clean(unit_text)
-    decision.deadline = deadline
-    db.session.flush()
-    _add_supporters(decision, supporter_ids)
+
+    def write() -> None:
+        _drop_supporters(decision, supporter_ids)
+        decision.text = text.strip()
+        decision.department_id = department_id or None
+        decision.unit_text = None if department_id else clean(unit_text)
+        decision.deadline = deadline
+        db.session.flush()
+        _add_supporters(decision, supporter_ids)
+
+    _units_written(write)
     detail = {"meeting": decision.meeting_id}
     if decision.supporting_names != supporters_before:
         detail |= {"supporters_before": supporters_before, "supporters": decision.supporting_names}
