@@ -41,6 +41,7 @@ audit.describe(
         "names": "人员",
         "item": "议题",
         "meeting": "会议",
+        "decisions": "带入的未办结议定事项",
     },
 )
 audit.describe(
@@ -57,7 +58,7 @@ audit.describe(
         "decision.unable": "无法完成",
         "decision.reopen": "重新打开",
     },
-    details={"new_deadline": "新的完成时限", "number": "序号"},
+    details={"new_deadline": "新的完成时限", "number": "序号", "supporters": "协办单位", "supporters_before": "原协办单位"},
 )
 NAV = [
     NavItem("会议纪要", "meetings.index", STAFF_ROLES, order=50),

@@ -44,6 +44,7 @@ def add_decision(meeting_id: int):
             form.department_id.data or None,
             form.unit_text.data,
             form.deadline.data,
+            form.supporter_ids.data or (),
         ),
     )
     if not outcome.ok:
@@ -63,6 +64,7 @@ def edit_decision(meeting_id: int, decision_id: int):
         form.department_id.data = decision.department_id or forms.NONE
         form.unit_text.data = decision.unit_text
         form.deadline.data = decision.deadline
+        form.supporter_ids.data = [s.department_id for s in decision.supporters]
         return render("meetings/decision_form.html", form=form, decision=decision)
     outcome = actions.submit(
         form,
@@ -73,6 +75,7 @@ def edit_decision(meeting_id: int, decision_id: int):
             form.department_id.data or None,
             form.unit_text.data,
             form.deadline.data,
+            form.supporter_ids.data or (),
         ),
     )
     if not outcome.ok:

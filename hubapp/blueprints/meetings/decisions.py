@@ -8,10 +8,12 @@ A follow-up is a move between ``DECISION_STATES`` made by one conditional UPDATE
 the decision first wins and the other is told (``Conflict``).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from hubapp import audit, clock
@@ -30,14 +32,17 @@ from hubapp.blueprints.meetings.models import (
     RED,
     UNABLE,
     YELLOW,
+    AgendaItem,
     Decision,
     DecisionProgress,
+    DecisionSupporter,
     Meeting,
     MinutesVersion,
     due_soon_limit,
 )
-from hubapp.blueprints.meetings.planning import clean, require_editable
+from hubapp.blueprints.meetings.planning import MeetingPlan, clean, create_meeting, require_editable
 from hubapp.extensions import db
+from hubapp.formatting import chinese_date
 from hubapp.rules import Conflict, NotAllowed, RuleError
 
 #: The longest note of marking a decision done or reason of reopening it.
@@ -48,12 +53,24 @@ NOTE_MAX = 2000
 
 
 def may_follow_up(user, decision: Decision) -> bool:
-    """Staff follow every decision; a liaison those of their own department."""
+    """Staff follow every decision; a liaison those their department leads or supports (协办)."""
     if user is None:
         return False
     if user.role in STAFF_ROLES:
         return True
-    return user.role == Role.LIAISON and user.department_id is not None and decision.department_id == user.department_id
+    if user.role != Role.LIAISON or user.department_id is None:
+        return False
+    return user.department_id == decision.department_id or any(
+        s.department_id == user.department_id for s in decision.supporters
+    )
+
+
+def concerns_department(department_id: int):
+    """The SQL condition "``department_id`` is the decision's responsible or a supporting unit"."""
+    return or_(
+        Decision.department_id == department_id,
+        Decision.supporters.any(DecisionSupporter.department_id == department_id),
+    )
 
 
 #: The status filter meaning every state still being worked on (the 督办 list's default).
@@ -89,6 +106,7 @@ def decisions_query(
             joinedload(Decision.meeting),
             joinedload(Decision.department),
             joinedload(Decision.done_by),
+            selectinload(Decision.supporters).joinedload(DecisionSupporter.department),
             selectinload(Decision.progress).joinedload(DecisionProgress.entered_by),
         )
         # Decisions of a meeting whose minutes were never issued are still being drafted.
@@ -96,7 +114,7 @@ def decisions_query(
         .order_by(DUE_ON.is_(None), DUE_ON, Meeting.start_at, Decision.number)
     )
     if user.role == Role.LIAISON:
-        stmt = stmt.where(Decision.department_id == user.department_id)
+        stmt = stmt.where(concerns_department(user.department_id))
     elif user.role not in STAFF_ROLES:
         stmt = stmt.where(Decision.id.is_(None))
     if status == ACTIVE:
@@ -176,23 +194,74 @@ def colour_report(today: date, period_start: date, period_end: date) -> ColourRe
 # --- in the meeting's draft ----------------------------------------------------------------
 
 
-def _check_decision(meeting: Meeting, text: str, department_id: int | None, unit_text: str | None, deadline) -> None:
+def _check_decision(
+    meeting: Meeting,
+    text: str,
+    department_id: int | None,
+    unit_text: str | None,
+    deadline,
+    supporter_ids: Sequence[int],
+) -> None:
     if deadline is not None and deadline < meeting.start_at.date():
         raise RuleError("完成时限不能早于会议日期。", "deadline")
     if not clean(text):
         raise RuleError("请填写议定事项内容。", "text")
+    known = {d.id for d in directory.departments()}
     if department_id:
-        if department_id not in {d.id for d in directory.departments()}:
+        if department_id not in known:
             raise RuleError("请选择责任单位。", "department_id")
     elif not clean(unit_text):
         raise RuleError("请选择责任单位，或填写其他责任单位。", "department_id")
+    if any(supporter not in known for supporter in supporter_ids):
+        raise RuleError("协办单位须从联席会议成员单位中选择。", "supporter_ids")
+    if department_id and department_id in supporter_ids:
+        raise RuleError("责任单位不能同时作为协办单位。", "supporter_ids")
+
+
+#: Said when the database refused units that the checks above found apart: another edit, made at
+#: the same moment, made a supporting unit responsible (``DecisionSupporter``).
+UNITS_CHANGED = "该事项的责任单位或协办单位刚刚已被他人修改，请刷新后重试。"
+
+
+def _units_written(write) -> None:
+    """Run ``write`` (which flushes units) in a savepoint; the database's refusal is a ``Conflict``."""
+    try:
+        with db.session.begin_nested():
+            write()
+    except IntegrityError:
+        raise Conflict(UNITS_CHANGED) from None
+
+
+def _drop_supporters(decision: Decision, keep: Sequence[int]) -> None:
+    """Remove the supporters not in ``keep``, flushed before the responsible unit changes: the
+    database refuses, at once, a supporter that is the responsible unit (``DecisionSupporter``)."""
+    for supporter in [s for s in decision.supporters if s.department_id not in keep]:
+        decision.supporters.remove(supporter)
+    db.session.flush()
+
+
+def _add_supporters(decision: Decision, wanted: Sequence[int]) -> None:
+    present = {s.department_id for s in decision.supporters}
+    for department_id in wanted:
+        if department_id not in present:
+            decision.supporters.append(
+                DecisionSupporter(department_id=department_id, responsible_department_id=decision.department_id)
+            )
+    db.session.flush()
 
 
 def add_decision(
-    actor, meeting: Meeting, text: str, department_id: int | None, unit_text: str | None, deadline: date | None
+    actor,
+    meeting: Meeting,
+    text: str,
+    department_id: int | None,
+    unit_text: str | None,
+    deadline: date | None,
+    supporter_ids: Sequence[int] = (),
 ) -> Decision:
+    supporter_ids = list(dict.fromkeys(supporter_ids))
     require_editable(meeting)
-    _check_decision(meeting, text, department_id, unit_text, deadline)
+    _check_decision(meeting, text, department_id, unit_text, deadline, supporter_ids)
     decision = Decision(
         number=max((d.number for d in meeting.decisions), default=0) + 1,
         text=text.strip(),
@@ -203,6 +272,7 @@ def add_decision(
     )
     meeting.decisions.append(decision)
     db.session.flush()
+    _units_written(lambda: _add_supporters(decision, supporter_ids))
     audit.record(
         audit.actor_id(actor),
         "decision.create",
@@ -212,21 +282,39 @@ def add_decision(
         OPEN,
         meeting=meeting.id,
         number=decision.number,
+        supporters=decision.supporting_names,
     )
     return decision
 
 
 def update_decision(
-    actor, decision: Decision, text: str, department_id: int | None, unit_text: str | None, deadline: date | None
+    actor,
+    decision: Decision,
+    text: str,
+    department_id: int | None,
+    unit_text: str | None,
+    deadline: date | None,
+    supporter_ids: Sequence[int] = (),
 ) -> Decision:
+    supporter_ids = list(dict.fromkeys(supporter_ids))
     require_editable(decision.meeting)
-    _check_decision(decision.meeting, text, department_id, unit_text, deadline)
-    decision.text = text.strip()
-    decision.department_id = department_id or None
-    decision.unit_text = None if department_id else clean(unit_text)
-    decision.deadline = deadline
-    audit.record(audit.actor_id(actor), "decision.update", "decision", decision.id, meeting=decision.meeting_id)
-    db.session.flush()
+    _check_decision(decision.meeting, text, department_id, unit_text, deadline, supporter_ids)
+    supporters_before = decision.supporting_names
+
+    def write() -> None:
+        _drop_supporters(decision, supporter_ids)
+        decision.text = text.strip()
+        decision.department_id = department_id or None
+        decision.unit_text = None if department_id else clean(unit_text)
+        decision.deadline = deadline
+        db.session.flush()
+        _add_supporters(decision, supporter_ids)
+
+    _units_written(write)
+    detail = {"meeting": decision.meeting_id}
+    if decision.supporting_names != supporters_before:
+        detail |= {"supporters_before": supporters_before, "supporters": decision.supporting_names}
+    audit.record(audit.actor_id(actor), "decision.update", "decision", decision.id, **detail)
     return decision
 
 
@@ -236,7 +324,7 @@ def remove_decision(actor, decision: Decision) -> None:
     require_editable(meeting)
     audit.record(
         audit.actor_id(actor), "decision.delete", "decision", decision.id, decision.status, None, meeting=meeting.id,
-        record=audit.snapshot(decision),
+        supporters=decision.supporting_names, record=audit.snapshot(decision),
     )
     meeting.decisions.remove(decision)
     db.session.flush()
@@ -278,7 +366,7 @@ def _move(actor, decision: Decision, old: str, new: str, action: str, values: di
 
 def _require_follow_up(actor, decision: Decision) -> None:
     if not may_follow_up(actor, decision):
-        raise NotAllowed("只有责任单位的联络员或中心工作人员可以更新该事项。")
+        raise NotAllowed("只有责任单位、协办单位的联络员或中心工作人员可以更新该事项。")
 
 
 def _checked_note(note: str | None, missing: str, label: str) -> str:
@@ -367,3 +455,80 @@ def reopen_decision(actor, decision: Decision, reason: str | None) -> Decision:
     db.session.flush()
     db.session.expire(decision, ["progress"])
     return decision
+
+
+# --- 上次会议议定事项落实情况 ----------------------------------------------------------------
+
+#: The agenda item a meeting starts with when earlier meetings of its kind left decisions.
+FOLLOW_UP_TITLE = "上次会议议定事项落实情况"
+
+
+def carried_over(meeting: Meeting) -> tuple[bool, list[Decision]]:
+    """Whether earlier meetings of ``meeting``'s kind issued decisions at all, and those of them
+    still being worked on (``ACTIVE_STATES``), the oldest meeting first."""
+    earlier = (
+        select(Decision)
+        .join(Meeting, Decision.meeting_id == Meeting.id)
+        .where(
+            Meeting.kind == meeting.kind,
+            Meeting.start_at < meeting.start_at,
+            Meeting.id != meeting.id,
+            Decision.meeting_id.in_(select(MinutesVersion.meeting_id).where(MinutesVersion.status == ISSUED)),
+        )
+    )
+    any_issued = db.session.scalar(select(earlier.exists()))
+    still_open = db.session.scalars(
+        earlier.where(Decision.status.in_(ACTIVE_STATES))
+        .options(
+            joinedload(Decision.meeting),
+            joinedload(Decision.department),
+            selectinload(Decision.supporters).joinedload(DecisionSupporter.department),
+            selectinload(Decision.progress),
+        )
+        .order_by(Meeting.start_at, Decision.number)
+    )
+    return bool(any_issued), list(still_open)
+
+
+def follow_up_paragraph(decision: Decision) -> str:
+    """One open decision as the 纪要 reports it: what, who, by when, where it stands."""
+    units = f"责任单位：{decision.unit_name}"
+    if decision.supporters:
+        units += f"；协办单位：{decision.supporting_names}"
+    if decision.due_on:
+        units += f"；完成时限：{chinese_date(decision.due_on)}"
+    state = decision.status_label
+    if decision.extended_to:
+        state += f"（延期至{chinese_date(decision.extended_to)}）"
+    latest = decision.latest_progress
+    progress = f"最新进展（{chinese_date(latest.entered_at)}）：{latest.note}" if latest else "尚未报送进展"
+    paragraph = f"{decision.meeting.title}议定事项第{decision.number}项：{decision.text}（{units}）。目前{state}，{progress}"
+    return paragraph if paragraph.endswith(("。", "！", "？", "；")) else paragraph + "。"
+
+
+def open_meeting(actor, plan: MeetingPlan) -> Meeting:
+    """Create a meeting (``planning.create_meeting``); when earlier meetings of its kind issued
+    decisions, its agenda starts with 上次会议议定事项落实情况, one paragraph per decision still
+    open, each with its latest progress. The item is ordinary agenda text: staff bring it up to
+    date at the meeting, and the 纪要 prints and freezes it as it then reads."""
+    meeting = create_meeting(actor, plan)
+    any_issued, still_open = carried_over(meeting)
+    if not any_issued:
+        return meeting
+    if still_open:
+        discussion = "\n".join(follow_up_paragraph(d) for d in still_open)
+    else:
+        discussion = "此前会议议定事项均已办结。"
+    item = AgendaItem(title=FOLLOW_UP_TITLE, discussion=discussion, position=1, updated_at=clock.now())
+    meeting.agenda_items.append(item)
+    db.session.flush()
+    audit.record(
+        audit.actor_id(actor),
+        "meeting.agenda.add",
+        "meeting",
+        meeting.id,
+        item=item.id,
+        title=item.title,
+        decisions=[d.id for d in still_open],
+    )
+    return meeting

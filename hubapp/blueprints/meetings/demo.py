@@ -77,7 +77,8 @@ MONTHLY_MEETINGS = [
             ),
         ],
         "decisions": [
-            ("建立企业融资需求台账，按月更新对接进度。", 3, 30, "open"),
+            # The demo liaison's unit supports this one (协办): it shows on their list too.
+            ("建立企业融资需求台账，按月更新对接进度。", 3, 30, "open", 4),
             ("组织一场知识产权质押融资政策宣讲。", 7, 40, "open"),
         ],
     },
@@ -157,9 +158,12 @@ def _make(ctx, kind: str, day: date, spec: dict, guests: list[tuple[str, str]], 
         planning.update_agenda_item(staff, item, title, presenter, discussion)
     today = clock.today()
     done, under_way = [], []
-    for text, department_index, days, status in spec["decisions"]:
+    for text, department_index, days, status, *supporting in spec["decisions"]:
         deadline = today + timedelta(days=days) if status == "open" else day + timedelta(days=days)
-        decision = decisions.add_decision(staff, meeting, text, ctx.departments[department_index].id, None, deadline)
+        supporter_ids = [ctx.departments[index].id for index in supporting]
+        decision = decisions.add_decision(
+            staff, meeting, text, ctx.departments[department_index].id, None, deadline, supporter_ids
+        )
         (done if status == "done" else under_way).append(decision)
     issued = datetime.combine(day + timedelta(days=2), time(10, 0))
     minutes.approve_minutes(admin, meeting, approved_at=issued - timedelta(hours=20))

@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from hubapp.blueprints.meetings.decisions import REPORT_STATES
 from hubapp.blueprints.meetings.models import GROUPS, KINDS
 from hubapp.concurrency import Versioned
-from hubapp.forms import HubForm, options
+from hubapp.forms import CheckboxesField, HubForm, options
 
 #: Select value meaning "none of the listed": no room, no chair account, a unit typed in.
 NONE = 0
@@ -45,6 +45,7 @@ class DecisionForm(HubForm):
     department_id = SelectField("责任单位", coerce=int)
     unit_text = StringField("其他责任单位", validators=[Optional(), Length(max=100, message="单位不超过100字。")])
     deadline = DateField("完成时限", validators=[Optional()])
+    supporter_ids = CheckboxesField("协办单位（可不选）", coerce=int, validators=[Optional()])
 
 
 class ReopenForm(HubForm):

@@ -234,6 +234,7 @@ def minutes_content(meeting: Meeting, version: MinutesVersion | None = None) -> 
             "number": d.number,
             "text": d.text,
             "unit": d.unit_name,
+            "supporters": d.supporting_names,
             "deadline": f"{chinese_date(d.deadline)}前" if d.deadline else "",
         }
         for d in meeting.decisions

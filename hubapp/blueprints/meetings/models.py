@@ -14,6 +14,8 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
+    Index,
     Integer,
     String,
     Text,
@@ -201,6 +203,8 @@ class Decision(db.Model):
         CheckConstraint(
             "status NOT IN ('done', 'unable') OR (done_at IS NOT NULL AND done_note IS NOT NULL)", name="closed_has_note"
         ),
+        # What a supporting unit's row points at, so that it follows the responsible unit (below).
+        Index("uq_meeting_decision_id_department", "id", "department_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -224,6 +228,13 @@ class Decision(db.Model):
     meeting = relationship("Meeting", back_populates="decisions")
     department = relationship("Department")
     done_by = relationship("User")
+    supporters = relationship(
+        "DecisionSupporter",
+        back_populates="decision",
+        foreign_keys="DecisionSupporter.decision_id",
+        order_by="DecisionSupporter.id",
+        cascade="all, delete-orphan",
+    )
     progress = relationship(
         "DecisionProgress",
         back_populates="decision",
@@ -238,6 +249,15 @@ class Decision(db.Model):
     @property
     def status_label(self) -> str:
         return DECISION_STATES[self.status]
+
+    @property
+    def supporting_departments(self) -> list:
+        return [s.department for s in self.supporters]
+
+    @property
+    def supporting_names(self) -> str:
+        """协办单位 joined by the Chinese enumeration comma, as printed; empty when there are none."""
+        return "、".join(d.name for d in self.supporting_departments)
 
     @property
     def active(self) -> bool:
@@ -269,6 +289,38 @@ class Decision(db.Model):
 def due_soon_limit(today: date) -> date:
     """The last deadline that is yellow on ``today``: ``DUE_SOON_WORKING_DAYS`` working days on."""
     return add_working_days(today, DUE_SOON_WORKING_DAYS)
+
+
+class DecisionSupporter(db.Model):
+    """协办单位 of a decision: a member department that helps the responsible unit; its liaisons
+    follow the decision on their list and report progress on it.
+
+    The row carries the decision's responsible department too, kept in step by the foreign key's
+    ON UPDATE CASCADE, so the database itself refuses a department that both leads and supports,
+    whichever of the two rows changes."""
+
+    __tablename__ = "meeting_decision_supporter"
+    __table_args__ = (
+        UniqueConstraint("decision_id", "department_id", name="uq_meeting_decision_supporter_department"),
+        ForeignKeyConstraint(
+            ["decision_id", "responsible_department_id"],
+            ["meeting_decision.id", "meeting_decision.department_id"],
+            name="fk_meeting_decision_supporter_responsible",
+            onupdate="CASCADE",
+        ),
+        CheckConstraint(
+            "responsible_department_id IS NULL OR department_id <> responsible_department_id", name="not_responsible"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("meeting_decision.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    #: The decision's responsible department (None for a unit typed in), copied by the database.
+    responsible_department_id: Mapped[int | None] = mapped_column(Integer)
+
+    decision = relationship("Decision", back_populates="supporters", foreign_keys=[decision_id])
+    department = relationship("Department")
 
 
 class DecisionProgress(db.Model):

@@ -8,7 +8,8 @@ version: a correction opens a new draft, which waits again.
 No change causes it — the clock does (the meeting's time passes).
 
 Decisions of issued minutes: the responsible member department's robot, @-mentioning its liaisons,
-is told when it turns yellow (due within ``DUE_SOON_WORKING_DAYS`` working days) and again red; an
+is told when it turns yellow (due within ``DUE_SOON_WORKING_DAYS`` working days) and again red,
+@-mentioning the liaisons of its supporting units (协办单位) too, who also read it in their inbox; an
 overdue decision, whoever its unit, also goes to the centre's staff robot, who follow it up. Each
 once per deadline in force (an extension is a new one)."""
 
@@ -97,18 +98,22 @@ def _tell_unit(decision: Decision, *, overdue: bool) -> None:
     """A unit outside the joint meeting (its name typed in) has no robot: only staff hear, once overdue."""
     department = decision.department
     unit = department.short_name if department else decision.unit_text
+    helpers = "、".join(d.short_name for d in decision.supporting_departments)
+    helped = f"，{helpers}协办" if helpers else ""
     what = f"{decision.meeting.title}议定事项{decision.number}{quoted(decision.text)}"
     deadline = chinese_date(decision.due_on)
     common = dict(object_type="decision", object_id=decision.id, link_path="/meetings/decisions",
                   occasion=decision.due_on.isoformat())  # fmt: skip
     robot = (department.robot_webhook or "") if department else ""
-    in_service = [user for user in liaisons(department.id) if user.active] if department else []
+    # The supporting units' liaisons are @-mentioned with the responsible unit's: the work is theirs too.
+    units = ([department] if department else []) + decision.supporting_departments
+    in_service = [user for unit_ in units for user in liaisons(unit_.id) if user.active]
     mobiles = tuple(user.phone for user in in_service if user.phone)
     readers = tuple(user.id for user in in_service)
     if not overdue:
-        text = f"{what}由{unit}负责，完成时限{deadline}，即将到期，请按时办结。"
+        text = f"{what}由{unit}负责{helped}，完成时限{deadline}，即将到期，请按时办结。"
         queue(Message("wecom", robot, text, "decision.due_soon", mentions=mobiles, users=readers, **common))
         return
-    text = f"{what}已超期：责任单位{unit}，完成时限{deadline}。"
+    text = f"{what}已超期：责任单位{unit}{helped}，完成时限{deadline}。"
     queue(Message("wecom", robot, text + "请尽快办结。", "decision.overdue", mentions=mobiles, users=readers, **common))
     tell_staff(text + "请督办。", "decision.overdue", **common)

@@ -14,7 +14,7 @@ from hubapp import actions, clock, concurrency, params
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.facilities import holds
-from hubapp.blueprints.meetings import bp, forms, minutes, planning, printing
+from hubapp.blueprints.meetings import bp, decisions, forms, minutes, planning, printing
 from hubapp.blueprints.meetings.models import GROUPS, KINDS, AgendaItem, Meeting
 from hubapp.downloads import pdf_response
 from hubapp.extensions import db
@@ -113,7 +113,7 @@ def new():
     form = _meeting_form()
     if request.method == "GET":
         return render("meetings/meeting_form.html", form=form, meeting=None)
-    outcome = actions.submit(form, lambda: planning.create_meeting(current_user, _plan_from(form)))
+    outcome = actions.submit(form, lambda: decisions.open_meeting(current_user, _plan_from(form)))
     if not outcome.ok:
         return form_page("meetings/meeting_form.html", form, outcome, meeting=None)
     meeting = outcome.value
@@ -154,9 +154,9 @@ def delete(meeting_id: int):
 
 def decision_form(blank: bool = False) -> forms.DecisionForm:
     form = forms.DecisionForm(formdata=None) if blank else forms.DecisionForm()
-    form.department_id.choices = options(
-        [(d.id, d.name) for d in directory.departments()] + [(forms.NONE, "其他单位（在右侧填写）")]
-    )
+    departments = [(d.id, d.name) for d in directory.departments()]
+    form.department_id.choices = options(departments + [(forms.NONE, "其他单位（在右侧填写）")])
+    form.supporter_ids.choices = options(departments)
     return form
 
 
