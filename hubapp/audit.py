@@ -57,6 +57,12 @@ DETAIL_LABELS: dict[str, str] = {
 }
 
 
+#: A domain's own label of a detail key, by (object type, key): the same key means different
+#: things to different records ("partner" of a demand's outcome is 对接院校或机构, of a cooperation
+#: project 合作单位), and a domain registered later must not relabel another's rows.
+OWN_DETAIL_LABELS: dict[tuple[str, str], str] = {}
+
+
 #: Codes written as a detail's value ("source": "public"), by detail key: what the log shows.
 VALUE_LABELS: dict[tuple[str, str], str] = {}
 
@@ -75,7 +81,9 @@ def describe(
     OBJECT_NAMES[object_type] = name
     STATE_LABELS.update({(object_type, str(code)): label for code, label in (states or {}).items()})
     ACTION_LABELS.update(actions or {})
-    DETAIL_LABELS.update(details or {})
+    for key, label in (details or {}).items():
+        OWN_DETAIL_LABELS[(object_type, key)] = label
+        DETAIL_LABELS.setdefault(key, label)
     for key, labels in (values or {}).items():
         VALUE_LABELS.update({(key, code): label for code, label in labels.items()})
 
@@ -97,8 +105,9 @@ def actions_labelled(text: str) -> list[str]:
     return [code for code, label in ACTION_LABELS.items() if text in label]
 
 
-def detail_label(key: str) -> str:
-    return DETAIL_LABELS.get(key, key)
+def detail_label(key: str, object_type: str | None = None) -> str:
+    """The label of a detail key: the record type's own if it gave one, else the shared one."""
+    return OWN_DETAIL_LABELS.get((object_type, key)) or DETAIL_LABELS.get(key, key)
 
 
 def state_label(code: str | None, object_type: str) -> str:

@@ -49,7 +49,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(audit.state_label, "state_label")
     app.add_template_filter(audit.object_name, "object_name")
     app.add_template_filter(audit.action_label, "action_label")
-    app.add_template_filter(audit.detail_label, "detail_label")
 
     @app.context_processor
     def centre():

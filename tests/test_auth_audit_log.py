@@ -95,3 +95,11 @@ def test_staff_cannot_read_or_export_the_log(auth, client, users):
     auth.login("staff")
     assert client.get("/admin/audit").status_code == 403
     assert client.get("/admin/audit.xlsx").status_code == 403
+
+
+def test_a_detail_key_reads_as_its_own_record_type_names_it():
+    """Two domains label "partner" differently: each row reads with its own type's label, and a
+    domain registered later does not relabel the rows of another."""
+    assert audit.detail_label("partner", "coop_project") == "合作单位"
+    assert audit.detail_label("partner", "demand") == "对接院校或机构"
+    assert audit.detail_label("title", "booking") == "标题"

@@ -151,6 +151,7 @@ def value_text(value: Any) -> str:
 
 @dataclass
 class DetailItem:
+    key: str
     label: str
     text: str
     url: str | None = None
@@ -167,7 +168,7 @@ def detail_items(entry: AuditEntry) -> list[DetailItem]:
             text = audit.value_label(key, value)
         else:
             text = value_text(value)
-        items.append(DetailItem(audit.detail_label(key), text, url))
+        items.append(DetailItem(key, audit.detail_label(key, entry.object_type), text, url))
     return items
 
 

@@ -31,7 +31,7 @@ audit.describe(
         "coop_project.update": "修改合作项目",
         "coop_project.match": "由技术需求创建科研对接",
     },
-    details={"title": "项目", "kind": "类型", "demand": "技术需求", "partner": "合作单位"},
+    details={"kind": "类型", "demand": "技术需求", "partner": "合作单位"},
 )
 audit.describe(
     "coop_placement",
