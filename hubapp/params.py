@@ -158,3 +158,12 @@ def month_for_download(name: str = "month") -> date:
     if month is None:
         chinese_abort(400, "月份格式不正确，应为“年-月”，如 2026-11。")
     return month
+
+
+def choice_arg(name: str, choices: dict[str, str], default: str, what: str) -> tuple[str, str | None]:
+    """``?name=`` as one of ``choices`` (value → label), else ``default`` with a notice naming
+    ``what`` was asked for and what is shown instead."""
+    text = request.args.get(name, "").strip()
+    if not text or text in choices:
+        return text or default, None
+    return default, f"{what}{quoted(text[:20])}无法识别，已显示{choices[default]}。"

@@ -104,3 +104,14 @@ def _only_weekend_between(earlier: date, later: date) -> bool:
 def makeup_working_days(year: int) -> list[date]:
     """Saturdays and Sundays of ``year`` that are working days (调休上班)."""
     return sorted(d for d, kind in _exceptions(year).items() if kind == WORKDAY and d.weekday() >= 5)
+
+
+def working_days_between(start: date, end: date) -> int:
+    """How many working days after ``start`` up to and including ``end`` (0 when ``end`` is not
+    later): a demand received on Friday and closed on Monday took one working day."""
+    count = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        count += is_working_day(day)
+    return count

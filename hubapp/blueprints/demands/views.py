@@ -11,6 +11,7 @@ from hubapp import actions, clock, downloads, params
 from hubapp.blueprints.auth.roles import ALL_ROLES, STAFF_ROLES, Role, roles_required, staff_required
 from hubapp.blueprints.demands import (
     bp,
+    breakdown,
     charts,
     cohandling,
     exports,
@@ -89,13 +90,23 @@ def export():
 @bp.get("/statistics", endpoint="statistics")
 @staff_required
 def statistics_page():
+    """The year's statistics; ``?by=`` chooses the dimension of the breakdown table, which an
+    htmx request swaps alone."""
     years = statistics.demand_years()
     year = params.year_arg()
+    year = year if year in years else clock.today().year
+    dimension, notice = params.choice_arg("by", breakdown.DIMENSIONS, breakdown.DEFAULT_DIMENSION, "统计口径")
+    table = breakdown.breakdown(dimension, year)
+    if is_htmx():
+        return render("demands/_breakdown.html", table=table, dimensions=breakdown.DIMENSIONS, notice=notice)
     visited, enterprises = visits.coverage_totals(clock.today().replace(day=1))
-    stats = statistics.statistics(year if year in years else clock.today().year)
+    stats = statistics.statistics(year)
     return render(
         "demands/statistics.html",
         stats=stats,
+        table=table,
+        dimensions=breakdown.DIMENSIONS,
+        notice=notice,
         charts={
             "per_month": charts.per_month(stats),
             "per_list": charts.per_list(stats),
