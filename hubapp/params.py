@@ -41,6 +41,11 @@ def id_from(text: str | None) -> int | None:
     return _whole_number(text or "", 1, MAX_ID)
 
 
+def count_from(text: str | None) -> int | None:
+    """A count sent back by a form (a hidden field), or None when it cannot be one."""
+    return _whole_number(text or "", 0, MAX_ID)
+
+
 def int_arg(name: str, default: int | None = None, low: int = 1, high: int = MAX_ID) -> int | None:
     """``?name=`` as a whole number from ``low`` to ``high`` (by default an id); ``default`` when it
     is missing, not a number, or out of range, so that a hand-edited address shows the page as if

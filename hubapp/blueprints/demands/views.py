@@ -412,7 +412,10 @@ def hand_back(demand_id: int):
     demand, form = _visible(db.get_or_404(Demand, demand_id)), forms.HandBackForm()
     return _act(
         demand, "hand_back", form,
-        lambda: liaison.hand_back(current_user, demand, form.reason.data, form.suggested_unit.data),
+        lambda: liaison.hand_back(
+            current_user, demand, form.reason.data, form.suggested_unit.data,
+            supervisions_seen=params.count_from(form.supervisions_seen.data),
+        ),
         "已退单，中心将另行安排承办单位。",
     )  # fmt: skip
 
