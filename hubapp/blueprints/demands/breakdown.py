@@ -30,7 +30,7 @@ from hubapp.blueprints.demands.models import (
 from hubapp.blueprints.demands.statistics import _amount, _rate
 from hubapp.blueprints.directory.models import Department, Grid
 from hubapp.extensions import db
-from hubapp.workdays import working_days_between
+from hubapp.workdays import WorkingDayCounter
 
 DIMENSIONS = {
     "month": "按月份",
@@ -129,6 +129,12 @@ def breakdown(dimension: str, year: int, today: date | None = None) -> Breakdown
             Demand.route, Demand.department_id, Demand.status, Demand.deadline, Demand.closed_at, Demand.satisfaction,
         ).where(*scope)
     ).all()  # fmt: skip
+    closed_rows = [row for row in rows if row.status == CLOSED]
+    counter = (
+        WorkingDayCounter(min(r.received_on for r in closed_rows), max(r.closed_at.date() for r in closed_rows))
+        if closed_rows
+        else None
+    )
     lines: dict[object, Line] = {}
     for row in rows:
         line = lines.setdefault(_key(dimension, row), Line(""))
@@ -137,7 +143,7 @@ def breakdown(dimension: str, year: int, today: date | None = None) -> Breakdown
             closed_on = row.closed_at.date()
             line.closed += 1
             line.closed_on_time += closed_on <= row.deadline
-            line.days_to_close += working_days_between(row.received_on, closed_on)
+            line.days_to_close += counter.between(row.received_on, closed_on)
         unhappy_returns = sent_back_unhappy[row.id]
         line.rated += (row.satisfaction is not None) + unhappy_returns
         line.happy += row.satisfaction in (SATISFIED, BASIC)
@@ -205,9 +211,10 @@ def _labelled(dimension: str, year: int, today: date, lines: dict[object, Line])
         keys = [(g.id, g.name) for g in db.session.execute(select(Grid.id, Grid.name).order_by(Grid.number))]
     else:
         departments = db.session.execute(
-            select(Department.id, Department.name, Department.joint_meeting_member).order_by(Department.sort_order, Department.id)
+            select(Department.id, Department.short_name, Department.joint_meeting_member)
+            .order_by(Department.sort_order, Department.id)
         ).all()
-        keys = [(d.id, d.name) for d in departments if d.joint_meeting_member or d.id in lines]
+        keys = [(d.id, d.short_name) for d in departments if d.joint_meeting_member or d.id in lines]
     if None in lines:
         keys.append((None, UNPLACED[dimension]))
     ordered = []
