@@ -13,6 +13,7 @@ from hubapp.blueprints.demands import breakdown, liaison, moves, outcomes, stati
 from hubapp.blueprints.demands.models import Demand, DemandTopic
 from hubapp.database import atomic
 from hubapp.extensions import db
+from hubapp.workdays import working_days_between
 from tests.test_demands_services import department, firms, raise_demand  # noqa: F401  (fixture)
 
 YEAR = 2025
@@ -192,3 +193,10 @@ def test_a_year_without_demands_links_to_where_they_are_registered(auth, client,
     auth.login("staff")
     page = client.get("/demands/statistics?by=topic").get_data(as_text=True)
     assert f"{clock.today().year}年还没有收集到诉求。" in page and 'href="/demands/new"' in page
+
+
+def test_working_days_to_close_skip_the_national_day_holiday_and_count_its_make_up_days(app):
+    # 2025: 1–8 October off; Sunday 28 September and Saturday 11 October worked instead.
+    assert working_days_between(date(2025, 9, 26), date(2025, 10, 13)) == 7
+    assert working_days_between(date(2025, 10, 1), date(2025, 10, 8)) == 0
+    assert working_days_between(date(2025, 10, 13), date(2025, 10, 13)) == 0
