@@ -41,6 +41,11 @@ def id_from(text: str | None) -> int | None:
     return _whole_number(text or "", 1, MAX_ID)
 
 
+def count_from(text: str | None) -> int | None:
+    """A count sent back by a form (a hidden field), or None when it cannot be one."""
+    return _whole_number(text or "", 0, MAX_ID)
+
+
 def int_arg(name: str, default: int | None = None, low: int = 1, high: int = MAX_ID) -> int | None:
     """``?name=`` as a whole number from ``low`` to ``high`` (by default an id); ``default`` when it
     is missing, not a number, or out of range, so that a hand-edited address shows the page as if
@@ -158,3 +163,12 @@ def month_for_download(name: str = "month") -> date:
     if month is None:
         chinese_abort(400, "月份格式不正确，应为“年-月”，如 2026-11。")
     return month
+
+
+def choice_arg(name: str, choices: dict[str, str], default: str, what: str) -> tuple[str, str | None]:
+    """``?name=`` as one of ``choices`` (value → label), else ``default`` with a notice naming
+    ``what`` was asked for and what is shown instead."""
+    text = request.args.get(name, "").strip()
+    if not text or text in choices:
+        return text or default, None
+    return default, f"{what}{quoted(text[:20])}无法识别，已显示{choices[default]}。"

@@ -104,3 +104,27 @@ def _only_weekend_between(earlier: date, later: date) -> bool:
 def makeup_working_days(year: int) -> list[date]:
     """Saturdays and Sundays of ``year`` that are working days (调休上班)."""
     return sorted(d for d, kind in _exceptions(year).items() if kind == WORKDAY and d.weekday() >= 5)
+
+
+
+def working_days_between(start: date, end: date) -> int:
+    """How many working days after ``start`` up to and including ``end`` (0 when ``end`` is not
+    later): a demand received on Friday and closed on Monday took one working day."""
+    return WorkingDayCounter(start, end).between(start, end)
+
+
+class WorkingDayCounter:
+    """``working_days_between`` for many pairs of days within ``first``–``last``: each day of the
+    span is looked up once, so a year of demands costs a year of days, not a day per demand-day."""
+
+    def __init__(self, first: date, last: date):
+        self.first = first
+        #: running[i]: working days from ``first`` (excluded) up to ``first + i`` (included).
+        self.running = [0]
+        for offset in range(1, (last - first).days + 1):
+            self.running.append(self.running[-1] + is_working_day(first + timedelta(days=offset)))
+
+    def between(self, start: date, end: date) -> int:
+        if end <= start:
+            return 0
+        return self.running[(end - self.first).days] - self.running[(start - self.first).days]

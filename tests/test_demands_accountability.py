@@ -149,6 +149,23 @@ def test_a_handed_back_demand_is_routed_again_to_another_department(users, firms
     assert timeline(demand) == ["create", "transfer", "acknowledge", "hand_back", "transfer"]
 
 
+def test_a_hand_back_waits_until_the_liaison_has_read_a_new_supervision(users, firms):
+    """The 退单 form carries the 督办 count the liaison saw; staff pushing meanwhile makes it a 409,
+    and a demand handed back is nobody's to push until it is routed again."""
+    demand = transferred(users, firms)
+    with atomic():
+        moves.supervise(users["staff"], demand, "请本周内反馈。")
+    with pytest.raises(Conflict, match="中心刚刚督办了该诉求，请先查看督办意见"), atomic():
+        liaison.hand_back(users["liaison"], demand, "不属于本部门职责范围。", None, supervisions_seen=0)
+    assert demand.status == "transferred"
+    with atomic():
+        liaison.hand_back(users["liaison"], demand, "不属于本部门职责范围。", None, supervisions_seen=1)
+    with pytest.raises(Conflict, match="该诉求已被部门退单，请重新转办或由中心直办，无需督办"), atomic():
+        moves.supervise(users["staff"], demand, "再催。")
+    assert demand.supervision_count == 1
+    assert timeline(demand) == ["create", "transfer", "supervise", "hand_back"]
+
+
 def test_an_answered_demand_cannot_be_handed_back(users, firms):
     demand = transferred(users, firms)
     with atomic():

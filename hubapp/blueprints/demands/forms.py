@@ -5,6 +5,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -140,6 +141,8 @@ class AcknowledgeForm(HubForm):
 class HandBackForm(HubForm):
     reason = TextAreaField("退单原因", validators=[DataRequired(message="请写明退单原因。"), Length(max=NOTE_MAX)])
     suggested_unit = StringField("建议承办单位", validators=[Optional(), Length(max=100, message="建议承办单位不超过100字。")])
+    #: The 督办 count on the page the liaison answers from (``liaison.hand_back``).
+    supervisions_seen = HiddenField()
 
 
 class ExtensionForm(HubForm):

@@ -35,6 +35,9 @@ from hubapp.rules import Conflict, NotAllowed, RuleError
 UNIT_MAX = 100
 
 
+SUPERVISED_MEANWHILE = "您打开此页后，中心刚刚督办了该诉求，请先查看督办意见，再决定是否退单。"
+
+
 def _require_liaison(actor: User, demand: Demand, message: str) -> None:
     if not answers_for_department(actor, demand):
         raise NotAllowed(message)
@@ -80,15 +83,23 @@ def acknowledge(actor: User, demand: Demand, at: datetime | None = None) -> Dema
 # --- 退单 ----------------------------------------------------------------------------------------
 
 
-def hand_back(actor: User, demand: Demand, reason: str | None, suggested_unit: str | None, at=None) -> Demand:
+def hand_back(
+    actor: User, demand: Demand, reason: str | None, suggested_unit: str | None, at=None,
+    supervisions_seen: int | None = None,
+) -> Demand:  # fmt: skip
     """退单: not this department's remit; back to the centre with the reason, and the unit the
-    liaison suggests, for staff to route again."""
+    liaison suggests, for staff to route again. ``supervisions_seen`` is the 督办 count on the page
+    the liaison answered from: a 督办 made since then (even at the same moment) is news the
+    liaison must read first, so the 退单 is refused (None: not checked)."""
     _require_liaison(actor, demand, "只有承办部门的联络员可以退单。")
     reason = _required_text(reason, "请写明退单原因。", "reason")
     suggested = _clean(suggested_unit)
     if suggested and len(suggested) > UNIT_MAX:
         raise RuleError(f"建议承办单位不超过{UNIT_MAX}字。", "suggested_unit")
     text = reason + (f"。建议转{suggested}" if suggested else "")
+    if supervisions_seen is not None and demand.supervision_count != supervisions_seen:
+        raise Conflict(SUPERVISED_MEANWHILE)
+    guard = None if supervisions_seen is None else (Demand.supervision_count == supervisions_seen, SUPERVISED_MEANWHILE)
     return _move(
         actor,
         demand,
@@ -97,6 +108,7 @@ def hand_back(actor: User, demand: Demand, reason: str | None, suggested_unit: s
         HANDED_BACK,
         text,
         at,
+        guard=guard,
         hand_back_reason=reason,
         suggested_unit=suggested,
     )

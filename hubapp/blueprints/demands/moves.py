@@ -24,6 +24,7 @@ from hubapp.blueprints.demands.models import (
     DEFAULT_WORKING_DAYS,
     DEMAND_STATES,
     DIRECT,
+    HANDED_BACK,
     HANDLING,
     KINDS,
     NOTE_MAX,
@@ -225,10 +226,11 @@ def _register(
 
 def _move(
     actor: User, demand: Demand, action: str, allowed_from: tuple[str, ...], new: str, note: str | None,
-    at: datetime | None, **values,
+    at: datetime | None, *, guard: tuple | None = None, **values,
 ) -> Demand:  # fmt: skip
     """Move ``demand`` from the state read now to ``new`` (setting ``values`` with it), only if
-    nobody moved it meanwhile; with its timeline row and its audit row. Losing the race is a
+    nobody moved it meanwhile (and the row still meets ``guard``: a condition of the caller's, with
+    the message when it does not); with its timeline row and its audit row. Losing the race is a
     ``Conflict`` that names the state the winner left it in; the caller's ``atomic()`` then rolls
     back whatever else its unit of work wrote."""
     old = demand.status
@@ -237,7 +239,7 @@ def _move(
     at = at or clock.now()
     moved = db.session.execute(
         update(Demand)
-        .where(Demand.id == demand.id, Demand.status == old)
+        .where(Demand.id == demand.id, Demand.status == old, *(() if guard is None else guard[:1]))
         .values(status=new, **values)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -246,6 +248,8 @@ def _move(
         # same transaction sees their state (PostgreSQL reads committed rows per statement; on
         # SQLite they committed before we took the write lock).
         current = db.session.scalar(select(Demand.status).where(Demand.id == demand.id))
+        if guard is not None and current == old:
+            raise Conflict(guard[1])
         raise Conflict(f"该诉求刚刚已被他人处理，当前为“{DEMAND_STATES.get(current, current)}”，请刷新后查看。")
     _event(actor, demand, action, at, old, new, note)
     audit.record(audit.actor_id(actor), f"demand.{action}", "demand", demand.id, old, new, number=demand.number, note=note)
@@ -397,26 +401,31 @@ def decline(actor: User, demand: Demand, reason: str | None, at=None) -> Demand:
 
 
 def supervise(actor: User, demand: Demand, note: str | None, at=None) -> Demand:
-    """督办: a note to push an open demand; the state stays, the count and the last note show."""
+    """督办: a note to push an open demand; the state stays, the count and the last note show.
+    A demand its department handed back (退单) is nobody's to push until staff route it again."""
     _require_staff(actor, "只有中心工作人员可以督办。")
     note = _required_text(note, "请填写督办意见。", "note")
-    if demand.status not in OPEN_STATES:
+    state = demand.status
+    if state == HANDED_BACK:
+        raise Conflict("该诉求已被部门退单，请重新转办或由中心直办，无需督办。")
+    if state not in OPEN_STATES:
         raise Conflict(f"该诉求当前为“{demand.status_label}”，无需督办。")
     at = at or clock.now()
-    # Counted in SQL: two supervisors at once both count.
+    # Counted in SQL, so two supervisors at once both count; only in the state read, so that a
+    # 退单 committed meanwhile makes this a 409 and the timeline never shows a 督办 after it.
     counted = db.session.execute(
         update(Demand)
-        .where(Demand.id == demand.id, Demand.status.in_(OPEN_STATES))
+        .where(Demand.id == demand.id, Demand.status == state)
         .values(supervision_count=Demand.supervision_count + 1, last_supervision_note=note, last_supervised_at=at)
         .execution_options(synchronize_session=False)
     ).rowcount
     if counted != 1:
-        raise Conflict("该诉求刚刚已被他人处理，请刷新后查看。")
-    _event(actor, demand, "supervise", at, demand.status, demand.status, note)
+        current = db.session.scalar(select(Demand.status).where(Demand.id == demand.id))
+        raise Conflict(f"该诉求刚刚已被他人处理，当前为“{DEMAND_STATES.get(current, current)}”，请刷新后查看。")
+    _event(actor, demand, "supervise", at, state, state, note)
     audit.record(
-        audit.actor_id(actor), "demand.supervise", "demand", demand.id, demand.status, demand.status,
-        number=demand.number, note=note,
-    )  # fmt: skip
+        audit.actor_id(actor), "demand.supervise", "demand", demand.id, state, state, number=demand.number, note=note
+    )
     db.session.flush()
     db.session.refresh(demand)
     return demand

@@ -51,6 +51,12 @@ def report_pdf(year: int, month: int):
     first = date(year, month, 1)
     if first > clock.today():
         abort(404)
+    report, data = bulletin_pdf(first)
+    return pdf_response(data, f"企业服务直通车工作通报（{report.label}）.pdf")
+
+
+def bulletin_pdf(first: date) -> tuple[bulletin.Bulletin, bytes]:
+    """The 通报 of the month beginning ``first``, and its PDF (also what ``make bench`` times)."""
     report = bulletin.bulletin(first)
     data = render_pdf(
         "demands/pdf/bulletin.html",
@@ -59,4 +65,4 @@ def report_pdf(year: int, month: int):
         centre=current_app.config["CENTRE_NAME"],
         printed_on=clock.today(),
     )
-    return pdf_response(data, f"企业服务直通车工作通报（{report.label}）.pdf")
+    return report, data

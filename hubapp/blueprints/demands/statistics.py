@@ -39,6 +39,15 @@ class Statistics:
     resolved: int = 0
     partly: int = 0
     partners: int = 0
+    #: Whether ``year`` is the current one: the article then says "今年以来".
+    this_year: bool = False
+
+    @property
+    def article_sentence(self) -> str:
+        """The sentence the centre's article writes, with this year's exact figures."""
+        since = "今年以来" if self.this_year else f"{self.year}年"
+        funding = f"，协助企业完成融资{_amount(self.funding)}万元" if self.funding else ""
+        return f"{since}共收集各类问题诉求{self.total}个，已推动解决{self.closed}个{funding}。"
 
     @property
     def headline(self) -> str:
@@ -77,7 +86,7 @@ def statistics(year: int, today: date | None = None) -> Statistics:
     Declined demands count as collected (they were raised) but never as solved."""
     today = today or clock.today()
     in_year = Demand.year == year
-    stats = Statistics(year=year)
+    stats = Statistics(year=year, this_year=year == today.year)
     rows = db.session.execute(
         select(
             Demand.kind,

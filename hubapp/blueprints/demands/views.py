@@ -12,6 +12,7 @@ from hubapp.blueprints.auth.roles import ALL_ROLES, STAFF_ROLES, Role, roles_req
 from hubapp.blueprints.cooperation import services as cooperation
 from hubapp.blueprints.demands import (
     bp,
+    breakdown,
     charts,
     cohandling,
     exports,
@@ -90,13 +91,23 @@ def export():
 @bp.get("/statistics", endpoint="statistics")
 @staff_required
 def statistics_page():
+    """The year's statistics; ``?by=`` chooses the dimension of the breakdown table, which an
+    htmx request swaps alone."""
     years = statistics.demand_years()
     year = params.year_arg()
+    year = year if year in years else clock.today().year
+    dimension, notice = params.choice_arg("by", breakdown.DIMENSIONS, breakdown.DEFAULT_DIMENSION, "统计口径")
+    table = breakdown.breakdown(dimension, year)
+    if is_htmx():
+        return render("demands/_breakdown.html", table=table, dimensions=breakdown.DIMENSIONS, notice=notice)
     visited, enterprises = visits.coverage_totals(clock.today().replace(day=1))
-    stats = statistics.statistics(year if year in years else clock.today().year)
+    stats = statistics.statistics(year)
     return render(
         "demands/statistics.html",
         stats=stats,
+        table=table,
+        dimensions=breakdown.DIMENSIONS,
+        notice=notice,
         charts={
             "per_month": charts.per_month(stats),
             "per_list": charts.per_list(stats),
@@ -403,7 +414,10 @@ def hand_back(demand_id: int):
     demand, form = _visible(db.get_or_404(Demand, demand_id)), forms.HandBackForm()
     return _act(
         demand, "hand_back", form,
-        lambda: liaison.hand_back(current_user, demand, form.reason.data, form.suggested_unit.data),
+        lambda: liaison.hand_back(
+            current_user, demand, form.reason.data, form.suggested_unit.data,
+            supervisions_seen=params.count_from(form.supervisions_seen.data),
+        ),
         "已退单，中心将另行安排承办单位。",
     )  # fmt: skip
 
