@@ -137,6 +137,18 @@ def test_staff_enter_the_sign_in_list_by_branch_and_the_count_follows(client, au
     assert "张三、李四、王五" in edit and "赵六" in edit
 
 
+def test_a_sign_in_list_is_corrected_keeping_the_names_already_there(client, auth, branches, made):
+    auth.login("staff")
+    assert client.post(f"/party/activities/{made.id}/attendees", data=attendee_form(branches, made, b0="张三、李四")).status_code == 303
+    db.session.refresh(made)
+    corrected = attendee_form(branches, made, b0="张三、孙七", b1="赵六")
+    assert client.post(f"/party/activities/{made.id}/attendees", data=corrected).status_code == 303
+    db.session.refresh(made)
+    assert sorted((a.organisation.name, a.name) for a in made.attendees) == [
+        ("汇科工控党支部", "孙七"), ("汇科工控党支部", "张三"), ("鸿锐金属党支部", "赵六"),
+    ]
+
+
 def test_a_sign_in_list_saved_meanwhile_is_not_overwritten(client, auth, branches, made):
     auth.login("staff")
     stale = attendee_form(branches, made, b0="张三")

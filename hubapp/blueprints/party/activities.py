@@ -295,8 +295,11 @@ def set_attendees(actor, activity: PartyActivity, names: dict[int, list[str]], b
         for name in listed:
             if len(name) > NAME_LENGTH:
                 raise RuleError(f"姓名“{name[:10]}…”超过{NAME_LENGTH}字，请检查分隔符。", f"names_{organisation_id}")
+    # A name kept from the list before keeps its row: the unit of work inserts new rows before it
+    # deletes orphaned ones, so a fresh row for a kept name would meet the old one in the unique key.
+    kept = {(attendee.organisation_id, attendee.name): attendee for attendee in activity.attendees}
     activity.attendees = [
-        ActivityAttendee(organisation_id=organisation_id, name=name)
+        kept.get((organisation_id, name)) or ActivityAttendee(organisation_id=organisation_id, name=name)
         for organisation_id in sorted(names, key=lambda i: branches[i].name)
         for name in names[organisation_id]
     ]
