@@ -21,7 +21,6 @@ SMALL_TARGETS = """() => [...document.querySelectorAll('main button, main input:
 
 
 def assert_phone_sized(page, name):
-    page.screenshot(path=f"/tmp/paper/{name}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{name} scrolls sideways"
     assert page.evaluate(SMALL_TARGETS) == [], f"{name} has targets under {TOUCH} px"
 
@@ -62,3 +61,20 @@ def test_the_session_door_pages_fit_a_phone(app, users, live_server, phone_page)
     phone_page.get_by_role("button", name="确认签到").click()
     expect(phone_page.get_by_text("刘洋（威海蓝创软件有限公司）签到成功")).to_be_visible()
     assert_phone_sized(phone_page, "session-door-scanned")
+
+
+#: What a thumb taps on the public pages: links standing in lists or alone, phone links, tick boxes
+#: (measured by their label, which is what takes the tap).
+PUBLIC_TARGETS = """() => [...document.querySelectorAll('main li > a, main p > a:only-child, main a[href^="tel:"], main input[type=checkbox], main input[type=radio]')]
+  .filter(e => e.offsetParent !== null)
+  .map(e => e.closest('label') || e)
+  .map(e => ({what: e.outerHTML.slice(0, 80), height: e.getBoundingClientRect().height}))
+  .filter(e => e.height < 44)"""
+
+
+def test_the_public_pages_give_every_list_link_and_tick_box_a_thumbs_height(demo, live_server, phone_page):
+    server = live_server()
+    for path in ("/e/", "/s/", "/g/", "/g/qy-bg", "/book", "/e/mine"):
+        phone_page.goto(server.url + path)
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390, f"{path} scrolls sideways"
+        assert phone_page.evaluate(PUBLIC_TARGETS) == [], f"{path} has targets under {TOUCH} px"
