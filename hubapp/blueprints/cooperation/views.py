@@ -86,8 +86,12 @@ def edit_partner(partner_id: int):
 # --- choices shared by the project and placement forms ---------------------------------------
 
 
+def _partner_choices():
+    return options([(forms.NONE, "请选择")] + [(p.id, p.name) for p in services.partners()])
+
+
 def _with_choices(form, none_label: str | None = None, keep_enterprise=None):
-    form.partner_id.choices = options([(forms.NONE, "请选择")] + [(p.id, p.name) for p in services.partners()])
+    form.partner_id.choices = _partner_choices()
     enterprises = list(db.session.scalars(directory.enterprise_query()))
     if keep_enterprise is not None and keep_enterprise not in enterprises:
         # An enterprise that has left the register since stays on the record it is part of.
@@ -181,7 +185,7 @@ def match_demand(demand_id: int):
     demand = db.get_or_404(Demand, demand_id)
     existing = services.project_for_demand(demand.id)
     form = forms.MatchForm()
-    form.partner_id.choices = options([(forms.NONE, "请选择")] + [(p.id, p.name) for p in services.partners()])
+    form.partner_id.choices = _partner_choices()
     if request.method == "GET":
         form.title.data, form.status.data, form.started_on.data = demand.title, "negotiating", clock.today()
     page = dict(demand=demand, form=form, existing=existing, has_partners=bool(form.partner_id.choices[1:]))
@@ -250,7 +254,7 @@ def delete_placement(placement_id: int):
 @staff_required
 def import_placements():
     form = forms.PlacementImportForm()
-    form.partner_id.choices = options([(forms.NONE, "请选择")] + [(p.id, p.name) for p in services.partners()])
+    form.partner_id.choices = _partner_choices()
     if request.method == "GET":
         return render("cooperation/placement_import.html", form=form, columns=placement_import.LABELS.values())
     data = form.file.data.read() if form.file.data else b""
