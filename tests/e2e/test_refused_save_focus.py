@@ -65,3 +65,18 @@ def test_the_skip_link_is_the_first_stop_and_leads_to_the_content(app, users, li
     expect(skip).to_be_visible()
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
+
+
+def test_a_demand_without_its_kind_puts_the_cursor_on_the_first_kind(app, users, live_server, phone_page, page_watch):
+    server = live_server(workers=1)
+
+    phone_page.goto(f"{server.url}/e/demands/new")
+    phone_page.get_by_label("需要解决什么问题").fill("厂区门口路灯损坏，夜间下班不安全。")
+    page_watch.allow("status of 422")
+    phone_page.get_by_role("button", name="提交").click()
+
+    kinds = phone_page.get_by_role("radiogroup")
+    expect(kinds).to_have_attribute("aria-invalid", "true")
+    expect(kinds.get_by_role("radio").first).to_be_focused()
+    assert phone_page.locator("#kind-error").evaluate(IN_VIEW)
+    expect(phone_page.get_by_label("需要解决什么问题")).to_have_value("厂区门口路灯损坏，夜间下班不安全。")
