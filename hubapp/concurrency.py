@@ -11,19 +11,23 @@ SQLite writers take turns (``BEGIN IMMEDIATE``).
 The view answers 409 with the form as the user typed it, the version field moved to the record's
 current one (a second save, after looking, is then the user's deliberate choice) and a table of
 the fields where the record now differs from what they typed (``conflict_table`` and the partial
-``_conflict.html``).
+``_conflict.html``). The form also carries what each field showed when it was drawn (``drawn``):
+a field the user left alone but someone else changed takes the other's value into the form, so
+that saving again keeps both people's changes; only fields both changed are left to the user.
 
 A service called without a form (demo data, commands, tests of the rules) passes
 ``based_on=None``: it edits the record it has just read itself, and nothing is checked.
 """
 
+import hashlib
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
-from wtforms import Form, HiddenField
+from wtforms import FieldList, FileField, Form, FormField, HiddenField
 
 from hubapp.extensions import db
 from hubapp.rules import Conflict
@@ -45,10 +49,25 @@ class EditConflict(Conflict):
         self.record = record
 
 
+class DrawnField(HiddenField):
+    """What each field of ``source`` shows, as short digests, written when the form is rendered:
+    views fill an edit form's fields after stamping it. Without a source (a refused form shown
+    again) it renders what was submitted, so it goes on naming the state the user started from."""
+
+    source: Form | None = None
+
+    def _value(self) -> str:
+        if self.source is not None:
+            return json.dumps(_drawn(self.source), separators=(",", ":"))
+        return super()._value()
+
+
 class Versioned:
-    """Mixin for an edit form: the version of the record the form was drawn from."""
+    """Mixin for an edit form: the version of the record the form was drawn from, and what its
+    fields showed then."""
 
     version = HiddenField()
+    drawn = DrawnField()
 
 
 def based_on(raw: str | None) -> int:
@@ -68,10 +87,13 @@ def submitted(form) -> int:
     return based_on(raw[0] if raw else None)
 
 
-def stamp(form, record) -> None:
-    """Put the record's current version into the form's hidden field."""
+def stamp(form, record, drawn_from: Form | None = None) -> None:
+    """Put the record's current version into the form's hidden field, and what the fields of
+    ``drawn_from`` (by default the form itself, drawn from the record) show into ``drawn``."""
     form.version.data = str(record.version)
     form.version.raw_data = [str(record.version)]
+    if isinstance(form._fields.get("drawn"), DrawnField):
+        form.drawn.source = drawn_from or form
 
 
 def claim(record, based_on: int | None, message: str = CHANGED_MEANWHILE) -> None:
@@ -105,10 +127,46 @@ class ConflictRow:
 class ConflictTable:
     message: str
     rows: list[ConflictRow] = field(default_factory=list)
+    #: Labels of the fields this user left alone and someone else changed: the form now shows the
+    #: other's value, so that saving again keeps it.
+    taken: list[str] = field(default_factory=list)
 
 
 #: Fields that are not the record's content.
-_NOT_CONTENT = {"csrf_token", "version", "submit"}
+_NOT_CONTENT = {"csrf_token", "version", "drawn", "submit"}
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _drawn(form: Form) -> dict[str, str]:
+    return {
+        name: _digest(_text(form_field, form_field.data))
+        for name, form_field in form._fields.items()
+        if name not in _NOT_CONTENT
+    }
+
+
+def _submitted_drawn(form: Form) -> dict[str, str]:
+    """The digests the submitted form carried; none when missing or unreadable (a form from an
+    older page, a script): then every difference is left to the user, as before."""
+    raw = form.drawn.raw_data if "drawn" in form._fields else None
+    try:
+        found = json.loads(raw[0]) if raw else {}
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _takes_a_value(form_field) -> bool:
+    """A field whose value can be copied from another form's: not rows, sub-forms or uploads."""
+    return not isinstance(form_field, FieldList | FormField | FileField)
+
+
+def _take(form_field, source) -> None:
+    form_field.data = source.data
+    form_field.raw_data = []
 
 
 def _text(form_field, value) -> str:
@@ -140,17 +198,26 @@ def _text(form_field, value) -> str:
 
 
 def conflict_table(error: EditConflict, yours: Form, now: Form) -> ConflictTable:
-    """The fields where the record (drawn into ``now``, a form of the same class) differs from
-    what the user typed (``yours``); ``yours`` is moved to the record's current version."""
-    rows = []
+    """The fields that both the user (``yours``) and someone else (the record, drawn into ``now``,
+    a form of the same class) changed, differently. A field only the other changed takes the
+    record's value; one only the user changed is theirs. Without the digests of what the form
+    showed when drawn, every difference is listed. ``yours`` is moved to the record's current
+    version and to what it now shows."""
+    drawn = _submitted_drawn(yours)
+    table = ConflictTable(error.message)
     for name, typed in yours._fields.items():
         if name in _NOT_CONTENT or name not in now._fields:
             continue
         current, mine = _text(now[name], now[name].data), _text(typed, typed.data)
-        if current != mine:
-            rows.append(ConflictRow(str(typed.label.text), current, mine))
-    stamp(yours, error.record)
-    return ConflictTable(error.message, rows)
+        if current == mine or drawn.get(name) == _digest(current):
+            continue  # no difference, or only this user's own change
+        if drawn.get(name) == _digest(mine) and _takes_a_value(typed):
+            _take(typed, now[name])
+            table.taken.append(str(typed.label.text))
+        else:
+            table.rows.append(ConflictRow(str(typed.label.text), current, mine))
+    stamp(yours, error.record, drawn_from=now)
+    return table
 
 
 def table_for(outcome, yours: Form, now: Callable[[], Form]) -> ConflictTable | None:

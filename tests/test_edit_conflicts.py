@@ -151,12 +151,39 @@ def assert_second_save_refused(colleagues, url: str, post_url: str, mine: dict, 
     return html
 
 
+def form_in(html: str) -> dict[str, str]:
+    """What a browser would submit from the edit form on ``html`` (the 409 page, say)."""
+    parser = _FormValues()
+    parser.feed(html)
+    return next(form for form in parser.forms if "version" in form)
+
+
+def assert_both_changes_kept(colleagues, url: str, mine: dict, theirs: dict, label: str):
+    """Both open ``url``; the first saves ``mine``, the second ``theirs`` (other fields) on the same
+    version: the second is refused, the field only the first changed (``label``) already shows the
+    first's value, and saving again from that page keeps both changes."""
+    first, second = colleagues
+    first_form, second_form = edit_form(first, url), edit_form(second, url)
+    assert first_form["version"] == second_form["version"]
+    assert first.post(url, data=first_form | mine).status_code in (200, 303)
+    late = second.post(url, data=second_form | theirs)
+    assert late.status_code == 409
+    html = late.get_data(as_text=True)
+    assert "已有人修改并保存了这条记录" in html
+    assert f"表单中已改为他人保存的内容：{label}" in html
+    assert 'class="conflict-table"' not in html, "fields only one person changed are no conflict"
+    shown = form_in(html)
+    assert shown | mine | theirs == shown, "the form shows the first's change and keeps the second's"
+    assert second.post(url, data=shown).status_code in (200, 303)
+    db.session.expire_all()
+
+
 def test_a_room_saved_by_someone_else_first_is_not_overwritten(colleagues):
     room = facilities.room("文化活动室", capacity=40)
     url = f"/facilities/rooms/{room.id}/edit"
-    assert_second_save_refused(colleagues, url, url, {"capacity": "60"}, {"equipment": "投影仪、音响"}, "60", "投影仪、音响")
+    assert_both_changes_kept(colleagues, url, {"capacity": "60"}, {"equipment": "投影仪、音响"}, "容量（人）")
     saved = db.session.get(Room, room.id)
-    assert saved.capacity == 60 and not saved.equipment
+    assert (saved.capacity, saved.equipment) == (60, "投影仪、音响")
 
 
 def test_a_booking_saved_by_someone_else_first_is_not_overwritten(colleagues):
@@ -164,9 +191,10 @@ def test_a_booking_saved_by_someone_else_first_is_not_overwritten(colleagues):
     day = date.today() + timedelta(days=3)
     booking = facilities.booking(room, day, "10:00", "11:00", title="企业沙龙")
     url = f"/facilities/bookings/{booking.id}/edit"
-    assert_second_save_refused(
+    html = assert_second_save_refused(
         colleagues, url, url, {"title": "企业沙龙（第二场）"}, {"title": "银企对接会", "headcount": "20"}, "企业沙龙（第二场）", "银企对接会"
     )
+    assert not any("人数" in row for row in conflict_rows(html)), "only the title was changed by both"
     saved = db.session.get(Booking, booking.id)
     assert (saved.title, saved.headcount) == ("企业沙龙（第二场）", 1)
 
@@ -174,21 +202,27 @@ def test_a_booking_saved_by_someone_else_first_is_not_overwritten(colleagues):
 def test_a_session_saved_by_someone_else_first_is_not_overwritten(colleagues):
     made = sessions.session(sessions.hall(), capacity=10, start=sessions.day(5, 9))
     url = f"/sessions/{made.id}/edit"
-    assert_second_save_refused(
-        colleagues, url, url, {"capacity": "30"}, {"speakers": "王科长（纳税服务科）"}, "30", "王科长（纳税服务科）"
-    )
+    assert_both_changes_kept(colleagues, url, {"capacity": "30"}, {"speakers": "王科长（纳税服务科）"}, "名额")
     saved = db.session.get(Session, made.id)
-    assert (saved.capacity, saved.speakers) == (30, None)
+    assert (saved.capacity, saved.speakers) == (30, "王科长（纳税服务科）")
 
 
 def test_a_meeting_saved_by_someone_else_first_is_not_overwritten(colleagues, users):
     made = meetings.meeting(users["staff"], start=meetings.future(5))
     url = f"/meetings/{made.id}/edit"
-    assert_second_save_refused(
-        colleagues, url, url, {"theme": "企业融资需求对接"}, {"recorder_name": "周敏"}, "企业融资需求对接", "周敏"
-    )
+    assert_both_changes_kept(colleagues, url, {"theme": "企业融资需求对接"}, {"recorder_name": "周敏"}, "会议主题")
     saved = db.session.get(Meeting, made.id)
-    assert (saved.theme, saved.recorder_name) == ("企业融资需求对接", "李建国")
+    assert (saved.theme, saved.recorder_name) == ("企业融资需求对接", "周敏")
+
+
+def test_a_field_both_changed_is_left_to_the_second_to_decide(colleagues):
+    room = facilities.room("文化活动室", capacity=40)
+    url = f"/facilities/rooms/{room.id}/edit"
+    html = assert_second_save_refused(
+        colleagues, url, url, {"capacity": "60", "equipment": "音响"}, {"capacity": "50"}, "60", "50"
+    )
+    assert "表单中已改为他人保存的内容：设施设备" in html
+    assert form_in(html)["capacity"] == "50" and form_in(html)["equipment"] == "音响"
 
 
 def test_minutes_typed_by_two_people_into_one_agenda_item_never_replace_each_other(colleagues, users):
