@@ -106,6 +106,53 @@ def test_the_new_meeting_form_fills_the_agenda_and_the_minutes_print_it(auth, cl
     assert "组织出口退税政策专场辅导" not in printed
 
 
+def test_progress_reported_after_the_meeting_was_planned_can_be_brought_into_its_agenda(auth, client, users, last_meeting):
+    staff = users["staff"]
+    with atomic():
+        nxt = decisions.open_meeting(staff, meetings.plan(start=meetings.future(5)))
+        decisions.report_progress(users["liaison"], last_meeting[1][1], ProgressReport(PROGRESS, "名单已梳理至第二批"))
+    item = nxt.agenda_items[0]
+    assert "名单已梳理至第二批" not in item.discussion
+    auth.login("staff")
+    page = client.get(f"/meetings/{nxt.id}").get_data(as_text=True)
+    assert "按最新进展重新生成" in page and "本议题已填写的讨论情况将被替换" in page
+
+    refreshed = client.post(f"/meetings/{nxt.id}/agenda/{item.id}/refresh", data={"version": str(item.version)}, headers=HTMX)
+    assert refreshed.status_code == 200
+    assert "名单已梳理至第二批" in refreshed.get_data(as_text=True)
+    db.session.expire_all()
+    assert "名单已梳理至第二批" in item.discussion and "已完成六家企业的上门宣讲" in item.discussion
+    assert audit.entries_for("meeting", nxt.id)[-1].action == "meeting.agenda.refresh"
+
+
+def test_rewriting_the_follow_up_never_replaces_what_someone_saved_meanwhile(auth, client, users, last_meeting):
+    staff = users["staff"]
+    with atomic():
+        nxt = decisions.open_meeting(staff, meetings.plan(start=meetings.future(5)))
+    item = nxt.agenda_items[0]
+    drawn = item.version
+    with atomic():
+        planning.update_agenda_item(staff, item, item.title, None, "会上补充：两项均在推进。", based_on=drawn)
+    auth.login("staff")
+    refused = client.post(f"/meetings/{nxt.id}/agenda/{item.id}/refresh", data={"version": str(drawn)}, headers=HTMX)
+    assert refused.status_code == 409
+    assert "已有人修改了该议题，未重新生成" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert item.discussion == "会上补充：两项均在推进。"
+
+
+def test_only_the_follow_up_item_is_rewritten_and_only_before_the_minutes_are_issued(users, last_meeting):
+    staff = users["staff"]
+    meeting = last_meeting[0]
+    with atomic():
+        nxt = decisions.open_meeting(staff, meetings.plan(start=meetings.future(5)))
+        other = planning.add_agenda_item(staff, nxt, "融资需求对接", None)
+    with pytest.raises(Conflict, match="只有议题“上次会议议定事项落实情况”"), atomic():
+        decisions.refresh_follow_up(staff, nxt, other.id, None)
+    with pytest.raises(RuleError, match="已印发"), atomic():
+        decisions.refresh_follow_up(staff, meeting, 0, None)
+
+
 # --- 协办单位 -----------------------------------------------------------------------------------
 
 

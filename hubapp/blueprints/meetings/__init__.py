@@ -26,6 +26,7 @@ audit.describe(
         "meeting.attendee.remove": "移除参会人员",
         "meeting.agenda.add": "添加议题",
         "meeting.agenda.update": "修改议题",
+        "meeting.agenda.refresh": "按最新进展重新生成落实情况",
         "meeting.agenda.remove": "删除议题",
         "minutes.approve": "审定纪要",
         "minutes.return": "退回纪要",

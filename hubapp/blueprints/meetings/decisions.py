@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from hubapp import audit, clock
+from hubapp import audit, clock, concurrency
 from hubapp.blueprints.auth.roles import STAFF_ROLES, Role
 from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.meetings.models import (
@@ -26,6 +26,7 @@ from hubapp.blueprints.meetings.models import (
     DECISION_STATES,
     DONE,
     EXTENDED,
+    FOLLOW_UP_TITLE,
     ISSUED,
     OPEN,
     PROGRESS,
@@ -42,7 +43,7 @@ from hubapp.blueprints.meetings.models import (
 )
 from hubapp.blueprints.meetings.planning import MeetingPlan, clean, create_meeting, require_editable
 from hubapp.extensions import db
-from hubapp.formatting import chinese_date
+from hubapp.formatting import chinese_date, quoted
 from hubapp.rules import Conflict, NotAllowed, RuleError
 
 #: The longest note of marking a decision done or reason of reopening it.
@@ -459,10 +460,6 @@ def reopen_decision(actor, decision: Decision, reason: str | None) -> Decision:
 
 # --- 上次会议议定事项落实情况 ----------------------------------------------------------------
 
-#: The agenda item a meeting starts with when earlier meetings of its kind left decisions.
-FOLLOW_UP_TITLE = "上次会议议定事项落实情况"
-
-
 def carried_over(meeting: Meeting) -> tuple[bool, list[Decision]]:
     """Whether earlier meetings of ``meeting``'s kind issued decisions at all, and those of them
     still being worked on (``ACTIVE_STATES``), the oldest meeting first."""
@@ -506,29 +503,54 @@ def follow_up_paragraph(decision: Decision) -> str:
     return paragraph if paragraph.endswith(("。", "！", "？", "；")) else paragraph + "。"
 
 
+def follow_up(meeting: Meeting) -> tuple[str | None, list[Decision]]:
+    """What 上次会议议定事项落实情况 says for ``meeting`` today — one paragraph per decision of
+    earlier meetings of its kind still open, with its latest progress — and those decisions; no
+    text when no earlier meeting of its kind issued decisions."""
+    any_issued, still_open = carried_over(meeting)
+    if not any_issued:
+        return None, []
+    if not still_open:
+        return "此前会议议定事项均已办结。", []
+    return "\n".join(follow_up_paragraph(d) for d in still_open), still_open
+
+
 def open_meeting(actor, plan: MeetingPlan) -> Meeting:
     """Create a meeting (``planning.create_meeting``); when earlier meetings of its kind issued
     decisions, its agenda starts with 上次会议议定事项落实情况, one paragraph per decision still
     open, each with its latest progress. The item is ordinary agenda text: staff bring it up to
-    date at the meeting, and the 纪要 prints and freezes it as it then reads."""
+    date at the meeting (or rewrite it from the progress reported since, ``refresh_follow_up``),
+    and the 纪要 prints and freezes it as it then reads."""
     meeting = create_meeting(actor, plan)
-    any_issued, still_open = carried_over(meeting)
-    if not any_issued:
+    discussion, still_open = follow_up(meeting)
+    if discussion is None:
         return meeting
-    if still_open:
-        discussion = "\n".join(follow_up_paragraph(d) for d in still_open)
-    else:
-        discussion = "此前会议议定事项均已办结。"
     item = AgendaItem(title=FOLLOW_UP_TITLE, discussion=discussion, position=1, updated_at=clock.now())
     meeting.agenda_items.append(item)
     db.session.flush()
     audit.record(
-        audit.actor_id(actor),
-        "meeting.agenda.add",
-        "meeting",
-        meeting.id,
-        item=item.id,
-        title=item.title,
+        audit.actor_id(actor), "meeting.agenda.add", "meeting", meeting.id, item=item.id, title=item.title,
         decisions=[d.id for d in still_open],
-    )
+    )  # fmt: skip
     return meeting
+
+
+def refresh_follow_up(actor, meeting: Meeting, item_id: int, based_on: int | None) -> AgendaItem:
+    """Rewrite the 上次会议议定事项落实情况 item from the decisions' progress as it stands now
+    (reports often arrive between the meeting's creation and the meeting). It replaces what was
+    typed into the item, which the page confirms first; ``based_on`` refuses it when someone saved
+    the item since the page was drawn, so that nobody's typing is lost unseen."""
+    require_editable(meeting)
+    item = next((i for i in meeting.agenda_items if i.id == item_id), None)
+    if item is None or not item.follows_up:
+        raise Conflict(f"只有议题{quoted(FOLLOW_UP_TITLE)}可以按议定事项的进展重新生成。")
+    concurrency.claim(item, based_on, "您打开此页后，已有人修改了该议题，未重新生成；请核对后再试。")
+    discussion, still_open = follow_up(meeting)
+    item.discussion = discussion or "此前会议未形成议定事项。"
+    item.updated_at = clock.now()
+    db.session.flush()
+    audit.record(
+        audit.actor_id(actor), "meeting.agenda.refresh", "meeting", meeting.id, item=item.id,
+        decisions=[d.id for d in still_open],
+    )  # fmt: skip
+    return item

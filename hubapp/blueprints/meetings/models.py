@@ -173,6 +173,10 @@ class Attendee(db.Model):
     meeting = relationship("Meeting", back_populates="attendees")
 
 
+#: The agenda item a meeting starts with when earlier meetings of its kind left decisions.
+FOLLOW_UP_TITLE = "上次会议议定事项落实情况"
+
+
 class AgendaItem(db.Model):
     __tablename__ = "meeting_agenda_item"
 
@@ -189,6 +193,12 @@ class AgendaItem(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     meeting = relationship("Meeting", back_populates="agenda_items")
+
+    @property
+    def follows_up(self) -> bool:
+        """Whether this item reports on earlier meetings' decisions, so that it can be rewritten
+        from their latest progress."""
+        return self.title == FOLLOW_UP_TITLE
 
 
 class Decision(db.Model):

@@ -292,6 +292,17 @@ def _saved_agenda_form(item: AgendaItem) -> forms.AgendaForm:
     return form
 
 
+@bp.post("/<int:meeting_id>/agenda/<int:item_id>/refresh")
+@staff_required
+def refresh_follow_up(meeting_id: int, item_id: int):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    based_on = concurrency.based_on(request.form.get("version"))
+    outcome = actions.attempt(lambda: decisions.refresh_follow_up(current_user, meeting, item_id, based_on))
+    if not outcome.ok:
+        return section_refused(meeting, "agenda", outcome)
+    return section_done(meeting, "agenda", "已按各议定事项的最新进展重新生成落实情况。")
+
+
 @bp.post("/<int:meeting_id>/agenda/<int:item_id>/delete")
 @staff_required
 def remove_agenda_item(meeting_id: int, item_id: int):
