@@ -282,3 +282,16 @@ def test_a_representatives_title_goes_in_the_title_column_of_the_sign_in_sheet(a
     name, title = next(w for w in found if w.text.startswith("王强")), next(w for w in found if w.text == "副局长")
     assert name.text == "王强" and 96 <= name.left and name.right <= 122
     assert 122 <= title.left and title.right <= 150 and abs(title.top - name.top) < 1
+
+
+def test_a_heading_never_leaves_the_end_of_a_word_alone_on_its_last_line(auth, client, users, tmp_path):
+    # Set without keeping words whole, this heading broke as "…（党群服务中" and "心）".
+    meeting = meetings.meeting(users["staff"])
+    with atomic():
+        planning.add_agenda_item(users["staff"], meeting, "议题", None)
+        planning.add_agenda_item(users["staff"], meeting, "收集企业在享受税费优惠中遇到的问题", "党群服务中心")
+    auth.login("staff")
+    text = poppler(tmp_path, "pdftotext", client.get(f"/meetings/{meeting.id}/minutes.pdf").data)
+    lines = [line.strip() for line in text.splitlines()]
+    heading = lines.index("（二）收集企业在享受税费优惠中遇到的问题（党群")
+    assert lines[heading + 1] == "服务中心）"
