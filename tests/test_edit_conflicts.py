@@ -133,9 +133,9 @@ def test_restoring_an_old_guide_version_does_not_overwrite_edits_saved_since(col
     assert reading.get_by_code("qy-bg").tips != "来前请核对营业执照副本"
 
 
-def assert_second_save_refused(colleagues, url: str, post_url: str, mine: dict, theirs: dict, shown: str, typed: str):
-    """Both open ``url``; the first saves ``mine``, the second ``theirs`` on the same version: the
-    second is refused with the first's change (``shown``) and their own (``typed``) in the table."""
+def second_save_refused(colleagues, url: str, post_url: str, mine: dict, theirs: dict) -> str:
+    """Both open ``url``; the first saves ``mine``, then the second ``theirs`` on the same version:
+    the page the second gets, a refusal."""
     first, second = colleagues
     first_form, second_form = edit_form(first, url), edit_form(second, url)
     assert first_form["version"] == second_form["version"]
@@ -144,6 +144,13 @@ def assert_second_save_refused(colleagues, url: str, post_url: str, mine: dict, 
     assert late.status_code == 409
     html = late.get_data(as_text=True)
     assert "已有人修改并保存了这条记录" in html
+    return html
+
+
+def assert_second_save_refused(colleagues, url: str, post_url: str, mine: dict, theirs: dict, shown: str, typed: str):
+    """Both open ``url``; the first saves ``mine``, the second ``theirs`` on the same version: the
+    second is refused with the first's change (``shown``) and their own (``typed``) in the table."""
+    html = second_save_refused(colleagues, url, post_url, mine, theirs)
     rows = conflict_rows(html)
     assert any(shown in row for row in rows) and any(typed in row for row in rows), rows
     assert typed in html.split('class="conflict-table"')[1].split("</table>")[1]  # still in the form
@@ -162,19 +169,12 @@ def assert_both_changes_kept(colleagues, url: str, mine: dict, theirs: dict, lab
     """Both open ``url``; the first saves ``mine``, the second ``theirs`` (other fields) on the same
     version: the second is refused, the field only the first changed (``label``) already shows the
     first's value, and saving again from that page keeps both changes."""
-    first, second = colleagues
-    first_form, second_form = edit_form(first, url), edit_form(second, url)
-    assert first_form["version"] == second_form["version"]
-    assert first.post(url, data=first_form | mine).status_code in (200, 303)
-    late = second.post(url, data=second_form | theirs)
-    assert late.status_code == 409
-    html = late.get_data(as_text=True)
-    assert "已有人修改并保存了这条记录" in html
+    html = second_save_refused(colleagues, url, url, mine, theirs)
     assert f"表单中已改为他人保存的内容：{label}" in html
     assert 'class="conflict-table"' not in html, "fields only one person changed are no conflict"
     shown = form_in(html)
     assert shown | mine | theirs == shown, "the form shows the first's change and keeps the second's"
-    assert second.post(url, data=shown).status_code in (200, 303)
+    assert colleagues[1].post(url, data=shown).status_code in (200, 303)
     db.session.expire_all()
 
 
