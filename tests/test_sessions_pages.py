@@ -224,6 +224,18 @@ def test_staff_create_a_session_and_its_room_is_booked(client, auth, room):
     assert created.booking.room_id == room.id
 
 
+def test_staff_set_how_early_a_session_opens_its_check_in(client, auth, room):
+    auth.login("staff")
+    form = client.get("/sessions/new").get_data(as_text=True)
+    assert "提前开放签到（分钟）" in form and "留空：按默认在活动开始前60分钟开放签到" in form
+    refused = client.post("/sessions/new", data=session_form(room, check_in_opens_minutes="2000"))
+    assert refused.status_code == 422
+    assert re.search(r'id="check_in_opens_minutes-error">签到提前开放时间应在0到1440分钟之间。', refused.get_data(as_text=True))
+    assert client.post("/sessions/new", data=session_form(room, check_in_opens_minutes="120")).status_code == 303
+    created = planning.month_sessions(day(10, 14).date())[0]
+    assert door.check_in_opens_at(created) == created.start_at - timedelta(minutes=120)
+
+
 def test_a_session_that_cannot_be_written_keeps_no_booking_and_the_form(client, auth, room, monkeypatch):
     """The room is booked, then the session's own write fails: the page says why, keeps what was
     typed, and neither the booking nor the session remains."""

@@ -9,6 +9,7 @@ from factories import directory, facilities
 from factories import sessions as make
 from factories.sessions import day, phone, plan, signup_data
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from hubapp import audit, clock
 from hubapp.blueprints.facilities.models import CANCELLED as BOOKING_CANCELLED
@@ -566,6 +567,32 @@ def test_check_in_opens_a_set_time_before_the_start_and_says_when(app, room, mon
     make.doors_open(monkeypatch, session, before_start=timedelta(minutes=app.config["SESSION_CHECK_IN_OPENS_MINUTES"]))
     with atomic():
         assert not door.check_in(None, registration).already
+
+
+def test_a_session_can_open_its_check_in_earlier_than_the_centre_does(app, room, monkeypatch):
+    with atomic():
+        early = planning.create_session(None, plan(room, start=day(7, 14), check_in_opens_minutes=150))
+        usual = planning.create_session(None, plan(room, start=day(8, 14)))
+    make.doors_open(monkeypatch, early, before_start=timedelta(minutes=140))
+    with atomic():
+        assert not door.check_in(None, make.registration(early, phone(1))).already
+    make.doors_open(monkeypatch, usual, before_start=timedelta(minutes=app.config["SESSION_CHECK_IN_OPENS_MINUTES"] + 1))
+    with pytest.raises(RuleError, match="签到尚未开放"), atomic():
+        door.check_in(None, make.registration(usual, phone(2)))
+
+    with atomic():
+        planning.update_session(None, early, plan(room, start=day(7, 14), check_in_opens_minutes=None))
+    assert door.check_in_opens_at(early) == early.start_at - timedelta(minutes=app.config["SESSION_CHECK_IN_OPENS_MINUTES"])
+    assert "提前150分钟 → 按默认" in audit.entries_for("session", early.id)[-1].detail
+
+
+def test_check_in_opens_at_most_a_day_ahead(room):
+    with pytest.raises(RuleError, match="0到1440分钟") as refused, atomic():
+        planning.create_session(None, plan(room, check_in_opens_minutes=1441))
+    assert refused.value.field == "check_in_opens_minutes"
+    made = make.session(room)
+    with pytest.raises(IntegrityError), atomic():
+        db.session.execute(update(Session).where(Session.id == made.id).values(check_in_opens_minutes=-5))
 
 
 def test_how_early_check_in_opens_is_configured(app, room, monkeypatch):

@@ -41,7 +41,7 @@ audit.describe(
         "session.question_add": "添加报名问题",
         "session.question_delete": "删除报名问题",
     },
-    details={"booking": "场地预约", "promoted": "递补人数", "question": "问题", "session": "活动"},
+    details={"booking": "场地预约", "promoted": "递补人数", "question": "问题", "session": "活动", "check_in_opens": "开放签到"},
 )
 audit.describe(
     "registration",

@@ -40,8 +40,12 @@ class CheckIn:
 
 
 def check_in_opens_at(session: Session) -> datetime:
-    """When the door opens for this session: ``SESSION_CHECK_IN_OPENS_MINUTES`` before its start."""
-    return session.start_at - timedelta(minutes=current_app.config["SESSION_CHECK_IN_OPENS_MINUTES"])
+    """When the door opens for this session: its own number of minutes before its start, or the
+    centre's ``SESSION_CHECK_IN_OPENS_MINUTES``."""
+    minutes = session.check_in_opens_minutes
+    if minutes is None:
+        minutes = current_app.config["SESSION_CHECK_IN_OPENS_MINUTES"]
+    return session.start_at - timedelta(minutes=minutes)
 
 
 def check_in_not_open_message(session: Session) -> str | None:

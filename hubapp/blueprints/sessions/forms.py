@@ -47,6 +47,10 @@ class SessionForm(Versioned, HubForm):
     signup_opens_at = DateTimeLocalField("报名开始", format=DATETIME_FORMAT, validators=[Optional()])
     signup_closes_at = DateTimeLocalField("报名截止", format=DATETIME_FORMAT, validators=[Optional()])
     needs_approval = BooleanField("报名需审核")
+    check_in_opens_minutes = IntegerField(
+        "提前开放签到（分钟）",
+        validators=[Optional(), NumberRange(min=0, max=1440, message="签到提前开放时间应在0到1440分钟之间。")],
+    )
 
 
 class CancelForm(HubForm):

@@ -128,6 +128,9 @@ class Session(db.Model):
         # The rule "never more registered than seats", kept by the database itself.
         CheckConstraint("registered_count <= capacity", name="count_within_capacity"),
         CheckConstraint("end_at > start_at", name="times_ordered"),
+        CheckConstraint(
+            "check_in_opens_minutes IS NULL OR check_in_opens_minutes BETWEEN 0 AND 1440", name="check_in_opens_within_a_day"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,6 +153,8 @@ class Session(db.Model):
     #: None: sign-up stays open until the session starts.
     signup_closes_at: Mapped[datetime | None] = mapped_column(DateTime)
     needs_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: How long before the start check-in opens; None: the centre's ``SESSION_CHECK_IN_OPENS_MINUTES``.
+    check_in_opens_minutes: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10), default=SCHEDULED, index=True)
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
     #: What came out of it, in the centre's words (for the monthly report).

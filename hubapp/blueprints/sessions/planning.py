@@ -167,6 +167,10 @@ def sessions_per_month(year: int) -> dict[int, int]:
     return {int(m): n for m, n in db.session.execute(stmt)}
 
 
+#: Check-in opens at most a day before the start (the database's check says the same).
+MAX_CHECK_IN_OPENS_MINUTES = 1440
+
+
 @dataclass
 class SessionPlan:
     """What staff fill in for a session."""
@@ -184,6 +188,8 @@ class SessionPlan:
     signup_opens_at: datetime | None = None
     signup_closes_at: datetime | None = None
     needs_approval: bool = False
+    #: None: the centre's default (``SESSION_CHECK_IN_OPENS_MINUTES``).
+    check_in_opens_minutes: int | None = None
 
 
 def _check_plan(plan: SessionPlan) -> None:
@@ -208,6 +214,8 @@ def _check_plan(plan: SessionPlan) -> None:
         raise RuleError("报名开始时间必须早于报名截止时间。", "signup_opens_at")
     if plan.host_id and db.session.get(HostOrganisation, plan.host_id) is None:
         raise RuleError("请选择主办机构。", "host_id")
+    if plan.check_in_opens_minutes is not None and not 0 <= plan.check_in_opens_minutes <= MAX_CHECK_IN_OPENS_MINUTES:
+        raise RuleError(f"签到提前开放时间应在0到{MAX_CHECK_IN_OPENS_MINUTES}分钟之间。", "check_in_opens_minutes")
 
 
 def _booking_title(plan: SessionPlan) -> str:
@@ -247,6 +255,7 @@ def create_session(actor, plan: SessionPlan, *, allow_past: bool = False) -> Ses
         signup_opens_at=plan.signup_opens_at,
         signup_closes_at=plan.signup_closes_at,
         needs_approval=plan.needs_approval,
+        check_in_opens_minutes=plan.check_in_opens_minutes,
         status=SCHEDULED,
         created_by_id=audit.actor_id(actor),
         created_at=clock.now(),
@@ -255,6 +264,10 @@ def create_session(actor, plan: SessionPlan, *, allow_past: bool = False) -> Ses
     db.session.flush()
     audit.record(audit.actor_id(actor), "session.create", "session", session.id, None, SCHEDULED, booking=booking_id)
     return session
+
+
+def _check_in_opening(minutes: int | None) -> str:
+    return "按默认" if minutes is None else f"提前{minutes}分钟"
 
 
 def update_session(actor, session: Session, plan: SessionPlan, based_on: int | None = None) -> Session:
@@ -268,6 +281,7 @@ def update_session(actor, session: Session, plan: SessionPlan, based_on: int | N
         raise RuleError(f"已有{session.registered_count}人报名，名额不能少于已报名人数。", "capacity")
     holds.update(actor, session.booking_id, _room_use(plan), ROOM_FIELDS)
     before = f"{session.start_at:%Y-%m-%d %H:%M} {session.room.name} 名额{session.capacity}"
+    check_in_before = session.check_in_opens_minutes
     slot_before = (session.start_at, session.room_id)
     session.kind, session.title = plan.kind, plan.title.strip()
     session.theme = (plan.theme or "").strip() or theme_for(plan.start.date())
@@ -276,6 +290,7 @@ def update_session(actor, session: Session, plan: SessionPlan, based_on: int | N
     session.capacity = plan.capacity
     session.signup_opens_at, session.signup_closes_at = plan.signup_opens_at, plan.signup_closes_at
     session.needs_approval = plan.needs_approval
+    session.check_in_opens_minutes = plan.check_in_opens_minutes
     try:
         db.session.flush()
     except IntegrityError:
@@ -284,7 +299,12 @@ def update_session(actor, session: Session, plan: SessionPlan, based_on: int | N
         raise RuleError("刚刚又有人报名，名额不能少于已报名人数，请刷新后重新填写名额。", "capacity") from None
     promoted = signup.promote_waitlist(actor, session.id)
     after = f"{session.start_at:%Y-%m-%d %H:%M} {holds.room(session.room_id).name} 名额{session.capacity}"
-    audit.record(audit.actor_id(actor), "session.update", "session", session.id, before, after, promoted=len(promoted))
+    changed = {}
+    if session.check_in_opens_minutes != check_in_before:
+        changed["check_in_opens"] = f"{_check_in_opening(check_in_before)} → {_check_in_opening(session.check_in_opens_minutes)}"
+    audit.record(
+        audit.actor_id(actor), "session.update", "session", session.id, before, after, promoted=len(promoted), **changed
+    )
     if (session.start_at, session.room_id) != slot_before:
         notices.session_moved(session, holds.room(session.room_id).name)
     return session

@@ -72,6 +72,7 @@ def _plan_from(form: SessionForm) -> SessionPlan:
         signup_opens_at=form.signup_opens_at.data,
         signup_closes_at=form.signup_closes_at.data,
         needs_approval=form.needs_approval.data,
+        check_in_opens_minutes=form.check_in_opens_minutes.data,
     )
 
 
