@@ -7,10 +7,10 @@ from factories import directory, party
 from reports_checks import check_against_lists, check_year_against_domains, listed
 
 from hubapp import clock
+from hubapp.blueprints.party import organisations
 from hubapp.blueprints.reports.figures import centre_figures
 from hubapp.blueprints.reports.periods import Period
 from hubapp.database import atomic
-from hubapp.blueprints.party import organisations
 
 
 def demo_login(client) -> None:
