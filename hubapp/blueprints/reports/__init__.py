@@ -1,5 +1,12 @@
-"""The centre's reports. 工作简报: ``models``, the rules in ``briefings``, the text in
-``briefing_text``, the PDF in ``briefing_printing``, the pages in ``briefing_views``."""
+"""The centre's reports (工作概览): its figures for a month, a quarter or a year, each counted by
+the domain that owns it and linked to the list it counts, and the leaders' dashboard; and the
+工作简报 written from those figures.
+
+Services: ``periods`` (the periods and their slugs), ``figures`` (``centre_figures``), ``charts``.
+Pages: ``views``.
+工作简报: ``models``, the rules in ``briefings``, the text in ``briefing_text``, the PDF in
+``briefing_printing``, the pages in ``briefing_views``.
+"""
 
 from flask import Blueprint
 
@@ -7,8 +14,9 @@ from hubapp import audit
 from hubapp.blueprints import NavItem
 from hubapp.blueprints.auth.roles import STAFF_ROLES
 
+bp = Blueprint("reports", __name__, url_prefix="/reports")
 briefings_bp = Blueprint("briefings", __name__, url_prefix="/reports/briefings")
-BLUEPRINTS = [briefings_bp]
+BLUEPRINTS = [bp, briefings_bp]
 audit.describe(
     "briefing",
     "工作简报",
@@ -20,6 +28,9 @@ audit.describe(
     },
     details={"issue": "期号", "period": "简报期间", "print_number": "第几次印发"},
 )
-NAV = [NavItem("工作简报", "briefings.index", STAFF_ROLES, order=57)]
+NAV = [
+    NavItem("工作概览", "reports.dashboard", STAFF_ROLES, order=5),
+    NavItem("工作简报", "briefings.index", STAFF_ROLES, order=57),
+]
 
-from hubapp.blueprints.reports import briefing_views  # noqa: E402,F401
+from hubapp.blueprints.reports import briefing_views, views  # noqa: E402,F401
