@@ -6,17 +6,18 @@ import random
 import re
 import subprocess
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from factories import demands, directory
-from hubapp.blueprints.reports.figures import centre_figures
-from hubapp.blueprints.reports.periods import Period
 
 from hubapp import audit, clock
 from hubapp.blueprints.auth.models import User
-from hubapp.blueprints.demands import moves
-from hubapp.blueprints.reports import briefing_printing, briefing_text, briefings
+from hubapp.blueprints.demands import moves, outcomes
+from hubapp.blueprints.reports import briefing_printing, briefings
+from hubapp.blueprints.reports.figures import centre_figures
 from hubapp.blueprints.reports.models import MAX_TEXT, Briefing, BriefingPrint
+from hubapp.blueprints.reports.periods import Period
 from hubapp.database import atomic
 from hubapp.extensions import db
 
@@ -29,37 +30,52 @@ def pdf_text(tmp_path, data: bytes) -> str:
     return re.sub(r"\s+", "", found)
 
 
+def coverage_phrase(share, which: str) -> str:
+    if share.value == share.of:
+        return f"{share.of}家{which}实现党组织全覆盖"
+    return f"{share.of}家{which}中已有{share.value}家建立党组织，覆盖率{share.percent}%"
+
+
 def expected_phrases(f) -> list[str]:
-    """What the 简报 must say, in its words, with the figures of ``f``: every non-zero figure."""
-    n = briefing_text.number
+    """What the 简报 must say, in its words, with the figures of ``f`` as the dashboard prints them:
+    every figure that is not zero."""
     pairs = [
-        (f.enterprises, f"现有企业{n(f.enterprises)}家"),
-        (f.regulated_enterprises, f"规上企业{n(f.regulated_enterprises)}家"),
-        (f.grids, f"划分{n(f.grids)}个网格"),
-        (f.grid_workers, f"由{n(f.grid_workers)}名网格员"),
-        (f.visited_enterprises, f"走访企业{n(f.visited_enterprises)}家，走访覆盖率{f.visit_coverage.text}"),
-        (f.meetings_held, f"联席会议等{n(f.meetings_held)}次"),
-        (f.decisions_done, f"已落实{n(f.decisions_done)}项"),
-        (f.decisions_open, f"正在推进{n(f.decisions_open)}项"),
-        (f.demands_collected, f"问题诉求{n(f.demands_collected)}个"),
-        (f.demands_solved, f"已推动解决{n(f.demands_solved)}个"),
-        (f.demands_on_time, f"按期办结{n(f.demands_on_time)}个"),
+        (f.enterprises, f"现有企业{f.enterprises.text}家"),
+        (f.regulated_enterprises, f"规上企业{f.regulated_enterprises.text}家"),
+        (f.grids, f"划分{f.grids.text}个网格"),
+        (f.grid_workers, f"由{f.grid_workers.text}名网格员"),
+        (f.visited_enterprises, f"走访企业{f.visited_enterprises.text}家，走访覆盖率{f.visit_coverage.text}"),
+        (f.meetings_held, f"联席会议等{f.meetings_held.text}次"),
+        (f.decisions_done, f"已落实{f.decisions_done.text}项"),
+        (f.decisions_open, f"正在推进{f.decisions_open.text}项"),
+        (f.demands_collected, f"问题诉求{f.demands_collected.text}个"),
+        (f.demands_solved, f"已推动解决{f.demands_solved.text}个"),
+        (f.demands_on_time, f"按期办结{f.demands_on_time.text}个"),
         (f.satisfaction, f"企业满意率{f.satisfaction.text}"),
-        (f.financing, f"完成融资{n(f.financing)}万元"),
-        (f.jobs, f"招聘人才{n(f.jobs)}名"),
-        (f.sessions_held, f"主题活动{n(f.sessions_held)}场"),
-        (f.session_attendance, f"参加{n(f.session_attendance)}人次"),
-        (f.rooms_bookings, f"预约使用{n(f.rooms_bookings)}次"),
-        (f.room_hours, f"共{n(f.room_hours)}小时"),
-        (f.guide_views, f"查阅{n(f.guide_views)}次"),
-        (f.party_coverage_regulated, f"规上企业党组织覆盖率{f.party_coverage_regulated.text}"),
-        (f.party_coverage_all, f"全部企业党组织覆盖率{f.party_coverage_all.text}"),
-        (f.joint_activities, f"党建联建活动{n(f.joint_activities)}次"),
-        (f.activity_attendance, f"参加{n(f.activity_attendance)}人次"),
-        (f.trained, f"培养技能型人才{n(f.trained)}名"),
-        (f.placement_person_times, f"实习实训{n(f.placement_person_times)}人次"),
+        (f.financing, f"完成融资{f.financing.text}万元"),
+        (f.jobs, f"解决就业{f.jobs.text}人"),
+        (f.sessions_held, f"主题活动{f.sessions_held.text}场"),
+        (f.session_attendance, f"参加{f.session_attendance.text}人次"),
+        (f.rooms_bookings, f"预约使用{f.rooms_bookings.text}次"),
+        (f.room_hours, f"共{f.room_hours.text}小时"),
+        (f.guide_views, f"查阅{f.guide_views.text}次"),
+        (f.party_coverage_regulated, coverage_phrase(f.party_coverage_regulated, "规上企业")),
+        (f.party_coverage_all, coverage_phrase(f.party_coverage_all, "在册企业")),
+        (f.joint_activities, f"党建联建活动{f.joint_activities.text}次"),
+        (f.activity_attendance, f"参加{f.activity_attendance.text}人次"),
+        (f.trained, f"培养技能型人才{f.trained.text}名"),
+        (f.placement_person_times, f"实习实训{f.placement_person_times.text}人次"),
     ]
+    if f.financed_names:
+        pairs.append((f.financing, f"已协助{f.financed_names[0]}"))
     return [phrase for figure, phrase in pairs if figure.value != 0]
+
+
+@pytest.fixture(autouse=True)
+def in_a_request(app):
+    """The figures link to their lists (``url_for``), as when staff create a 简报 from its page."""
+    with app.test_request_context():
+        yield
 
 
 def issue(actor, period: Period) -> Briefing:
@@ -102,20 +118,29 @@ def test_a_randomized_data_sets_briefing_prints_its_figures(app, users, tmp_path
     today = clock.today()
     for index in range(rng.randint(3, 14)):
         received = today - timedelta(days=rng.randint(0, max((today - date(today.year, 1, 1)).days, 0)))
-        made = demands.demand(staff, rng.choice(enterprises), title=f"随机诉求{index}", received_on=received)
-        if rng.random() < 0.6:
+        # The first one financed, so that every data set has a sum of financing to print.
+        kind = "funding" if index == 0 else rng.choice(["problem", "funding", "support"])
+        made = demands.demand(staff, rng.choice(enterprises), kind=kind, title=f"随机诉求{index}", received_on=received)
+        if index == 0 or rng.random() < 0.6:
             with atomic():
                 moves.accept(staff, made)
+                funding = Decimal(rng.randint(1, 90_000)) / 100 if kind == "funding" else None
+                outcome = outcomes.Outcome(
+                    funding_amount=funding, funding_instrument="loan" if funding else None,
+                    jobs_filled=rng.choice([None, rng.randint(1, 12)]),
+                )  # fmt: skip
+                outcomes.record(staff, made, outcome)
                 moves.answer(staff, made, "已协调解决。")
-                moves.close(staff, made, rng.choice(["satisfied", "basically", "dissatisfied"]))
-    assert_printed_as_counted(tmp_path, staff, Period.containing("year", today))
+                moves.close(staff, made, rng.choice(["satisfied", "basic"]))
+    phrases = assert_printed_as_counted(tmp_path, staff, Period.containing("year", today))
+    assert any(phrase.startswith("完成融资") for phrase in phrases)
 
 
 def test_an_empty_centre_says_plainly_that_it_has_nothing_to_report(app, users, tmp_path):
     period = Period.containing("month", clock.today())
     briefing = issue(users["staff"], period)
     assert "未收集到企业问题诉求" in briefing.text
-    for boast in ("已推动解决", "完成融资", "实习实训", "招聘人才", "党建联建活动"):
+    for boast in ("已推动解决", "完成融资", "提供大学生实习实训", "解决就业", "开展联合主题党日"):
         assert boast not in briefing.text
     assert not re.search(r"(?<![\d.])0(个|万元|名|人次|场|小时)", briefing.text)
 

@@ -52,8 +52,7 @@ def kind_label(period: Period) -> str:
 
 
 def generated_text(period: Period, today: date | None = None) -> str:
-    today = today or clock.today()
-    return briefing_text.text(centre_figures(period, today), today)
+    return briefing_text.text(centre_figures(period, today or clock.today()))
 
 
 def _next_number(year: int) -> int:
