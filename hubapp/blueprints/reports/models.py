@@ -72,3 +72,4 @@ class BriefingPrint(db.Model):
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
 
     briefing: Mapped[Briefing] = relationship(back_populates="prints")
+    printed_by = relationship("User")
