@@ -23,7 +23,21 @@ def test_a_slug_names_a_period_with_its_label_and_half_open_bounds(slug, label, 
 
 
 @pytest.mark.parametrize(
-    "slug", ["", "2026-13", "2026-00", "2026-1", "2026-q5", "2026-q0", "1999", "2100-01", "２０２６", "2026-11 ", "x", "2026-Q4"]
+    "slug",
+    [
+        "",
+        "2026-13",
+        "2026-00",
+        "2026-1",
+        "2026-q5",
+        "2026-q0",
+        "1999",
+        "2100-01",
+        "２０２６",
+        "2026-11 ",
+        "x",
+        "2026-Q4",
+    ],
 )
 def test_anything_else_is_refused(slug):
     with pytest.raises(ValueError):
