@@ -9,7 +9,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import test_reports_random as random_year
 from factories import demands, directory
+from test_reports_random import world  # noqa: F401 -- the reports tests' randomized year, as a fixture
 
 from hubapp import audit, clock
 from hubapp.blueprints.auth.models import User
@@ -23,11 +25,12 @@ from hubapp.extensions import db
 
 
 def pdf_text(tmp_path, data: bytes) -> str:
-    """The PDF's text with every blank and line break taken out, as a reader would quote it."""
+    """The PDF's text as a reader would quote it: without blanks, line breaks and the page numbers
+    ("— 1 —") that a sentence running onto the next page is printed around."""
     path = tmp_path / "briefing.pdf"
     path.write_bytes(data)
     found = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
-    return re.sub(r"\s+", "", found)
+    return re.sub(r"—\d+—", "", re.sub(r"\s+", "", found))
 
 
 def coverage_phrase(share, which: str) -> str:
@@ -134,6 +137,13 @@ def test_a_randomized_data_sets_briefing_prints_its_figures(app, users, tmp_path
                 moves.close(staff, made, rng.choice(["satisfied", "basic"]))
     phrases = assert_printed_as_counted(tmp_path, staff, Period.containing("year", today))
     assert any(phrase.startswith("完成融资") for phrase in phrases)
+
+
+def test_the_reports_randomized_years_briefing_prints_every_figure_of_it(app, users, world, tmp_path):
+    """The year the reports tests build through every domain's services (``world``): sessions with
+    check-ins, joint activities, placements, training and meetings besides the demands."""
+    phrases = assert_printed_as_counted(tmp_path, users["staff"], Period("year", random_year.YEAR, 1))
+    assert len(phrases) >= 20
 
 
 def test_an_empty_centre_says_plainly_that_it_has_nothing_to_report(app, users, tmp_path):
