@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 import test_reports_random as random_year
 from factories import demands, directory
+from PIL import Image
 from test_reports_random import world  # noqa: F401 -- the reports tests' randomized year, as a fixture
 
 from hubapp import audit, clock
@@ -280,3 +281,38 @@ def test_the_draft_preview_is_marked_and_the_print_carries_number_and_date(app, 
     assert "工作简报" in issued and f"第{briefing.number}期" in issued
     today = clock.today()
     assert f"{today.year}年{today.month}月{today.day}日印发" in issued
+
+
+def poppler(tmp_path, tool: str, data: bytes, *args: str) -> str:
+    path = tmp_path / "briefing.pdf"
+    path.write_bytes(data)
+    return subprocess.run([tool, *args, str(path)], check=True, capture_output=True, text=True).stdout
+
+
+def red_rows_mm(tmp_path, data: bytes) -> list[float]:
+    """Millimetres from the paper's top edge of every row of page 1 holding red ink."""
+    path = tmp_path / "red.pdf"
+    path.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "100", "-f", "1", "-l", "1", "-png", str(path), str(tmp_path / "p")], check=True)
+    image = Image.open(next(tmp_path.glob("p-*.png"))).convert("RGB")
+    pixels, mm = image.load(), 100 / 25.4
+    return [
+        y / mm
+        for y in range(image.height)
+        if any(
+            pixels[x, y][0] > 150 and pixels[x, y][1] < 90 and pixels[x, y][2] < 90 for x in range(0, image.width, 2)
+        )
+    ]
+
+
+def test_the_printed_briefing_is_an_a4_gongwen_with_a_red_masthead(app, demo, tmp_path):
+    """A4 with the CJK fonts embedded; red ink only in the masthead and the rule under it, inside the
+    text block that starts 37 mm from the top (GB/T 9704)."""
+    staff = db.session.scalar(db.select(User).filter_by(username="staff"))
+    data = print_now(staff, issue(staff, Period.containing("year", clock.today()))).pdf
+    assert "595.276 x 841.89 pts (A4)" in poppler(tmp_path, "pdfinfo", data)
+    embedded = [line for line in poppler(tmp_path, "pdffonts", data).splitlines() if "CJK" in line]
+    assert any("Serif-CJK-SC" in line for line in embedded) and any("Sans-CJK-SC-Bold" in line for line in embedded)
+    assert all(line.split()[-5] == "yes" for line in embedded)
+    red = red_rows_mm(tmp_path, data)
+    assert red and 37 <= min(red) and max(red) < 110, (min(red), max(red))
