@@ -64,3 +64,15 @@ def test_only_staff_see_the_dashboard(client, users, auth):
     auth.logout()
     auth.login("admin")
     assert client.get("/reports/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/demands/", "/sessions/", "/party/activities", "/cooperation/placements", "/cooperation/projects",
+             "/meetings/", "/meetings/decisions"],
+)  # fmt: skip
+def test_a_list_asked_for_a_period_that_is_not_one_says_what_a_day_looks_like(client, users, auth, path):
+    auth.login("staff")
+    for query in ({"since": "2026-02-30"}, {"until": "yesterday"}, {"since": "1999-12-31"}):
+        response = client.get(path, query_string=query)
+        assert response.status_code == 400, (path, query)
+        assert "日期" in response.get_data(as_text=True)

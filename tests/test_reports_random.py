@@ -240,7 +240,7 @@ def test_the_charts_bars_add_up_to_the_figures(app, world):
     period = Period("year", YEAR, 1)
     year = figures_of(app, period)
     with app.test_request_context():
-        demands_chart = str(demands_by_month(period, clock.today()))
+        demands_chart = str(demands_by_month(year, clock.today()))
         people_chart = str(person_times_by_month(period, clock.today()))
     # Each bar's tooltip carries its figure: "3月 收集：12".
     assert _bars(demands_chart, "收集") == year.demands_collected.value

@@ -110,6 +110,8 @@ class CentreFigures:
     decisions_open: Figure
     #: The enterprises financing was obtained for, by amount: "已协助X公司完成融资Y万元".
     financed_names: list[str]
+    #: Demands (collected, solved) by month of receipt, by the month's label ("3月"), for the charts.
+    demands_by_month: dict[str, tuple[int, int]]
 
     def groups(self) -> list[tuple[str, list[Figure]]]:
         return [
@@ -166,7 +168,9 @@ def centre_figures(period: Period, today: date | None = None) -> CentreFigures:
     visited, in_grids = visits.coverage_between(start, end)
     visits_link = url_for("demands.visits", month=month) if month else None
 
-    demands = breakdown.breakdown("kind", period.year, today, received=between).total
+    # By month: the total is the period's, and the lines draw the chart without counting again.
+    months = breakdown.breakdown("month", period.year, today, received=between)
+    demands = months.total
     financed_names = _financed_names(start, end)
     financed = db.session.scalar(
         select(func.count(distinct(Demand.enterprise_id))).where(*breakdown.received_between(start, end), *funded())
@@ -229,4 +233,5 @@ def centre_figures(period: Period, today: date | None = None) -> CentreFigures:
             "议定事项推进中", still_open, "项", url_for("meetings.decisions", status="active", **days)
         ),
         financed_names=financed_names,
+        demands_by_month={line.label: (line.collected, line.closed) for line in months.lines if line.collected},
     )

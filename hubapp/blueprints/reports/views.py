@@ -85,6 +85,6 @@ def dashboard():
         choices=_choices(period),
         previous=_neighbour(period.previous, today),
         following=_neighbour(period.following, today),
-        charts=[charts.demands_by_month(period, today), charts.person_times_by_month(period, today)],
+        charts=[charts.demands_by_month(figures, today), charts.person_times_by_month(period, today)],
         running=period.start <= today < period.end,
     )

@@ -171,12 +171,14 @@ def held_query(start: date, end: date):
 def held_between(start: date, end: date) -> tuple[int, int]:
     """(sessions held, people checked in at them) from ``start`` up to ``end``: a session is held
     unless cancelled, as ``sessions_per_month`` counts them."""
-    held = held_query(start, end).with_only_columns(Session.id).order_by(None)
-    sessions = db.session.scalar(select(func.count()).select_from(held.subquery()))
+    held = held_query(start, end).order_by(None)
+    sessions = db.session.scalar(held.with_only_columns(func.count(Session.id)))
+    # Joined from the sessions (found by their start's index), not an IN over every registration.
     checked_in = db.session.scalar(
-        select(func.count(Registration.id)).where(
-            Registration.session_id.in_(held), Registration.checked_in_at.is_not(None)
-        )
+        held.with_only_columns(func.count(Registration.id))
+        .select_from(Session)
+        .join(Registration, Registration.session_id == Session.id)
+        .where(Registration.checked_in_at.is_not(None))
     )
     return sessions, checked_in
 
