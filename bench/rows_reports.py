@@ -1,5 +1,5 @@
-"""Reports: the leaders' dashboard (工作概览) of this year, its quarter and its month, once the
-database holds a year of data — 20,000 demands received this year, 2,000 joint activities and
+"""Reports: the leaders' dashboard (工作概览) of this year, its quarter and its month, and the
+yearly 工作简报 PDF, once the database holds a year of data — 20,000 demands received this year, 2,000 joint activities and
 2,000 sessions with 10 check-ins each, and 2,000 实习实训 placements."""
 
 import secrets
@@ -7,13 +7,16 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, insert, select
 
-from bench.api import HttpRow, Prepare
+from bench.api import HttpRow, Prepare, TimedRow
 from hubapp import clock
 from hubapp.blueprints.cooperation.models import Partner, Placement
 from hubapp.blueprints.demands.models import CLOSED, KINDS, SUBMITTED, Demand
 from hubapp.blueprints.directory.models import Enterprise
 from hubapp.blueprints.facilities.models import Room
 from hubapp.blueprints.party.models import PartyActivity
+from hubapp.blueprints.reports import briefing_printing, briefing_text
+from hubapp.blueprints.reports.figures import centre_figures
+from hubapp.blueprints.reports.models import Briefing
 from hubapp.blueprints.reports.periods import Period
 from hubapp.blueprints.sessions.models import REGISTERED, SCHEDULED, Registration, Session
 from hubapp.extensions import db
@@ -121,6 +124,13 @@ def _year_of_data() -> None:
     _placements()
 
 
+def _yearly_briefing_pdf() -> None:
+    """What 印发 does for a yearly 简报: count the figures, write the text, lay the 公文 out twice."""
+    period = Period.containing("year", clock.today())
+    text = briefing_text.text(centre_figures(period))
+    briefing_printing.briefing_pdf(Briefing(year=period.year, number=1, period_slug=period.slug, text=text), clock.today())
+
+
 def rows(app):
     today = clock.today()
     quarter, month = Period.containing("quarter", today), Period.containing("month", today)
@@ -129,4 +139,6 @@ def rows(app):
         HttpRow("工作概览（本年度）/reports/", "/reports/", user="staff"),
         HttpRow(f"工作概览（本季度）/reports/?period={quarter.slug}", f"/reports/?period={quarter.slug}", user="staff"),
         HttpRow(f"工作概览（本月）/reports/?period={month.slug}", f"/reports/?period={month.slug}", user="staff"),
+        # Timed in-process, as the other PDFs: at a fraction of a second each, wrk would time out.
+        TimedRow("年度工作简报 PDF（统计、成文、排版，进程内生成，ms）", _yearly_briefing_pdf),
     ]
