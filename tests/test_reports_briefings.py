@@ -12,6 +12,7 @@ import pytest
 import test_reports_random as random_year
 from factories import demands, directory
 from PIL import Image
+from sqlalchemy.exc import IntegrityError
 from test_reports_random import world  # noqa: F401 -- the reports tests' randomized year, as a fixture
 
 from hubapp import audit, clock
@@ -167,6 +168,18 @@ def test_numbers_run_per_year_of_writing_and_each_is_audited(app, users, monkeyp
     next_year = issue(staff, Period.parse("2026"))
     assert (next_year.year, next_year.number) == (first.year + 1, 1)
     assert [e.action for e in audit.entries_for("briefing", first.id)] == ["briefing.create"]
+
+
+def test_the_database_refuses_a_number_given_twice_in_a_year(app, users):
+    first = issue(users["staff"], Period.parse("2026-10"))
+    twin = Briefing(
+        year=first.year, number=first.number, period_slug="2026-09", text="同号简报", created_at=first.created_at,
+        updated_at=first.created_at,
+    )  # fmt: skip
+    db.session.add(twin)
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
 
 
 def test_the_pages_create_edit_keep_the_text_and_refuse_a_stale_save(client, auth, users):
