@@ -127,7 +127,8 @@ def _services(f: CentreFigures) -> list[str]:
             session += f"，参加{n(f.session_attendance)}人次"
         clauses.append(session)
     if _nonzero(f.rooms_bookings):
-        clauses.append(f"各功能室接待预约使用{n(f.rooms_bookings)}次、共{n(f.room_hours)}小时")
+        where = "各功能室" if clauses else "党群服务中心各功能室"
+        clauses.append(f"{where}接待预约使用{n(f.rooms_bookings)}次、共{n(f.room_hours)}小时")
     if _nonzero(f.guide_views):
         clauses.append(f"“一事一码”事前指南被查阅{n(f.guide_views)}次")
     return [_join(clauses)] if clauses else ["本期未开展主题活动，暂无功能室预约和指南查阅记录。"]
