@@ -135,7 +135,10 @@ def rows(app):
     today = clock.today()
     quarter, month = Period.containing("quarter", today), Period.containing("month", today)
     return [
-        Prepare("准备本年度数据：20,000条诉求、2,000次联建活动、2,000场主题活动（各10人签到）、2,000条实习实训", _year_of_data),
+        Prepare(
+            "准备本年度数据：20,000条诉求、2,000次联建活动、2,000场主题活动（各10人签到）、2,000条实习实训",
+            _year_of_data,
+        ),
         HttpRow("工作概览（本年度）/reports/", "/reports/", user="staff"),
         HttpRow(f"工作概览（本季度）/reports/?period={quarter.slug}", f"/reports/?period={quarter.slug}", user="staff"),
         HttpRow(f"工作概览（本月）/reports/?period={month.slug}", f"/reports/?period={month.slug}", user="staff"),

@@ -122,10 +122,16 @@ def received_between(start: date, end: date) -> tuple:
 
 
 def breakdown(
-    dimension: str, year: int, today: date | None = None, received: tuple[date, date] | None = None
+    dimension: str,
+    year: int,
+    today: date | None = None,
+    received: tuple[date, date] | None = None,
+    working_days: bool = True,
 ) -> Breakdown:
     """The lines of ``dimension`` over the demands received in ``year`` (every year for "year"),
     or, when ``received`` gives a (start, exclusive end) range, over those received in it.
+    Without ``working_days`` the working days to close are left at 0, so no page that shows the
+    average may pass it: the dashboard does not show them, and they were a third of the cost.
 
     Summed by the database, one line per group: a Python loop over a year of demands was most of
     the statistics page's time. Only the working days to close are counted here, per distinct
@@ -172,9 +178,15 @@ def breakdown(
             happy=int(happy), unsatisfied=int(unsatisfied), returned=int(returned_n), extended=int(extended_n),
             funding=Decimal(funding), jobs=int(jobs),
         )  # fmt: skip
-    spans = db.session.execute(
-        select(key, Demand.received_on, closed_on, func.count()).where(closed, *scope).group_by(key, Demand.received_on, closed_on)
-    ).all()
+    spans = (
+        db.session.execute(
+            select(key, Demand.received_on, closed_on, func.count())
+            .where(closed, *scope)
+            .group_by(key, Demand.received_on, closed_on)
+        ).all()
+        if working_days
+        else []
+    )
     if spans:
         counter = WorkingDayCounter(min(s[1] for s in spans), max(max(s[1], s[2]) for s in spans))
         for group, received_on, closed_day, count in spans:

@@ -46,7 +46,9 @@ def demands_by_month(figures: CentreFigures, today: date) -> Markup:
     months = chart_months(period, today)
     counted = figures.demands_by_month
     if period.kind == MONTH and months:
-        table = breakdown.breakdown("month", period.year, today, received=(months[0].first, months[-1].end))
+        table = breakdown.breakdown(
+            "month", period.year, today, received=(months[0].first, months[-1].end), working_days=False
+        )
         counted = {line.label: (line.collected, line.closed) for line in table.lines}
     shown = [counted.get(month.label, (0, 0)) for month in months]
     return bar_chart(

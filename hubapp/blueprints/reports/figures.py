@@ -169,7 +169,7 @@ def centre_figures(period: Period, today: date | None = None) -> CentreFigures:
     visits_link = url_for("demands.visits", month=month) if month else None
 
     # By month: the total is the period's, and the lines draw the chart without counting again.
-    months = breakdown.breakdown("month", period.year, today, received=between)
+    months = breakdown.breakdown("month", period.year, today, received=between, working_days=False)
     demands = months.total
     financed_names = _financed_names(start, end)
     financed = db.session.scalar(
