@@ -9,7 +9,7 @@ why (a bookmark or a hand-edited address should still land somewhere useful); a 
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app, request
 
@@ -172,3 +172,13 @@ def choice_arg(name: str, choices: dict[str, str], default: str, what: str) -> t
     if not text or text in choices:
         return text or default, None
     return default, f"{what}{quoted(text[:20])}无法识别，已显示{choices[default]}。"
+
+
+def between_args() -> tuple[date, date] | None:
+    """``?since=`` and ``?until=`` (both days included, either may be left open) as the half-open
+    range (first day, day after the last) the services take; None when neither is given. A
+    report's figure links to its list this way, so that the list shows exactly what was counted."""
+    since, until = optional_day_arg("since"), optional_day_arg("until")
+    if since is None and until is None:
+        return None
+    return since or date(FIRST_YEAR, 1, 1), (until or date(LAST_YEAR, 12, 31)) + timedelta(days=1)

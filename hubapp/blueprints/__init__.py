@@ -18,7 +18,7 @@ from importlib.util import find_spec
 
 from flask import Flask
 
-DOMAINS = ["core", "auth", "notify", "directory", "workcalendar", "facilities", "guides", "sessions", "meetings", "demands", "party", "cooperation", "front"]
+DOMAINS = ["core", "auth", "notify", "directory", "workcalendar", "facilities", "guides", "sessions", "meetings", "demands", "party", "cooperation", "reports", "front"]
 
 
 @dataclass(frozen=True)

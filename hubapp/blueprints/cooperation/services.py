@@ -91,7 +91,7 @@ def partners() -> list[Partner]:
     return list(db.session.scalars(select(Partner).order_by(Partner.name)))
 
 
-def projects_query(kind: str | None = None, year: int | None = None):
+def projects_query(kind: str | None = None, year: int | None = None, between: tuple[date, date] | None = None):
     stmt = (
         select(Project)
         .options(selectinload(Project.partner), selectinload(Project.enterprise), selectinload(Project.demand))
@@ -101,10 +101,17 @@ def projects_query(kind: str | None = None, year: int | None = None):
         stmt = stmt.where(Project.kind == kind)
     if year:
         stmt = stmt.where(extract("year", Project.started_on) == year)
+    if between:
+        stmt = stmt.where(Project.started_on >= between[0], Project.started_on < between[1])
     return stmt
 
 
-def placements_query(year: int | None = None, enterprise_id: int | None = None):
+def placements_query(
+    year: int | None = None, enterprise_id: int | None = None, between: tuple[date, date] | None = None
+):
+    """Placements, the latest first; ``between`` keeps those starting from a day up to another
+    (exclusive): a placement's person-times count in the period it starts in, as ``year_figures``
+    counts them by the year it starts in."""
     stmt = (
         select(Placement)
         .options(selectinload(Placement.partner), selectinload(Placement.enterprise))
@@ -114,6 +121,8 @@ def placements_query(year: int | None = None, enterprise_id: int | None = None):
         stmt = stmt.where(extract("year", Placement.start_on) == year)
     if enterprise_id:
         stmt = stmt.where(Placement.enterprise_id == enterprise_id)
+    if between:
+        stmt = stmt.where(Placement.start_on >= between[0], Placement.start_on < between[1])
     return stmt
 
 
@@ -171,6 +180,22 @@ def year_figures(year: int) -> YearFigures:
         qualified=int(qualified),
         projects_by_kind={kind: int(counted.get(kind, 0)) for kind in PROJECT_KINDS},
     )
+
+
+def totals_between(start: date, end: date) -> tuple[int, int, int]:
+    """(实习实训 person-times, placements, trainees qualified in 职业技能培训) of the placements and
+    training courses starting from ``start`` up to ``end``."""
+    person_times, count = db.session.execute(
+        select(func.coalesce(func.sum(Placement.students), 0), func.count(Placement.id)).where(
+            Placement.start_on >= start, Placement.start_on < end
+        )
+    ).one()
+    qualified = db.session.scalar(
+        select(func.coalesce(func.sum(Project.qualified), 0)).where(
+            Project.kind == TRAINING, Project.started_on >= start, Project.started_on < end
+        )
+    )
+    return int(person_times), int(count), int(qualified)
 
 
 # --- partners ------------------------------------------------------------------------------

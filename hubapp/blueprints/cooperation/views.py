@@ -112,7 +112,7 @@ def projects():
     year = params.year_arg()
     return render(
         "cooperation/projects.html", "cooperation/_project_rows.html",
-        page=params.page_of(services.projects_query(kind, year)), kinds=PROJECT_KINDS, kind=kind, year=year,
+        page=params.page_of(services.projects_query(kind, year, params.between_args())), kinds=PROJECT_KINDS, kind=kind, year=year,
         has_partners=bool(services.partners()),
     )  # fmt: skip
 
@@ -216,7 +216,7 @@ def placements():
     enterprise_id = params.int_arg("enterprise")
     return render(
         "cooperation/placements.html", "cooperation/_placement_rows.html",
-        page=params.page_of(services.placements_query(year, enterprise_id)), year=year, enterprise_id=enterprise_id,
+        page=params.page_of(services.placements_query(year, enterprise_id, params.between_args())), year=year, enterprise_id=enterprise_id,
         has_partners=bool(services.partners()),
     )  # fmt: skip
 

@@ -115,14 +115,32 @@ def _sum(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def breakdown(dimension: str, year: int, today: date | None = None) -> Breakdown:
-    """The lines of ``dimension`` over the demands received in ``year`` (every year for "year").
+def received_between(start: date, end: date) -> tuple:
+    """The demands received from ``start`` up to, not including, ``end``: how a report's period
+    scopes them (a year's are those with ``Demand.year``, the same demands)."""
+    return Demand.received_on >= start, Demand.received_on < end
+
+
+def breakdown(
+    dimension: str,
+    year: int,
+    today: date | None = None,
+    received: tuple[date, date] | None = None,
+    working_days: bool = True,
+) -> Breakdown:
+    """The lines of ``dimension`` over the demands received in ``year`` (every year for "year"),
+    or, when ``received`` gives a (start, exclusive end) range, over those received in it.
+    Without ``working_days`` the working days to close are left at 0, so no page that shows the
+    average may pass it: the dashboard does not show them, and they were a third of the cost.
 
     Summed by the database, one line per group: a Python loop over a year of demands was most of
     the statistics page's time. Only the working days to close are counted here, per distinct
     pair of days received and closed."""
     today = today or clock.today()
-    scope = () if dimension == "year" else (Demand.year == year,)
+    if received is not None:
+        scope = received_between(*received)
+    else:
+        scope = () if dimension == "year" else (Demand.year == year,)
     in_scope = select(Demand.id).where(*scope)
     key = _key_column(dimension)
     returned = _count_per_demand(DemandEvent.demand_id, DemandEvent.action == "hand_back", DemandEvent.demand_id.in_(in_scope))
@@ -160,9 +178,15 @@ def breakdown(dimension: str, year: int, today: date | None = None) -> Breakdown
             happy=int(happy), unsatisfied=int(unsatisfied), returned=int(returned_n), extended=int(extended_n),
             funding=Decimal(funding), jobs=int(jobs),
         )  # fmt: skip
-    spans = db.session.execute(
-        select(key, Demand.received_on, closed_on, func.count()).where(closed, *scope).group_by(key, Demand.received_on, closed_on)
-    ).all()
+    spans = (
+        db.session.execute(
+            select(key, Demand.received_on, closed_on, func.count())
+            .where(closed, *scope)
+            .group_by(key, Demand.received_on, closed_on)
+        ).all()
+        if working_days
+        else []
+    )
     if spans:
         counter = WorkingDayCounter(min(s[1] for s in spans), max(max(s[1], s[2]) for s in spans))
         for group, received_on, closed_day, count in spans:

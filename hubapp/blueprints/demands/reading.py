@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import Date, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from hubapp import clock
@@ -29,6 +29,7 @@ from hubapp.blueprints.demands.models import (
     Demand,
     DemandCohandler,
     DemandExtension,
+    DemandOutcome,
     Visit,
     due_soon_limit,
     unacknowledged_before,
@@ -124,6 +125,24 @@ class Filters:
     #: A department asked for a later deadline and staff have not decided (延期待审批).
     extension_pending: bool = False
     search: str = ""
+    #: Received from ``since`` to ``until``, both days included: a report's period.
+    since: date | None = None
+    until: date | None = None
+    #: Closed (销号) by the deadline: what the statistics count as 按期办结.
+    closed_on_time: bool = False
+    #: Answered or closed with financing obtained (融资到位): what the statistics sum.
+    funded: bool = False
+
+
+def closed_on_time():
+    return Demand.status == CLOSED, func.date(Demand.closed_at, type_=Date) <= Demand.deadline
+
+
+def funded():
+    """Answered or closed with an amount of financing obtained, as the statistics sum it."""
+    return Demand.id.in_(select(DemandOutcome.demand_id).where(DemandOutcome.funding_amount > 0)), Demand.status.in_(
+        (ANSWERED, CLOSED)
+    )
 
 
 def demands_query(filters: Filters, today: date | None = None):
@@ -146,6 +165,14 @@ def demands_query(filters: Filters, today: date | None = None):
         stmt = stmt.where(Demand.grid_id == filters.grid_id)
     if filters.topic_id:
         stmt = stmt.where(Demand.topic_id == filters.topic_id)
+    if filters.since:
+        stmt = stmt.where(Demand.received_on >= filters.since)
+    if filters.until:
+        stmt = stmt.where(Demand.received_on <= filters.until)
+    if filters.closed_on_time:
+        stmt = stmt.where(*closed_on_time())
+    if filters.funded:
+        stmt = stmt.where(*funded())
     if filters.overdue:
         stmt = stmt.where(Demand.status.in_(OPEN_STATES), Demand.deadline < today)
     if filters.due_soon:

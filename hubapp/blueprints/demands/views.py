@@ -61,6 +61,10 @@ def _filters() -> reading.Filters:
         unacknowledged=args.get("unack") == "1",
         extension_pending=args.get("ext") == "pending",
         search=args.get("q", ""),
+        since=params.optional_day_arg("since"),
+        until=params.optional_day_arg("until"),
+        closed_on_time=args.get("on_time") == "1",
+        funded=args.get("funded") == "1",
     )
 
 

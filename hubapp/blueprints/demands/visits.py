@@ -179,8 +179,21 @@ def _coverage(grids: list[Grid], month: date) -> list[GridCoverage]:
 
 def coverage_totals(month: date) -> tuple[int, int]:
     """(enterprises visited in ``month``, enterprises in a grid), for one line of statistics."""
-    rows = visit_coverage(month)
-    return sum(r.visited_count for r in rows), sum(r.total for r in rows)
+    return coverage_between(month, shift_month(month, 1))
+
+
+def coverage_between(start: date, end: date) -> tuple[int, int]:
+    """(enterprises visited from ``start`` up to ``end``, enterprises in a grid), counted as the
+    ledger counts a month: a deactivated enterprise visited in the range still counts."""
+    visited_ids = select(Visit.enterprise_id).where(Visit.visited_on >= start, Visit.visited_on < end)
+    in_grid = Enterprise.grid_id.in_(select(Grid.id))
+    visited, total = db.session.execute(
+        select(
+            func.count(Enterprise.id).filter(Enterprise.id.in_(visited_ids)),
+            func.count(Enterprise.id),
+        ).where(in_grid, or_(Enterprise.active.is_(True), Enterprise.id.in_(visited_ids)))
+    ).one()
+    return visited, total
 
 
 def topic_condition(code: str):

@@ -43,6 +43,7 @@ def _filters() -> dict:
         "grid_id": params.int_arg("grid"),
         "kind": args.get("kind") if args.get("kind") in ENTERPRISE_KINDS else None,
         "status": args.get("status") if args.get("status") in services.STATUS_FILTERS else services.ALL,
+        "above_size": args.get("size") == "above",
     }
 
 

@@ -64,7 +64,13 @@ def enterprise_counts() -> dict[int, int]:
     return {grid_id: count for grid_id, count in rows}
 
 
-def enterprise_query(search: str = "", grid_id: int | None = None, status: str = ACTIVE, kind: str | None = None):
+def enterprise_query(
+    search: str = "",
+    grid_id: int | None = None,
+    status: str = ACTIVE,
+    kind: str | None = None,
+    above_size: bool = False,
+):
     """Enterprises by name, short name or credit code (a part of it will do), in the register
     unless ``status`` asks for the deactivated ones or all of them."""
     stmt = select(Enterprise).order_by(Enterprise.active.desc(), Enterprise.name)
@@ -82,6 +88,8 @@ def enterprise_query(search: str = "", grid_id: int | None = None, status: str =
         stmt = stmt.where(Enterprise.grid_id == grid_id)
     if kind:
         stmt = stmt.where(Enterprise.kind == kind)
+    if above_size:
+        stmt = stmt.where(Enterprise.above_designated_size.is_(True))
     if status == ACTIVE:
         stmt = stmt.where(Enterprise.active.is_(True))
     elif status == INACTIVE:

@@ -82,6 +82,15 @@ def total_views(matter: Matter) -> int:
     )
 
 
+def views_between(start: date, end: date) -> int:
+    """Views of every guide from ``start`` up to ``end``, as counted per matter and day."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(GuideViewCount.count), 0)).where(
+            GuideViewCount.day >= start, GuideViewCount.day < end
+        )
+    )
+
+
 #: The longest search term kept; the public index cuts searches to this length too.
 MISS_TERM_MAX = 50
 

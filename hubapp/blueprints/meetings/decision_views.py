@@ -121,7 +121,7 @@ def decision_list():
     department_id = params.int_arg("unit")
     colour = request.args.get("colour")
     colour = colour if colour in COLOURS else None
-    stmt = decisions.decisions_query(current_user, status, department_id, colour=colour)
+    stmt = decisions.decisions_query(current_user, status, department_id, colour=colour, between=params.between_args())
     return render(
         "meetings/decisions.html",
         "meetings/_decision_rows.html",

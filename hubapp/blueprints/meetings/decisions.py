@@ -41,7 +41,7 @@ from hubapp.blueprints.meetings.models import (
     MinutesVersion,
     due_soon_limit,
 )
-from hubapp.blueprints.meetings.planning import MeetingPlan, clean, create_meeting, require_editable
+from hubapp.blueprints.meetings.planning import MeetingPlan, clean, create_meeting, held_between, require_editable
 from hubapp.extensions import db
 from hubapp.formatting import chinese_date, quoted
 from hubapp.rules import Conflict, NotAllowed, RuleError
@@ -92,14 +92,22 @@ def colour_condition(colour: str, today: date, active=None):
     return active & or_(DUE_ON.is_(None), DUE_ON > limit)
 
 
+def issued():
+    """Decisions of a meeting whose minutes were never issued are still being drafted: no list
+    or count shows them."""
+    return Decision.meeting_id.in_(select(MinutesVersion.meeting_id).where(MinutesVersion.status == ISSUED))
+
+
 def decisions_query(
     user,
     status: str | None = ACTIVE,
     department_id: int | None = None,
     colour: str | None = None,
+    between: tuple[date, date] | None = None,
 ):
     """Decisions across meetings, the earliest deadline in force first; a liaison sees their own
-    unit's only. ``status`` is one of ``DECISION_STATES``, ``ACTIVE`` or None for all."""
+    unit's only. ``status`` is one of ``DECISION_STATES``, ``ACTIVE`` or None for all;
+    ``between`` keeps the decisions of the meetings held from a day up to another (exclusive)."""
     stmt = (
         select(Decision)
         .join(Meeting, Decision.meeting_id == Meeting.id)
@@ -110,8 +118,7 @@ def decisions_query(
             selectinload(Decision.supporters).joinedload(DecisionSupporter.department),
             selectinload(Decision.progress).joinedload(DecisionProgress.entered_by),
         )
-        # Decisions of a meeting whose minutes were never issued are still being drafted.
-        .where(Decision.meeting_id.in_(select(MinutesVersion.meeting_id).where(MinutesVersion.status == ISSUED)))
+        .where(issued())
         .order_by(DUE_ON.is_(None), DUE_ON, Meeting.start_at, Decision.number)
     )
     if user.role == Role.LIAISON:
@@ -126,7 +133,23 @@ def decisions_query(
         stmt = stmt.where(Decision.department_id == department_id)
     if colour:
         stmt = stmt.where(colour_condition(colour, clock.today()))
+    if between:
+        stmt = stmt.where(*held_between(*between))
     return stmt
+
+
+def decision_totals(start: date, end: date) -> tuple[int, int]:
+    """(decisions done, decisions still in force) of the meetings held from ``start`` up to
+    ``end``, as staff's 督办 list filtered to them shows."""
+    done, active = db.session.execute(
+        select(
+            func.count().filter(Decision.status == DONE),
+            func.count().filter(Decision.status.in_(ACTIVE_STATES)),
+        )
+        .join(Meeting, Decision.meeting_id == Meeting.id)
+        .where(issued(), *held_between(start, end))
+    ).one()
+    return done, active
 
 
 def colour_counts(user, department_id: int | None = None) -> dict[str, int]:

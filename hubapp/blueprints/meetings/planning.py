@@ -9,7 +9,7 @@ at all.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import TypeVar
 
 from sqlalchemy import func, select
@@ -48,7 +48,14 @@ def clean(value: str | None) -> str | None:
 # --- reading -------------------------------------------------------------------------------
 
 
-def meetings_query(kind: str | None = None, year: int | None = None, search: str = ""):
+def held_between(start: date, end: date) -> tuple:
+    """Meetings starting from ``start`` up to ``end``: how a report's period counts them."""
+    return Meeting.start_at >= datetime.combine(start, time()), Meeting.start_at < datetime.combine(end, time())
+
+
+def meetings_query(
+    kind: str | None = None, year: int | None = None, search: str = "", between: tuple[date, date] | None = None
+):
     stmt = (
         select(Meeting)
         .options(selectinload(Meeting.minutes_versions), holds.with_room(Meeting.booking))
@@ -60,6 +67,8 @@ def meetings_query(kind: str | None = None, year: int | None = None, search: str
         stmt = stmt.where(Meeting.year == year)
     if search.strip():
         stmt = stmt.where(Meeting.theme.ilike(f"%{search.strip()}%"))
+    if between:
+        stmt = stmt.where(*held_between(*between))
     return stmt
 
 

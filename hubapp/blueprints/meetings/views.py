@@ -54,7 +54,7 @@ def index():
     return render(
         "meetings/index.html",
         "meetings/_meeting_rows.html",
-        page=page_of(planning.meetings_query(kind, year, search)),
+        page=page_of(planning.meetings_query(kind, year, search, params.between_args())),
         kind=kind,
         year=year,
         search=search,

@@ -6,9 +6,9 @@ together or not at all.
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import extract, select
+from sqlalchemy import extract, func, select
 from sqlalchemy.orm import selectinload
 
 from hubapp import audit, clock, concurrency
@@ -67,7 +67,30 @@ def _clean(text: str | None) -> str | None:
 # --- reading -------------------------------------------------------------------------------
 
 
-def activities_query(year: int | None = None, kind: str | None = None, organisation_id: int | None = None):
+def totals_between(start: date, end: date) -> tuple[int, int]:
+    """(activities, their attendance summed) starting from ``start`` up to ``end``."""
+    count, attendance = db.session.execute(
+        select(func.count(PartyActivity.id), func.coalesce(func.sum(PartyActivity.attendance), 0)).where(
+            *_held_between(start, end)
+        )
+    ).one()
+    return count, int(attendance)
+
+
+def _held_between(start: date, end: date) -> tuple:
+    return PartyActivity.start_at >= datetime.combine(start, time()), PartyActivity.start_at < datetime.combine(
+        end, time()
+    )
+
+
+def activities_query(
+    year: int | None = None,
+    kind: str | None = None,
+    organisation_id: int | None = None,
+    between: tuple[date, date] | None = None,
+):
+    """The ledger, the latest first; ``between`` keeps those starting from a day up to another
+    (exclusive), as a report's period counts them."""
     stmt = (
         select(PartyActivity)
         .options(selectinload(PartyActivity.organisations), holds.with_room(PartyActivity.booking))
@@ -77,6 +100,8 @@ def activities_query(year: int | None = None, kind: str | None = None, organisat
         stmt = stmt.where(extract("year", PartyActivity.start_at) == year)
     if kind:
         stmt = stmt.where(PartyActivity.kind == kind)
+    if between:
+        stmt = stmt.where(*_held_between(*between))
     if organisation_id:
         stmt = stmt.where(
             PartyActivity.id.in_(

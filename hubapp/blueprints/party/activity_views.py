@@ -23,7 +23,7 @@ def activities_index():
     return render(
         "party/activities.html",
         "party/_activity_rows.html",
-        page=params.page_of(activities.activities_query(year, kind, organisation_id)),
+        page=params.page_of(activities.activities_query(year, kind, organisation_id, params.between_args())),
         kinds=ACTIVITY_KINDS,
         kind=kind,
         year=year,

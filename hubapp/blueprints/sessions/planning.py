@@ -23,6 +23,7 @@ from hubapp.blueprints.sessions.models import (
     SCHEDULED,
     CustomQuestion,
     HostOrganisation,
+    Registration,
     Session,
     ThemePlan,
 )
@@ -154,6 +155,32 @@ def open_for_signup() -> list[Session]:
         .order_by(Session.start_at, Session.id)
     )
     return list(db.session.scalars(stmt))
+
+
+def held_query(start: date, end: date):
+    """The sessions held (not cancelled) starting from ``start`` up to ``end``: what a report's
+    period counts, for the list its figure links to."""
+    first, last = datetime.combine(start, time()), datetime.combine(end, time())
+    return (
+        select(Session)
+        .where(Session.start_at >= first, Session.start_at < last, Session.status == SCHEDULED)
+        .order_by(Session.start_at, Session.id)
+    )
+
+
+def held_between(start: date, end: date) -> tuple[int, int]:
+    """(sessions held, people checked in at them) from ``start`` up to ``end``: a session is held
+    unless cancelled, as ``sessions_per_month`` counts them."""
+    held = held_query(start, end).order_by(None)
+    sessions = db.session.scalar(held.with_only_columns(func.count(Session.id)))
+    # Joined from the sessions (found by their start's index), not an IN over every registration.
+    checked_in = db.session.scalar(
+        held.with_only_columns(func.count(Registration.id))
+        .select_from(Session)
+        .join(Registration, Registration.session_id == Session.id)
+        .where(Registration.checked_in_at.is_not(None))
+    )
+    return sessions, checked_in
 
 
 def sessions_per_month(year: int) -> dict[int, int]:

@@ -34,11 +34,16 @@ def act(change, message, back: str):
 @bp.get("/")
 @staff_required
 def index():
+    """A month's sessions; or, with ``?since=``/``?until=`` (a report's period), the sessions held
+    in that range, a page at a time."""
     shown = params.month_arg()
-    sessions = planning.month_sessions(shown.month)
+    between = params.between_args()
+    page = params.page_of(planning.held_query(*between)) if between else None
+    sessions = page.items if page else planning.month_sessions(shown.month)
     return render(
         "sessions/index.html",
         sessions=sessions,
+        page=page,
         shown=shown,
         theme=planning.theme_plan(shown.month.year).get(shown.month.month),
         attendance={s.id: outcomes.attendance(s.id) for s in sessions},

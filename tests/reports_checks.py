@@ -1,0 +1,40 @@
+"""What the reports tests check on any data set: every figure that counts rows equals the rows of
+the list its link opens, and every sum equals what the owning domain's own page sums."""
+
+import re
+
+from hubapp.blueprints.cooperation import services as cooperation
+from hubapp.blueprints.demands import statistics
+from hubapp.blueprints.reports.figures import CentreFigures
+
+#: The figures that count the rows of their list ("共N条" under it).
+ROW_COUNTS = (
+    "enterprises", "regulated_enterprises", "demands_collected", "demands_solved", "demands_on_time",
+    "sessions_held", "joint_activities", "meetings_held", "decisions_done", "decisions_open",
+)  # fmt: skip
+TOTAL = re.compile(r"共 (\d+) 条")
+
+
+def listed(client, link: str) -> int:
+    """How many rows the list at ``link`` holds: its "共N条", or none when it shows its empty state."""
+    response = client.get(link)
+    assert response.status_code == 200, link
+    found = TOTAL.search(response.get_data(as_text=True))
+    return int(found.group(1)) if found else 0
+
+
+def check_against_lists(client, figures: CentreFigures) -> None:
+    for name in ROW_COUNTS:
+        figure = getattr(figures, name)
+        assert figure.link, name
+        assert listed(client, figure.link) == figure.value, (figures.period.slug, name, figure.link)
+
+
+def check_year_against_domains(figures: CentreFigures) -> None:
+    """A year's figures are the ones the domains' own yearly pages show."""
+    year = figures.period.year
+    stats = statistics.statistics(year)
+    assert (figures.demands_collected.value, figures.demands_solved.value) == (stats.total, stats.closed)
+    assert (figures.financing.value, figures.jobs.value) == (stats.funding, stats.jobs)
+    coop = cooperation.year_figures(year)
+    assert (figures.placement_person_times.value, figures.trained.value) == (coop.person_times, coop.qualified)
