@@ -2,7 +2,7 @@
 default (``SESSION_CHECK_IN_OPENS_MINUTES``); the database keeps it within a day
 
 Revision ID: 0030
-Revises: 0024
+Revises: 0028
 
 Plain ALTER TABLE, with the check in the column, which SQLite and PostgreSQL both take: a batch
 rebuild of session_event on SQLite would drop the triggers that raise the public pages' stamp.
@@ -11,7 +11,7 @@ rebuild of session_event on SQLite would drop the triggers that raise the public
 from alembic import op
 
 revision = "0030"
-down_revision = "0024"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
