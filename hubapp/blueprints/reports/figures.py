@@ -203,7 +203,7 @@ def centre_figures(period: Period, today: date | None = None) -> CentreFigures:
         ),
         financing=Figure("融资到位", demands.funding, "万元", url_for("demands.index", funded="1", **days)),
         financed_enterprises=Figure("获得融资企业", financed, "家", url_for("demands.index", funded="1", **days)),
-        jobs=Figure("解决就业", demands.jobs, "人", url_for("demands.statistics", year=period.year, by="kind")),
+        jobs=Figure("解决就业", demands.jobs, "人", url_for("demands.index", hired="1", **days)),
         sessions_held=Figure("举办主题活动", held, "场", url_for("sessions.index", **days)),
         session_attendance=Figure("活动签到", checked_in, "人次", url_for("sessions.index", **days)),
         rooms_bookings=Figure(
