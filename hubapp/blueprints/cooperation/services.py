@@ -193,6 +193,18 @@ def totals_between(start: date, end: date) -> tuple[int, int, int]:
     return int(person_times), int(count), int(qualified)
 
 
+def person_times_by_month(start: date, end: date) -> dict[tuple[int, int], int]:
+    """实习实训 person-times of the placements starting from ``start`` up to ``end``, by (year,
+    month) of their start, as ``totals_between`` sums them."""
+    year, month = extract("year", Placement.start_on), extract("month", Placement.start_on)
+    rows = db.session.execute(
+        select(year, month, func.sum(Placement.students))
+        .where(Placement.start_on >= start, Placement.start_on < end)
+        .group_by(year, month)
+    )
+    return {(int(y), int(m)): int(n) for y, m, n in rows}
+
+
 # --- partners ------------------------------------------------------------------------------
 
 
