@@ -2,10 +2,16 @@
 the list its link opens, and every sum equals what the owning domain's own page sums."""
 
 import re
+from datetime import date
+from urllib.parse import parse_qs, urlsplit
+
+from sqlalchemy import distinct, func, select
 
 from hubapp.blueprints.cooperation import services as cooperation
-from hubapp.blueprints.demands import statistics
+from hubapp.blueprints.demands import reading, statistics
+from hubapp.blueprints.demands.models import Demand, DemandOutcome
 from hubapp.blueprints.reports.figures import CentreFigures
+from hubapp.extensions import db
 
 #: The figures that count the rows of their list ("共N条" under it).
 ROW_COUNTS = (
@@ -28,6 +34,33 @@ def check_against_lists(client, figures: CentreFigures) -> None:
         figure = getattr(figures, name)
         assert figure.link, name
         assert listed(client, figure.link) == figure.value, (figures.period.slug, name, figure.link)
+    check_sums_against_lists(figures)
+
+
+def _listed_demands(link: str):
+    """The ids of the demands the list at ``link`` shows, read with the list's own query."""
+    args = {name: values[0] for name, values in parse_qs(urlsplit(link).query).items()}
+    filters = reading.Filters(
+        since=date.fromisoformat(args["since"]), until=date.fromisoformat(args["until"]),
+        funded=args.get("funded") == "1", hired=args.get("hired") == "1",
+    )  # fmt: skip
+    return reading.demands_query(filters).with_only_columns(Demand.id).order_by(None)
+
+
+def check_sums_against_lists(figures: CentreFigures) -> None:
+    """The 融资 and 就业 figures are the sums over the demands their lists show."""
+    funded = _listed_demands(figures.financing.link)
+    amount = db.session.scalar(
+        select(func.coalesce(func.sum(DemandOutcome.funding_amount), 0)).where(DemandOutcome.demand_id.in_(funded))
+    )
+    assert amount == figures.financing.value
+    firms = db.session.scalar(select(func.count(distinct(Demand.enterprise_id))).where(Demand.id.in_(funded)))
+    assert firms == figures.financed_enterprises.value == len(figures.financed_names)
+    hired = _listed_demands(figures.jobs.link)
+    jobs = db.session.scalar(
+        select(func.coalesce(func.sum(DemandOutcome.jobs_filled), 0)).where(DemandOutcome.demand_id.in_(hired))
+    )
+    assert jobs == figures.jobs.value
 
 
 def check_year_against_domains(figures: CentreFigures) -> None:

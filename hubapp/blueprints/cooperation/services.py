@@ -149,9 +149,7 @@ class YearFigures:
 
 def year_figures(year: int) -> YearFigures:
     in_year = extract("year", Placement.start_on) == year
-    person_times, count = db.session.execute(
-        select(func.coalesce(func.sum(Placement.students), 0), func.count(Placement.id)).where(in_year)
-    ).one()
+    person_times, count, qualified = totals_between(date(year, 1, 1), date(year + 1, 1, 1))
     by_enterprise = db.session.execute(
         select(Placement.enterprise_id, func.sum(Placement.students).label("total"))
         .where(in_year)
@@ -167,17 +165,14 @@ def year_figures(year: int) -> YearFigures:
         .order_by(func.sum(Placement.students).desc(), Partner.id)
     ).all()
     project_year = extract("year", Project.started_on) == year
-    qualified = db.session.scalar(
-        select(func.coalesce(func.sum(Project.qualified), 0)).where(project_year, Project.kind == TRAINING)
-    )
     counted = dict(db.session.execute(select(Project.kind, func.count()).where(project_year).group_by(Project.kind)).all())
     return YearFigures(
         year=year,
-        person_times=int(person_times),
-        placements=int(count),
+        person_times=person_times,
+        placements=count,
         by_enterprise=[(enterprises[row.enterprise_id], int(row.total)) for row in by_enterprise],
         by_partner=[(partner, int(total)) for partner, total in by_partner],
-        qualified=int(qualified),
+        qualified=qualified,
         projects_by_kind={kind: int(counted.get(kind, 0)) for kind in PROJECT_KINDS},
     )
 
@@ -196,6 +191,18 @@ def totals_between(start: date, end: date) -> tuple[int, int, int]:
         )
     )
     return int(person_times), int(count), int(qualified)
+
+
+def person_times_by_month(start: date, end: date) -> dict[tuple[int, int], int]:
+    """实习实训 person-times of the placements starting from ``start`` up to ``end``, by (year,
+    month) of their start, as ``totals_between`` sums them."""
+    year, month = extract("year", Placement.start_on), extract("month", Placement.start_on)
+    rows = db.session.execute(
+        select(year, month, func.sum(Placement.students))
+        .where(Placement.start_on >= start, Placement.start_on < end)
+        .group_by(year, month)
+    )
+    return {(int(y), int(m)): int(n) for y, m, n in rows}
 
 
 # --- partners ------------------------------------------------------------------------------

@@ -132,6 +132,8 @@ class Filters:
     closed_on_time: bool = False
     #: Answered or closed with financing obtained (融资到位): what the statistics sum.
     funded: bool = False
+    #: Answered or closed with people hired (解决就业): what the statistics sum.
+    hired: bool = False
 
 
 def closed_on_time():
@@ -141,6 +143,13 @@ def closed_on_time():
 def funded():
     """Answered or closed with an amount of financing obtained, as the statistics sum it."""
     return Demand.id.in_(select(DemandOutcome.demand_id).where(DemandOutcome.funding_amount > 0)), Demand.status.in_(
+        (ANSWERED, CLOSED)
+    )
+
+
+def hired():
+    """Answered or closed with people hired, as the statistics sum 解决就业."""
+    return Demand.id.in_(select(DemandOutcome.demand_id).where(DemandOutcome.jobs_filled > 0)), Demand.status.in_(
         (ANSWERED, CLOSED)
     )
 
@@ -173,6 +182,8 @@ def demands_query(filters: Filters, today: date | None = None):
         stmt = stmt.where(*closed_on_time())
     if filters.funded:
         stmt = stmt.where(*funded())
+    if filters.hired:
+        stmt = stmt.where(*hired())
     if filters.overdue:
         stmt = stmt.where(Demand.status.in_(OPEN_STATES), Demand.deadline < today)
     if filters.due_soon:

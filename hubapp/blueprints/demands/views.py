@@ -65,6 +65,7 @@ def _filters() -> reading.Filters:
         until=params.optional_day_arg("until"),
         closed_on_time=args.get("on_time") == "1",
         funded=args.get("funded") == "1",
+        hired=args.get("hired") == "1",
     )
 
 

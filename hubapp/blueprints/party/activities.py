@@ -83,6 +83,16 @@ def _held_between(start: date, end: date) -> tuple:
     )
 
 
+def attendance_by_month(start: date, end: date) -> dict[tuple[int, int], int]:
+    """The attendance of the activities starting from ``start`` up to ``end``, summed by (year,
+    month), as ``totals_between`` sums it."""
+    year, month = extract("year", PartyActivity.start_at), extract("month", PartyActivity.start_at)
+    rows = db.session.execute(
+        select(year, month, func.sum(PartyActivity.attendance)).where(*_held_between(start, end)).group_by(year, month)
+    )
+    return {(int(y), int(m)): int(n) for y, m, n in rows}
+
+
 def activities_query(
     year: int | None = None,
     kind: str | None = None,

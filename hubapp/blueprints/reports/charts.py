@@ -61,11 +61,14 @@ def demands_by_month(figures: CentreFigures, today: date) -> Markup:
 
 def person_times_by_month(period: Period, today: date) -> Markup:
     months = chart_months(period, today)
-    checked_in, joint, placed = [], [], []
-    for month in months:
-        checked_in.append(sessions.held_between(month.first, month.end)[1])
-        joint.append(activities.totals_between(month.first, month.end)[1])
-        placed.append(cooperation.totals_between(month.first, month.end)[0])
+    first, end = (months[0].first, months[-1].end) if months else (period.start, period.start)
+    keys = [(month.first.year, month.first.month) for month in months]
+    by_month = (
+        cooperation.person_times_by_month(first, end),
+        sessions.checked_in_by_month(first, end),
+        activities.attendance_by_month(first, end),
+    )
+    placed, checked_in, joint = ([counted.get(key, 0) for key in keys] for counted in by_month)
     return bar_chart(
         f"{period.year}年每月服务人次",
         [month.label for month in months],

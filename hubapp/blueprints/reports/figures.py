@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import url_for
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 
 from hubapp import clock
 from hubapp.blueprints.auth import services as accounts
@@ -172,9 +172,6 @@ def centre_figures(period: Period, today: date | None = None) -> CentreFigures:
     months = breakdown.breakdown("month", period.year, today, received=between, working_days=False)
     demands = months.total
     financed_names = _financed_names(start, end)
-    financed = db.session.scalar(
-        select(func.count(distinct(Demand.enterprise_id))).where(*breakdown.received_between(start, end), *funded())
-    )
 
     held, checked_in = sessions.held_between(start, end)
     bookings, hours = facilities.held_between(start, end)
@@ -202,8 +199,10 @@ def centre_figures(period: Period, today: date | None = None) -> CentreFigures:
             "满意率", demands.happy, demands.rated, url_for("demands.statistics", year=period.year, by="kind")
         ),
         financing=Figure("融资到位", demands.funding, "万元", url_for("demands.index", funded="1", **days)),
-        financed_enterprises=Figure("获得融资企业", financed, "家", url_for("demands.index", funded="1", **days)),
-        jobs=Figure("解决就业", demands.jobs, "人", url_for("demands.statistics", year=period.year, by="kind")),
+        financed_enterprises=Figure(
+            "获得融资企业", len(financed_names), "家", url_for("demands.index", funded="1", **days)
+        ),
+        jobs=Figure("解决就业", demands.jobs, "人", url_for("demands.index", hired="1", **days)),
         sessions_held=Figure("举办主题活动", held, "场", url_for("sessions.index", **days)),
         session_attendance=Figure("活动签到", checked_in, "人次", url_for("sessions.index", **days)),
         rooms_bookings=Figure(
