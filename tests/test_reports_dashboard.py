@@ -42,6 +42,14 @@ def test_a_quarter_a_month_or_a_year_can_be_chosen(client, users, auth, slug):
     assert f"/demands/?since={period.start.isoformat()}&amp;until=" in page
 
 
+def test_the_dashboard_leads_to_a_briefing_of_the_period_it_shows(client, users, auth):
+    auth.login("staff")
+    page = client.get("/reports/?period=2026-q3").get_data(as_text=True)
+    assert 'href="/reports/briefings/new?period=2026-q3">编写2026年第三季度工作简报</a>' in page
+    chooser = client.get("/reports/briefings/new?period=2026-q3").get_data(as_text=True)
+    assert '<option selected value="2026-q3">' in chooser or '<option value="2026-q3" selected>' in chooser
+
+
 @pytest.mark.parametrize("slug", ["2026-13", "2026-q5", "x", "1999", "2026-11-01", "２０２６", "99999999999999999999"])
 def test_a_period_that_is_not_one_is_a_400_that_says_why(client, users, auth, slug):
     auth.login("staff")
