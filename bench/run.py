@@ -5,7 +5,9 @@ afresh each run; never ``test``), side by side. Also: how long the first PDF a f
 takes next to the following ones, and each worker's memory once warmed up (serve.conf.py).
 
 Each ``bench/rows_<domain>.py`` contributes rows (see bench/api.py). Timings vary with what else
-the machine is doing: compare a row with the baseline of the same run, not across runs.
+the machine is doing: compare a row with the baseline of the same run, not across runs. On a shared
+machine the load changes within a run too, so each page's ratio is to the bare page measured just
+before it (the baseline rows show the first and the last of those).
 """
 
 import argparse
@@ -189,17 +191,16 @@ def measure(uri: str, args, workdir: Path) -> list[tuple[str, str, str, str, str
     cookies: dict[str, str] = {}
     results: list[tuple[str, str, str, str, str]] = []
 
-    def measure_baseline(label: str) -> float:
+    def measure_baseline(label: str) -> None:
         rate, p50, p99, _ = wrk(base + "/_bare/", args.seconds, args.connections, None)
         results.append((label, f"{rate:,.0f}", f"{p50:.1f}", f"{p99:.1f}", "100%"))
-        return rate
 
     try:
         first, warm = first_pdf(base, args.workers)
         results.append(("新启动 worker 的第一份 PDF /e/poster.pdf（ms）", "—", f"{first:.0f}", "—", f"{first / warm:.2f}×"))
         results.append(("其后的 PDF /e/poster.pdf（中位数，ms）", "—", f"{warm:.0f}", "—", "1.00×"))
         results.append(("预热后各 worker 内存", "—", warmed_memory(log), "—", "—"))
-        baseline = measure_baseline("基线：裸 Flask 页面 /_bare/（同一 gunicorn）")
+        measure_baseline("基线：裸 Flask 页面 /_bare/（同一 gunicorn）")
         # A request context, so that rows may render templates that build URLs; a POST one, because
         # rows write data and on SQLite a writing transaction takes the lock at BEGIN (database.py).
         with app.test_request_context(method="POST"):
@@ -229,6 +230,7 @@ def measure(uri: str, args, workdir: Path) -> list[tuple[str, str, str, str, str
                         cookie = None
                         if item.user:
                             cookie = cookies.setdefault(item.user, login_cookie(base, item.user))
+                        baseline = wrk(base + "/_bare/", args.seconds, args.connections, None)[0]
                         rate, p50, p99, errors = wrk(base + item.path, args.seconds, args.connections, cookie)
                         note = f" ⚠ {errors} 个非 2xx/3xx 响应" if errors else ""
                         results.append(

@@ -70,12 +70,13 @@ def register_edge(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from hubapp.database import configure_engine, end_request_transactions
-    from hubapp.extensions import csrf, db, limiter, login_manager, migrate
+    from hubapp.extensions import check_limits_except_unlimited_reads, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    check_limits_except_unlimited_reads(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"
@@ -84,9 +85,10 @@ def register_extensions(app: Flask) -> None:
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     end_request_transactions(app)
 
-    from hubapp.security import register_security_headers
+    from hubapp.security import SignedCookieSessions, register_security_headers
 
     register_security_headers(app)
+    app.session_interface = SignedCookieSessions()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -65,6 +65,10 @@ GUIDE_REVIEW_DAYS = 180
 GUIDE_VIEW_FLUSH_SECONDS = 10
 GUIDE_VIEW_FLUSH_HITS = 200
 GUIDE_FEEDBACK_LIMIT = "5 per hour"
+#: Public pages kept in a worker's memory (/g/, /s/, /e/): how long, in seconds, a worker may trust
+#: what it last read of their version before asking the database again. A change made by another
+#: worker or host shows within this (the issue asks for 1 s); one made by the same worker at once.
+PUBLIC_STALE_SECONDS = 0.5
 
 #: Rooms: a confirmed booking may be checked in from this many minutes before its start, so that
 #: people can arrive a little early.

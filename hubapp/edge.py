@@ -47,7 +47,9 @@ def _cleaned(values: ImmutableMultiDict) -> ImmutableMultiDict:
 def clean_request() -> None:
     if CONTROL_CHARACTERS.search(request.path):
         abort(404)
-    request.args = _cleaned(request.args)
+    # Without a query string there is nothing to clean, and a page scanned from a QR code has none.
+    if request.query_string:
+        request.args = _cleaned(request.args)
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         request.form = _cleaned(request.form)
 

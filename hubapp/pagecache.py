@@ -11,6 +11,12 @@ Stamps are read by ``read_now`` on a connection each thread keeps for it, in aut
 the ORM: a request served from memory then opens no session and no transaction, which cost more
 than the query itself. The stamp is read before the page's data: a change committed in between
 makes the data newer than the stamp, which costs one more rendering later, never a stale page.
+
+Even that query is a round trip to PostgreSQL, which took a third of a kept page's time. The issue
+allows a change to take up to a second to show on other workers and hosts, so ``read_recent`` lets
+a worker trust what it read less than ``PUBLIC_STALE_SECONDS`` ago — unless this process has
+committed a transaction since: the worker that made a change (a publication, a withdrawal, a
+sign-up) reads afresh at once, so its own visitors never see the page from before.
 """
 
 import logging
@@ -18,11 +24,12 @@ import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from time import monotonic
 
 from flask import current_app, session
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import CheckConstraint, Integer, Select, String, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, Integer, Select, String, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hubapp import clock
 from hubapp.extensions import db
@@ -50,8 +57,42 @@ _STAMPS = select(PublicStamp.topic, PublicStamp.version)
 
 
 def stamp(topic: str) -> int:
-    """The topic's version now (0 when its row is missing: the triggers write it back as 1)."""
-    return dict(read_now(_STAMPS)).get(topic, 0)
+    """The topic's version (0 when its row is missing: the triggers write it back as 1), as read
+    at most ``PUBLIC_STALE_SECONDS`` ago and after this process's last commit."""
+    return dict(read_recent(_STAMPS)).get(topic, 0)
+
+
+class _Commits:
+    """How many transactions this process has committed: a read made before the last of them is
+    not trusted, whatever its age (``read_recent``)."""
+
+    count = 0
+
+
+@event.listens_for(Session, "after_commit")
+def _note_commit(_session) -> None:
+    _Commits.count += 1
+
+
+def read_recent(stmt: Select, **values) -> list[tuple]:
+    """``read_now``'s rows, or the rows this worker read with the same statement and values less
+    than ``PUBLIC_STALE_SECONDS`` ago, when no transaction of this process committed since."""
+    recent = current_app.extensions.setdefault("recent_reads", {})
+    key = (id(stmt), *sorted(values.items()))
+    now = monotonic()
+    kept = recent.get(key)
+    if kept is not None:
+        commits, read_at, statement, rows = kept
+        fresh_enough = now - read_at < float(current_app.config["PUBLIC_STALE_SECONDS"])
+        if statement is stmt and commits == _Commits.count and fresh_enough:
+            return rows
+    # Taken before the read: a commit landing during it makes these rows untrusted at once.
+    commits = _Commits.count
+    rows = read_now(stmt, **values)
+    if len(recent) >= CACHE_SIZE:
+        recent.clear()
+    recent[key] = (commits, now, stmt, rows)
+    return rows
 
 
 def read_now(stmt: Select, **values) -> list[tuple]:

@@ -4,16 +4,19 @@ published guide in the index, a changed session, a sign-up, a renamed room, a si
 closes. Correctness of the cache, not its speed."""
 
 from dataclasses import replace
+from time import monotonic
 
 import pytest
+from conftest import csrf_token_from
 from factories import guides, sessions
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from hubapp import clock, create_app
+from hubapp import clock, create_app, pagecache
 from hubapp.blueprints.facilities import rooms
 from hubapp.blueprints.guides import viewcount, writing
-from hubapp.blueprints.guides.models import GuideViewCount
+from hubapp.blueprints.guides.models import ARCHIVED, GuideViewCount, Matter
 from hubapp.blueprints.sessions import planning
+from hubapp.blueprints.sessions.models import Session
 from hubapp.database import atomic
 from hubapp.extensions import db
 
@@ -163,3 +166,73 @@ def test_a_pending_message_shows_once_on_a_page_kept_in_memory(client, open_sess
     html = client.get("/e/").get_data(as_text=True)
     assert "您的报名已取消。" not in html and sessions.TITLE in html
 
+
+# --- another worker's or host's change: trusted for PUBLIC_STALE_SECONDS at most (pagecache.read_recent)
+
+
+def _changed_elsewhere(change) -> None:
+    """Write ``change`` as another host would: on a connection of its own, outside this process's
+    ORM sessions, so that no commit of this process announces it."""
+    db.session.rollback()
+    with db.engine.begin() as connection:
+        connection.execute(change)
+
+
+def test_another_hosts_withdrawal_answers_410_once_the_bound_has_passed(app, client, published, monkeypatch):
+    started = monotonic()
+    monkeypatch.setattr(pagecache, "monotonic", lambda: started)
+    assert client.get("/g/qy-bg").status_code == 200
+    _changed_elsewhere(update(Matter).where(Matter.code == "qy-bg").values(status=ARCHIVED))
+    # Within the bound this worker may still trust what it read: the issue allows up to 1 s.
+    assert client.get("/g/qy-bg").status_code == 200
+    monkeypatch.setattr(pagecache, "monotonic", lambda: started + app.config["PUBLIC_STALE_SECONDS"])
+    response = client.get("/g/qy-bg")
+    assert response.status_code == 410 and "已下线" in response.get_data(as_text=True)
+
+
+def test_another_hosts_change_to_a_session_shows_once_the_bound_has_passed(app, client, open_session, monkeypatch):
+    started = monotonic()
+    monkeypatch.setattr(pagecache, "monotonic", lambda: started)
+    session_id = open_session.id
+    assert "余 10 个" in client.get(f"/s/{session_id}").get_data(as_text=True)
+    _changed_elsewhere(update(Session).where(Session.id == session_id).values(capacity=20))
+    monkeypatch.setattr(pagecache, "monotonic", lambda: started + app.config["PUBLIC_STALE_SECONDS"])
+    for page, html in _pages(client, session_id).items():
+        assert "20 个" in html and "10 个" not in html, page
+
+
+def test_this_workers_own_change_shows_at_once_even_within_the_bound(client, published, users, monkeypatch):
+    started = monotonic()
+    monkeypatch.setattr(pagecache, "monotonic", lambda: started)
+    assert client.get("/g/qy-bg").status_code == 200
+    with atomic():
+        writing.archive(users["staff"], published)
+    assert client.get("/g/qy-bg").status_code == 410
+
+
+# --- the sign-up form of a page kept in memory is still protected against forged posts ----------
+
+
+@pytest.fixture
+def worker(app_config):
+    """An app serving requests as a gunicorn worker does, each in an app context of its own (the
+    ``app`` fixture's context, shared by its requests, would share their CSRF token too)."""
+    served = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    yield served
+    with served.app_context():
+        db.engine.dispose()
+
+
+def test_a_sign_up_without_its_visitors_own_token_is_refused(worker, open_session):
+    page = f"/s/{open_session.id}"
+    db.session.rollback()  # reading the id began a transaction: on SQLite it holds the write lock
+    visitor, other = worker.test_client(), worker.test_client()
+    others_token = csrf_token_from(other.get(page).get_data(as_text=True))  # now in the worker's memory
+    token = csrf_token_from(visitor.get(page).get_data(as_text=True))
+    assert token != others_token
+    form = {"enterprise_name": "威海汇科工控技术有限公司", "attendee_name": "王敏", "phone": sessions.phone(1)}
+    assert visitor.post(page, data=form).status_code == 400
+    assert visitor.post(page, data={**form, "csrf_token": others_token}).status_code == 400
+    assert "余 10 个" in other.get(page).get_data(as_text=True)
+    assert visitor.post(page, data={**form, "csrf_token": token}).status_code == 303
+    assert "余 9 个" in other.get(page).get_data(as_text=True)

@@ -3,6 +3,7 @@
 import hashlib
 
 from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
+from werkzeug.http import quote_etag
 
 from hubapp import actions, clock
 from hubapp.blueprints.auth.roles import public
@@ -44,8 +45,8 @@ def _published(code: str) -> reading.PublicGuide:
 PAGE_CACHE_SIZE = 512
 
 
-def _cached_page(code: str) -> tuple[int, str, str]:
-    """The matter's id, the page of its current version and the page's ETag."""
+def _cached_page(code: str) -> tuple[int, bytes, str]:
+    """The matter's id, the page of its current version (encoded once) and the page's ETag."""
     stamp = _stamp(code)
     cache = current_app.extensions.setdefault("guide_pages", {})
     # get(), not "in" then [ ]: another thread may clear the cache in between.
@@ -55,8 +56,8 @@ def _cached_page(code: str) -> tuple[int, str, str]:
     guide = _version(code, stamp)
     # A signed-in staff member's pending message would be rendered into the page: not for everyone.
     shareable = "_flashes" not in session
-    html = render_template("guides/public/guide.html", guide=guide, doc=guide.content)
-    page = (html, hashlib.blake2b(html.encode(), digest_size=12).hexdigest())
+    body = render_template("guides/public/guide.html", guide=guide, doc=guide.content).encode()
+    page = (body, hashlib.blake2b(body, digest_size=12).hexdigest())
     if shareable:
         if len(cache) >= PAGE_CACHE_SIZE:
             cache.clear()
@@ -112,13 +113,18 @@ def public_guide(code: str):
     # Other query strings (a messenger's ?from=…) still get the shared page and count as a view.
     if request.args.get("feedback") == "thanks":
         return _guide_page(_published(code), thanks=True)
-    matter_id, html, etag = _cached_page(code)
+    matter_id, body, etag = _cached_page(code)
     viewcount.count(matter_id, clock.today())
-    response = make_response(html)
-    # A phone on a weak connection that scans again gets 304 instead of the page.
-    response.set_etag(etag)
-    response.cache_control.no_cache = True
-    return response.make_conditional(request)
+    # A phone on a weak connection that scans again gets 304 instead of the page. Compared here, not
+    # by make_conditional(), which also looks for ranges and dates this page never has: that, the
+    # Cache-Control object and encoding the page again took a fifth of a scan's time.
+    if request.if_none_match.contains_weak(etag):
+        response = current_app.response_class(status=304)
+    else:
+        response = current_app.response_class(body)
+    response.headers["ETag"] = quote_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @public_bp.get("/g/<code>/feedback")

@@ -153,8 +153,9 @@ class PublicStamp:
 
 def public_stamp(code: str) -> PublicStamp:
     """The matter and the number of its published version, without the version's text: read on
-    every scan, so that a new version or a withdrawal shows on every worker at the next request."""
-    rows = pagecache.read_now(_PUBLIC_STAMP, code=code)
+    every scan (or trusted for ``PUBLIC_STALE_SECONDS``: ``pagecache.read_recent``), so that a new
+    version or a withdrawal shows on every worker and host within a second."""
+    rows = pagecache.read_recent(_PUBLIC_STAMP, code=code)
     if not rows:
         raise GuideNotFound(code)
     matter_id, status, published_number = rows[0]
@@ -208,8 +209,8 @@ class ListedGuide(NamedTuple):
 
 def public_listing() -> tuple[ListedGuide, ...]:
     """What the unfiltered index /g/ shows: the page is rendered once per worker for each listing,
-    and the listing itself, read without the ORM on every request, says whether it changed."""
-    return tuple(ListedGuide(*row) for row in pagecache.read_now(_PUBLIC_LISTING))
+    and the listing itself, read without the ORM (``pagecache.read_recent``), says whether it changed."""
+    return tuple(ListedGuide(*row) for row in pagecache.read_recent(_PUBLIC_LISTING))
 
 
 #: What people type → words the guides use. Staff add their own per guide (``Matter.keywords``).

@@ -75,13 +75,25 @@ def _render_index() -> pagecache.Page:
     return pagecache.Page(html, expires_at=signup.next_signup_change(sessions, now))
 
 
-@public_bp.route("/s/<int:session_id>", methods=["GET", "POST"], endpoint="signup")
+@public_bp.get("/s/<int:session_id>", endpoint="signup")
 @reads_unlimited
 @public
-@limiter.limit(_signup_limit, methods=["POST"])
 def signup_page(session_id: int):
-    if request.method == "GET" and str(session_id) not in browser.get(REMEMBERED, {}):
+    if str(session_id) not in browser.get(REMEMBERED, {}):
         return pagecache.cached(pagecache.SESSIONS, ("signup", session_id), lambda: _render_shared_signup(session_id))
+    return _signup(session_id)
+
+
+# A view of its own, so that the limit is checked on sign-ups only, not on every read of the page.
+@public_bp.post("/s/<int:session_id>", endpoint="signup_submit")
+@public
+@limiter.limit(_signup_limit)
+def signup_submit(session_id: int):
+    return _signup(session_id)
+
+
+def _signup(session_id: int):
+    """The sign-up page for a browser that signed up here before, and every sign-up sent."""
     session = db.get_or_404(Session, session_id)
     form = signup_form_for(session)
     closed = signup.signup_closed_reason(session)

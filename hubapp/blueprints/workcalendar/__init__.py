@@ -26,8 +26,12 @@ def read_the_calendar_afresh():
     """Each request reads the calendar again: another host may have changed it since the last one
     (where a database session outlives requests, as in the test suite, it would keep it)."""
     from hubapp import workdays
+    from hubapp.extensions import db
 
-    workdays.forget()
+    # A request that has made no database session yet has nothing to forget; asking would make one,
+    # which a page served from memory never needs.
+    if db.session.registry.has():
+        workdays.forget()
 
 
 from hubapp.blueprints.workcalendar import views  # noqa: E402,F401
