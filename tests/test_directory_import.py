@@ -437,3 +437,12 @@ def test_a_long_preview_is_paginated(auth, client):
     assert counts(page)["add"] == 120 and "第 1 / 2 页，共 120 条" in page
     second = client.get(f"/directory/enterprises/import/{token}?show=add&page=2").get_data(as_text=True)
     assert "威海分页119有限公司" in second and "威海分页000有限公司" not in second
+
+
+def test_the_bench_imports_a_workbook_the_register_takes_without_an_error(demo):
+    # `make bench` times the import of this workbook into the demo register; a row it refuses stops the bench.
+    from bench.rows_directory import register_workbook
+
+    plan = imports.plan(register_workbook(30))
+    assert [row.problems for row in plan.rows if row.problems] == []
+    assert len(plan.of("add")) == 30
