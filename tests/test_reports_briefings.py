@@ -9,11 +9,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-import test_reports_random as random_year
 from factories import demands, directory
+from factories.reports import YEAR, random_year
 from PIL import Image
 from sqlalchemy.exc import IntegrityError
-from test_reports_random import world  # noqa: F401 -- the reports tests' randomized year, as a fixture
 
 from hubapp import audit, clock
 from hubapp.blueprints.auth.models import User
@@ -141,10 +140,11 @@ def test_a_randomized_data_sets_briefing_prints_its_figures(app, users, tmp_path
     assert any(phrase.startswith("完成融资") for phrase in phrases)
 
 
-def test_the_reports_randomized_years_briefing_prints_every_figure_of_it(app, users, world, tmp_path):
-    """The year the reports tests build through every domain's services (``world``): sessions with
+def test_the_reports_randomized_years_briefing_prints_every_figure_of_it(app, users, monkeypatch, tmp_path):
+    """The year the reports tests build through every domain's services (``random_year``): sessions with
     check-ins, joint activities, placements, training and meetings besides the demands."""
-    phrases = assert_printed_as_counted(tmp_path, users["staff"], Period("year", random_year.YEAR, 1))
+    random_year(users, monkeypatch)
+    phrases = assert_printed_as_counted(tmp_path, users["staff"], Period("year", YEAR, 1))
     assert len(phrases) >= 20
 
 
