@@ -214,10 +214,11 @@ def test_a_text_too_long_is_refused_next_to_the_field(client, auth, users):
     assert "字" * 100 in page, "what the user typed stays in the form"
 
 
-def test_a_period_that_is_not_one_is_not_found(client, auth, users):
+def test_a_period_that_is_not_one_is_a_400_that_says_why(client, auth, users):
     auth.login("staff")
     for slug in ("2026-13", "2026-q5", "abc", "1999"):
-        assert client.get(f"/reports/briefings/new?period={slug}").status_code == 404
+        refused = client.get(f"/reports/briefings/new?period={slug}")
+        assert refused.status_code == 400 and "统计期间格式不正确" in refused.get_data(as_text=True)
     assert client.get("/reports/briefings/new?period=2025-q2").status_code == 200
 
 

@@ -10,8 +10,9 @@ from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.reports import briefing_printing, briefings, forms
 from hubapp.blueprints.reports import briefings_bp as bp
 from hubapp.blueprints.reports.models import Briefing, BriefingPrint
-from hubapp.blueprints.reports.periods import Period
+from hubapp.blueprints.reports.periods import BAD_PERIOD, Period
 from hubapp.downloads import pdf_response
+from hubapp.errors import chinese_abort
 from hubapp.extensions import db
 from hubapp.forms import options
 from hubapp.htmx import render
@@ -44,7 +45,7 @@ def new():
         try:
             asked = Period.parse(request.args["period"])
         except ValueError:
-            abort(404)
+            chinese_abort(400, BAD_PERIOD)
     form = forms.NewBriefingForm()
     _period_choices(form, asked)
     if request.method == "GET":

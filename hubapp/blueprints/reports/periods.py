@@ -5,6 +5,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+#: What a page says of a ``?period=`` that is none of the three forms.
+BAD_PERIOD = "统计期间格式不正确，应为年份（如 2026）、季度（如 2026-q4）或月份（如 2026-11）。"
+
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 KINDS = {MONTH: "月度", QUARTER: "季度", YEAR: "年度"}
 QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}

@@ -7,7 +7,7 @@ from hubapp import clock
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.reports import bp, charts
 from hubapp.blueprints.reports.figures import centre_figures
-from hubapp.blueprints.reports.periods import KINDS, MONTH, QUARTER, YEAR, Period
+from hubapp.blueprints.reports.periods import BAD_PERIOD, KINDS, MONTH, QUARTER, YEAR, Period
 from hubapp.errors import chinese_abort
 from hubapp.htmx import render
 
@@ -33,7 +33,7 @@ def _period() -> Period:
     try:
         return Period.parse(slug)
     except ValueError:
-        chinese_abort(400, "统计期间格式不正确，应为年份（如 2026）、季度（如 2026-q4）或月份（如 2026-11）。")
+        chinese_abort(400, BAD_PERIOD)
 
 
 def _choices(period: Period) -> list[Period]:
