@@ -27,8 +27,9 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(String(60), index=True)
     object_type: Mapped[str] = mapped_column(String(40), index=True)
     object_id: Mapped[str] = mapped_column(String(40), index=True)
-    from_state: Mapped[str | None] = mapped_column(String(60))
-    to_state: Mapped[str | None] = mapped_column(String(60))
+    #: A state code, or a short description of what changed ("2026-12-07 14:00 会议室 名额30", a theme).
+    from_state: Mapped[str | None] = mapped_column(Text)
+    to_state: Mapped[str | None] = mapped_column(Text)
     #: JSON with whatever else explains the change (a reason, changed fields).
     detail: Mapped[str | None] = mapped_column(Text)
 

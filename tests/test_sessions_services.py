@@ -602,3 +602,13 @@ def test_how_early_check_in_opens_is_configured(app, room, monkeypatch):
     make.doors_open(monkeypatch, session, before_start=timedelta(hours=2))
     with atomic():
         assert not door.check_in(None, registration).already
+
+
+def test_a_long_monthly_theme_is_saved_and_audited_whole(users):
+    # The audit's states were 60 characters: on PostgreSQL a longer theme failed the whole save.
+    theme = "“政策进企业”系列：高新技术企业认定、研发费用加计扣除与科技型中小企业评价入库政策解读及申报辅导，兼谈知识产权质押融资、银企对接与人才引进政策"
+    assert 60 < len(theme) <= 100
+    with atomic():
+        planning.save_theme_plan(users["staff"], 2026, {5: theme})
+    assert planning.theme_plan(2026)[5].theme == theme
+    assert audit.entries_for("session_theme", "2026-05")[-1].to_state == theme
