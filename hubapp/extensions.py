@@ -44,8 +44,10 @@ def check_limits_except_unlimited_reads(app: Flask) -> None:
     ``reads_unlimited`` GET. The limiter's own request filter is consulted only after it has
     looked up the limits and prepared its bookkeeping, which costs a public page a sixth of its
     time; skipping here leaves the limiter nothing to do for that request."""
-    hooks = app.before_request_funcs[None]
+    hooks = app.before_request_funcs.get(None, [])
     check = limiter._check_request_limit
+    if check not in hooks:
+        return  # the limiter is switched off (RATELIMIT_ENABLED = False): there is no check to skip
     position = hooks.index(check)
 
     def check_unless_unlimited_read():
