@@ -320,13 +320,16 @@ def test_utilisation_shows_any_range_of_days_with_the_bookings_that_held_a_room(
     february = client.get("/facilities/utilisation?month=2026-02").get_data(as_text=True)
     assert "场地利用率 · 2026年2月" in february and "场地使用 1 次，共 2.5 小时" in february
     assert 'href="/facilities/utilisation?month=2026-03">3月 ›' in february
+    leap_year = client.get("/facilities/utilisation?since=2024-01-01&until=2024-12-31")
+    assert leap_year.status_code == 200 and "2024年12月31日场地使用 0 次" in leap_year.get_data(as_text=True)
     empty = client.get("/facilities/utilisation?since=2001-01-01&until=2001-01-31").get_data(as_text=True)
     assert "场地使用 0 次，共 0.0 小时" in empty and "文化活动室" in empty
 
 
-def test_utilisation_answers_a_day_that_is_not_one_with_400(client, auth, room):
+def test_utilisation_answers_a_day_that_is_not_one_or_a_range_over_a_year_with_400(client, auth, room):
     auth.login("staff")
-    for query, reason in (("since=2026-02-30", "日期格式应为"), ("until=1999-12-31", "日期超出范围")):
+    for query, reason in (("since=2026-02-30", "日期格式应为"), ("until=1999-12-31", "日期超出范围"),
+                          ("since=2026-01-01", "最多统计366天"), ("since=2023-01-01&until=2024-01-02", "最多统计366天")):  # fmt: skip
         response = client.get(f"/facilities/utilisation?{query}")
         assert response.status_code == 400 and reason in response.get_data(as_text=True)
 

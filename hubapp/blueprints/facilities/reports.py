@@ -15,6 +15,9 @@ from hubapp.extensions import db
 
 #: A booking held its room when it was confirmed, checked in or a no-show.
 HELD = (CONFIRMED, CHECKED_IN, NO_SHOW)
+#: The longest range utilisation is counted over: a year, leap or not. Open hours are counted day
+#: by day and room by room, so that a range left open to 2099 would keep a worker busy for minutes.
+MAX_DAYS = 366
 
 
 @dataclass

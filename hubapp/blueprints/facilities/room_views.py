@@ -244,6 +244,8 @@ def utilisation():
         start, end = shown.month, shown.following
     else:
         shown, (start, end) = None, days
+        if (end - start).days > reports.MAX_DAYS:
+            chinese_abort(400, f"场地利用率一次最多统计{reports.MAX_DAYS}天，请填写起止日期，缩短时间范围。")
     bookings, hours = reports.held_between(start, end)
     return render(
         "facilities/utilisation.html", rows=reports.utilisation_between(start, end), shown=shown,
