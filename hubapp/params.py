@@ -16,7 +16,7 @@ from flask import current_app, request
 from hubapp import clock
 from hubapp.errors import chinese_abort
 from hubapp.extensions import db
-from hubapp.formatting import quoted
+from hubapp.formatting import chinese_date, quoted
 
 #: Past this page number a list is certainly mistyped; it also keeps the offset inside 64 bits.
 MAX_PAGE = 100_000
@@ -182,3 +182,8 @@ def between_args() -> tuple[date, date] | None:
     if since is None and until is None:
         return None
     return since or date(FIRST_YEAR, 1, 1), (until or date(LAST_YEAR, 12, 31)) + timedelta(days=1)
+
+
+def days_label(start: date, end: date) -> str:
+    """The half-open range ``between_args`` gives, as a heading says it: "2026年1月1日至2026年11月30日"."""
+    return f"{chinese_date(start)}至{chinese_date(end - timedelta(days=1))}"

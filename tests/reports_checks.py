@@ -1,8 +1,10 @@
 """What the reports tests check on any data set: every figure that counts rows equals the rows of
-the list its link opens, and every sum equals what the owning domain's own page sums."""
+the list its link opens, the visits' and the rooms' figures equal what the visit ledger and the
+utilisation page show, and every sum equals what the owning domain's own page sums."""
 
 import re
 from datetime import date
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import distinct, func, select
@@ -19,6 +21,11 @@ ROW_COUNTS = (
     "sessions_held", "joint_activities", "meetings_held", "decisions_done", "decisions_open",
 )  # fmt: skip
 TOTAL = re.compile(r"共 (\d+) 条")
+#: The ledger's headline: "2026年1月1日至2026年3月31日走访覆盖 12/29 家企业（41%）".
+COVERAGE = re.compile(r"走访覆盖 (\d+)/(\d+) 家企业")
+#: The utilisation page's headline, and each room's 使用次数 cell.
+ROOMS_USED = re.compile(r"场地使用 (\d+) 次，共 ([\d.]+) 小时")
+ROOM_HELD = re.compile(r'<td class="held">(\d+)</td>')
 
 
 def listed(client, link: str) -> int:
@@ -34,7 +41,34 @@ def check_against_lists(client, figures: CentreFigures) -> None:
         figure = getattr(figures, name)
         assert figure.link, name
         assert listed(client, figure.link) == figure.value, (figures.period.slug, name, figure.link)
+    check_visits_against_ledger(client, figures)
+    check_rooms_against_utilisation(client, figures)
     check_sums_against_lists(figures)
+
+
+def _page(client, link: str) -> str:
+    response = client.get(link)
+    assert response.status_code == 200, link
+    return response.get_data(as_text=True)
+
+
+def check_visits_against_ledger(client, figures: CentreFigures) -> None:
+    """走访企业 and 走访覆盖率 are the ledger's coverage headline for the same days."""
+    visited, coverage = figures.visited_enterprises, figures.visit_coverage
+    assert visited.link and coverage.link == visited.link
+    shown, total = map(int, COVERAGE.search(_page(client, visited.link)).groups())
+    assert (shown, total) == (visited.value, coverage.base), (figures.period.slug, visited.link)
+    assert coverage.value == ((Decimal(shown) * 100 / total).quantize(Decimal("0.1")) if total else 0)
+
+
+def check_rooms_against_utilisation(client, figures: CentreFigures) -> None:
+    """场地使用 and its hours are the utilisation page's totals, and the count its rooms' rows add up to."""
+    bookings, hours = figures.rooms_bookings, figures.room_hours
+    assert bookings.link and hours.link == bookings.link
+    page = _page(client, bookings.link)
+    count, total = ROOMS_USED.search(page).groups()
+    assert (int(count), Decimal(total)) == (bookings.value, hours.value), (figures.period.slug, bookings.link)
+    assert sum(int(cell) for cell in ROOM_HELD.findall(page)) == bookings.value
 
 
 def _listed_demands(link: str):

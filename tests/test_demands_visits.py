@@ -1,6 +1,6 @@
-"""The visit ledger (走访台账) staff read: coverage per grid for a month, the enterprises not yet
-visited, the month's visits filtered by grid and topic and paginated, the Excel export, bad months
-and unknown grids, and that grid workers and liaisons cannot read it."""
+"""The visit ledger (走访台账) staff read: coverage per grid for a month or any range of days, the
+enterprises not yet visited, the visits filtered by grid and topic and paginated, the Excel export,
+bad months, bad days and unknown grids, and that grid workers and liaisons cannot read it."""
 
 import io
 from datetime import timedelta
@@ -158,6 +158,68 @@ def test_bad_months_and_unknown_grids_are_explained_not_500(auth, client, ledger
         unknown = client.get(f"/demands/visits?month={month_text(ledger['month'])}&grid={grid}")
         text = unknown.get_data(as_text=True)
         assert unknown.status_code == 200 and "没有该网格" in text and "指导党支部换届。" in text
+
+
+def days(start, end) -> str:
+    return f"since={start.isoformat()}&until={end.isoformat()}"
+
+
+def test_the_ledger_shows_any_range_of_days(auth, client, ledger):
+    """The dashboard's 走访企业 links here with ?since=&until=: coverage, visits and heading are the range's."""
+    auth.login("staff")
+    start, last = ledger["earlier"], shift_month(ledger["month"], 1) - timedelta(days=1)
+    page = client.get(f"/demands/visits?{days(start, last)}").get_data(as_text=True)
+    period = f"{start.year}年{start.month}月1日至{last.year}年{last.month}月{last.day}日"
+    assert f"网格走访台账 · {period}" in page and f"{period}走访覆盖 5/5 家企业（100%）" in page
+    assert "上上月走访。" in page and "复查消防通道。" in page
+    # No month to step from or export: the picker goes back to a month.
+    assert "导出 Excel" not in page and "按月查看" in page and 'href="/demands/visits?month=' not in page
+    grid_link = f'href="/demands/visits?grid={ledger["grid1"].id}&amp;since={start.isoformat()}&amp;until={last.isoformat()}#visit-rows"'
+    assert grid_link in page
+    one_day = ledger["month"] + timedelta(days=2)
+    narrow = client.get(f"/demands/visits?{days(one_day, one_day)}").get_data(as_text=True)
+    assert "走访覆盖 1/5 家企业（20%）" in narrow and "宣传技改贴息政策。" in narrow and "复查消防通道。" not in narrow
+
+
+def test_an_empty_range_counts_no_visit(auth, client, ledger):
+    auth.login("staff")
+    page = client.get("/demands/visits?since=2001-01-01&until=2001-03-31").get_data(as_text=True)
+    assert "2001年1月1日至2001年3月31日走访覆盖 0/5 家企业（0%）" in page
+    assert "2001年1月1日至2001年3月31日还没有走访记录。" in page
+
+
+def test_a_deactivated_enterprise_counts_in_the_ranges_it_was_visited(auth, client, ledger):
+    directory.deactivated(ledger["firms"]["星海电子科技"])
+    auth.login("staff")
+    earlier, month = ledger["earlier"], ledger["month"]
+    visited_then = client.get(f"/demands/visits?{days(earlier, month - timedelta(days=1))}").get_data(as_text=True)
+    assert "走访覆盖 1/5 家企业" in visited_then and "星海电子科技" in visited_then
+    until = shift_month(month, 1) - timedelta(days=1)
+    both = client.get(f"/demands/visits?{days(earlier, until)}").get_data(as_text=True)
+    assert "走访覆盖 5/5 家企业" in both
+    # Not visited in the month, it is no longer to be visited: out of the month's count.
+    assert "走访覆盖 4/4 家企业" in client.get(f"/demands/visits?month={month_text(month)}").get_data(as_text=True)
+    assert visits.coverage_between(earlier, month) == (1, 5)
+
+
+def test_the_range_of_visits_is_paginated(auth, client, app, users, ledger):
+    month = ledger["month"]
+    for n in range(app.config["PAGE_SIZE"]):
+        demands.visit(users["grid_worker"], ledger["firms"]["蓝海新材料"], month + timedelta(days=1), ["industry"],
+                      f"补记走访{n:02d}。")  # fmt: skip
+    auth.login("staff")
+    query = days(ledger["earlier"], month + timedelta(days=27))
+    first = client.get(f"/demands/visits?{query}").get_data(as_text=True)
+    assert "第 1 / 2 页" in first and f"/demands/visits?{query.replace('&', '&amp;')}&amp;page=2" in first
+    second = client.get(f"/demands/visits?{query}&page=2").get_data(as_text=True)
+    assert "上上月走访。" in second and "复查消防通道。" not in second
+
+
+def test_a_day_that_is_not_one_is_a_400_with_the_reason(auth, client, ledger):
+    auth.login("staff")
+    for query, reason in (("since=2026-02-30", "日期格式应为"), ("until=1999-12-31", "日期超出范围")):
+        response = client.get(f"/demands/visits?{query}")
+        assert response.status_code == 400 and reason in response.get_data(as_text=True)
 
 
 def test_the_demands_list_and_statistics_link_to_the_ledger(auth, client, ledger):

@@ -303,6 +303,37 @@ def test_a_month_that_is_not_one_shows_this_month_and_says_why(client, auth, roo
     assert download.status_code == 400 and "月份格式不正确" in download.get_data(as_text=True)
 
 
+def test_utilisation_shows_any_range_of_days_with_the_bookings_that_held_a_room(client, auth, users, room):
+    """The dashboard's 场地使用 links here with ?since=&until=: a booking counts whole in the range
+    it starts in; a cancelled one not at all."""
+    book(room, date(2026, 2, 3), "09:00", "11:30", title="培训", allow_past=True)
+    march = book(room, date(2026, 3, 5), "14:00", "15:00", title="沙龙", allow_past=True)
+    cancelled = book(room, date(2026, 2, 10), "14:00", "16:00", title="取消的会", allow_past=True)
+    with atomic():
+        bookings.change_status(users["staff"], march, CHECKED_IN)
+        bookings.cancel_booking(users["staff"], cancelled, "改期。")
+    auth.login("staff")
+    page = client.get("/facilities/utilisation?since=2026-02-01&until=2026-03-31").get_data(as_text=True)
+    assert "场地利用率 · 2026年2月1日至2026年3月31日" in page
+    assert "场地使用 2 次，共 3.5 小时" in page and '<td class="held">2</td>' in page
+    assert "导出 Excel" not in page and "按月查看" in page
+    february = client.get("/facilities/utilisation?month=2026-02").get_data(as_text=True)
+    assert "场地利用率 · 2026年2月" in february and "场地使用 1 次，共 2.5 小时" in february
+    assert 'href="/facilities/utilisation?month=2026-03">3月 ›' in february
+    leap_year = client.get("/facilities/utilisation?since=2024-01-01&until=2024-12-31")
+    assert leap_year.status_code == 200 and "2024年12月31日场地使用 0 次" in leap_year.get_data(as_text=True)
+    empty = client.get("/facilities/utilisation?since=2001-01-01&until=2001-01-31").get_data(as_text=True)
+    assert "场地使用 0 次，共 0.0 小时" in empty and "文化活动室" in empty
+
+
+def test_utilisation_answers_a_day_that_is_not_one_or_a_range_over_a_year_with_400(client, auth, room):
+    auth.login("staff")
+    for query, reason in (("since=2026-02-30", "日期格式应为"), ("until=1999-12-31", "日期超出范围"),
+                          ("since=2026-01-01", "最多统计366天"), ("since=2023-01-01&until=2024-01-02", "最多统计366天")):  # fmt: skip
+        response = client.get(f"/facilities/utilisation?{query}")
+        assert response.status_code == 400 and reason in response.get_data(as_text=True)
+
+
 def test_no_show_rule_applies_when_a_page_is_viewed(client, auth, room):
     yesterday = clock.today() - timedelta(days=1)
     booking = book(room, yesterday, "10:00", "11:00", title="沙龙", allow_past=True)

@@ -1,6 +1,7 @@
 """A randomized year (seeded) for the reports' tests, built through the domains' services over last
-year: a few hundred demands, sessions with check-ins, joint activities, placements (some imported,
-one list twice), training courses and meetings with decisions."""
+year: a few hundred demands, grid visits (some to an enterprise deactivated since), room bookings in
+every state (some running past midnight into the next month), sessions with check-ins, joint
+activities, placements (some imported, one list twice), training courses and meetings with decisions."""
 
 import io
 import random
@@ -10,15 +11,21 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
+from factories import demands as demand_factory
 from factories import directory, party
 from factories import meetings as meeting_factory
+from factories.accounts import account
+from factories.facilities import booking as make_booking
 from factories.facilities import room as make_room
 from factories.sessions import signup_data
 from hubapp import clock
 from hubapp.blueprints.cooperation import placement_import
 from hubapp.blueprints.cooperation import services as cooperation
 from hubapp.blueprints.demands import moves, outcomes
+from hubapp.blueprints.demands.models import TOPICS
 from hubapp.blueprints.demands.moves import DemandDraft
+from hubapp.blueprints.facilities import bookings
+from hubapp.blueprints.facilities.models import CANCELLED, CHECKED_IN, CONFIRMED, NO_SHOW, SHARED
 from hubapp.blueprints.meetings import decisions
 from hubapp.blueprints.party import organisations
 from hubapp.blueprints.sessions import door, planning, signup
@@ -74,6 +81,33 @@ def _demands(rng, staff, firms) -> None:
             if fate < 0.55:
                 continue
             moves.close(staff, demand, rng.choice(["satisfied", "basic"]), at=at(answered + timedelta(days=2), 11))
+
+
+def _visits(rng, grids, firms) -> None:
+    """Visits all year by one grid worker of every grid; the last enterprise is visited in March
+    only (it is deactivated later, and still counts in the periods it was visited)."""
+    worker = account("random_grid_worker", "grid_worker", name="随机网格员", grids=grids)
+    planned = [(rng.choice(firms[:-1]), day_of(rng)) for _ in range(150)]
+    planned += [(firms[-1], date(YEAR, 3, 3)), (firms[-1], date(YEAR, 3, 27))]
+    for firm, day in planned:
+        demand_factory.visit(worker, firm, day, rng.sample(list(TOPICS), 2), at=at(day, 18))
+
+
+def _bookings(rng, staff) -> None:
+    """Bookings of an exclusive and a shared room, open from 8:00 to 2:00, in every state a booking
+    ends in; the late ones start on a month's last day and end the next month."""
+    exclusive = make_room("随机路演厅", opens=time(8), closes=time(2))
+    shared = make_room("随机共享工位", mode=SHARED, capacity=12, opens=time(8), closes=time(2))
+    planned = [(exclusive, date(YEAR, 1, 1) + timedelta(days=offset), "10:00", "12:30", 1)
+               for offset in rng.sample(range(365), 30)]  # fmt: skip
+    planned += [(exclusive, date(YEAR, month + 1, 1) - timedelta(days=1), "22:00", "01:00", 1) for month in (3, 6, 9)]
+    planned += [(shared, day_of(rng), "14:00", "16:30", rng.randint(1, 6)) for _ in range(25)]
+    for room, day, start, end, headcount in planned:
+        made = make_booking(room, day, start, end, headcount=headcount, allow_past=True)
+        fate = rng.choice((CONFIRMED, CHECKED_IN, NO_SHOW, CANCELLED))
+        if fate != CONFIRMED:
+            with atomic():
+                bookings.change_status(staff, made, fate, "临时取消。" if fate == CANCELLED else None)
 
 
 def _sessions(rng, monkeypatch, staff) -> None:
@@ -190,8 +224,10 @@ def random_year(users, monkeypatch) -> list:
         )
         for i in range(30)
     ]
+    _visits(rng, grids, firms)
     directory.deactivated(firms[-1])
     _demands(rng, staff, firms[:-1])
+    _bookings(rng, staff)
     _sessions(rng, monkeypatch, staff)
     _party(rng, firms)
     _cooperation(rng, staff, firms[:-1])

@@ -129,8 +129,12 @@ def statistics_page():
 @bp.get("/visits", endpoint="visits")
 @staff_required
 def ledger():
-    shown = month_arg()
-    notices = [shown.notice] if shown.notice else []
+    """A month (``?month=``, by default this one) or, as a report's figure links to it, the days
+    ``?since=&until=``."""
+    days = params.between_args()
+    shown = month_arg() if days is None else None
+    start, end = (shown.month, shown.following) if shown else days
+    notices = [shown.notice] if shown and shown.notice else []
     grids = directory.grids()
     grid_id = params.int_arg("grid")
     if request.args.get("grid") and grid_id not in {g.id for g in grids}:
@@ -138,14 +142,21 @@ def ledger():
         grid_id = None
     topic = request.args.get("topic") if request.args.get("topic") in TOPICS else None
     this_month = clock.today().replace(day=1)
+    # The address that keeps the month or the days shown, for the grid links and the filters.
+    if shown:
+        kept = {"month": f"{shown.month:%Y-%m}"}
+    else:
+        kept = {name: request.args[name] for name in ("since", "until") if request.args.get(name)}
     return render(
         "demands/visits.html", "demands/_visit_rows.html",
-        month=shown.month, month_label=shown.label, previous_month=shown.previous,
-        next_month=shown.following if shown.month < this_month else None, is_this_month=shown.month == this_month,
-        months=visits.recent_months(this_month, shown.month), notices=notices,
+        month=shown.month if shown else None, period=shown.label if shown else params.days_label(start, end),
+        previous_month=shown.previous if shown else None,
+        next_month=shown.following if shown and shown.month < this_month else None,
+        is_this_month=shown is not None and shown.month == this_month, kept=kept,
+        months=visits.recent_months(this_month, shown.month if shown else this_month), notices=notices,
         # htmx asks for the rows only, after a filter changed: the coverage table stays as it is.
-        coverage=[] if is_htmx() else visits.visit_coverage(shown.month),
-        page=page_of(visits.month_visits_query(shown.month, grid_id, topic)),
+        coverage=[] if is_htmx() else visits.coverage_rows_between(start, end),
+        page=page_of(visits.visits_between_query(start, end, grid_id, topic)),
         grid_id=grid_id, topic=topic, grids=grids, topics=TOPICS,
     )  # fmt: skip
 

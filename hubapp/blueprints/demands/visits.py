@@ -2,9 +2,9 @@
 staff read.
 
 Grid workers visit every enterprise of their grid each month (每月深入企业). Staff read the
-month's coverage per grid and the visits themselves. An enterprise counts as visited in a month
-if any visit to it falls in that month, however many; coverage is measured against the
-enterprises the register places in the grid now.
+month's coverage per grid and the visits themselves, or any range of days a report counted. An
+enterprise counts as visited in a month (or range) if any visit to it falls in it, however many;
+coverage is measured against the enterprises the register places in the grid now.
 """
 
 from collections.abc import Collection
@@ -97,14 +97,20 @@ def recent_months(this_month: date, shown: date, count: int = 24) -> list[date]:
     return months
 
 
-def _in_month(month: date):
-    return (Visit.visited_on >= month, Visit.visited_on < shift_month(month, 1))
+def _visited_between(start: date, end: date):
+    return (Visit.visited_on >= start, Visit.visited_on < end)
+
+
+def _in_register(visited_ids):
+    """The enterprises a ledger counts: a deactivated enterprise is no longer to be visited, but a
+    visit it had in the range counts."""
+    return or_(Enterprise.active.is_(True), Enterprise.id.in_(visited_ids))
 
 
 def unvisited_count(grid_ids: Collection[int], month: date) -> int:
     """Enterprises in service in ``grid_ids`` with no visit in ``month``: what the ledger shows as
     not yet visited, in one query (the grid worker's menu badge asks it on every page)."""
-    visited = select(Visit.enterprise_id).where(*_in_month(month))
+    visited = select(Visit.enterprise_id).where(*_visited_between(month, shift_month(month, 1)))
     stmt = select(func.count(Enterprise.id)).where(
         Enterprise.grid_id.in_(list(grid_ids)), Enterprise.active.is_(True), Enterprise.id.not_in(visited)
     )
@@ -143,15 +149,20 @@ class GridCoverage:
 
 def visit_coverage(month: date) -> list[GridCoverage]:
     """Every grid with its grid workers, its enterprises and those visited in ``month``."""
-    return _coverage(directory.grids(), month)
+    return coverage_rows_between(month, shift_month(month, 1))
+
+
+def coverage_rows_between(start: date, end: date) -> list[GridCoverage]:
+    """Every grid with its grid workers, its enterprises and those visited from ``start`` up to ``end``."""
+    return _coverage(directory.grids(), start, end)
 
 
 def grid_coverage(grid: Grid, month: date) -> GridCoverage:
     """One grid's row of the ledger: what a grid's page in the register shows."""
-    return _coverage([grid], month)[0]
+    return _coverage([grid], month, shift_month(month, 1))[0]
 
 
-def _coverage(grids: list[Grid], month: date) -> list[GridCoverage]:
+def _coverage(grids: list[Grid], start: date, end: date) -> list[GridCoverage]:
     rows = {g.id: GridCoverage(grid=g) for g in grids}
     workers = (
         select(User)
@@ -163,9 +174,8 @@ def _coverage(grids: list[Grid], month: date) -> list[GridCoverage]:
         for grid in user.grids:
             if grid.id in rows:
                 rows[grid.id].workers.append(user)
-    visited_ids = set(db.session.scalars(select(Visit.enterprise_id).where(*_in_month(month)).distinct()))
-    # A deactivated enterprise is no longer to be visited, but a visit it had that month counts.
-    in_register = or_(Enterprise.active.is_(True), Enterprise.id.in_(list(visited_ids)))
+    visited_ids = set(db.session.scalars(select(Visit.enterprise_id).where(*_visited_between(start, end)).distinct()))
+    in_register = _in_register(list(visited_ids))
     enterprises = select(Enterprise).where(Enterprise.grid_id.in_(rows), in_register).order_by(Enterprise.name)
     for enterprise in db.session.scalars(enterprises):
         row = rows.get(enterprise.grid_id)
@@ -184,14 +194,14 @@ def coverage_totals(month: date) -> tuple[int, int]:
 
 def coverage_between(start: date, end: date) -> tuple[int, int]:
     """(enterprises visited from ``start`` up to ``end``, enterprises in a grid), counted as the
-    ledger counts a month: a deactivated enterprise visited in the range still counts."""
-    visited_ids = select(Visit.enterprise_id).where(Visit.visited_on >= start, Visit.visited_on < end)
+    ledger counts its rows: a deactivated enterprise visited in the range still counts."""
+    visited_ids = select(Visit.enterprise_id).where(*_visited_between(start, end))
     in_grid = Enterprise.grid_id.in_(select(Grid.id))
     visited, total = db.session.execute(
         select(
             func.count(Enterprise.id).filter(Enterprise.id.in_(visited_ids)),
             func.count(Enterprise.id),
-        ).where(in_grid, or_(Enterprise.active.is_(True), Enterprise.id.in_(visited_ids)))
+        ).where(in_grid, _in_register(visited_ids))
     ).one()
     return visited, total
 
@@ -204,6 +214,11 @@ def topic_condition(code: str):
 
 def month_visits_query(month: date, grid_id: int | None = None, topic: str | None = None):
     """The month's visits, the newest first, with what the ledger shows of each."""
+    return visits_between_query(month, shift_month(month, 1), grid_id, topic)
+
+
+def visits_between_query(start: date, end: date, grid_id: int | None = None, topic: str | None = None):
+    """The visits from ``start`` up to ``end``, the newest first, with what the ledger shows of each."""
     stmt = (
         select(Visit)
         .options(
@@ -212,7 +227,7 @@ def month_visits_query(month: date, grid_id: int | None = None, topic: str | Non
             joinedload(Visit.grid),
             selectinload(Visit.demands),
         )
-        .where(*_in_month(month))
+        .where(*_visited_between(start, end))
         .order_by(Visit.visited_on.desc(), Visit.id.desc())
     )
     if grid_id:

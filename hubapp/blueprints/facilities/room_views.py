@@ -18,7 +18,7 @@ from hubapp.extensions import db
 from hubapp.formatting import quoted
 from hubapp.forms import options
 from hubapp.htmx import render
-from hubapp.params import month_arg, month_for_download
+from hubapp.params import between_args, days_label, month_arg, month_for_download
 
 
 def room_choices(all_label: str):
@@ -236,11 +236,20 @@ def import_holidays():
 @bp.get("/utilisation")
 @staff_required
 def utilisation():
-    shown = month_arg()
-    year, month = shown.month.year, shown.month.month
+    """A month (``?month=``, by default this one) or, as a report's figure links to it, the days
+    ``?since=&until=``."""
+    days = between_args()
+    if days is None:
+        shown = month_arg()
+        start, end = shown.month, shown.following
+    else:
+        shown, (start, end) = None, days
+        if (end - start).days > reports.MAX_DAYS:
+            chinese_abort(400, f"场地利用率一次最多统计{reports.MAX_DAYS}天，请填写起止日期，缩短时间范围。")
+    bookings, hours = reports.held_between(start, end)
     return render(
-        "facilities/utilisation.html", rows=reports.utilisation(year, month), year=year, month=month,
-        previous=shown.previous, following=shown.following, notice=shown.notice,
+        "facilities/utilisation.html", rows=reports.utilisation_between(start, end), shown=shown,
+        period=shown.label if shown else days_label(start, end), bookings=bookings, hours=hours,
     )  # fmt: skip
 
 

@@ -29,7 +29,7 @@ from hubapp.blueprints.meetings import decisions
 from hubapp.blueprints.meetings.models import Meeting
 from hubapp.blueprints.meetings.planning import held_between
 from hubapp.blueprints.party import activities, organisations
-from hubapp.blueprints.reports.periods import MONTH, Period
+from hubapp.blueprints.reports.periods import Period
 from hubapp.blueprints.sessions import planning as sessions
 from hubapp.extensions import db
 
@@ -157,7 +157,6 @@ def centre_figures(period: Period, today: date | None = None) -> CentreFigures:
     last = end - timedelta(days=1)
     days = {"since": start.isoformat(), "until": last.isoformat()}
     between = (start, end)
-    month = period.start.strftime("%Y-%m") if period.kind == MONTH else None
 
     enterprises = db.session.scalar(select(func.count()).select_from(directory.enterprise_query().subquery()))
     regulated = db.session.scalar(
@@ -166,7 +165,7 @@ def centre_figures(period: Period, today: date | None = None) -> CentreFigures:
     grids = len(directory.grids())
     workers = len(accounts.grid_workers())
     visited, in_grids = visits.coverage_between(start, end)
-    visits_link = url_for("demands.visits", month=month) if month else None
+    visits_link = url_for("demands.visits", **days)
 
     # By month: the total is the period's, and the lines draw the chart without counting again.
     months = breakdown.breakdown("month", period.year, today, received=between, working_days=False)
@@ -205,12 +204,8 @@ def centre_figures(period: Period, today: date | None = None) -> CentreFigures:
         jobs=Figure("解决就业", demands.jobs, "人", url_for("demands.index", hired="1", **days)),
         sessions_held=Figure("举办主题活动", held, "场", url_for("sessions.index", **days)),
         session_attendance=Figure("活动签到", checked_in, "人次", url_for("sessions.index", **days)),
-        rooms_bookings=Figure(
-            "场地使用", bookings, "次", url_for("facilities.utilisation", month=month) if month else None
-        ),
-        room_hours=Figure(
-            "场地使用时长", hours, "小时", url_for("facilities.utilisation", month=month) if month else None
-        ),
+        rooms_bookings=Figure("场地使用", bookings, "次", url_for("facilities.utilisation", **days)),
+        room_hours=Figure("场地使用时长", hours, "小时", url_for("facilities.utilisation", **days)),
         guide_views=Figure("指南查看", guides.views_between(start, end), "次", url_for("guides.index")),
         party_coverage_regulated=Figure(
             "规上企业党组织覆盖",
