@@ -75,6 +75,17 @@ def submit(form, change: Callable[[], T]) -> Outcome[T]:
     return attempt(change, form)
 
 
+def form_status(form, outcome: Outcome | None, conflict=None) -> int:
+    """The status to draw a form page with: 200 when first shown, else the outcome's. A conflict
+    shown without a table of differences (``concurrency.table_for`` found none to draw) says why
+    above the form."""
+    if outcome is None:
+        return 200
+    if outcome.conflict and conflict is None:
+        form.add_error(outcome.message)
+    return outcome.status
+
+
 def done(message: str, url: str, fragment: Callable | None = None):
     """After a change: for htmx the fragment that shows its result, else a flash and a 303."""
     if fragment is not None and is_htmx():

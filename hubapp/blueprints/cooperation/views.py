@@ -49,9 +49,7 @@ def _partner_details(form: forms.PartnerForm) -> services.PartnerDetails:
 
 
 def _partner_page(form, partner, outcome=None, conflict=None):
-    if outcome is not None and outcome.conflict and conflict is None:
-        form.add_error(outcome.message)
-    status = outcome.status if outcome is not None else 200
+    status = actions.form_status(form, outcome, conflict)
     return render("cooperation/partner_form.html", form=form, partner=partner, conflict=conflict, status=status)
 
 
@@ -139,9 +137,7 @@ def _project_details(form: forms.ProjectForm) -> services.ProjectDetails:
 
 
 def _project_page(form, project, outcome=None, conflict=None):
-    if outcome is not None and outcome.conflict and conflict is None:
-        form.add_error(outcome.message)
-    status = outcome.status if outcome is not None else 200
+    status = actions.form_status(form, outcome, conflict)
     return render(
         "cooperation/project_form.html", form=form, project=project, conflict=conflict, status=status,
         has_partners=bool(form.partner_id.choices[1:]),

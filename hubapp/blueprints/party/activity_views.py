@@ -74,9 +74,7 @@ def _plan_from(form: forms.ActivityForm) -> activities.ActivityPlan:
 
 
 def _form_page(form, activity, outcome=None, conflict=None):
-    if outcome is not None and outcome.conflict and conflict is None:
-        form.add_error(outcome.message)
-    status = outcome.status if outcome is not None else 200
+    status = actions.form_status(form, outcome, conflict)
     return render("party/activity_form.html", form=form, activity=activity, conflict=conflict, status=status)
 
 
@@ -159,11 +157,10 @@ def activity_attendees(activity_id: int):
     )
     if not outcome.ok:
         conflict = concurrency.table_for(outcome, form, lambda: _attendees_form(found, saved=True))
-        if outcome.conflict and conflict is None:
-            form.add_error(outcome.message)
         return render(
-            "party/attendees_form.html", form=form, activity=found, conflict=conflict, status=outcome.status
-        )
+            "party/attendees_form.html", form=form, activity=found, conflict=conflict,
+            status=actions.form_status(form, outcome, conflict),
+        )  # fmt: skip
     return actions.done(
         f"签到名单已保存（{len(found.attendees)}人）。", url_for("party.activity", activity_id=activity_id) + "#attendees"
     )

@@ -68,9 +68,7 @@ def _details_from(form: forms.OrganisationForm) -> organisations.OrganisationDet
 
 
 def _form_page(form, organisation, outcome=None, conflict=None):
-    if outcome is not None and outcome.conflict and conflict is None:
-        form.add_error(outcome.message)
-    status = outcome.status if outcome is not None else 200
+    status = actions.form_status(form, outcome, conflict)
     return render("party/organisation_form.html", form=form, organisation=organisation, conflict=conflict, status=status)
 
 

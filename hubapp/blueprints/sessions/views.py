@@ -82,9 +82,7 @@ def _plan_from(form: SessionForm) -> SessionPlan:
 
 
 def _form_page(form: SessionForm, session: Session | None, outcome: actions.Outcome | None = None, conflict=None):
-    if outcome is not None and outcome.conflict and conflict is None:
-        form.add_error(outcome.message)  # someone else's change: above the form
-    status = outcome.status if outcome is not None else 200
+    status = actions.form_status(form, outcome, conflict)
     return render("sessions/form.html", form=form, session=session, status=status, conflict=conflict)
 
 
