@@ -1,6 +1,7 @@
 """Chinese formats that users check: dates without leading zeros, weekdays, money."""
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask import Flask
 
@@ -31,6 +32,14 @@ def mask_phone(phone: str | None) -> str:
     if len(phone) == 11:
         return phone[:3] + "****" + phone[7:]
     return phone
+
+
+def plain_number(value: Decimal | int | None) -> str:
+    """A number as the centre writes it, to the hundredth and no trailing zeros: 450.00 → "450",
+    12.50 → "12.5" (万元, hours, rates); None → ""."""
+    if value is None:
+        return ""
+    return f"{Decimal(value):.2f}".rstrip("0").rstrip(".")
 
 
 def quoted(text: str) -> str:

@@ -26,9 +26,10 @@ from hubapp.blueprints.demands.models import (
     DemandOutcome,
     DemandTopic,
 )
-from hubapp.blueprints.demands.statistics import _amount, _rate
+from hubapp.blueprints.demands.statistics import _rate
 from hubapp.blueprints.directory.models import Department, Grid
 from hubapp.extensions import db
+from hubapp.formatting import plain_number
 from hubapp.workdays import WorkingDayCounter
 
 DIMENSIONS = {
@@ -74,7 +75,7 @@ class Line:
 
     @property
     def funding_text(self) -> str:
-        return _amount(self.funding)
+        return plain_number(self.funding)
 
     def add(self, other: "Line") -> None:
         for name in ("collected", "closed", "closed_on_time", "days_to_close", "rated", "happy", "unsatisfied",

@@ -16,10 +16,11 @@ from sqlalchemy.orm import joinedload
 
 from hubapp import clock
 from hubapp.blueprints.demands.models import DECLINED, TRANSFER, Demand, DemandEvent
-from hubapp.blueprints.demands.statistics import _amount, _department_rates, _outcome_sums
+from hubapp.blueprints.demands.statistics import _department_rates, _outcome_sums
 from hubapp.blueprints.directory.models import Department
 from hubapp.blueprints.meetings import decisions as meeting_decisions
 from hubapp.extensions import db
+from hubapp.formatting import plain_number
 from hubapp.params import month_label, shift_month
 
 #: The overdue demands named one by one; more are counted in a closing line, so the 通报 stays short.
@@ -49,7 +50,7 @@ class Bulletin:
 
     @property
     def funding_text(self) -> str:
-        return _amount(self.funding)
+        return plain_number(self.funding)
 
     @property
     def headline(self) -> str:

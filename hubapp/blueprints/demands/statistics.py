@@ -22,6 +22,7 @@ from hubapp.blueprints.demands.models import (
 )
 from hubapp.blueprints.directory.models import Department
 from hubapp.extensions import db
+from hubapp.formatting import plain_number
 from hubapp.workdays import add_working_days
 
 
@@ -46,7 +47,7 @@ class Statistics:
     def article_sentence(self) -> str:
         """The sentence the centre's article writes, with this year's exact figures."""
         since = "今年以来" if self.this_year else f"{self.year}年"
-        funding = f"，协助企业完成融资{_amount(self.funding)}万元" if self.funding else ""
+        funding = f"，协助企业完成融资{plain_number(self.funding)}万元" if self.funding else ""
         return f"{since}共收集各类问题诉求{self.total}个，已推动解决{self.closed}个{funding}。"
 
     @property
@@ -55,13 +56,7 @@ class Statistics:
 
     @property
     def outcome_line(self) -> str:
-        return f"融资到位 {_amount(self.funding)} 万元，解决就业 {self.jobs} 人。"
-
-
-def _amount(value: Decimal) -> str:
-    """450.00 → 450, 12.50 → 12.5: as the centre writes amounts in 万元."""
-    text = f"{value:.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+        return f"融资到位 {plain_number(self.funding)} 万元，解决就业 {self.jobs} 人。"
 
 
 def _outcome_sums(*conditions):
@@ -166,7 +161,7 @@ def statistics(year: int, today: date | None = None) -> Statistics:
     for m in range(1, last_month + 1):
         funding_m, jobs_m = outcome_months.get(m, (Decimal("0"), 0))
         stats.months.append(
-            {"month": m, "received": received.get(m, 0), "closed": closed.get(m, 0), "funding": _amount(funding_m), "jobs": jobs_m}
+            {"month": m, "received": received.get(m, 0), "closed": closed.get(m, 0), "funding": plain_number(funding_m), "jobs": jobs_m}
         )
     return stats
 

@@ -32,14 +32,7 @@ from hubapp.blueprints.party import activities, organisations
 from hubapp.blueprints.reports.periods import Period
 from hubapp.blueprints.sessions import planning as sessions
 from hubapp.extensions import db
-
-
-def _number(value: int | Decimal) -> str:
-    """650 → "650", 12.50 → "12.5": as the centre writes numbers."""
-    if isinstance(value, Decimal):
-        text = f"{value:.2f}"
-        return text.rstrip("0").rstrip(".")
-    return str(value)
+from hubapp.formatting import plain_number
 
 
 @dataclass(frozen=True)
@@ -60,7 +53,7 @@ class Figure:
             return f"{self.value}/{self.of}"
         if self.base == 0:
             return "—"
-        return _number(self.value) + ("%" if self.unit == "%" else "")
+        return plain_number(self.value) + ("%" if self.unit == "%" else "")
 
     @property
     def percent(self) -> Decimal | None:

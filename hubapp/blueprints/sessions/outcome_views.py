@@ -12,6 +12,7 @@ from hubapp.blueprints.sessions.models import BANK, FinancingMatch, Session
 from hubapp.blueprints.sessions.outcomes import FinancingData
 from hubapp.blueprints.sessions.views import act
 from hubapp.extensions import db
+from hubapp.formatting import plain_number
 from hubapp.forms import options
 from hubapp.htmx import render
 
@@ -36,7 +37,7 @@ def _outcome(session: Session, status=200, outcome_form=None, financing_form=Non
         outcome_form=outcome_form or OutcomeForm(formdata=None, obj=session),
         financing_form=financing_form or _financing_form(formdata=False),
         advance_form=AdvanceForm(formdata=None),
-        wan=outcomes.wan,
+        plain_number=plain_number,
     )
 
 

@@ -28,6 +28,7 @@ from hubapp.blueprints.sessions.models import (
     Session,
 )
 from hubapp.extensions import db
+from hubapp.formatting import plain_number
 from hubapp.rules import Conflict, RuleError
 
 
@@ -178,12 +179,4 @@ def delete_financing(actor, match: FinancingMatch) -> None:
 
 def financing_report(matches: list[FinancingMatch]) -> list[str]:
     """The sentences the centre puts in its report, e.g. 协助汇科工控获得融资450万元 (granted loans only)."""
-    return [f"协助{m.short_enterprise_name}获得融资{wan(m.amount)}万元" for m in matches if m.status == GRANTED]
-
-
-def wan(amount: Decimal | None) -> str:
-    """450.00 → 450, 12.50 → 12.5."""
-    if amount is None:
-        return ""
-    text = f"{Decimal(amount):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return [f"协助{m.short_enterprise_name}获得融资{plain_number(m.amount)}万元" for m in matches if m.status == GRANTED]
