@@ -13,6 +13,7 @@ from hubapp import config as default_config
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     configure(app, test_config)
+    register_replay(app)
     trust_proxies(app)
     register_edge(app)
     register_extensions(app)
@@ -42,6 +43,12 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
     # Werkzeug refuses a larger body with a 413 before reading it, rather than after it filled memory.
     app.config["MAX_CONTENT_LENGTH"] = int(float(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
+
+
+def register_replay(app: Flask) -> None:
+    from hubapp import replay
+
+    replay.register_replay(app)
 
 
 def trust_proxies(app: Flask) -> None:

@@ -31,7 +31,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import CheckConstraint, Integer, Select, String, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from hubapp import clock
+from hubapp import clock, replay
 from hubapp.extensions import db
 
 #: The topic of /s/, /s/<id> and /e/: sessions, their hosts, custom questions and rooms.
@@ -164,28 +164,34 @@ class Page:
     #: The CSRF token of the visitor it was rendered for, in its form: each visitor gets their own.
     csrf_token: str | None = None
 
-    def for_visitor(self) -> str:
+    def for_visitor(self) -> tuple[str, str | None]:
+        """The page with this visitor's own CSRF token in its form, and that token."""
         if self.csrf_token is None:
-            return self.html
-        return self.html.replace(self.csrf_token, generate_csrf())
+            return self.html, None
+        token = generate_csrf()
+        return self.html.replace(self.csrf_token, token), token
+
+    def unexpired(self) -> bool:
+        return self.expires_at is None or clock.now() < self.expires_at
 
 
 def cached(topic: str, key: Hashable, render: Callable[[], Page]) -> str:
     """The page ``key`` of ``topic`` for this visitor: this worker's copy while current, else
-    ``render()``'s."""
+    ``render()``'s. Offered for replay (``hubapp.replay``) to the visitors who bring no cookie."""
     if "_flashes" in session:
         # Their pending message goes into the page: rendered for them alone, and not kept.
-        return render().for_visitor()
+        return render().for_visitor()[0]
     version = stamp(topic)
     cache = current_app.extensions.setdefault("public_pages", {})
     # get(), not "in" then [ ]: another thread may clear the cache in between.
     kept = cache.get((topic, key))
-    if kept is not None:
-        kept_version, page = kept
-        if kept_version == version and (page.expires_at is None or clock.now() < page.expires_at):
-            return page.for_visitor()
-    page = render()
-    if len(cache) >= CACHE_SIZE:
-        cache.clear()
-    cache[(topic, key)] = (version, page)
-    return page.for_visitor()
+    if kept is not None and kept[0] == version and kept[1].unexpired():
+        page = kept[1]
+    else:
+        page = render()
+        if len(cache) >= CACHE_SIZE:
+            cache.clear()
+        cache[(topic, key)] = (version, page)
+    html, token = page.for_visitor()
+    replay.keep(lambda: stamp(topic) == version and page.unexpired(), csrf_token=token)
+    return html

@@ -1,11 +1,12 @@
 """The public addresses: /g/ (the index) and /g/<code> (what each printed QR code encodes)."""
 
 import hashlib
+from functools import partial
 
 from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
 from werkzeug.http import quote_etag
 
-from hubapp import actions, clock
+from hubapp import actions, clock, replay
 from hubapp.blueprints.auth.roles import public
 from hubapp.blueprints.guides import content, public_bp, reading, viewcount, visitors
 from hubapp.blueprints.guides.models import CATEGORIES, MATERIAL_FORMS, MATTER_TYPES, SERVICE_OBJECTS
@@ -45,24 +46,39 @@ def _published(code: str) -> reading.PublicGuide:
 PAGE_CACHE_SIZE = 512
 
 
-def _cached_page(code: str) -> tuple[int, bytes, str]:
-    """The matter's id, the page of its current version (encoded once) and the page's ETag."""
+def _cached_page(code: str) -> tuple[reading.PublicStamp, bytes, str]:
+    """The version shown now, its page (encoded once) and the page's ETag."""
     stamp = _stamp(code)
     cache = current_app.extensions.setdefault("guide_pages", {})
     # get(), not "in" then [ ]: another thread may clear the cache in between.
     page = cache.get(stamp)
     if page is not None:
-        return stamp.matter_id, *page
+        return stamp, *page
     guide = _version(code, stamp)
-    # A signed-in staff member's pending message would be rendered into the page: not for everyone.
-    shareable = "_flashes" not in session
     body = render_template("guides/public/guide.html", guide=guide, doc=guide.content).encode()
     page = (body, hashlib.blake2b(body, digest_size=12).hexdigest())
-    if shareable:
+    if _shareable():
         if len(cache) >= PAGE_CACHE_SIZE:
             cache.clear()
         cache[stamp] = page
-    return stamp.matter_id, *page
+    return stamp, *page
+
+
+def _shareable() -> bool:
+    """A signed-in staff member's pending message would be rendered into the page: not for everyone."""
+    return "_flashes" not in session
+
+
+def _still_shows(code: str, stamp: reading.PublicStamp) -> bool:
+    """Whether /g/<code> still shows the version ``stamp`` names (a kept answer's check)."""
+    try:
+        return reading.public_stamp(code) == stamp
+    except (reading.GuideGone, reading.GuideNotFound):
+        return False
+
+
+def _count_view(matter_id: int) -> None:
+    viewcount.count(matter_id, clock.today())
 
 
 def _guide_page(guide: reading.PublicGuide, status: int = 200, **extra):
@@ -99,10 +115,12 @@ def _whole_index() -> str:
             "guides/public/index.html", groups=reading.by_category(listing), search="", popular=[],
             phone=current_app.config["CENTRE_PHONE"],
         )  # fmt: skip
-        if "_flashes" not in session:
+        if _shareable():
             # Only the current listing is worth keeping: an older one will not come back.
             cache.clear()
             cache[listing] = html
+    if _shareable():
+        replay.keep(lambda: reading.public_listing() == listing)
     return html
 
 
@@ -113,8 +131,10 @@ def public_guide(code: str):
     # Other query strings (a messenger's ?from=…) still get the shared page and count as a view.
     if request.args.get("feedback") == "thanks":
         return _guide_page(_published(code), thanks=True)
-    matter_id, body, etag = _cached_page(code)
-    viewcount.count(matter_id, clock.today())
+    stamp, body, etag = _cached_page(code)
+    _count_view(stamp.matter_id)
+    if _shareable():
+        replay.keep(partial(_still_shows, code, stamp), on_replay=partial(_count_view, stamp.matter_id))
     # A phone on a weak connection that scans again gets 304 instead of the page. Compared here, not
     # by make_conditional(), which also looks for ranges and dates this page never has: that, the
     # Cache-Control object and encoding the page again took a fifth of a scan's time.
