@@ -6,8 +6,9 @@ takes next to the following ones, and each worker's memory once warmed up (serve
 
 Each ``bench/rows_<domain>.py`` contributes rows (see bench/api.py). Timings vary with what else
 the machine is doing: compare a row with the baseline of the same run, not across runs. On a shared
-machine the load changes within a run too, so each page's ratio is to the bare page measured just
-before it (the baseline rows show the first and the last of those).
+machine the load changes within a run too, so each page is measured in ``--rounds`` short runs, each
+just after a run of the bare page, and its ratio is the median of those pairs' ratios (req/s, p50
+and p99 are the medians of its runs; the baseline rows show the first and the last bare run).
 """
 
 import argparse
@@ -155,7 +156,8 @@ def row_modules():
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page")
+    parser.add_argument("--seconds", type=int, default=3, help="wrk duration of each run")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each page, each after a run of the bare page")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
     parser.add_argument("--database", help="one database URI instead of SQLite and PostgreSQL")
@@ -230,17 +232,32 @@ def measure(uri: str, args, workdir: Path) -> list[tuple[str, str, str, str, str
                         cookie = None
                         if item.user:
                             cookie = cookies.setdefault(item.user, login_cookie(base, item.user))
-                        baseline = wrk(base + "/_bare/", args.seconds, args.connections, None)[0]
-                        rate, p50, p99, errors = wrk(base + item.path, args.seconds, args.connections, cookie)
-                        note = f" ⚠ {errors} 个非 2xx/3xx 响应" if errors else ""
-                        results.append(
-                            (item.label + note, f"{rate:,.0f}", f"{p50:.1f}", f"{p99:.1f}", f"{rate / baseline:.0%}")
-                        )
+                        results.append(measure_page(base, item, cookie, args))
         measure_baseline("基线（结束时再测一次）")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     return results
+
+
+def measure_page(base: str, item: HttpRow, cookie: str | None, args) -> tuple[str, str, str, str, str]:
+    """The row of one page: ``args.rounds`` pairs of runs, the bare page then this one."""
+    ratios, rates, p50s, p99s, errors = [], [], [], [], 0
+    for _ in range(args.rounds):
+        baseline = wrk(base + "/_bare/", args.seconds, args.connections, None)[0]
+        rate, p50, p99, failed = wrk(base + item.path, args.seconds, args.connections, cookie)
+        ratios.append(rate / baseline)
+        rates.append(rate)
+        p50s.append(p50)
+        p99s.append(p99)
+        errors += failed
+    note = f" ⚠ {errors} 个非 2xx/3xx 响应" if errors else ""
+    median = statistics.median
+    spread = f"（{min(ratios):.0%}–{max(ratios):.0%}）" if args.rounds > 1 else ""
+    return (
+        item.label + note, f"{median(rates):,.0f}", f"{median(p50s):.1f}", f"{median(p99s):.1f}",
+        f"{median(ratios):.0%}{spread}",
+    )  # fmt: skip
 
 
 def public_rows(items: list) -> list:
@@ -262,6 +279,7 @@ def print_table(columns: dict[str, list], args) -> None:
     header = "| 行 | " + " | ".join(f"{n} req/s | {n} p50 (ms) / 耗时 | {n} p99 (ms) | {n} 相对基线" for n in names) + " |"
     lines = [
         f"gunicorn {args.workers} workers (sync, serve.conf.py), wrk -t2 -c{args.connections} -d{args.seconds}s, "
+        f"{args.rounds} runs of each page, each after a run of the bare page: medians, and the ratios' range; "
         f"{os.cpu_count()} CPU cores; PDF and other in-process rows: median time in ms",
         "",
         header,

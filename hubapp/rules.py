@@ -29,3 +29,10 @@ class Conflict(RuleError):
     """Someone else changed the record first; the user should look again before acting."""
 
     status = 409
+
+
+def clean_text(value: str | None) -> str | None:
+    """A typed text without the blanks around it; None when nothing is left (an optional field
+    left blank is stored as no value, not as an empty or all-blank text)."""
+    value = (value or "").strip()
+    return value or None

@@ -24,17 +24,12 @@ from hubapp.blueprints.demands import outcomes as demand_outcomes
 from hubapp.blueprints.directory import services as directory
 from hubapp.extensions import db
 from hubapp.forms import MOBILE_MESSAGE, is_mobile
-from hubapp.rules import Conflict, NotAllowed, RuleError
+from hubapp.rules import Conflict, NotAllowed, RuleError, clean_text
 
 
 def check_staff(actor) -> None:
     if actor is not None and actor.role not in STAFF_ROLES:
         raise NotAllowed("只有中心工作人员可以维护产学研合作。")
-
-
-def _clean(text: str | None) -> str | None:
-    text = (text or "").strip()
-    return text or None
 
 
 # --- typed inputs ----------------------------------------------------------------------------
@@ -209,12 +204,12 @@ def person_times_by_month(start: date, end: date) -> dict[tuple[int, int], int]:
 
 
 def _check_partner(details: PartnerDetails, partner: Partner | None) -> str:
-    name = _clean(details.name)
+    name = clean_text(details.name)
     if not name:
         raise RuleError("请填写合作单位名称。", "name")
     if details.kind not in PARTNER_KINDS:
         raise RuleError("请选择单位类型。", "kind")
-    if _clean(details.contact_phone) and not is_mobile(details.contact_phone.strip()):
+    if clean_text(details.contact_phone) and not is_mobile(details.contact_phone.strip()):
         raise RuleError(MOBILE_MESSAGE, "contact_phone")
     if details.agreement_ends_on and not details.agreement_signed_on:
         raise RuleError("填写协议到期日期时，请同时填写签订日期。", "agreement_signed_on")
@@ -228,11 +223,11 @@ def _check_partner(details: PartnerDetails, partner: Partner | None) -> str:
 
 def _apply_partner(partner: Partner, name: str, details: PartnerDetails) -> None:
     partner.name, partner.kind = name, details.kind
-    partner.contact_name = _clean(details.contact_name)
-    partner.contact_phone = _clean(details.contact_phone)
-    partner.agreement = _clean(details.agreement)
+    partner.contact_name = clean_text(details.contact_name)
+    partner.contact_phone = clean_text(details.contact_phone)
+    partner.agreement = clean_text(details.agreement)
     partner.agreement_signed_on, partner.agreement_ends_on = details.agreement_signed_on, details.agreement_ends_on
-    partner.notes = _clean(details.notes)
+    partner.notes = clean_text(details.notes)
 
 
 def create_partner(actor, details: PartnerDetails) -> Partner:
@@ -262,7 +257,7 @@ def _check_project(details: ProjectDetails) -> str:
         raise RuleError("请选择项目类型。", "kind")
     if db.session.get(Partner, details.partner_id or 0) is None:
         raise RuleError("请选择合作单位。", "partner_id")
-    title = _clean(details.title)
+    title = clean_text(details.title)
     if not title:
         raise RuleError("请填写项目名称或课题。", "title")
     if details.status not in PROJECT_STATUSES:
@@ -373,7 +368,7 @@ def create_placement(actor, details: PlacementDetails) -> Placement:
         raise RuleError("学生人数应大于0。", "students")
     placement = Placement(
         partner_id=details.partner_id, enterprise_id=details.enterprise_id, start_on=details.start_on,
-        end_on=details.end_on, students=details.students, note=_clean(details.note),
+        end_on=details.end_on, students=details.students, note=clean_text(details.note),
     )  # fmt: skip
     db.session.add(placement)
     db.session.flush()

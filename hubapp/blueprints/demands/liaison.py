@@ -25,11 +25,11 @@ from hubapp.blueprints.demands.models import (
     Demand,
     DemandExtension,
 )
-from hubapp.blueprints.demands.moves import _clean, _event, _move, _require_staff, _required_text
+from hubapp.blueprints.demands.moves import _event, _move, _require_staff, _required_text
 from hubapp.blueprints.demands.reading import answers_for_department
 from hubapp.extensions import db
 from hubapp.formatting import chinese_date
-from hubapp.rules import Conflict, NotAllowed, RuleError
+from hubapp.rules import Conflict, NotAllowed, RuleError, clean_text
 
 #: The longest name of a unit a liaison suggests instead of theirs.
 UNIT_MAX = 100
@@ -93,7 +93,7 @@ def hand_back(
     liaison must read first, so the 退单 is refused (None: not checked)."""
     _require_liaison(actor, demand, "只有承办部门的联络员可以退单。")
     reason = _required_text(reason, "请写明退单原因。", "reason")
-    suggested = _clean(suggested_unit)
+    suggested = clean_text(suggested_unit)
     if suggested and len(suggested) > UNIT_MAX:
         raise RuleError(f"建议承办单位不超过{UNIT_MAX}字。", "suggested_unit")
     text = reason + (f"。建议转{suggested}" if suggested else "")
@@ -177,7 +177,7 @@ def grant_extension(actor: User, demand: Demand, note: str | None = None, at=Non
     if extension is None:
         raise Conflict("该诉求没有等待审批的延期申请。")
     _require_transferred(demand, "同意延期")
-    note = _clean(note)
+    note = clean_text(note)
     at = at or clock.now()
     _decide(actor, extension, GRANTED, note, at)
     moved = db.session.execute(

@@ -48,7 +48,7 @@ from hubapp.database import NumberTaken, write_numbered
 from hubapp.extensions import db
 from hubapp.formatting import chinese_date
 from hubapp.forms import is_mobile
-from hubapp.rules import Conflict, NotAllowed, RuleError
+from hubapp.rules import Conflict, NotAllowed, RuleError, clean_text
 from hubapp.workdays import add_working_days
 
 #: What a refused move says it cannot do: "该诉求当前为“已销号”，不能{verb}。"
@@ -63,14 +63,8 @@ VERBS = {
 }
 
 
-def _clean(value: str | None) -> str | None:
-    """The text without surrounding blanks; None when nothing is left."""
-    value = (value or "").strip()
-    return value or None
-
-
 def _required_text(value: str | None, message: str, field: str, limit: int = NOTE_MAX) -> str:
-    text = _clean(value)
+    text = clean_text(value)
     if not text:
         raise RuleError(message, field)
     if len(text) > limit:
@@ -265,7 +259,7 @@ def accept(actor: User, demand: Demand, handler_id: int | None = None, note: str
     handler = db.session.get(User, handler_id or actor.id)
     if handler is None or handler.role not in STAFF or not handler.active:
         raise RuleError("请选择中心工作人员作为承办人。", "handler_id")
-    note = _clean(note)
+    note = clean_text(note)
     text = f"承办人：{handler.display_name}" + (f"。{note}" if note else "")
     # A demand a department handed back leaves that department, and its co-handlers, with it.
     db.session.execute(delete(DemandCohandler).where(DemandCohandler.demand_id == demand.id))
@@ -344,7 +338,7 @@ def close(actor: User, demand: Demand, satisfaction: str | None, note: str | Non
         raise RuleError("请选择企业满意度。", "satisfaction")
     if satisfaction == UNSATISFIED:
         raise RuleError("企业不满意的诉求不能销号，请退回重办。", "satisfaction")
-    note = _clean(note)
+    note = clean_text(note)
     text = f"企业评价：{SATISFACTION[satisfaction]}" + (f"。{note}" if note else "")
     at = at or clock.now()
     return _move(
@@ -358,7 +352,7 @@ def rate_by_enterprise(demand: Demand, satisfaction: str | None, comment: str | 
     centre, as staff would (``send_back``) — the answer is cleared and the deadline stays."""
     if satisfaction not in SATISFACTION:
         raise RuleError("请选择您对办理结果的评价。", "satisfaction")
-    comment = _clean(comment)
+    comment = clean_text(comment)
     if comment and len(comment) > NOTE_MAX:
         raise RuleError(f"内容不超过{NOTE_MAX}字。", "comment")
     text = f"企业评价：{SATISFACTION[satisfaction]}" + (f"。{comment}" if comment else "")

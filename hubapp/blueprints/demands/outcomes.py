@@ -22,10 +22,9 @@ from hubapp.blueprints.demands.models import (
     Demand,
     DemandOutcome,
 )
-from hubapp.blueprints.demands.moves import _clean
 from hubapp.blueprints.demands.reading import answers_for_department, is_staff
 from hubapp.extensions import db
-from hubapp.rules import Conflict, NotAllowed, RuleError
+from hubapp.rules import Conflict, NotAllowed, RuleError, clean_text
 
 #: The largest amount one demand may report, in 万元 (Numeric(12, 2) holds far more; this
 #: catches an amount typed in 元).
@@ -48,7 +47,7 @@ class Outcome:
 
 
 def _short_text(value: str | None, label: str, field: str) -> str | None:
-    text = _clean(value)
+    text = clean_text(value)
     if text and len(text) > TEXT_MAX:
         raise RuleError(f"{label}不超过{TEXT_MAX}字。", field)
     return text

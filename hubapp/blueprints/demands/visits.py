@@ -23,7 +23,7 @@ from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.directory.models import Enterprise, Grid
 from hubapp.extensions import db
 from hubapp.params import shift_month
-from hubapp.rules import NotAllowed, RuleError
+from hubapp.rules import NotAllowed, RuleError, clean_text
 
 # --- visits --------------------------------------------------------------------------------------
 
@@ -48,7 +48,7 @@ def log_visit(
     chosen = [code for code in TOPICS if code in (topics or [])]
     if not chosen:
         raise RuleError("请至少选择一项走访内容。", "topics")
-    notes = (notes or "").strip() or None
+    notes = clean_text(notes)
     if notes and len(notes) > NOTE_MAX:
         raise RuleError(f"走访情况不超过{NOTE_MAX}字。", "notes")
     visit = Visit(

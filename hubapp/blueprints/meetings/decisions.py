@@ -41,10 +41,10 @@ from hubapp.blueprints.meetings.models import (
     MinutesVersion,
     due_soon_limit,
 )
-from hubapp.blueprints.meetings.planning import MeetingPlan, clean, create_meeting, held_between, require_editable
+from hubapp.blueprints.meetings.planning import MeetingPlan, create_meeting, held_between, require_editable
 from hubapp.extensions import db
 from hubapp.formatting import chinese_date, quoted
-from hubapp.rules import Conflict, NotAllowed, RuleError
+from hubapp.rules import Conflict, NotAllowed, RuleError, clean_text
 
 #: The longest note of marking a decision done or reason of reopening it.
 NOTE_MAX = 2000
@@ -228,13 +228,13 @@ def _check_decision(
 ) -> None:
     if deadline is not None and deadline < meeting.start_at.date():
         raise RuleError("完成时限不能早于会议日期。", "deadline")
-    if not clean(text):
+    if not clean_text(text):
         raise RuleError("请填写议定事项内容。", "text")
     known = {d.id for d in directory.departments()}
     if department_id:
         if department_id not in known:
             raise RuleError("请选择责任单位。", "department_id")
-    elif not clean(unit_text):
+    elif not clean_text(unit_text):
         raise RuleError("请选择责任单位，或填写其他责任单位。", "department_id")
     if any(supporter not in known for supporter in supporter_ids):
         raise RuleError("协办单位须从联席会议成员单位中选择。", "supporter_ids")
@@ -290,7 +290,7 @@ def add_decision(
         number=max((d.number for d in meeting.decisions), default=0) + 1,
         text=text.strip(),
         department_id=department_id or None,
-        unit_text=None if department_id else clean(unit_text),
+        unit_text=None if department_id else clean_text(unit_text),
         deadline=deadline,
         status=OPEN,
     )
@@ -329,7 +329,7 @@ def update_decision(
         _drop_supporters(decision, supporter_ids)
         decision.text = text.strip()
         decision.department_id = department_id or None
-        decision.unit_text = None if department_id else clean(unit_text)
+        decision.unit_text = None if department_id else clean_text(unit_text)
         decision.deadline = deadline
         db.session.flush()
         _add_supporters(decision, supporter_ids)
@@ -394,7 +394,7 @@ def _require_follow_up(actor, decision: Decision) -> None:
 
 
 def _checked_note(note: str | None, missing: str, label: str) -> str:
-    if not clean(note):
+    if not clean_text(note):
         raise RuleError(missing, "note")
     if len(note.strip()) > NOTE_MAX:
         raise RuleError(f"{label}不超过{NOTE_MAX}字。", "note")

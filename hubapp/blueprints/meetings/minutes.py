@@ -29,10 +29,10 @@ from hubapp.blueprints.meetings.models import (
     Meeting,
     MinutesVersion,
 )
-from hubapp.blueprints.meetings.planning import clean, with_fresh_number
+from hubapp.blueprints.meetings.planning import with_fresh_number
 from hubapp.extensions import db
 from hubapp.formatting import chinese_date, quoted
-from hubapp.rules import Conflict, NotAllowed, RuleError
+from hubapp.rules import Conflict, NotAllowed, RuleError, clean_text
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
@@ -124,7 +124,7 @@ def return_to_draft(actor, meeting: Meeting, reason: str | None) -> MinutesVersi
     current = _current(meeting)
     if current.status != APPROVED:
         raise Conflict("只有已审定、尚未印发的纪要可以退回草稿。")
-    if not clean(reason):
+    if not clean_text(reason):
         raise RuleError("请填写退回原因。", "reason")
     cleared = {"approved_by_id": None, "approved_at": None}
     return _move(actor, current, APPROVED, DRAFT, "return", cleared, reason=reason.strip())
@@ -144,7 +144,7 @@ def issue_minutes(
 
     def write() -> MinutesVersion:
         seq = next_doc_seq(issued_at.year)
-        current.copy_to = clean(copy_to)
+        current.copy_to = clean_text(copy_to)
         current.doc_year, current.doc_seq = issued_at.year, seq
         current.issued_by_id, current.issued_at = audit.actor_id(actor), issued_at
         # The snapshot prints the number, so it is taken before the status says "issued".
@@ -163,7 +163,7 @@ def start_correction(actor, meeting: Meeting, reason: str | None) -> MinutesVers
     current = _current(meeting)
     if current.status != ISSUED:
         raise Conflict("只有已印发的纪要需要更正；草稿可直接修改。")
-    if not clean(reason):
+    if not clean_text(reason):
         raise RuleError("请填写更正原因。", "reason")
     version = MinutesVersion(version=current.version + 1, status=DRAFT, reason=reason.strip(), copy_to=current.copy_to)
     try:

@@ -34,15 +34,9 @@ from hubapp.blueprints.meetings.models import (
 from hubapp.database import NumberTaken, write_numbered
 from hubapp.extensions import db
 from hubapp.formatting import quoted
-from hubapp.rules import Conflict, RuleError
+from hubapp.rules import Conflict, RuleError, clean_text
 
 T = TypeVar("T")
-
-
-def clean(value: str | None) -> str | None:
-    """A typed text without the blanks around it; None when nothing is left."""
-    value = (value or "").strip()
-    return value or None
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -138,15 +132,15 @@ class MeetingPlan:
 def _check_plan(plan: MeetingPlan) -> None:
     if plan.kind not in KINDS:
         raise RuleError("请选择会议类型。", "kind")
-    if not clean(plan.theme):
+    if not clean_text(plan.theme):
         raise RuleError("请填写会议主题。", "theme")
     if plan.end <= plan.start:
         raise RuleError("结束时间必须晚于开始时间。", "end_time")
-    if not plan.room_id and not clean(plan.place):
+    if not plan.room_id and not clean_text(plan.place):
         raise RuleError("请选择会议室，或填写会议地点。", "room_id")
-    if not clean(plan.chair_name):
+    if not clean_text(plan.chair_name):
         raise RuleError("请填写主持人。", "chair_name")
-    if not clean(plan.recorder_name):
+    if not clean_text(plan.recorder_name):
         raise RuleError("请填写记录人。", "recorder_name")
     if plan.headcount < 1:
         raise RuleError("参会人数至少为1人。", "headcount")
@@ -183,7 +177,7 @@ def create_meeting(actor, plan: MeetingPlan) -> Meeting:
             start_at=plan.start,
             end_at=plan.end,
             booking_id=booking_id,
-            place=None if booking_id else clean(plan.place),
+            place=None if booking_id else clean_text(plan.place),
             headcount=plan.headcount,
             chair_name=plan.chair_name.strip(),
             chair_user_id=plan.chair_user_id,
@@ -227,7 +221,7 @@ def update_meeting(actor, meeting: Meeting, plan: MeetingPlan, based_on: int | N
     before = {"title": meeting.title, "start": meeting.start_at, "location": meeting.location}
     meeting.theme = plan.theme.strip()
     meeting.start_at, meeting.end_at = plan.start, plan.end
-    meeting.place = None if plan.room_id else clean(plan.place)
+    meeting.place = None if plan.room_id else clean_text(plan.place)
     meeting.headcount = plan.headcount
     meeting.chair_name, meeting.chair_user_id = plan.chair_name.strip(), plan.chair_user_id
     meeting.recorder_name = plan.recorder_name.strip()
@@ -365,11 +359,11 @@ def remove_attendee(actor, meeting: Meeting, attendee_id: int) -> None:
 
 def add_agenda_item(actor, meeting: Meeting, title: str, presenter: str | None) -> AgendaItem:
     require_editable(meeting)
-    if not clean(title):
+    if not clean_text(title):
         raise RuleError("请填写议题。", "title")
     item = AgendaItem(
         title=title.strip(),
-        presenter=clean(presenter),
+        presenter=clean_text(presenter),
         position=max((i.position for i in meeting.agenda_items), default=0) + 1,
         updated_at=clock.now(),
     )
@@ -388,13 +382,13 @@ def update_agenda_item(
 
     The audit row records only that the item changed, not each keystroke's text."""
     require_editable(item.meeting)
-    if not clean(title):
+    if not clean_text(title):
         raise RuleError("请填写议题。", "title")
-    changed = (item.title, item.presenter, item.discussion) != (title.strip(), clean(presenter), clean(discussion))
+    changed = (item.title, item.presenter, item.discussion) != (title.strip(), clean_text(presenter), clean_text(discussion))
     if changed:
         concurrency.claim(item, based_on)
-    item.title, item.presenter = title.strip(), clean(presenter)
-    item.discussion = clean(discussion)
+    item.title, item.presenter = title.strip(), clean_text(presenter)
+    item.discussion = clean_text(discussion)
     if changed:
         item.updated_at = clock.now()
         audit.record(audit.actor_id(actor), "meeting.agenda.update", "meeting", item.meeting_id, item=item.id)

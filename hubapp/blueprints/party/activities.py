@@ -26,7 +26,7 @@ from hubapp.blueprints.party.models import (
 )
 from hubapp.database import take_turns
 from hubapp.extensions import db
-from hubapp.rules import Conflict, NotAllowed, RuleError
+from hubapp.rules import Conflict, NotAllowed, RuleError, clean_text
 
 
 @dataclass
@@ -57,11 +57,6 @@ ROOM_FIELDS = holds.FormFields({"start_at": "start_at", "end_at": "end_at", "hea
 def _check_staff(actor) -> None:
     if actor is not None and actor.role not in STAFF_ROLES:
         raise NotAllowed("只有中心工作人员可以登记党建联建活动。")
-
-
-def _clean(text: str | None) -> str | None:
-    text = (text or "").strip()
-    return text or None
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -143,17 +138,17 @@ def _organisations(plan: ActivityPlan) -> list[PartyOrganisation]:
 def _check(plan: ActivityPlan, activity: PartyActivity | None = None) -> list[PartyOrganisation]:
     if plan.kind not in ACTIVITY_KINDS:
         raise RuleError("请选择活动类型。", "kind")
-    if not _clean(plan.theme):
+    if not clean_text(plan.theme):
         raise RuleError("请填写活动主题。", "theme")
     if plan.end <= plan.start:
         raise RuleError("结束时间必须晚于开始时间。", "end_at")
-    if not _clean(plan.organiser):
+    if not clean_text(plan.organiser):
         raise RuleError("请填写组织单位。", "organiser")
     if plan.attendance < 0:
         raise RuleError("参加人数不能为负数。", "attendance")
     if activity is not None and plan.attendance < len(activity.attendees):
         raise RuleError(f"签到名单已有{len(activity.attendees)}人，参加人数不能少于此数。", "attendance")
-    if not plan.room_id and not _clean(plan.place):
+    if not plan.room_id and not clean_text(plan.place):
         raise RuleError("请选择中心场地，或填写活动地点。", "room_id")
     chosen = _organisations(plan)
     if not chosen:
@@ -174,7 +169,7 @@ def _room_use(plan: ActivityPlan) -> holds.RoomUse:
         title=plan.title,
         # A room is asked for at least one seat; an activity not yet held may not know its count.
         headcount=max(plan.attendance, 1),
-        holder=_clean(plan.organiser),
+        holder=clean_text(plan.organiser),
         purpose="党建联建",
     )
 
@@ -190,8 +185,8 @@ def _apply(activity: PartyActivity, plan: ActivityPlan, chosen: list[PartyOrgani
     activity.start_at, activity.end_at = plan.start, plan.end
     activity.organiser = plan.organiser.strip()
     activity.attendance = plan.attendance
-    activity.place = None if plan.room_id else _clean(plan.place)
-    activity.summary = _clean(plan.summary)
+    activity.place = None if plan.room_id else clean_text(plan.place)
+    activity.summary = clean_text(plan.summary)
     activity.organisations = chosen
 
 

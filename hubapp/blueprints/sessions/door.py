@@ -19,7 +19,7 @@ from hubapp.blueprints.sessions.models import ATTENDING_STATES, PENDING, WAITLIS
 from hubapp.blueprints.sessions.signup import SignupData
 from hubapp.extensions import db
 from hubapp.forms import MOBILE_MESSAGE, is_mobile
-from hubapp.rules import Conflict, RuleError
+from hubapp.rules import Conflict, RuleError, clean_text
 
 #: Sign-ups without a seat whom staff may still let in at the door.
 ADMISSIBLE_STATES = (WAITLISTED, PENDING)
@@ -143,7 +143,7 @@ def add_walk_in(actor, session: Session, data: SignupData) -> Registration:
         uscc=enterprise.uscc if enterprise else None,
         attendee_name=data.attendee_name.strip(),
         phone=data.phone,
-        position=(data.position or "").strip() or None,
+        position=clean_text(data.position),
         token=secrets.token_urlsafe(16),
         created_at=now,
         checked_in_at=now,

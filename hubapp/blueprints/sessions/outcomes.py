@@ -29,7 +29,7 @@ from hubapp.blueprints.sessions.models import (
 )
 from hubapp.extensions import db
 from hubapp.formatting import plain_number
-from hubapp.rules import Conflict, RuleError
+from hubapp.rules import Conflict, RuleError, clean_text
 
 
 @dataclass
@@ -97,7 +97,7 @@ def financing_matches(session_id: int) -> list[FinancingMatch]:
 
 
 def save_outcome_summary(actor, session: Session, summary: str) -> None:
-    session.outcome_summary = (summary or "").strip() or None
+    session.outcome_summary = clean_text(summary)
     db.session.flush()
     audit.record(audit.actor_id(actor), "session.outcome", "session", session.id, None, None)
 
@@ -135,7 +135,7 @@ def add_financing(actor, session: Session, data: FinancingData) -> FinancingMatc
         bank_id=bank.id,
         amount=data.amount,
         status=data.status,
-        notes=(data.notes or "").strip() or None,
+        notes=clean_text(data.notes),
         updated_at=clock.now(),
     )
     db.session.add(match)

@@ -39,7 +39,7 @@ from hubapp.blueprints.sessions.models import (
 )
 from hubapp.extensions import db
 from hubapp.forms import MOBILE_MESSAGE, is_mobile
-from hubapp.rules import Conflict, RuleError
+from hubapp.rules import Conflict, RuleError, clean_text
 
 #: What the loser of a race over one registration is told.
 ALREADY_HANDLED = "该报名已被处理，请刷新后查看。"
@@ -218,10 +218,10 @@ def register(actor, session: Session, data: SignupData) -> Registration:
         uscc=enterprise.uscc if enterprise else (uscc_rules.normalise(data.uscc) if data.uscc else None),
         attendee_name=data.attendee_name.strip(),
         phone=data.phone,
-        position=(data.position or "").strip() or None,
-        questions=(data.questions or "").strip() or None,
+        position=clean_text(data.position),
+        questions=clean_text(data.questions),
         financing_amount=data.financing_amount if bank else None,
-        financing_purpose=((data.financing_purpose or "").strip() or None) if bank else None,
+        financing_purpose=clean_text(data.financing_purpose) if bank else None,
         financing_term=data.financing_term if bank else None,
         financing_collateral=data.financing_collateral if bank else None,
         answers=_answers_json(data.answers),
