@@ -4,6 +4,7 @@ bad months, bad days and unknown grids, and that grid workers and liaisons canno
 
 import io
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from factories import demands, directory
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 
 from hubapp import clock
 from hubapp.blueprints.demands import visits
+from hubapp.extensions import db
 from hubapp.params import shift_month
 from tests.test_demands_services import raise_demand
 
@@ -172,13 +174,36 @@ def test_the_ledger_shows_any_range_of_days(auth, client, ledger):
     period = f"{start.year}年{start.month}月1日至{last.year}年{last.month}月{last.day}日"
     assert f"网格走访台账 · {period}" in page and f"{period}走访覆盖 5/5 家企业（100%）" in page
     assert "上上月走访。" in page and "复查消防通道。" in page
-    # No month to step from or export: the picker goes back to a month.
-    assert "导出 Excel" not in page and "按月查看" in page and 'href="/demands/visits?month=' not in page
+    # No month to step from: the picker goes back to a month. The export is of the range.
+    assert "按月查看" in page and 'href="/demands/visits?month=' not in page
+    export_link = f'href="/demands/visits.xlsx?since={start.isoformat()}&amp;until={last.isoformat()}"'
+    assert export_link in page and f"导出 Excel（{period}）" in page
     grid_link = f'href="/demands/visits?grid={ledger["grid1"].id}&amp;since={start.isoformat()}&amp;until={last.isoformat()}#visit-rows"'
     assert grid_link in page
     one_day = ledger["month"] + timedelta(days=2)
     narrow = client.get(f"/demands/visits?{days(one_day, one_day)}").get_data(as_text=True)
     assert "走访覆盖 1/5 家企业（20%）" in narrow and "宣传技改贴息政策。" in narrow and "复查消防通道。" not in narrow
+
+
+def test_the_export_of_a_range_has_the_visits_and_the_coverage_the_ledger_shows(auth, client, ledger):
+    auth.login("staff")
+    start, last = ledger["earlier"], shift_month(ledger["month"], 1) - timedelta(days=1)
+    response = client.get(f"/demands/visits.xlsx?{days(start, last)}")
+    assert response.status_code == 200
+    period = f"{start.year}年{start.month}月1日至{last.year}年{last.month}月{last.day}日"
+    assert quote(f"走访台账-{period}.xlsx") in response.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.data))
+    visits_rows = list(book["走访记录"].values)[1:]
+    in_range = db.session.scalars(visits.visits_between_query(start, last + timedelta(days=1))).unique().all()
+    assert [row[5] for row in visits_rows] == [visit.notes for visit in in_range]
+    assert "上上月走访。" in {row[5] for row in visits_rows} and "复查消防通道。" in {row[5] for row in visits_rows}
+    coverage = list(book["网格覆盖"].values)
+    assert coverage[0][3] == "期间已走访"
+    assert sum(row[2] for row in coverage[1:]) == 5 and sum(row[3] for row in coverage[1:]) == 5
+    one_day = ledger["month"] + timedelta(days=2)
+    narrow = load_workbook(io.BytesIO(client.get(f"/demands/visits.xlsx?{days(one_day, one_day)}").data))
+    assert [row[5] for row in list(narrow["走访记录"].values)[1:]] == ["宣传技改贴息政策。"]
+    assert client.get("/demands/visits.xlsx?since=2026-02-30").status_code == 400
 
 
 def test_an_empty_range_counts_no_visit(auth, client, ledger):

@@ -3,7 +3,7 @@
 import io
 import re
 from datetime import date, datetime, time, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import icalendar
 import openpyxl
@@ -316,7 +316,13 @@ def test_utilisation_shows_any_range_of_days_with_the_bookings_that_held_a_room(
     page = client.get("/facilities/utilisation?since=2026-02-01&until=2026-03-31").get_data(as_text=True)
     assert "场地利用率 · 2026年2月1日至2026年3月31日" in page
     assert "场地使用 2 次，共 3.5 小时" in page and '<td class="held">2</td>' in page
-    assert "导出 Excel" not in page and "按月查看" in page
+    assert "按月查看" in page and 'href="/facilities/utilisation.xlsx?since=2026-02-01&amp;until=2026-03-31"' in page
+    export = client.get("/facilities/utilisation.xlsx?since=2026-02-01&until=2026-03-31")
+    assert quote("场地利用率-2026年2月1日至2026年3月31日.xlsx") in export.headers["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(export.data)).active
+    assert sheet.title == "2026年2月1日至2026年3月31日"
+    # February's 28 days and March's 31, 12.5 open hours each; 2.5 + 1 hours held.
+    assert sheet["A2"].value == "文化活动室" and sheet["C2"].value == 59 * 12.5 and sheet["D2"].value == 3.5
     february = client.get("/facilities/utilisation?month=2026-02").get_data(as_text=True)
     assert "场地利用率 · 2026年2月" in february and "场地使用 1 次，共 2.5 小时" in february
     assert 'href="/facilities/utilisation?month=2026-03">3月 ›' in february
@@ -330,8 +336,9 @@ def test_utilisation_answers_a_day_that_is_not_one_or_a_range_over_a_year_with_4
     auth.login("staff")
     for query, reason in (("since=2026-02-30", "日期格式应为"), ("until=1999-12-31", "日期超出范围"),
                           ("since=2026-01-01", "最多统计366天"), ("since=2023-01-01&until=2024-01-02", "最多统计366天")):  # fmt: skip
-        response = client.get(f"/facilities/utilisation?{query}")
-        assert response.status_code == 400 and reason in response.get_data(as_text=True)
+        for page in ("/facilities/utilisation", "/facilities/utilisation.xlsx"):
+            response = client.get(f"{page}?{query}")
+            assert response.status_code == 400 and reason in response.get_data(as_text=True), page
 
 
 def test_no_show_rule_applies_when_a_page_is_viewed(client, auth, room):

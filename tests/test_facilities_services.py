@@ -299,7 +299,7 @@ def test_utilisation_divides_by_real_open_hours_minus_closures(room):
     rooms.add_closure(None, None, date(2026, 2, 16), date(2026, 2, 17), "春节")
     for d in (2, 3):
         book(room, first.replace(day=d), "09:00", "11:30", title="培训", allow_past=True)
-    [row] = reports.utilisation(2026, 2)
+    [row] = reports.utilisation_between(first, date(2026, 3, 1))
     assert row.open_hours == 26 * 12.5
     assert row.booked_hours == 5
     assert row.rate == pytest.approx(5 / 325)

@@ -22,7 +22,7 @@ VISIT_COLUMNS = [
     ("走访日期", 14), ("企业", 30), ("网格", 18), ("网格员", 10), ("走访内容", 24), ("走访情况", 48), ("提出诉求", 30),
 ]  # fmt: skip
 COVERAGE_COLUMNS = [
-    ("网格", 18), ("网格员", 16), ("企业数", 8), ("本月已走访", 10), ("覆盖率", 8), ("尚未走访的企业", 60),
+    ("网格", 18), ("网格员", 16), ("企业数", 8), ("{when}已走访", 10), ("覆盖率", 8), ("尚未走访的企业", 60),
 ]  # fmt: skip
 
 
@@ -75,8 +75,9 @@ def demands_workbook(demands: list[Demand], today: date) -> bytes:
     return workbook_bytes(workbook)
 
 
-def visits_workbook(visits: list[Visit], coverage: list[GridCoverage]) -> bytes:
-    """走访台账: one row per visit of the month, and the coverage per grid on a second sheet."""
+def visits_workbook(visits: list[Visit], coverage: list[GridCoverage], when: str = "本月") -> bytes:
+    """走访台账: one row per visit of the month (or the range: ``when`` is "期间"), and the coverage
+    per grid on a second sheet."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "走访记录"
@@ -98,7 +99,7 @@ def visits_workbook(visits: list[Visit], coverage: list[GridCoverage]) -> bytes:
     )
     _sheet(
         workbook.create_sheet("网格覆盖"),
-        COVERAGE_COLUMNS,
+        [(heading.format(when=when), width) for heading, width in COVERAGE_COLUMNS],
         [
             [
                 row.grid.name,

@@ -1,17 +1,18 @@
-"""Excel files of facilities: the month's utilisation per room."""
+"""Excel files of facilities: the utilisation per room of a month or a range of days."""
 
 from openpyxl import Workbook
 
-from hubapp.blueprints.facilities.reports import utilisation
+from hubapp.blueprints.facilities.reports import Utilisation
 from hubapp.spreadsheets import workbook_bytes
 
 
-def utilisation_workbook(year: int, month: int) -> bytes:
+def utilisation_workbook(rows: list[Utilisation], period: str) -> bytes:
+    """The utilisation page's table of ``period`` (a month, or a range of days as the page names it)."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = f"{year}年{month}月"
+    sheet.title = period
     sheet.append(["场地", "预约方式", "开放时长（小时）", "已预约时长（小时）", "利用率", "已结束预约数", "爽约数", "爽约率"])
-    for row in utilisation(year, month):
+    for row in rows:
         sheet.append(
             [
                 row.room.name,

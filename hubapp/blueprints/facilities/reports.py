@@ -52,12 +52,6 @@ def open_hours(room: Room, first: date, last: date) -> float:
     return total / timedelta(hours=1)
 
 
-def utilisation(year: int, month: int) -> list[Utilisation]:
-    """Per room, the month's utilisation: ``utilisation_between`` over the month."""
-    first = date(year, month, 1)
-    return utilisation_between(first, (first + timedelta(days=32)).replace(day=1))
-
-
 def utilisation_between(first: date, end: date) -> list[Utilisation]:
     """Per room, from ``first`` up to ``end`` (the day after the last): booked hours over open
     hours. A shared room counts person-hours over capacity × open hours. Booked means it held the

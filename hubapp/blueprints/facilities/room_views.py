@@ -18,7 +18,7 @@ from hubapp.extensions import db
 from hubapp.formatting import quoted
 from hubapp.forms import options
 from hubapp.htmx import render
-from hubapp.params import between_args, days_label, month_arg, month_for_download
+from hubapp.params import between_args, days_label, month_arg, month_for_download, month_label, shift_month
 
 
 def room_choices(all_label: str):
@@ -238,14 +238,12 @@ def import_holidays():
 def utilisation():
     """A month (``?month=``, by default this one) or, as a report's figure links to it, the days
     ``?since=&until=``."""
-    days = between_args()
+    days = _utilisation_days()
     if days is None:
         shown = month_arg()
         start, end = shown.month, shown.following
     else:
         shown, (start, end) = None, days
-        if (end - start).days > reports.MAX_DAYS:
-            chinese_abort(400, f"场地利用率一次最多统计{reports.MAX_DAYS}天，请填写起止日期，缩短时间范围。")
     bookings, hours = reports.held_between(start, end)
     return render(
         "facilities/utilisation.html", rows=reports.utilisation_between(start, end), shown=shown,
@@ -256,6 +254,21 @@ def utilisation():
 @bp.get("/utilisation.xlsx")
 @staff_required
 def utilisation_xlsx():
-    month = month_for_download()
-    data = exports.utilisation_workbook(month.year, month.month)
-    return downloads.xlsx_response(data, f"场地利用率-{month.year}年{month.month}月.xlsx")
+    """The month of ``?month=`` (by default this one) or the days ``?since=&until=``, as the page shows them."""
+    days = _utilisation_days()
+    if days is None:
+        month = month_for_download()
+        (start, end), period = (month, shift_month(month, 1)), month_label(month)
+    else:
+        (start, end), period = days, days_label(*days)
+    data = exports.utilisation_workbook(reports.utilisation_between(start, end), period)
+    return downloads.xlsx_response(data, f"场地利用率-{period}.xlsx")
+
+
+def _utilisation_days():
+    """``?since=&until=`` as ``between_args`` reads them, within the days one request may count
+    (open hours are counted day by day); None when neither is given."""
+    days = between_args()
+    if days is not None and (days[1] - days[0]).days > reports.MAX_DAYS:
+        chinese_abort(400, f"场地利用率一次最多统计{reports.MAX_DAYS}天，请填写起止日期，缩短时间范围。")
+    return days
