@@ -285,6 +285,32 @@ def test_regenerating_needs_confirming_and_discards_the_edits(client, auth, user
     ]  # fmt: skip
 
 
+def test_only_the_newest_issue_never_printed_may_be_deleted_and_its_number_is_taken_again(client, auth, users):
+    auth.login("staff")
+    staff = users["staff"]
+    first = issue(staff, Period.parse("2026-09"))
+    printed = issue(staff, Period.parse("2026-10"))
+    print_now(staff, printed)
+    mistaken = issue(staff, Period.parse("2026-q3"))
+    first_id, mistaken_id = first.id, mistaken.id
+    older = client.get(f"/reports/briefings/{first_id}").get_data(as_text=True)
+    assert "已有更新的一期，删除本期会造成期号断号，不能删除。" in older and "/delete" not in older
+    page = client.get(f"/reports/briefings/{mistaken_id}").get_data(as_text=True)
+    assert "删除本期" in page and f"确定删除工作简报{mistaken.issue_label}吗？" in page
+    stale = client.post(f"/reports/briefings/{mistaken_id}/delete", data={"version": str(mistaken.version - 1)})
+    assert stale.status_code == 409
+    deleted = client.post(f"/reports/briefings/{mistaken_id}/delete", data={"version": str(mistaken.version)})
+    assert deleted.status_code == 303 and deleted.headers["Location"].endswith("/reports/briefings/")
+    assert db.session.get(Briefing, mistaken_id) is None
+    assert [e.action for e in audit.entries_for("briefing", mistaken_id)] == ["briefing.create", "briefing.delete"]
+    # The printed one is now the newest, and still may not go: what was issued stays.
+    refused = client.post(f"/reports/briefings/{printed.id}/delete", data={"version": str(printed.version)})
+    assert refused.status_code == 403 and "该期已印发，不能删除" in refused.get_data(as_text=True)
+    refused_older = client.post(f"/reports/briefings/{first_id}/delete", data={"version": str(first.version)})
+    assert refused_older.status_code == 403
+    assert issue(staff, Period.parse("2026-q3")).number == 3
+
+
 def test_the_draft_preview_is_marked_and_the_print_carries_number_and_date(app, users, tmp_path):
     staff = users["staff"]
     briefing = issue(staff, Period.containing("month", clock.today()))

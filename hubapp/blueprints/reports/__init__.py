@@ -25,6 +25,7 @@ audit.describe(
         "briefing.update": "修改工作简报正文",
         "briefing.regenerate": "重新生成工作简报正文",
         "briefing.print": "印发工作简报",
+        "briefing.delete": "删除工作简报",
     },
     details={"issue": "期号", "period": "简报期间", "print_number": "第几次印发"},
 )

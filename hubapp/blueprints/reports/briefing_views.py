@@ -79,6 +79,8 @@ def _detail(briefing: Briefing, status: int = 200, conflict=None, **given):
         "text_form": _text_form(briefing, saved=True),
         "regenerate_form": _stamped(forms.RegenerateForm, briefing),
         "print_form": _stamped(forms.PrintForm, briefing),
+        "delete_form": _stamped(forms.DeleteBriefingForm, briefing),
+        "why_not_deletable": briefings.why_not_deletable(briefing),
     } | given
     return render(
         "reports/briefing.html", briefing=briefing, period=briefing.period, conflict=conflict,
@@ -133,6 +135,18 @@ def print_issue(briefing_id: int):
         f"工作简报{briefing.issue_label}已印发（第{len(briefing.prints)}次），PDF已留存。",
         url_for("briefings.detail", briefing_id=briefing.id),
     )
+
+
+@bp.post("/<int:briefing_id>/delete")
+@staff_required
+def delete(briefing_id: int):
+    briefing = db.get_or_404(Briefing, briefing_id)
+    issue = briefing.issue_label
+    form = forms.DeleteBriefingForm()
+    outcome = actions.submit(form, lambda: briefings.delete(current_user, briefing, concurrency.submitted(form)))
+    if not outcome.ok:
+        return _detail(briefing, outcome.status, delete_form=_with_message(form, outcome))
+    return actions.done(f"已删除工作简报{issue}。", url_for("briefings.index"))
 
 
 @bp.get("/<int:briefing_id>/preview.pdf")

@@ -15,9 +15,9 @@ from hubapp.blueprints.reports import briefing_printing, briefing_text
 from hubapp.blueprints.reports.figures import centre_figures
 from hubapp.blueprints.reports.models import MAX_TEXT, Briefing, BriefingPrint
 from hubapp.blueprints.reports.periods import KINDS, MONTH, QUARTER, YEAR, Period
-from hubapp.database import NumberTaken, write_numbered
+from hubapp.database import NumberTaken, take_turns, write_numbered
 from hubapp.extensions import db
-from hubapp.rules import RuleError
+from hubapp.rules import NotAllowed, RuleError
 
 #: How many years back the period chooser offers.
 CHOSEN_YEARS = 3
@@ -55,8 +55,16 @@ def generated_text(period: Period, today: date | None = None) -> str:
     return briefing_text.text(centre_figures(period, today or clock.today()))
 
 
+#: The numbering's turn (``database.take_turns``): creating and deleting an issue both change it.
+NUMBERING = "reports.briefings.numbering"
+
+
+def _last_number(year: int) -> int:
+    return db.session.scalar(select(func.max(Briefing.number)).where(Briefing.year == year)) or 0
+
+
 def _next_number(year: int) -> int:
-    return (db.session.scalar(select(func.max(Briefing.number)).where(Briefing.year == year)) or 0) + 1
+    return _last_number(year) + 1
 
 
 def create(actor, period: Period) -> Briefing:
@@ -76,7 +84,7 @@ def create(actor, period: Period) -> Briefing:
         return briefing
 
     try:
-        briefing = write_numbered(db.session, "reports.briefings.numbering", write)
+        briefing = write_numbered(db.session, NUMBERING, write)
     except NumberTaken:
         raise RuleError("期号被同时占用，请重试。") from None
     audit.record(
@@ -128,3 +136,28 @@ def print_briefing(actor, briefing: Briefing, based_on: int | None) -> BriefingP
         issue=briefing.issue_label, print_number=len(briefing.prints),
     )  # fmt: skip
     return kept
+
+
+def why_not_deletable(briefing: Briefing) -> str | None:
+    """Why ``briefing`` must stay, or None. An issue made by mistake (the wrong period) may go
+    while it was never issued and is still the newest of its year: the next one takes its number
+    again, so the 期号 of the year run on without a gap."""
+    if briefing.prints:
+        return "该期已印发，不能删除；如需更正，请修改正文后再次印发。"
+    if briefing.number != _last_number(briefing.year):
+        return f"{briefing.year}年已有更新的一期，删除本期会造成期号断号，不能删除。"
+    return None
+
+
+def delete(actor, briefing: Briefing, based_on: int | None) -> None:
+    concurrency.claim(briefing, based_on)
+    # In the numbering's turn: an issue created meanwhile would otherwise follow a deleted number.
+    take_turns(db.session, NUMBERING)
+    reason = why_not_deletable(briefing)
+    if reason:
+        raise NotAllowed(reason)
+    audit.record(
+        audit.actor_id(actor), "briefing.delete", "briefing", briefing.id,
+        issue=briefing.issue_label, period=briefing.period.label,
+    )  # fmt: skip
+    db.session.delete(briefing)

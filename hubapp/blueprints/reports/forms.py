@@ -31,3 +31,7 @@ class RegenerateForm(Versioned, HubForm):
 
 class PrintForm(Versioned, HubForm):
     """印发: the version the user previewed travels with the button."""
+
+
+class DeleteBriefingForm(Versioned, HubForm):
+    """删除: the version the user looked at travels with the button."""
