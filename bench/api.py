@@ -19,6 +19,9 @@ class HttpRow:
     path: str
     #: A demo username to log in as, or None for a public page.
     user: str | None = None
+    #: A public page loaded by a returning visitor: with the session cookie the page itself gave
+    #: (the way to measure what Flask serves, which a first visitor gets replayed: hubapp/replay.py).
+    returning: bool = False
 
 
 @dataclass

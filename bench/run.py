@@ -112,6 +112,15 @@ def login_cookie(base: str, username: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
 
 
+def visitor_cookie(base: str, path: str) -> str:
+    """The session cookie a first visit to ``path`` gives (its form's CSRF token lives there)."""
+    http = requests.Session()
+    http.get(base + path).raise_for_status()
+    if not http.cookies:
+        raise SystemExit(f"{path} gave no cookie to return with")
+    return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+
+
 def wrk(url: str, seconds: int, connections: int, cookie: str | None) -> tuple[float, float, float, int]:
     """req/s, p50 and p99 in ms, and the count of non-2xx/3xx answers."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
@@ -232,6 +241,8 @@ def measure(uri: str, args, workdir: Path) -> list[tuple[str, str, str, str, str
                         cookie = None
                         if item.user:
                             cookie = cookies.setdefault(item.user, login_cookie(base, item.user))
+                        elif item.returning:
+                            cookie = visitor_cookie(base, item.path)
                         results.append(measure_page(base, item, cookie, args))
         measure_baseline("基线（结束时再测一次）")
     finally:
