@@ -11,6 +11,7 @@ import pytest
 from factories import directory, party
 from factories import facilities as rooms
 from sqlalchemy import func, select
+from test_edit_conflicts import edit_form
 
 from hubapp import audit, clock
 from hubapp.blueprints.directory.models import Enterprise
@@ -280,3 +281,21 @@ def test_an_edit_without_a_readable_version_is_a_conflict_that_writes_nothing(au
     db.session.expire_all()
     assert db.session.get(Enterprise, made.id).address != "创业谷2号楼"
     assert len(audit.entries_for("enterprise", made.id)) == 1
+
+
+def test_an_edit_form_opened_before_a_deactivation_still_saves_and_the_enterprise_stays_deactivated(auth, client):
+    """The status is not in the edit form and an edit writes only the form's fields: a colleague
+    deactivating the enterprise meanwhile is no conflict with correcting its phone number, and
+    the save does not bring it back into the register."""
+    made = directory.enterprise(uscc=CODE, contact_phone="13985263751")
+    auth.login("staff")
+    url = f"/directory/enterprises/{made.id}/edit"
+    opened = edit_form(client, url)
+    directory.deactivated(made)
+    saved = client.post(url, data=opened | {"contact_phone": "13800001111"})
+    assert saved.status_code == 303
+    db.session.expire_all()
+    stored = db.session.get(Enterprise, made.id)
+    assert (stored.active, stored.contact_phone) == (False, "13800001111")
+    detail = body(client.get(f"/directory/enterprises/{made.id}"))
+    assert "已停用" in detail and "联系人手机：13985263751 → 13800001111" in detail
