@@ -99,6 +99,15 @@ def test_an_enterprise_placed_meanwhile_by_someone_else_stays(users, register):
     assert register["lanhai"].grid_id == grid2.id
 
 
+
+def test_a_move_raises_the_version_so_an_edit_form_opened_before_it_conflicts(users, register):
+    huike = register["huike"]
+    assert huike.version == 1
+    with atomic():
+        grids.move_enterprise(users["staff"], huike, register["grid2"])
+    assert (huike.grid_id, huike.version) == (register["grid2"].id, 2)
+
+
 def test_moving_an_enterprise_someone_else_just_moved_is_a_conflict(users, register):
     huike = register["huike"]
     assert huike.grid_id == register["grid1"].id  # what this page read

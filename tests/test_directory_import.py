@@ -12,6 +12,7 @@ import pytest
 from factories import directory, party
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select, update
+from test_edit_conflicts import edit_form, form_in
 
 from hubapp import audit, clock
 from hubapp.audit import AuditEntry
@@ -254,6 +255,72 @@ def test_a_register_changed_after_the_preview_is_not_written_over(auth, client, 
     assert enterprises() == 2
     db.session.expire_all()
     assert db.session.get(Enterprise, huike.id).contact_phone == "13722223333"
+    assert confirm(client, token, fresh).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Enterprise, huike.id).contact_phone == "13911110000" and enterprises() == 3
+
+
+def test_an_edit_form_opened_before_an_import_does_not_write_over_what_it_imported(auth, client, register_with_two):
+    """The import raises the version of what it changes: the form opened before it is refused
+    (409), the imported phone, which this user left alone, is taken into the form, and saving that
+    keeps both the import's change and the user's."""
+    auth.login("staff")
+    huike = register_with_two["huike"]
+    url = f"/directory/enterprises/{huike.id}/edit"
+    opened = edit_form(client, url)
+    data = xlsx([row("威海汇科工控技术有限公司", CODES[0], "加速器", "第2网格", "13911110000", 简称="汇科工控", 联系人="杨先生")])
+    token, page = previewed(client, data)
+    assert counts(page)["update"] == 1
+    assert confirm(client, token, page).status_code == 303
+
+    late = client.post(url, data=opened | {"contact_name": "王经理"})
+    assert late.status_code == 409
+    html = late.get_data(as_text=True)
+    assert "已有人修改并保存了这条记录" in html and "表单中已改为他人保存的内容：联系人手机" in html
+    assert form_in(html)["contact_phone"] == "13911110000" and form_in(html)["contact_name"] == "王经理"
+    db.session.expire_all()
+    assert (db.session.get(Enterprise, huike.id).contact_phone, db.session.get(Enterprise, huike.id).contact_name) == (
+        "13911110000", "杨先生")  # fmt: skip
+
+    assert client.post(url, data=form_in(html)).status_code == 303
+    db.session.expire_all()
+    saved = db.session.get(Enterprise, huike.id)
+    assert (saved.contact_phone, saved.contact_name) == ("13911110000", "王经理")
+
+
+def test_a_change_between_the_imports_reading_and_its_writing_is_refused_with_nothing_written(
+    auth, client, users, register_with_two, monkeypatch
+):
+    """A colleague's save lands after the confirmation planned the import but before it wrote (on
+    PostgreSQL writers do not queue): the version the import read is gone, so the import is the
+    usual refusal with a fresh preview, and nothing of it is written, its new rows included."""
+    auth.login("staff")
+    huike = register_with_two["huike"]
+    data = xlsx([row("威海汇科工控技术有限公司", CODES[0], "加速器", "第2网格", "13911110000", 简称="汇科工控", 联系人="杨先生"),
+                 row("威海蓝海新材料有限公司", CODES[2])])  # fmt: skip
+    token, page = previewed(client, data)
+    before = audit_rows()
+    planned = imports.plan
+
+    def planned_then_saved_by_a_colleague(content):
+        monkeypatch.setattr(imports, "plan", planned)
+        made = planned(content)
+        # The row moves on behind the copy the plan holds, as another connection's commit would.
+        db.session.execute(
+            update(Enterprise).where(Enterprise.id == huike.id).values(version=Enterprise.version + 1)
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+        return made
+
+    monkeypatch.setattr(imports, "plan", planned_then_saved_by_a_colleague)
+    stale = confirm(client, token, page)
+    assert stale.status_code == 409
+    fresh = stale.get_data(as_text=True)
+    assert "预览之后企业名录有了变动" in fresh
+    db.session.expire_all()
+    assert enterprises() == 2 and audit_rows() == before
+    assert db.session.get(Enterprise, huike.id).contact_phone == "13985263751"
+    assert imports.find_upload(users["staff"], token) is not None
     assert confirm(client, token, fresh).status_code == 303
     db.session.expire_all()
     assert db.session.get(Enterprise, huike.id).contact_phone == "13911110000" and enterprises() == 3

@@ -11,6 +11,7 @@ import pytest
 from factories import directory, party
 from factories import facilities as rooms
 from sqlalchemy import func, select
+from test_edit_conflicts import edit_form
 
 from hubapp import audit, clock
 from hubapp.blueprints.directory.models import Enterprise
@@ -134,7 +135,9 @@ def test_an_edit_begun_before_a_colleagues_save_is_shown_again_with_what_differs
     stale = client.post(f"/directory/enterprises/{made.id}/edit", data=form(address="创业谷2号楼", version="1"))
     assert stale.status_code == 409
     page = body(stale)
-    assert "刚被他人修改过" in page and "联系人手机现为“13700002222”" in page
+    assert "已有人修改并保存了这条记录" in page
+    table = page.split('class="conflict-table"', 1)[1].split("</table>", 1)[0]
+    assert re.search(r"联系人手机</th><td class=\"now\">13700002222</td><td class=\"yours\">13985263751<", table)
     assert "创业谷2号楼" in page and 'name="version" type="hidden" value="2"' in page
     db.session.expire_all()
     assert db.session.get(Enterprise, made.id).contact_phone == "13700002222"
@@ -250,10 +253,8 @@ def test_a_grid_worker_may_not_change_the_register(auth, client):
 
 @pytest.mark.parametrize(
     "changes",
-    [{"grid_id": "abc"}, {"grid_id": "999"}, {"kind": "headquarters"}, {"version": "abc"},
-     {"name": "企" * 101}, {"notes": "备" * 2001}],
-    ids=["grid not a number", "grid unknown", "kind unknown", "version not a number", "name too long",
-         "notes too long"],
+    [{"grid_id": "abc"}, {"grid_id": "999"}, {"kind": "headquarters"}, {"name": "企" * 101}, {"notes": "备" * 2001}],
+    ids=["grid not a number", "grid unknown", "kind unknown", "name too long", "notes too long"],
 )  # fmt: skip
 def test_a_hand_made_request_is_a_422_that_writes_nothing(auth, client, changes):
     made = directory.enterprise("威海鸿锐金属制品有限公司", "鸿锐金属")
@@ -262,3 +263,39 @@ def test_a_hand_made_request_is_a_422_that_writes_nothing(auth, client, changes)
     edited = client.post(f"/directory/enterprises/{made.id}/edit", data=form(**({"version": "1"} | changes)))
     assert (added.status_code, edited.status_code) == (422, 422)
     assert count() == 1 and len(audit.entries_for("enterprise", made.id)) == 1
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "9" * 5000])
+def test_an_edit_without_a_readable_version_is_a_conflict_that_writes_nothing(auth, client, version):
+    """A hand-made or truncated request: shown again with the table, never written blind."""
+    made = directory.enterprise(uscc=CODE, contact_phone="13985263751")
+    auth.login("staff")
+    data = form(address="创业谷2号楼")
+    if version is not None:
+        data["version"] = version
+    edited = client.post(f"/directory/enterprises/{made.id}/edit", data=data)
+    assert edited.status_code == 409
+    page = body(edited)
+    assert "已有人修改并保存了这条记录" in page and 'name="version" type="hidden" value="1"' in page
+    assert "创业谷2号楼" in page
+    db.session.expire_all()
+    assert db.session.get(Enterprise, made.id).address != "创业谷2号楼"
+    assert len(audit.entries_for("enterprise", made.id)) == 1
+
+
+def test_an_edit_form_opened_before_a_deactivation_still_saves_and_the_enterprise_stays_deactivated(auth, client):
+    """The status is not in the edit form and an edit writes only the form's fields: a colleague
+    deactivating the enterprise meanwhile is no conflict with correcting its phone number, and
+    the save does not bring it back into the register."""
+    made = directory.enterprise(uscc=CODE, contact_phone="13985263751")
+    auth.login("staff")
+    url = f"/directory/enterprises/{made.id}/edit"
+    opened = edit_form(client, url)
+    directory.deactivated(made)
+    saved = client.post(url, data=opened | {"contact_phone": "13800001111"})
+    assert saved.status_code == 303
+    db.session.expire_all()
+    stored = db.session.get(Enterprise, made.id)
+    assert (stored.active, stored.contact_phone) == (False, "13800001111")
+    detail = body(client.get(f"/directory/enterprises/{made.id}"))
+    assert "已停用" in detail and "联系人手机：13985263751 → 13800001111" in detail

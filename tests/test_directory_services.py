@@ -153,6 +153,25 @@ def test_a_save_that_meets_a_newer_row_is_a_conflict_not_an_overwrite(app):
     assert db.session.get(Enterprise, made_id).address == "对方写的"
 
 
+
+def test_deactivating_what_someone_else_just_deactivated_is_a_conflict_not_a_second_deactivation(app):
+    """The copy in hand still reads it as in the register; the status moves only from what was
+    read. Neither moves the version: an edit form open meanwhile stays saveable."""
+    made = create()
+    assert made.active  # what this page read; someone else then deactivates it
+    db.session.execute(
+        update(Enterprise).where(Enterprise.id == made.id).values(active=False)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+    with pytest.raises(Conflict, match="刚刚已被他人停用"):
+        register.deactivate(None, made, "已迁出园区")
+    assert [e.action for e in audit.entries_for("enterprise", made.id)] == ["enterprise.create"]
+    assert not made.active  # refreshed to what it is now
+    with atomic():
+        register.reactivate(None, made)
+    assert db.session.get(Enterprise, made.id).active and made.version == 1
+
+
 def test_renaming_to_another_enterprises_name_is_refused(app):
     create()
     other = create(name="威海鸿锐金属制品有限公司", uscc=make_code("371000", 99), short_name="鸿锐金属")

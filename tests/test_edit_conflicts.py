@@ -8,9 +8,11 @@ from html.parser import HTMLParser
 
 import pytest
 from conftest import AuthActions
-from factories import facilities, guides, meetings, sessions
+from factories import directory, facilities, guides, meetings, sessions
 from test_guides_pages import form_fields as guide_fields
 
+from hubapp import audit
+from hubapp.blueprints.directory.models import Enterprise
 from hubapp.blueprints.facilities.models import Booking, Room
 from hubapp.blueprints.guides import reading
 from hubapp.blueprints.meetings import planning
@@ -213,6 +215,30 @@ def test_a_meeting_saved_by_someone_else_first_is_not_overwritten(colleagues, us
     assert_both_changes_kept(colleagues, url, {"theme": "企业融资需求对接"}, {"recorder_name": "周敏"}, "会议主题")
     saved = db.session.get(Meeting, made.id)
     assert (saved.theme, saved.recorder_name) == ("企业融资需求对接", "周敏")
+
+
+def test_an_enterprise_saved_by_someone_else_first_is_not_overwritten(colleagues):
+    made = directory.enterprise(contact_phone="13985263751", address="创业谷1号楼")
+    url = f"/directory/enterprises/{made.id}/edit"
+    html = assert_second_save_refused(
+        colleagues, url, url, {"contact_phone": "13700002222"}, {"contact_phone": "13811113333", "notes": "新联系人"},
+        "13700002222", "13811113333",
+    )
+    assert any("联系人手机" in row for row in conflict_rows(html))
+    assert not any("备注" in row or "地址" in row for row in conflict_rows(html)), "only the phone was changed by both"
+    assert form_in(html)["notes"] == "新联系人"
+    saved = db.session.get(Enterprise, made.id)
+    assert (saved.contact_phone, saved.notes, saved.version) == ("13700002222", None, 2)
+    assert [e.action for e in audit.entries_for("enterprise", made.id)] == ["enterprise.create", "enterprise.update"]
+
+
+def test_an_enterprise_field_only_a_colleague_changed_is_taken_into_the_form(colleagues):
+    made = directory.enterprise(contact_phone="13985263751", address="创业谷1号楼")
+    url = f"/directory/enterprises/{made.id}/edit"
+    assert_both_changes_kept(colleagues, url, {"address": "创业谷2号楼"}, {"contact_name": "王经理"}, "地址")
+    saved = db.session.get(Enterprise, made.id)
+    assert (saved.address, saved.contact_name, saved.contact_phone) == ("创业谷2号楼", "王经理", "13985263751")
+    assert saved.version == 3
 
 
 def test_a_field_both_changed_is_left_to_the_second_to_decide(colleagues):

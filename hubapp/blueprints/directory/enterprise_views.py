@@ -10,13 +10,13 @@ from math import ceil
 from flask import request, url_for
 from flask_login import current_user
 
-from hubapp import actions, audit, clock, downloads, params
+from hubapp import actions, audit, clock, concurrency, downloads, params
 from hubapp.blueprints.auth import services as accounts
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.directory import bp, exports, forms, imports, register, services, sheet
 from hubapp.blueprints.directory.layout import COLUMNS
 from hubapp.blueprints.directory.models import ENTERPRISE_KINDS, Enterprise
-from hubapp.blueprints.directory.register import FIELD_LABELS, EnterpriseData
+from hubapp.blueprints.directory.register import FIELDS, EnterpriseData
 from hubapp.errors import chinese_abort
 from hubapp.extensions import db
 from hubapp.formatting import quoted
@@ -77,6 +77,18 @@ def _with_grids(form: forms.EnterpriseForm) -> forms.EnterpriseForm:
     return form
 
 
+def _enterprise_form(enterprise: Enterprise | None = None, saved: bool = False) -> forms.EnterpriseForm:
+    """The form as submitted; drawn from ``enterprise`` (and stamped with its version) when the
+    edit page is first shown, or, ``saved``, as the record is saved now (for the conflict table)."""
+    form = _with_grids(forms.EnterpriseForm(formdata=None) if saved else forms.EnterpriseForm())
+    if enterprise is not None and (saved or request.method == "GET"):
+        concurrency.stamp(form, enterprise)
+        for name in FIELDS:
+            form[name].data = getattr(enterprise, name)
+        form.grid_id.data = enterprise.grid_id or 0
+    return form
+
+
 def _data_from(form: forms.EnterpriseForm) -> EnterpriseData:
     return EnterpriseData(
         name=form.name.data or "", uscc=form.uscc.data or "", kind=form.kind.data or "",
@@ -87,7 +99,8 @@ def _data_from(form: forms.EnterpriseForm) -> EnterpriseData:
     )  # fmt: skip
 
 
-def _form_page(form, enterprise: Enterprise | None, status: int = 200, conflict: str | None = None):
+def _form_page(form, enterprise: Enterprise | None, outcome=None, conflict=None):
+    status = actions.form_status(form, outcome, conflict)
     return render(
         "directory/enterprise_form.html", status=status, form=form, enterprise=enterprise,
         industries=services.industries(), conflict=conflict,
@@ -97,47 +110,30 @@ def _form_page(form, enterprise: Enterprise | None, status: int = 200, conflict:
 @bp.route("/enterprises/new", methods=["GET", "POST"])
 @staff_required
 def new_enterprise():
-    form = _with_grids(forms.EnterpriseForm())
+    form = _enterprise_form()
     if request.method == "GET":
         form.grid_id.data = params.int_arg("grid", 0)
         return _form_page(form, None)
     outcome = actions.submit(form, lambda: register.create_enterprise(current_user, _data_from(form)))
     if not outcome.ok:
-        return _form_page(form, None, outcome.status)
+        return _form_page(form, None, outcome)
     made = outcome.value
     return actions.done(f"已新增企业{quoted(made.name)}。", url_for("directory.enterprise", enterprise_id=made.id))
-
-
-def _newer_values(enterprise: Enterprise, form: forms.EnterpriseForm) -> str:
-    """Where the record saved meanwhile differs from what this user typed."""
-    typed = register.normalised(_data_from(form))
-    return "；".join(
-        f"{FIELD_LABELS[name]}现为“{register.display_value(name, getattr(enterprise, name))}”"
-        for name in register.differences(enterprise, typed)
-    )
 
 
 @bp.route("/enterprises/<int:enterprise_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit_enterprise(enterprise_id: int):
     found = db.get_or_404(Enterprise, enterprise_id)
+    form = _enterprise_form(found)
     if request.method == "GET":
-        form = _with_grids(forms.EnterpriseForm(obj=found))
-        form.grid_id.data = found.grid_id or 0
         return _form_page(form, found)
-    form = _with_grids(forms.EnterpriseForm())
     outcome = actions.submit(
-        form, lambda: register.update_enterprise(current_user, found, _data_from(form), form.version.data)
+        form, lambda: register.update_enterprise(current_user, found, _data_from(form), concurrency.submitted(form))
     )
-    if outcome.conflict:
-        # The form keeps what was typed and now carries the newer version: saving it again is a
-        # choice made knowing what the colleague changed.
-        form.version.data, form.version.raw_data = found.version, [str(found.version)]
-        differing = _newer_values(found, form)
-        message = f"{outcome.message}{'与您填写不同的项：' + differing + '。' if differing else ''}确认无误后可再次保存。"
-        return _form_page(form, found, outcome.status, conflict=message)
     if not outcome.ok:
-        return _form_page(form, found, outcome.status)
+        conflict = concurrency.table_for(outcome, form, lambda: _enterprise_form(found, saved=True))
+        return _form_page(form, found, outcome, conflict)
     return actions.done("企业信息已保存。", url_for("directory.enterprise", enterprise_id=found.id))
 
 

@@ -2,13 +2,13 @@
 here give the quick answer next to each field."""
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
-from wtforms.widgets import HiddenInput
 
 from hubapp.blueprints.directory import uscc
 from hubapp.blueprints.directory.models import ENTERPRISE_KINDS
 from hubapp.blueprints.directory.register import MAX_LENGTHS, normalise_mobile
+from hubapp.concurrency import Versioned
 from hubapp.forms import MOBILE_MESSAGE, HubForm, is_mobile, options
 
 
@@ -29,7 +29,9 @@ def mobile_if_given(form, field) -> None:
         raise ValidationError(MOBILE_MESSAGE)
 
 
-class EnterpriseForm(HubForm):
+class EnterpriseForm(Versioned, HubForm):
+    """Adding an enterprise, and editing one (version-checked, ``hubapp.concurrency``)."""
+
     name = StringField("企业名称", validators=[DataRequired(message="请填写企业名称。"), _length("name", "企业名称")])
     uscc = StringField("统一社会信用代码", validators=[DataRequired(message="请填写统一社会信用代码。"), valid_code])
     short_name = StringField("简称", validators=[Optional(), _length("short_name", "简称")])
@@ -44,8 +46,6 @@ class EnterpriseForm(HubForm):
     contact_name = StringField("联系人", validators=[Optional(), _length("contact_name", "联系人")])
     contact_phone = StringField("联系人手机", validators=[Optional(), mobile_if_given])
     notes = TextAreaField("备注", validators=[Optional(), _length("notes", "备注")])
-    #: The version of the record the form was filled from (see ``Enterprise.version``).
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 class DeactivateForm(HubForm):

@@ -115,18 +115,20 @@ def set_enterprises(actor, grid: Grid, chosen_ids: Collection[int], shown_ids: C
 
 def move_enterprise(actor, enterprise: Enterprise, target: Grid | None) -> None:
     """Put ``enterprise`` in ``target`` (or in no grid): one conditional UPDATE from the grid it
-    was read in, so that a move someone made meanwhile is a conflict, not overwritten."""
+    was read in, so that a move someone made meanwhile is a conflict, not overwritten. It raises
+    the version too (``hubapp.concurrency``): the grid is in the enterprise's edit form, and a form
+    opened before the move must not put the old grid back."""
     _check_staff(actor)
     old_grid = enterprise.grid
     result = db.session.execute(
         update(Enterprise)
         .where(Enterprise.id == enterprise.id, Enterprise.grid_id.is_(None) if old_grid is None else Enterprise.grid_id == old_grid.id)
-        .values(grid_id=target.id if target else None)
+        .values(grid_id=target.id if target else None, version=Enterprise.version + 1)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise Conflict(f"{enterprise.name}刚刚已被他人调整了网格，请刷新页面后再试。")
-    db.session.expire(enterprise, ["grid_id", "grid"])
+    db.session.expire(enterprise, ["grid_id", "grid", "version"])
     audit.record(
         audit.actor_id(actor), "enterprise.grid", "enterprise", enterprise.id,
         old_grid.label if old_grid else "未划分网格", target.label if target else "未划分网格", name=enterprise.name,

@@ -48,8 +48,9 @@ class PlannedRow:
     problems: list[str] = field(default_factory=list)
     data: EnterpriseData | None = None
     active: bool = True
-    #: The enterprise an update changes.
+    #: The enterprise an update changes, and its version as this plan read it.
     enterprise: Enterprise | None = None
+    version: int | None = None
     #: (column, before, after) as staff read them.
     changes: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -161,7 +162,7 @@ def _row_plan(row: sheet.Row, keys: list[str], register_rows: dict[str, Enterpri
     existing = register_rows.get(code)
     planned = PlannedRow(row.number, ERROR, register.normalise_name(values.get("name")), code, list(row.problems))
     if existing is not None:
-        planned.enterprise = existing
+        planned.enterprise, planned.version = existing, existing.version
     base = EnterpriseData.of(existing) if existing else EnterpriseData(name="", uscc="", kind="")
     chosen: dict[str, object] = {}
     failed: set[str] = set()
@@ -338,8 +339,8 @@ def confirm(actor, upload: EnterpriseImport, digest: str, skip_errors: bool) -> 
     made = register.add_imported(actor, [(row.data, row.active) for row in additions], upload.filename)
     updates = current.of(UPDATE)
     register.apply_imported(
-        actor, [register.ImportedChange(row.enterprise, row.data, row.active) for row in updates], upload.filename,
-        current.grids,
+        actor, [register.ImportedChange(row.enterprise, row.data, row.active, row.version) for row in updates],
+        upload.filename, current.grids, STALE,
     )  # fmt: skip
     audit.record(audit.actor_id(actor), "enterprise_import.confirm", "enterprise_import", upload.id, None, None,
                  file=upload.filename, added=len(made), updated=len(updates), skipped_rows=len(errors))  # fmt: skip

@@ -89,13 +89,13 @@ class Enterprise(db.Model):
     #: A deactivated enterprise (moved away, deregistered) keeps its demands, sign-ups and visits
     #: but is no longer offered where an enterprise is picked.
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-    #: Raised by every change: an edit or an import prepared from an older reading of the record
-    #: finds no row to update and is refused instead of writing over the newer change.
-    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    #: Raised by every change to the fields the edit form shows (``hubapp.concurrency.claim``: an
+    #: edit, an import, a move to another grid), so that a form or an import prepared from an older
+    #: reading is refused instead of writing over the newer change. Deactivating and reactivating
+    #: do not raise it: the status is not in the form, and an edit writes only the form's fields.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     grid = relationship("Grid", back_populates="enterprises")
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def kind_label(self) -> str:

@@ -11,11 +11,11 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.attributes import set_committed_value
 
-from hubapp import audit
+from hubapp import audit, concurrency
 from hubapp.blueprints.directory import uscc
 from hubapp.blueprints.directory.models import ENTERPRISE_KINDS, Enterprise, Grid
 from hubapp.extensions import db
@@ -38,7 +38,6 @@ FIELD_LABELS = {
     "notes": "备注",
 }
 MAX_LENGTHS = {"name": 100, "short_name": 30, "address": 200, "industry": 40, "contact_name": 40, "notes": 2000}
-CHANGED_MEANWHILE = "该企业刚被他人修改过，请刷新页面查看最新信息后再操作。"
 #: What the audit trail shows for an empty value.
 EMPTY = "（空）"
 
@@ -150,17 +149,32 @@ def _inactive_note(enterprise: Enterprise) -> str:
 
 
 def _written(change: Callable[[], None], clash: Callable[[IntegrityError], RuleError]) -> None:
-    """Make ``change`` and flush it inside a savepoint, so that a writer who got there first
-    becomes a rule error instead of a 500: a unique name or code another writer committed since
-    our check (``clash``), or a newer version of the record (``Conflict``)."""
+    """Make ``change`` and flush it inside a savepoint, so that a unique name or code another
+    writer committed since our check becomes a rule error (``clash``) instead of a 500. A newer
+    version of the record is the callers' to find first (``concurrency.claim``)."""
     try:
         with db.session.begin_nested():
             change()
             db.session.flush()
-    except StaleDataError:
-        raise Conflict(CHANGED_MEANWHILE) from None
     except IntegrityError as error:
         raise clash(error) from None
+
+
+def _set_active(enterprise: Enterprise, active: bool, message: str) -> None:
+    """Move the enterprise into or out of the register with one conditional UPDATE from the state
+    this request read, so that two people doing it at once do not both do it (the second is told
+    ``message``). The version is left alone: the status is not in the edit form, and an edit
+    saved after a deactivation writes only the form's fields, so the deactivation stays."""
+    result = db.session.execute(
+        update(Enterprise)
+        .where(Enterprise.id == enterprise.id, Enterprise.active == (not active))
+        .values(active=active)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(enterprise)
+        raise Conflict(message)
+    set_committed_value(enterprise, "active", active)
 
 
 def _unique_clash(error: IntegrityError) -> RuleError:
@@ -207,7 +221,7 @@ def _assign(enterprise: Enterprise, data: EnterpriseData) -> None:
 
 def create_enterprise(actor, data: EnterpriseData) -> Enterprise:
     data = _checked(data, None)
-    enterprise = Enterprise(active=True)
+    enterprise = Enterprise(active=True, version=1)
     _assign(enterprise, data)
     _written(lambda: db.session.add(enterprise), _unique_clash)
     audit.record(audit.actor_id(actor), "enterprise.create", "enterprise", enterprise.id, None, "active",
@@ -215,15 +229,18 @@ def create_enterprise(actor, data: EnterpriseData) -> Enterprise:
     return enterprise
 
 
-def update_enterprise(actor, enterprise: Enterprise, data: EnterpriseData, version: int | None = None) -> Enterprise:
-    """Save an edit made on the record as it was at ``version`` (the form carries it): an edit
-    begun before someone else's change is refused, never written over it."""
-    if version is not None and version != enterprise.version:
-        raise Conflict(CHANGED_MEANWHILE)
+def update_enterprise(actor, enterprise: Enterprise, data: EnterpriseData, based_on: int | None = None) -> Enterprise:
+    """Save an edit made in a form drawn from version ``based_on`` (``hubapp.concurrency``): an
+    edit begun before someone else's change is refused (``EditConflict``), never written over it.
+
+    A save that leaves every field as the record has it now writes nothing, the version included
+    (as ``guides.writing.update_matter``): it overwrites nobody, and raising the version would
+    only make colleagues' open forms conflict over nothing."""
     data = _checked(data, enterprise)
     summary = change_summary(enterprise, data)
     if not summary:
         return enterprise
+    concurrency.claim(enterprise, based_on)
     _written(lambda: _assign(enterprise, data), _unique_clash)
     audit.record(audit.actor_id(actor), "enterprise.update", "enterprise", enterprise.id, None, None, changes=summary)
     return enterprise
@@ -239,7 +256,7 @@ def deactivate(actor, enterprise: Enterprise, reason: str) -> Enterprise:
         raise RuleError("请填写停用原因，如：已迁出园区、已注销。", "reason")
     if len(reason) > 200:
         raise RuleError("停用原因不能超过200个字。", "reason")
-    _written(lambda: setattr(enterprise, "active", False), _unique_clash)
+    _set_active(enterprise, False, "该企业刚刚已被他人停用。")
     audit.record(audit.actor_id(actor), "enterprise.deactivate", "enterprise", enterprise.id, "active", "inactive",
                  reason=reason)  # fmt: skip
     return enterprise
@@ -248,7 +265,7 @@ def deactivate(actor, enterprise: Enterprise, reason: str) -> Enterprise:
 def reactivate(actor, enterprise: Enterprise) -> Enterprise:
     if enterprise.active:
         raise Conflict("该企业已在册，无需重新启用。")
-    _written(lambda: setattr(enterprise, "active", True), _unique_clash)
+    _set_active(enterprise, True, "该企业刚刚已被他人重新启用。")
     audit.record(audit.actor_id(actor), "enterprise.reactivate", "enterprise", enterprise.id, "inactive", "active")
     return enterprise
 
@@ -268,7 +285,7 @@ def add_imported(actor, rows: list[tuple[EnterpriseData, bool]], filename: str) 
     ones that have already left), written together."""
     made = []
     for data, active in rows:
-        enterprise = Enterprise(active=active)
+        enterprise = Enterprise(active=active, version=1)
         _assign(enterprise, data)
         made.append(enterprise)
     _written(lambda: db.session.add_all(made), _import_clash)
@@ -282,23 +299,35 @@ def add_imported(actor, rows: list[tuple[EnterpriseData, bool]], filename: str) 
 
 @dataclass
 class ImportedChange:
-    """An existing enterprise as a row of an import has it."""
+    """An existing enterprise as a row of an import has it, and the version the import read."""
 
     enterprise: Enterprise
     data: EnterpriseData
     active: bool
+    based_on: int
 
 
-def apply_imported(actor, changes: list[ImportedChange], filename: str, grids: dict[int, Grid]) -> None:
-    """Existing enterprises changed by an import, written together. Someone else's change since
-    the import read the register leaves no row of the version read to update (``Conflict``)."""
+def apply_imported(
+    actor, changes: list[ImportedChange], filename: str, grids: dict[int, Grid], changed_meanwhile: str
+) -> None:
+    """Existing enterprises changed by an import, written together. Each one whose fields change
+    is claimed from the version the import read (``concurrency.claim``, which also makes an edit
+    form opened before the import conflict); each one whose status changes moves only from the
+    status read. Someone else's change since the import read the register is a ``Conflict``
+    (``changed_meanwhile``), raised before any of these rows is changed; the caller's unit of
+    work then writes nothing of the import."""
     summaries = [change_summary(c.enterprise, c.data, grids) for c in changes]
     moves = [c.active != c.enterprise.active for c in changes]
+    for item, summary, moved in zip(changes, summaries, moves, strict=True):
+        if summary:
+            concurrency.claim(item.enterprise, item.based_on, changed_meanwhile)
+        if moved:
+            _set_active(item.enterprise, item.active, changed_meanwhile)
 
     def change() -> None:
-        for item in changes:
-            _assign(item.enterprise, item.data)
-            item.enterprise.active = item.active
+        for item, summary in zip(changes, summaries, strict=True):
+            if summary:
+                _assign(item.enterprise, item.data)
 
     _written(change, _import_clash)
     actor_id = audit.actor_id(actor)
