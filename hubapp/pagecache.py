@@ -21,7 +21,7 @@ sign-up) reads afresh at once, so its own visitors never see the page from befor
 
 import logging
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from time import monotonic
@@ -175,9 +175,12 @@ class Page:
         return self.expires_at is None or clock.now() < self.expires_at
 
 
-def cached(topic: str, key: Hashable, render: Callable[[], Page]) -> str:
+def cached(
+    topic: str, key: Hashable, render: Callable[[], Page], personal: Callable[[Mapping], bool] | None = None
+) -> str:
     """The page ``key`` of ``topic`` for this visitor: this worker's copy while current, else
-    ``render()``'s. Offered for replay (``hubapp.replay``) to the visitors who bring no cookie."""
+    ``render()``'s. Offered for replay (``hubapp.replay``) to the visitors whose session is not
+    ``personal`` (the view has already sent those elsewhere)."""
     if "_flashes" in session:
         # Their pending message goes into the page: rendered for them alone, and not kept.
         return render().for_visitor()[0]
@@ -193,5 +196,5 @@ def cached(topic: str, key: Hashable, render: Callable[[], Page]) -> str:
             cache.clear()
         cache[(topic, key)] = (version, page)
     html, token = page.for_visitor()
-    replay.keep(lambda: stamp(topic) == version and page.unexpired(), csrf_token=token)
+    replay.keep(lambda: stamp(topic) == version and page.unexpired(), csrf_token=token, personal=personal)
     return html

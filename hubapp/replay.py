@@ -10,22 +10,30 @@ answers the next such request with them while that check holds. Anything else �
 a POST, a conditional request, a page no longer current — goes to Flask as before, and what Flask
 answers then is kept again.
 
-A sign-up form carries a CSRF token of its visitor's own, bound to their session cookie: each
-replay mints a new pair the way Flask-WTF and Flask's cookie sessions make them (``_mint``), with
-the app's own signers and cookie settings, so that the post is checked by Flask-WTF as usual.
+A visitor who has been here before brings the session cookie a sign-up form gave them. Their
+page is still everyone's unless their session holds something of their own: a signed-in user, a
+pending message, or what the view names (``Offer.personal``: their sign-up for this very session).
+So the cookie is read (verified with the app's own signer, as Flask would) and such a visitor is
+answered from the kept page too; any doubt — a cookie that does not verify, a signed-in user, a
+permanent session — and Flask answers.
+
+A sign-up form carries a CSRF token of its visitor's own, bound to their session: a returning
+visitor's form gets their session's token signed afresh, a first visitor a new token and the session
+cookie that holds it, made the way Flask-WTF and Flask's cookie sessions make them (``_form_token``)
+with the app's own signers and cookie settings, so that the post is checked by Flask-WTF as usual.
 """
 
 import hashlib
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSession
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.http import dump_cookie
+from werkzeug.http import dump_cookie, parse_cookie
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +45,9 @@ KEPT_MAX = 512
 ANSWERED_BY_FLASK = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_HX_REQUEST")
 #: Headers made afresh for each replay.
 REMADE = frozenset({"content-length", "set-cookie"})
+#: What in a visitor's session makes every page theirs alone: a signed-in user (Flask-Login), a
+#: pending message, a permanent session (Flask renews its cookie at each request).
+OWN_SESSION_KEYS = frozenset({"_user_id", "_flashes", "_permanent"})
 
 
 @dataclass(frozen=True)
@@ -47,13 +58,21 @@ class Offer:
     csrf_token: str | None = None
     #: What a replay does as the view would have (a guide's view is counted).
     on_replay: Callable[[], None] | None = None
+    #: Whether a returning visitor's session (a dict) makes the page theirs alone; None: never.
+    personal: Callable[[Mapping], bool] | None = None
 
 
-def keep(still_current: Callable[[], bool], csrf_token: str | None = None, on_replay=None) -> None:
-    """Offer the page this request is answered with for replay to visitors who bring nothing of
-    their own, while ``still_current()``. Only a page that is the same for every such visitor
-    (apart from ``csrf_token``) may be offered; whether it is kept is the middleware's decision."""
-    request.environ[OFFER] = Offer(still_current, csrf_token, on_replay)
+def keep(
+    still_current: Callable[[], bool],
+    csrf_token: str | None = None,
+    on_replay: Callable[[], None] | None = None,
+    personal: Callable[[Mapping], bool] | None = None,
+) -> None:
+    """Offer the page this request is answered with for replay, while ``still_current()``, to
+    every visitor whose session is not ``personal`` (nor signed in, nor holding a message). Only a
+    page that is the same for all of them (apart from ``csrf_token``) may be offered; whether it
+    is kept is the middleware's decision."""
+    request.environ[OFFER] = Offer(still_current, csrf_token, on_replay, personal)
 
 
 @dataclass(frozen=True)
@@ -77,11 +96,15 @@ class ReplayKeptAnswers:
         key = self._key(environ)
         if key is None:
             return self.wsgi_app(environ, start_response)
+        cookies = environ.get("HTTP_COOKIE")
+        session_cookie = parse_cookie(cookies).get(self.app.config["SESSION_COOKIE_NAME"]) if cookies else None
         kept = self.kept.get(key)
         if kept is not None:
-            answer = self._replay(kept, start_response)
+            answer = self._replay(kept, session_cookie, start_response)
             if answer is not None:
                 return answer
+        if session_cookie is not None:
+            return self.wsgi_app(environ, start_response)  # an answer for them is not kept for all
         return self._answer_and_keep(key, environ, start_response)
 
     def _key(self, environ) -> tuple[str, ...] | None:
@@ -90,16 +113,19 @@ class ReplayKeptAnswers:
             return None
         if any(name in environ for name in ANSWERED_BY_FLASK):
             return None
-        cookies = environ.get("HTTP_COOKIE")
-        if cookies and self.app.config["SESSION_COOKIE_NAME"] + "=" in cookies:
-            return None  # their session may hold a message, a sign-up, a login: pages of their own
         path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
         return environ["wsgi.url_scheme"], environ.get("HTTP_HOST", ""), path
 
-    def _replay(self, kept: Kept, start_response) -> list[bytes] | None:
-        """The kept answer, or None when it is no longer current (or its check could not run)."""
+    def _replay(self, kept: Kept, session_cookie: str | None, start_response) -> list[bytes] | None:
+        """The kept answer, or None when Flask must answer: the page is no longer current (or its
+        check could not run), or the visitor's session makes the page theirs."""
         offer = kept.offer
         with self.app.app_context():
+            visitor = None
+            if session_cookie is not None:
+                visitor = _visitor_session(self.app, session_cookie)
+                if visitor is None or (offer.personal is not None and offer.personal(visitor)):
+                    return None
             try:
                 if not offer.still_current():
                     return None
@@ -110,9 +136,10 @@ class ReplayKeptAnswers:
                 offer.on_replay()
             body, headers = kept.body, kept.headers
             if offer.csrf_token is not None:
-                token, cookie = _mint(self.app)
+                token, set_cookie = _form_token(self.app, visitor)
                 body = body.replace(offer.csrf_token.encode(), token.encode())
-                headers = [*headers, ("Set-Cookie", cookie)]
+                if set_cookie is not None:
+                    headers = [*headers, ("Set-Cookie", set_cookie)]
         start_response(kept.status, [*headers, ("Content-Length", str(len(body)))])
         return [body]
 
@@ -144,16 +171,33 @@ class ReplayKeptAnswers:
         return [body]
 
 
-def _mint(app: Flask) -> tuple[str, str]:
-    """A new visitor's CSRF token and the Set-Cookie of the session that holds it: the raw token
-    and its signing as ``flask_wtf.csrf.generate_csrf`` makes them, the cookie as Flask's
+def _visitor_session(app: Flask, cookie: str) -> dict | None:
+    """The session a returning visitor's cookie holds, verified and aged as Flask's cookie sessions
+    open it; None when Flask should answer them (the cookie does not verify, or the session holds
+    what makes every page theirs: ``OWN_SESSION_KEYS``)."""
+    lifetime = int(app.permanent_session_lifetime.total_seconds())
+    try:
+        data = app.session_interface.get_signing_serializer(app).loads(cookie, max_age=lifetime)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not OWN_SESSION_KEYS.isdisjoint(data):
+        return None
+    return data
+
+
+def _form_token(app: Flask, visitor: dict | None) -> tuple[str, str | None]:
+    """The visitor's CSRF token for the page's form, and the Set-Cookie of the session that holds
+    it when the session is new or had no token yet (None: their cookie stays as it is). The raw
+    token and its signing as ``flask_wtf.csrf.generate_csrf`` makes them, the cookie as Flask's
     ``SecureCookieSessionInterface.save_session`` writes it (tests compare both with theirs)."""
     config = app.config
     field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+    raw = (visitor or {}).get(field)
+    if isinstance(raw, str) and raw:
+        return _csrf_signer(app).dumps(raw), None
     raw = hashlib.sha1(os.urandom(64)).hexdigest()
-    token = _csrf_signer(app).dumps(raw)
     sessions = app.session_interface
-    session = SecureCookieSession({field: raw})
+    session = SecureCookieSession({**(visitor or {}), field: raw})
     cookie = dump_cookie(
         sessions.get_cookie_name(app),
         sessions.get_signing_serializer(app).dumps(dict(session)),
@@ -166,7 +210,7 @@ def _mint(app: Flask) -> tuple[str, str]:
         samesite=sessions.get_cookie_samesite(app),
         max_size=config["MAX_COOKIE_SIZE"],
     )
-    return token, cookie
+    return _csrf_signer(app).dumps(raw), cookie
 
 
 def _csrf_signer(app: Flask) -> URLSafeTimedSerializer:

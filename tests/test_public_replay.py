@@ -151,3 +151,69 @@ def test_each_replayed_sign_up_page_carries_a_token_of_its_visitors_own(worker, 
     assert sign_up(visitor, sessions.phone(1), tokens[2]) == 400
     assert sign_up(visitor, sessions.phone(1), tokens[1]) == 303
     assert sign_up(other, sessions.phone(2), tokens[2]) == 303
+
+
+# --- a returning visitor: their session cookie read, their page still everyone's unless it is theirs
+
+
+def _session_of(app, response) -> dict:
+    value = response.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    with app.app_context():
+        return app.session_interface.get_signing_serializer(app).loads(value)
+
+
+def test_a_returning_visitor_gets_the_kept_page_with_their_own_token(worker, open_session, monkeypatch):
+    page = f"/s/{open_session.id}"
+    db.session.rollback()
+    runs = counting_view(worker, monkeypatch, "sessions_public.signup")
+    visitor = worker.test_client()
+    first = visitor.get(page, base_url=HTTPS)  # rendered by Flask: now kept, and the visitor has a session
+    again = visitor.get(page, base_url=HTTPS)
+    assert len(runs) == 1
+    assert "Set-Cookie" not in again.headers, "their session stays as it is"
+    assert first.headers["Set-Cookie"] and sessions.TITLE in again.get_data(as_text=True)
+    form = {**SIGN_UP, "phone": sessions.phone(1), "csrf_token": csrf_token_from(again.get_data(as_text=True))}
+    signed_up = visitor.post(page, data=form, base_url=HTTPS, headers={"Referer": HTTPS + page})
+    assert signed_up.status_code == 303
+    # The page changed (a seat fewer): kept again for everyone, by the next first visitor.
+    assert "余 9 个" in worker.test_client().get(page, base_url=HTTPS).get_data(as_text=True)
+    assert len(runs) == 2
+    # Signed up here, the page is theirs: Flask answers, with their sign-up.
+    mine = visitor.get(page, base_url=HTTPS)
+    assert len(runs) == 3 and "您已报名本场活动（王敏" in mine.get_data(as_text=True)
+
+
+def test_a_visitor_whose_session_has_no_token_yet_keeps_what_it_held(worker, open_session, monkeypatch):
+    page = f"/s/{open_session.id}"
+    db.session.rollback()
+    runs = counting_view(worker, monkeypatch, "sessions_public.signup")
+    worker.test_client().get(page)  # kept
+    visitor = worker.test_client()
+    with visitor.session_transaction() as browser:
+        browser["front_demands"] = ["their-follow-token"]  # 我的办件, remembered by /e/
+    answer = visitor.get(page)
+    assert len(runs) == 1
+    held = _session_of(worker, answer)
+    assert held["front_demands"] == ["their-follow-token"] and held["csrf_token"]
+    form = {**SIGN_UP, "phone": sessions.phone(1), "csrf_token": csrf_token_from(answer.get_data(as_text=True))}
+    assert visitor.post(page, data=form).status_code == 303
+
+
+def test_a_signed_in_user_a_message_or_a_cookie_that_does_not_verify_go_to_flask(worker, open_session, users, monkeypatch):
+    db.session.rollback()
+    runs = counting_view(worker, monkeypatch, "front.home")
+    worker.test_client().get("/e/")  # kept
+    assert len(runs) == 1
+    forged = worker.test_client()
+    forged.set_cookie("session", "eyJjc3JmX3Rva2VuIjoiYWJjIn0.forged.signature")
+    assert forged.get("/e/").status_code == 200 and len(runs) == 2
+    for own in ({"_user_id": str(users["staff"].id)}, {"_flashes": [("info", "已保存。")]}):
+        visitor = worker.test_client()
+        with visitor.session_transaction() as browser:
+            browser.update(own)
+        assert visitor.get("/e/").status_code == 200
+    assert len(runs) == 4
+    plain = worker.test_client()
+    with plain.session_transaction() as browser:
+        browser["front_demands"] = ["their-follow-token"]
+    assert plain.get("/e/").status_code == 200 and len(runs) == 4

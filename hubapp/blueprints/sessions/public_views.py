@@ -4,6 +4,9 @@ They work on a phone without JavaScript. The personal link carries an unguessabl
 only key to a registration, so it is never listed anywhere public.
 """
 
+from collections.abc import Mapping
+from functools import partial
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask import session as browser
 
@@ -79,9 +82,18 @@ def _render_index() -> pagecache.Page:
 @reads_unlimited
 @public
 def signup_page(session_id: int):
-    if str(session_id) not in browser.get(REMEMBERED, {}):
-        return pagecache.cached(pagecache.SESSIONS, ("signup", session_id), lambda: _render_shared_signup(session_id))
-    return _signup(session_id)
+    signed_up_here = partial(_signed_up_for, session_id)
+    if signed_up_here(browser):
+        return _signup(session_id)
+    return pagecache.cached(
+        pagecache.SESSIONS, ("signup", session_id), lambda: _render_shared_signup(session_id), personal=signed_up_here
+    )
+
+
+def _signed_up_for(session_id: int, visitor: Mapping) -> bool:
+    """Whether the browser's session remembers a sign-up for the session: its page is their own."""
+    remembered = visitor.get(REMEMBERED)
+    return isinstance(remembered, dict) and str(session_id) in remembered
 
 
 # A view of its own, so that the limit is checked on sign-ups only, not on every read of the page.
