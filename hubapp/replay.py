@@ -6,9 +6,9 @@ extension, the response object — took more time than serving a page kept in me
 and held those pages to half the speed of a bare Flask page. So a view that answers such a request
 with a page everyone may see offers it with ``keep()``, saying how to tell it is still current
 (the stamps ``pagecache`` reads); ``ReplayKeptAnswers`` keeps the status, headers and bytes, and
-answers the next such request with them while that check holds. Anything else — a cookie, a query,
-a POST, a conditional request, a page no longer current — goes to Flask as before, and what Flask
-answers then is kept again.
+answers the next such request with them while that check holds. Anything else — a query, a POST,
+a conditional or htmx request, a page no longer current — goes to Flask as before, and what Flask
+answers a visitor without a cookie is kept again.
 
 A visitor who has been here before brings the session cookie a sign-up form gave them. Their
 page is still everyone's unless their session holds something of their own: a signed-in user, a
