@@ -20,7 +20,7 @@ class HttpRow:
     #: A demo username to log in as, or None for a public page.
     user: str | None = None
     #: A public page loaded by a returning visitor: with the session cookie the page itself gave
-    #: (the way to measure what Flask serves, which a first visitor gets replayed: hubapp/replay.py).
+    #: (its CSRF token in it), which hubapp/replay.py reads before answering from the kept page.
     returning: bool = False
 
 

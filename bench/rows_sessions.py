@@ -72,7 +72,8 @@ def rows(app) -> list:
 
     return [
         HttpRow("主题活动：公开报名页 /s/<id>", f"/s/{upcoming.id}"),
-        HttpRow("主题活动：公开报名页 /s/<id>（回访者，带会话 cookie，由 Flask 作答）", f"/s/{upcoming.id}", returning=True),
+        HttpRow("主题活动：公开报名页 /s/<id>（回访者，带会话 cookie）", f"/s/{upcoming.id}", returning=True),
+        HttpRow("主题活动：公开报名页 /s/<id>（已登录的工作人员，由 Flask 作答）", f"/s/{upcoming.id}", user="staff"),
         HttpRow("主题活动：可报名活动列表 /s/", "/s/"),
         HttpRow("主题活动：报名名单（工作人员）", f"/sessions/{upcoming.id}", user="staff"),
         Prepare("主题活动：准备100人到场的活动", prepare),

@@ -38,6 +38,8 @@ POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0
 BENCH_DATABASE = "bench"
 DEMO_PASSWORD = "demo-2026"
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+#: The addresses ``--public`` measures: what a visitor's phone opens, whoever opens it.
+PUBLIC_PATHS = ("/e/", "/g/", "/s/", "/login", "/healthz")
 
 
 def free_port() -> int:
@@ -173,7 +175,7 @@ def main() -> None:
     parser.add_argument("--only", help="run only rows modules whose name contains one of these (comma-separated)")
     parser.add_argument(
         "--public", action="store_true",
-        help="only the public pages (no staff pages, no PDFs), each module's up to its first Prepare",
+        help="only the public pages (PUBLIC_PATHS; no staff pages, no PDFs), each module's up to its first Prepare",
     )  # fmt: skip
     args = parser.parse_args()
 
@@ -272,13 +274,14 @@ def measure_page(base: str, item: HttpRow, cookie: str | None, args) -> tuple[st
 
 
 def public_rows(items: list) -> list:
-    """The public pages among ``items``, measured on the data every run starts with: a Prepare
-    grows the data for the rows after it, so those rows are left out with it."""
+    """The public pages among ``items`` (a staff member's view of one too), measured on the data
+    every run starts with: a Prepare grows the data for the rows after it, so those rows are left
+    out with it."""
     kept = []
     for item in items:
         if isinstance(item, Prepare):
             break
-        if isinstance(item, HttpRow) and item.user is None:
+        if isinstance(item, HttpRow) and item.path.startswith(PUBLIC_PATHS):
             kept.append(item)
     return kept
 
