@@ -26,6 +26,9 @@ COVERAGE = re.compile(r"走访覆盖 (\d+)/(\d+) 家企业")
 #: The utilisation page's headline, and each room's 使用次数 cell.
 ROOMS_USED = re.compile(r"场地使用 (\d+) 次，共 ([\d.]+) 小时")
 ROOM_HELD = re.compile(r'<td class="held">(\d+)</td>')
+#: The guide views page's headline, and each guide's count.
+GUIDES_VIEWED = re.compile(r"指南共被查看 (\d+) 次")
+GUIDE_COUNT = re.compile(r'<td class="num">(\d+)</td>')
 
 
 def listed(client, link: str) -> int:
@@ -43,6 +46,7 @@ def check_against_lists(client, figures: CentreFigures) -> None:
         assert listed(client, figure.link) == figure.value, (figures.period.slug, name, figure.link)
     check_visits_against_ledger(client, figures)
     check_rooms_against_utilisation(client, figures)
+    check_guide_views_against_list(client, figures)
     check_sums_against_lists(figures)
 
 
@@ -69,6 +73,15 @@ def check_rooms_against_utilisation(client, figures: CentreFigures) -> None:
     count, total = ROOMS_USED.search(page).groups()
     assert (int(count), Decimal(total)) == (bookings.value, hours.value), (figures.period.slug, bookings.link)
     assert sum(int(cell) for cell in ROOM_HELD.findall(page)) == bookings.value
+
+
+def check_guide_views_against_list(client, figures: CentreFigures) -> None:
+    """指南查看 is the guide views page's total for the same days, and its guides' rows add up to it."""
+    views = figures.guide_views
+    page = _page(client, views.link)
+    found = GUIDES_VIEWED.search(page)
+    assert (int(found.group(1)) if found else 0) == views.value, (figures.period.slug, views.link)
+    assert sum(int(cell) for cell in GUIDE_COUNT.findall(page)) == views.value
 
 
 def _listed_demands(link: str):

@@ -4,12 +4,13 @@ Thin: parse the form, call the service inside one unit of work (``hubapp.actions
 page or redirect to the one that shows the result."""
 
 from dataclasses import fields
+from datetime import date, timedelta
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from hubapp import actions, concurrency, downloads, params, qr
+from hubapp import actions, clock, concurrency, downloads, params, qr
 from hubapp.blueprints.auth.roles import staff_required
 from hubapp.blueprints.guides import bp, content, printing, reading, viewcount, visitors, writing
 from hubapp.blueprints.guides.content import GuideContent, Material, Question, Step
@@ -232,6 +233,23 @@ def keywords(code: str):
 def searches():
     """What enterprises searched for on /g/ and found nothing: the words to add as keywords."""
     return render("guides/searches.html", misses=visitors.search_misses())
+
+
+@bp.get("/views")
+@staff_required
+def views():
+    """How often each guide was read over ``?since=&until=`` (by default this year up to today):
+    the list the dashboard's 指南查看 links to, adding up to its figure."""
+    days = params.between_args()
+    if days is None:
+        today = clock.today()
+        days = (date(today.year, 1, 1), today + timedelta(days=1))
+    start, end = days
+    rows = visitors.views_by_guide_between(start, end)
+    return render(
+        "guides/views.html", rows=rows, total=sum(count for _, count in rows), period=params.days_label(start, end),
+        since=start, until=end - timedelta(days=1),
+    )  # fmt: skip
 
 
 @bp.post("/<code>/versions/<int:number>/restore")

@@ -91,6 +91,20 @@ def views_between(start: date, end: date) -> int:
     )
 
 
+def views_by_guide_between(start: date, end: date) -> list[tuple[Matter, int]]:
+    """Each guide viewed from ``start`` up to ``end`` with its views, the most read first: the rows
+    that add up to ``views_between`` (a guide withdrawn since keeps the views it had)."""
+    views = func.sum(GuideViewCount.count).label("views")
+    stmt = (
+        select(Matter, views)
+        .join(GuideViewCount, GuideViewCount.matter_id == Matter.id)
+        .where(GuideViewCount.day >= start, GuideViewCount.day < end)
+        .group_by(Matter.id)
+        .order_by(views.desc(), Matter.name)
+    )
+    return [(matter, count) for matter, count in db.session.execute(stmt)]
+
+
 #: The longest search term kept; the public index cuts searches to this length too.
 MISS_TERM_MAX = 50
 

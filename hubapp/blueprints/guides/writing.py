@@ -18,7 +18,7 @@ from hubapp.rules import Conflict, RuleError
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,18}[a-z0-9]$")
 #: Codes that would shadow a staff address under /guides/.
-RESERVED_CODES = frozenset({"new", "stale"})
+RESERVED_CODES = frozenset({"new", "stale", "searches", "views"})
 RESTORE_AFTER_EDIT = "您打开此页后，编辑稿已被他人修改，未恢复旧版本。请先查看最新的编辑稿，确认后再恢复。"
 
 

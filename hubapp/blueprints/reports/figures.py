@@ -199,7 +199,7 @@ def centre_figures(period: Period, today: date | None = None) -> CentreFigures:
         session_attendance=Figure("活动签到", checked_in, "人次", url_for("sessions.index", **days)),
         rooms_bookings=Figure("场地使用", bookings, "次", url_for("facilities.utilisation", **days)),
         room_hours=Figure("场地使用时长", hours, "小时", url_for("facilities.utilisation", **days)),
-        guide_views=Figure("指南查看", guides.views_between(start, end), "次", url_for("guides.index")),
+        guide_views=Figure("指南查看", guides.views_between(start, end), "次", url_for("guides.views", **days)),
         party_coverage_regulated=Figure(
             "规上企业党组织覆盖",
             coverage.above_size.covered,
