@@ -102,6 +102,10 @@ def start_gunicorn(uri: str, port: int, workers: int, log: Path) -> subprocess.P
 
 
 def login_cookie(base: str, username: str) -> str:
+    """The cookies of a signed-in user, as their browser holds them after the page the login leads
+    to: that page shows (and so takes out of the session) the login's message. wrk sends the same
+    cookie with every request: one still holding a message would have every page rendered afresh
+    for it, which no real browser asks for more than once."""
     http = requests.Session()
     page = http.get(base + "/login").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
@@ -111,6 +115,7 @@ def login_cookie(base: str, username: str) -> str:
     )  # fmt: skip
     if response.status_code != 303:
         raise SystemExit(f"could not log in as {username}: {response.status_code}")
+    http.get(base + response.headers["Location"]).raise_for_status()
     return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
 
 
