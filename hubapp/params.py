@@ -184,6 +184,27 @@ def between_args() -> tuple[date, date] | None:
     return since or date(FIRST_YEAR, 1, 1), (until or date(LAST_YEAR, 12, 31)) + timedelta(days=1)
 
 
+@dataclass(frozen=True)
+class DownloadDays:
+    """The days a download covers, as its page showed them: half-open, with their label."""
+
+    start: date
+    end: date
+    label: str
+    #: A month (``?month=``), not days picked with ``?since=&until=``.
+    is_month: bool
+
+
+def days_for_download() -> DownloadDays:
+    """``?since=&until=`` (``between_args``) when given, else the month of ``month_for_download``:
+    an export of a page that shows a month or, as a report's figure links to it, a range of days."""
+    days = between_args()
+    if days is not None:
+        return DownloadDays(*days, days_label(*days), is_month=False)
+    month = month_for_download()
+    return DownloadDays(month, shift_month(month, 1), month_label(month), is_month=True)
+
+
 def days_label(start: date, end: date) -> str:
     """The half-open range ``between_args`` gives, as a heading says it: "2026年1月1日至2026年11月30日"."""
     return f"{chinese_date(start)}至{chinese_date(end - timedelta(days=1))}"

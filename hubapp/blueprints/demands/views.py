@@ -41,7 +41,7 @@ from hubapp.errors import chinese_abort
 from hubapp.extensions import db
 from hubapp.forms import is_mobile, options
 from hubapp.htmx import is_htmx, render
-from hubapp.params import month_arg, month_for_download, month_label, page_of, shift_month
+from hubapp.params import month_arg, page_of
 from hubapp.workdays import add_working_days
 
 RAISERS = (*STAFF_ROLES, Role.GRID_WORKER)
@@ -165,15 +165,11 @@ def ledger():
 @staff_required
 def visits_export():
     """The month of ``?month=`` (by default this one) or the days ``?since=&until=``, as the ledger shows them."""
-    days = params.between_args()
-    if days is None:
-        month = month_for_download()
-        (start, end), label, when = (month, shift_month(month, 1)), month_label(month), "本月"
-    else:
-        (start, end), label, when = days, params.days_label(*days), "期间"
-    rows = db.session.scalars(visits.visits_between_query(start, end)).unique().all()
-    workbook = exports.visits_workbook(rows, visits.coverage_rows_between(start, end), when)
-    return downloads.xlsx_response(workbook, f"走访台账-{label}.xlsx")
+    days = params.days_for_download()
+    rows = db.session.scalars(visits.visits_between_query(days.start, days.end)).unique().all()
+    coverage = visits.coverage_rows_between(days.start, days.end)
+    workbook = exports.visits_workbook(rows, coverage, "本月" if days.is_month else "期间")
+    return downloads.xlsx_response(workbook, f"走访台账-{days.label}.xlsx")
 
 
 # --- raising a demand ------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 make-up opening days (调休), public holidays, calendar feed addresses, and utilisation."""
 
 from dataclasses import fields
-from datetime import time
+from datetime import date, time
 
 from flask import flash, request, url_for
 from flask_login import current_user
@@ -18,7 +18,7 @@ from hubapp.extensions import db
 from hubapp.formatting import quoted
 from hubapp.forms import options
 from hubapp.htmx import render
-from hubapp.params import between_args, days_label, month_arg, month_for_download, month_label, shift_month
+from hubapp.params import between_args, days_for_download, days_label, month_arg
 
 
 def room_choices(all_label: str):
@@ -238,12 +238,12 @@ def import_holidays():
 def utilisation():
     """A month (``?month=``, by default this one) or, as a report's figure links to it, the days
     ``?since=&until=``."""
-    days = _utilisation_days()
+    days = between_args()
     if days is None:
         shown = month_arg()
         start, end = shown.month, shown.following
     else:
-        shown, (start, end) = None, days
+        shown, (start, end) = None, _within_limit(*days)
     bookings, hours = reports.held_between(start, end)
     return render(
         "facilities/utilisation.html", rows=reports.utilisation_between(start, end), shown=shown,
@@ -255,20 +255,13 @@ def utilisation():
 @staff_required
 def utilisation_xlsx():
     """The month of ``?month=`` (by default this one) or the days ``?since=&until=``, as the page shows them."""
-    days = _utilisation_days()
-    if days is None:
-        month = month_for_download()
-        (start, end), period = (month, shift_month(month, 1)), month_label(month)
-    else:
-        (start, end), period = days, days_label(*days)
-    data = exports.utilisation_workbook(reports.utilisation_between(start, end), period)
-    return downloads.xlsx_response(data, f"场地利用率-{period}.xlsx")
+    days = days_for_download()
+    rows = reports.utilisation_between(*_within_limit(days.start, days.end))
+    return downloads.xlsx_response(exports.utilisation_workbook(rows, days.label), f"场地利用率-{days.label}.xlsx")
 
 
-def _utilisation_days():
-    """``?since=&until=`` as ``between_args`` reads them, within the days one request may count
-    (open hours are counted day by day); None when neither is given."""
-    days = between_args()
-    if days is not None and (days[1] - days[0]).days > reports.MAX_DAYS:
+def _within_limit(start: date, end: date) -> tuple[date, date]:
+    """The days one request may count (open hours are counted day by day), else a 400 that says so."""
+    if (end - start).days > reports.MAX_DAYS:
         chinese_abort(400, f"场地利用率一次最多统计{reports.MAX_DAYS}天，请填写起止日期，缩短时间范围。")
-    return days
+    return start, end

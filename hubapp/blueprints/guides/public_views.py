@@ -108,6 +108,7 @@ def _whole_index() -> str:
     """/g/ without a search, rendered once per worker for each listing: the listing (a few short
     columns of the published guides) is read on every request, so a change shows at once."""
     listing = reading.public_listing()
+    shareable = _shareable()
     cache = current_app.extensions.setdefault("guide_index_page", {})
     html = cache.get(listing)
     if html is None:
@@ -115,11 +116,11 @@ def _whole_index() -> str:
             "guides/public/index.html", groups=reading.by_category(listing), search="", popular=[],
             phone=current_app.config["CENTRE_PHONE"],
         )  # fmt: skip
-        if _shareable():
+        if shareable:
             # Only the current listing is worth keeping: an older one will not come back.
             cache.clear()
             cache[listing] = html
-    if _shareable():
+    if shareable:
         replay.keep(lambda: reading.public_listing() == listing)
     return html
 
