@@ -5,8 +5,10 @@ fonts named explicitly (Noto Serif CJK SC for body text, Noto Sans CJK SC for he
 left to a fallback. Nothing is fetched over the network: the intranet has none.
 """
 
+import functools
 import logging
 import os
+import re
 import sys
 import time
 import unicodedata
@@ -21,6 +23,7 @@ def layout(template: str, **context):
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
+    _one_array_type_per_element()
     html = render_template(template, **context)
     # Only embedded data and local files: a print job must never wait on the network.
     fetcher = URLFetcher(allowed_protocols={"data", "file"})
@@ -29,6 +32,42 @@ def layout(template: str, **context):
 
 def render_pdf(template: str, **context) -> bytes:
     return layout(template, **context).write_pdf()
+
+
+# --- Font subsetting without a C parser -------------------------------------------------------
+#
+# WeasyPrint subsets each font of a PDF with ``ffi.new(f"hb_codepoint_t[{n}]", glyphs)``: a C type
+# named after the glyph count. cffi keeps the types it has parsed by name, and parses a new name
+# with pycparser, preceded by every declaration WeasyPrint made: 2–3 ms each, two per font, so
+# 10–20 ms of every print whose text is new, and most of what made a worker's first print slower
+# than the next. ``ffi.new("hb_codepoint_t[]", glyphs)`` makes the same array of the same length
+# from one type, parsed once.
+
+_SIZED_ARRAY = re.compile(r"(\w+)\[(\d+)\]")
+
+
+class _OneTypePerElement:
+    """WeasyPrint's ffi, except that an array made from its items is typed by its element alone."""
+
+    def __init__(self, ffi):
+        self._ffi = ffi
+
+    def __getattr__(self, name):
+        return getattr(self._ffi, name)
+
+    def new(self, cdecl, init=None):
+        sized = _SIZED_ARRAY.fullmatch(cdecl) if isinstance(cdecl, str) else None
+        if sized and isinstance(init, (list, tuple)) and len(init) == int(sized[2]):
+            cdecl = f"{sized[1]}[]"
+        return self._ffi.new(cdecl, init)
+
+
+@functools.cache
+def _one_array_type_per_element() -> None:
+    from weasyprint.pdf import fonts
+
+    if not isinstance(fonts.ffi, _OneTypePerElement):
+        fonts.ffi = _OneTypePerElement(fonts.ffi)
 
 
 # --- Lines break between words ---------------------------------------------------------------
