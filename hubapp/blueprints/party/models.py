@@ -15,12 +15,16 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
+    Index,
     Integer,
     LargeBinary,
     String,
     Table,
     Text,
     UniqueConstraint,
+    and_,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -52,12 +56,34 @@ def _known(column: str, codes) -> str:
     return f"{column} IN ({', '.join(repr(code) for code in codes)})"
 
 
-#: The enterprises an organisation covers: one for a 单独党支部, several for a 联合党支部.
+#: The index that allows an enterprise one organisation in the register (below).
+ONE_ACTIVE_ORGANISATION_INDEX = "uq_party_organisation_enterprise_one_active"
+
+#: The enterprises an organisation covers: one for a 单独党支部, several for a 联合党支部. An
+#: enterprise belongs to one organisation in the register at a time, and the database holds to it:
+#: each row carries its organisation's ``active``, kept equal by the foreign key (ON UPDATE
+#: CASCADE, so dissolving or restoring an organisation moves its rows with it), and an enterprise
+#: has at most one row whose organisation is active. Two people adding the same enterprise to two
+#: organisations at once cannot both succeed.
 organisation_enterprise = Table(
     "party_organisation_enterprise",
     db.metadata,
-    Column("organisation_id", ForeignKey("party_organisation.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", Integer, primary_key=True),
     Column("enterprise_id", ForeignKey("enterprise.id"), primary_key=True, index=True),
+    Column("organisation_active", Boolean, nullable=False, server_default=true()),
+    ForeignKeyConstraint(
+        ["organisation_id", "organisation_active"],
+        ["party_organisation.id", "party_organisation.active"],
+        onupdate="CASCADE",
+        ondelete="CASCADE",
+    ),
+    Index(
+        ONE_ACTIVE_ORGANISATION_INDEX,
+        "enterprise_id",
+        unique=True,
+        sqlite_where=text("organisation_active"),
+        postgresql_where=text("organisation_active"),
+    ),
 )
 
 #: The branches that took part in a joint activity.
@@ -76,6 +102,9 @@ class PartyOrganisation(db.Model):
     __table_args__ = (
         CheckConstraint(_known("kind", ORGANISATION_KINDS), name="kind_known"),
         CheckConstraint("members >= 0", name="members_not_negative"),
+        # What the covered enterprises' rows refer to, so that they follow ``active``. An index,
+        # not a constraint: SQLite can add one to a table that others refer to without rebuilding it.
+        Index("uq_party_organisation_id_active", "id", "active", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,7 +122,16 @@ class PartyOrganisation(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     instructor = relationship("User", foreign_keys=[instructor_id])
-    enterprises = relationship("Enterprise", secondary=organisation_enterprise, order_by="Enterprise.name")
+    enterprises = relationship(
+        "Enterprise",
+        secondary=organisation_enterprise,
+        # Both columns, so that a row added for a dissolved organisation says so too.
+        primaryjoin=lambda: and_(
+            PartyOrganisation.id == organisation_enterprise.c.organisation_id,
+            PartyOrganisation.active == organisation_enterprise.c.organisation_active,
+        ),
+        order_by="Enterprise.name",
+    )
 
     @property
     def kind_label(self) -> str:

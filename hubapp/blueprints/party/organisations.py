@@ -6,10 +6,12 @@ belongs to one organisation at a time, so coverage is never counted twice.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from hubapp import audit, concurrency
@@ -19,6 +21,7 @@ from hubapp.blueprints.directory import services as directory
 from hubapp.blueprints.party.models import (
     GENERAL,
     JOINT,
+    ONE_ACTIVE_ORGANISATION_INDEX,
     ORGANISATION_KINDS,
     SINGLE,
     PartyOrganisation,
@@ -161,6 +164,29 @@ def _clean(details: OrganisationDetails, organisation: PartyOrganisation | None)
     return name, enterprises
 
 
+def _cover(organisation: PartyOrganisation | None, enterprises: list, field: str | None, change: Callable) -> None:
+    """Make ``change`` to an organisation's coverage and write it. The database refuses an
+    enterprise that another organisation in the register covers (see ``organisation_enterprise``):
+    one saved by someone else after this request's check. Say which, as the check would have."""
+    try:
+        # The change is made inside the savepoint: begin_nested() first writes what is pending.
+        with db.session.begin_nested():
+            change()
+            db.session.flush()
+    except IntegrityError as error:
+        if not _is_double_coverage(error):
+            raise
+        others = covering(exclude=organisation)
+        taken = "；".join(f"{e.name}刚由{others[e.id].name}覆盖" for e in enterprises if e.id in others)
+        raise RuleError(f"{taken or '所选企业刚由其他党组织覆盖'}；一家企业只属于一个党组织。", field) from None
+
+
+def _is_double_coverage(error: IntegrityError) -> bool:
+    said = str(error.orig)
+    # PostgreSQL names the index; SQLite names the column it keeps unique.
+    return ONE_ACTIVE_ORGANISATION_INDEX in said or "party_organisation_enterprise.enterprise_id" in said
+
+
 def _enterprise_names(organisation: PartyOrganisation) -> str:
     return "、".join(enterprise.name for enterprise in organisation.enterprises)
 
@@ -179,9 +205,12 @@ def create_organisation(actor, details: OrganisationDetails) -> PartyOrganisatio
     _check_staff(actor)
     name, enterprises = _clean(details, None)
     organisation = PartyOrganisation(active=True, version=1)
-    _apply(organisation, name, enterprises, details)
-    db.session.add(organisation)
-    db.session.flush()
+
+    def add() -> None:
+        _apply(organisation, name, enterprises, details)
+        db.session.add(organisation)
+
+    _cover(None, enterprises, "enterprises", add)
     audit.record(
         audit.actor_id(actor),
         "party_organisation.create",
@@ -215,8 +244,7 @@ def update_organisation(
     concurrency.claim(organisation, based_on)
     name, enterprises = _clean(details, organisation)
     before = _described(organisation)
-    _apply(organisation, name, enterprises, details)
-    db.session.flush()
+    _cover(organisation, enterprises, "enterprises", lambda: _apply(organisation, name, enterprises, details))
     db.session.refresh(organisation, ["instructor"])
     after = _described(organisation)
     changes = "；".join(f"{label}：{before[label]} → {after[label]}" for label in before if before[label] != after[label])
@@ -238,9 +266,12 @@ def set_active(actor, organisation: PartyOrganisation, active: bool, reason: str
                 raise RuleError(f"{enterprise.name}现由{others[enterprise.id].name}覆盖，不能恢复。")
     elif not reason.strip():
         raise RuleError("请填写撤销原因。", "reason")
-    organisation.active = active
-    organisation.version += 1
-    db.session.flush()
+
+    def turn() -> None:
+        organisation.active = active
+        organisation.version += 1
+
+    _cover(organisation, list(organisation.enterprises), None, turn)
     audit.record(
         audit.actor_id(actor),
         "party_organisation.reactivate" if active else "party_organisation.deactivate",
