@@ -5,12 +5,10 @@ from datetime import datetime, timedelta
 
 from bench.api import HttpRow, Prepare, TimedRow
 from hubapp.blueprints.auth import services as accounts
-from hubapp.blueprints.meetings import decisions, minutes, planning, printing
+from hubapp.blueprints.meetings import decisions, planning, printing
 from hubapp.blueprints.meetings.models import OTHER, Meeting
 from hubapp.extensions import db
-from hubapp.pdf import layout
 
-TEMPLATE = "meetings/pdf/minutes.html"
 PARAGRAPH = (
     "与会单位围绕企业反映的问题逐项研究，明确了牵头单位、配合单位和完成时限，"
     "要求各单位建立台账、按周调度，确保事事有回音、件件有着落，办理情况及时向企业反馈。"
@@ -19,8 +17,7 @@ PARAGRAPH = (
 
 def _pages(meeting_id: int) -> int:
     meeting = db.session.get(Meeting, meeting_id)
-    content = minutes.printed_minutes(meeting, meeting.current_minutes)
-    return len(layout(TEMPLATE, m=content, draft=True, spacer_mm=0).pages)
+    return printing.minutes_pages(meeting, meeting.current_minutes)
 
 
 def _long_meeting(pages: int, made: dict) -> None:

@@ -37,13 +37,22 @@ def _render_minutes(template: str, **context) -> bytes:
     return layout(template, spacer_mm=spacer, justify=Justify(justified_lines(first)), **context).write_pdf()
 
 
+MINUTES = "meetings/pdf/minutes.html"
+
+
+def _minutes_context(meeting: Meeting, version: MinutesVersion) -> dict:
+    return {"m": printed_minutes(meeting, version), "draft": version.status != ISSUED, "ordinal": chinese_ordinal}
+
+
 def minutes_pdf(meeting: Meeting, version: MinutesVersion) -> tuple[bytes, str]:
     """The 纪要 of ``version`` (an issued one as it was issued, else marked as a draft) and its file name."""
-    content = printed_minutes(meeting, version)
-    data = _render_minutes(
-        "meetings/pdf/minutes.html", m=content, draft=version.status != ISSUED, ordinal=chinese_ordinal
-    )
-    return data, f"{content['title']}纪要（第{version.version}版）.pdf"
+    context = _minutes_context(meeting, version)
+    return _render_minutes(MINUTES, **context), f"{context['m']['title']}纪要（第{version.version}版）.pdf"
+
+
+def minutes_pages(meeting: Meeting, version: MinutesVersion) -> int:
+    """How many pages the 纪要 of ``version`` fills (its first pass: the second never adds one)."""
+    return len(layout(MINUTES, spacer_mm=0, justify=Justify(), **_minutes_context(meeting, version)).pages)
 
 
 #: "王强（副局长）": a name with its title in brackets, as 纪要 list representatives.
