@@ -26,6 +26,8 @@ COVERAGE = re.compile(r"走访覆盖 (\d+)/(\d+) 家企业")
 #: The utilisation page's headline, and each room's 使用次数 cell.
 ROOMS_USED = re.compile(r"场地使用 (\d+) 次，共 ([\d.]+) 小时")
 ROOM_HELD = re.compile(r'<td class="held">(\d+)</td>')
+#: The cells of the statistics breakdown's 合计 row: 收集, 已销号, 按期销号, 按期办结率, 平均用时, 满意率 ….
+BREAKDOWN_TOTAL = re.compile(r'<tfoot><tr><th scope="row">合计</th>((?:<td>[^<]*</td>)+)</tr></tfoot>')
 #: The guide views page's headline, and each guide's count.
 GUIDES_VIEWED = re.compile(r"指南共被查看 (\d+) 次")
 GUIDE_COUNT = re.compile(r'<td class="num">(\d+)</td>')
@@ -47,6 +49,7 @@ def check_against_lists(client, figures: CentreFigures) -> None:
     check_visits_against_ledger(client, figures)
     check_rooms_against_utilisation(client, figures)
     check_guide_views_against_list(client, figures)
+    check_satisfaction_against_breakdown(client, figures)
     check_sums_against_lists(figures)
 
 
@@ -82,6 +85,19 @@ def check_guide_views_against_list(client, figures: CentreFigures) -> None:
     found = GUIDES_VIEWED.search(page)
     assert (int(found.group(1)) if found else 0) == views.value, (figures.period.slug, views.link)
     assert sum(int(cell) for cell in GUIDE_COUNT.findall(page)) == views.value
+
+
+def check_satisfaction_against_breakdown(client, figures: CentreFigures) -> None:
+    """满意率 is the 合计 of the statistics breakdown it opens: the demands received on the same days."""
+    satisfaction, collected = figures.satisfaction, figures.demands_collected
+    page = _page(client, satisfaction.link)
+    found = BREAKDOWN_TOTAL.search(page)
+    if not collected.value:
+        assert found is None and "这些日期没有收到诉求" in page, (figures.period.slug, satisfaction.link)
+        return
+    cells = re.findall(r"<td>([^<]*)</td>", found.group(1))
+    assert int(cells[0]) == collected.value, (figures.period.slug, satisfaction.link)
+    assert cells[5] == (f"{satisfaction.value}%" if satisfaction.base else "—"), (figures.period.slug, cells)
 
 
 def _listed_demands(link: str):

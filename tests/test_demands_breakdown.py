@@ -181,6 +181,21 @@ def test_the_selector_swaps_only_the_table_for_htmx(auth, client, year_of_demand
     assert "<th scope=\"row\">资金需求</th><td>1</td><td>1</td><td>0</td><td>0.0%</td><td>11.0</td>" in fragment
 
 
+def test_days_chosen_count_only_the_demands_received_on_them_and_the_selector_keeps_them(auth, client, year_of_demands):
+    auth.login("staff")
+    july = f"year={YEAR}&since={YEAR}-07-01&until={YEAR}-07-31"
+    page = client.get(f"/demands/statistics?{july}&by=kind").get_data(as_text=True)
+    assert "（2025年7月1日至2025年7月31日收集的诉求）" in page
+    assert '<tfoot><tr><th scope="row">合计</th><td>3</td><td>1</td><td>1</td><td>100.0%</td><td>5.0</td><td>50.0%</td>' in page
+    assert f'<input type="hidden" name="since" value="{YEAR}-07-01">' in page
+    assert f'<input type="hidden" name="until" value="{YEAR}-07-31">' in page
+    assert f'href="/demands/statistics?year={YEAR}&amp;by=kind#breakdown">看2025年全年' in page
+    fragment = client.get(f"/demands/statistics?{july}&by=grid", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert '<th scope="row">合计</th><td>3</td>' in fragment and "2025年7月1日至2025年7月31日" in fragment
+    empty = client.get(f"/demands/statistics?year={YEAR}&since={YEAR}-05-01&until={YEAR}-05-31").get_data(as_text=True)
+    assert "这些日期没有收到诉求。" in empty and 'href="/demands/new"' in empty
+
+
 def test_an_unknown_dimension_shows_the_months_with_a_notice(auth, client, users):
     auth.login("staff")
     response = client.get("/demands/statistics?by=%3Cscript%3E")

@@ -4,7 +4,7 @@ close, 满意率, 不满意, 退单 and 延期 counts, and the outcomes summed. 
 *collected* in it (the month a demand was received, its list, …), so a line's closed ≤ collected."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Date, case, extract, func, select
@@ -29,7 +29,7 @@ from hubapp.blueprints.demands.models import (
 from hubapp.blueprints.demands.statistics import _rate
 from hubapp.blueprints.directory.models import Department, Grid
 from hubapp.extensions import db
-from hubapp.formatting import plain_number
+from hubapp.formatting import chinese_date, plain_number
 from hubapp.workdays import WorkingDayCounter
 
 DIMENSIONS = {
@@ -89,9 +89,14 @@ class Breakdown:
     year: int
     lines: list[Line]
     total: Line
+    #: The (first day, day after the last) the demands were received in, when not the year's.
+    received: tuple[date, date] | None = None
 
     @property
     def title(self) -> str:
+        if self.received is not None:
+            first, end = self.received
+            return DIMENSIONS[self.dimension] + f"（{chinese_date(first)}至{chinese_date(end - timedelta(days=1))}收集的诉求）"
         return DIMENSIONS[self.dimension] + ("（各年度）" if self.dimension == "year" else f"（{self.year}年收集的诉求）")
 
 
@@ -198,7 +203,7 @@ def breakdown(
     total = Line("合计")
     for line in ordered:
         total.add(line)
-    return Breakdown(dimension, year, ordered, total)
+    return Breakdown(dimension, year, ordered, total, received)
 
 
 def _plain(group: object) -> object:

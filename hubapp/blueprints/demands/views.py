@@ -97,12 +97,13 @@ def export():
 @staff_required
 def statistics_page():
     """The year's statistics; ``?by=`` chooses the dimension of the breakdown table, which an
-    htmx request swaps alone."""
+    htmx request swaps alone. With ``?since=&until=`` the table counts the demands received on
+    those days instead of in the year: a report's 满意率 opens it so, and its 合计 is the figure."""
     years = statistics.demand_years()
     year = params.year_arg()
     year = year if year in years else clock.today().year
     dimension, notice = params.choice_arg("by", breakdown.DIMENSIONS, breakdown.DEFAULT_DIMENSION, "统计口径")
-    table = breakdown.breakdown(dimension, year)
+    table = breakdown.breakdown(dimension, year, received=params.between_args())
     if is_htmx():
         return render("demands/_breakdown.html", table=table, dimensions=breakdown.DIMENSIONS, notice=notice)
     visited, enterprises = visits.coverage_totals(clock.today().replace(day=1))

@@ -188,8 +188,9 @@ def centre_figures(period: Period, today: date | None = None) -> CentreFigures:
         demands_solved=Figure("办结销号", demands.closed, "个", url_for("demands.index", status="closed", **days)),
         demands_on_time=Figure("按期办结", demands.closed_on_time, "个", url_for("demands.index", on_time="1", **days)),
         satisfaction=_rate(
-            "满意率", demands.happy, demands.rated, url_for("demands.statistics", year=period.year, by="kind")
-        ),
+            "满意率", demands.happy, demands.rated,
+            url_for("demands.statistics", year=period.year, by="kind", **days, _anchor="breakdown"),
+        ),  # fmt: skip
         financing=Figure("融资到位", demands.funding, "万元", url_for("demands.index", funded="1", **days)),
         financed_enterprises=Figure(
             "获得融资企业", len(financed_names), "家", url_for("demands.index", funded="1", **days)
