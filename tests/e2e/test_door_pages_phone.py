@@ -1,7 +1,7 @@
 """The door pages are used standing at a door with a phone: at 390 px nothing scrolls sideways and
 every button and field is at least 44 px tall, so a thumb hits it first time."""
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from factories import facilities
 from factories import sessions as make
@@ -34,10 +34,15 @@ def log_in(page, url):
 
 def test_the_room_door_page_fits_a_phone(app, users, live_server, phone_page):
     room = facilities.room("党员组织生活教育馆", opens=time(0), closes=time(0))
-    now = clock.now()
-    facilities.booking(room, now.date(), (now + timedelta(minutes=10)).strftime("%H:%M"),
-                       (now + timedelta(hours=1)).strftime("%H:%M"), title="威海蓝创软件有限公司主题党日活动",
-                       contact_phone="13806310001")  # fmt: skip
+    # Under way from the next minute, so that the door is open; a booking does not run past
+    # midnight, so in the last quarter hour before it the booking starts just after.
+    start = clock.now().replace(second=0) + timedelta(minutes=1)
+    end = min(start + timedelta(minutes=50), datetime.combine(start.date(), time(23, 59)))
+    if end - start < timedelta(minutes=15):
+        start = datetime.combine(start.date() + timedelta(days=1), time(0, 5))
+        end = start + timedelta(minutes=50)
+    facilities.booking(room, start.date(), start.strftime("%H:%M"), end.strftime("%H:%M"),
+                       title="威海蓝创软件有限公司主题党日活动", contact_phone="13806310001")  # fmt: skip
     room_id = room.id
     server = live_server(workers=1)
 
@@ -47,7 +52,7 @@ def test_the_room_door_page_fits_a_phone(app, users, live_server, phone_page):
 
 
 def test_the_session_door_pages_fit_a_phone(app, users, live_server, phone_page):
-    session = make.session(make.hall(opens=time(0), closes=time(0)), capacity=30, start=clock.now() + timedelta(minutes=20))
+    session = make.session(make.hall(opens=time(0), closes=time(0)), capacity=30, **make.door_open_now())
     registration = make.registration(session, phone(7), name="刘洋", enterprise="威海蓝创软件有限公司")
     session_id, token = session.id, registration.token
     server = live_server(workers=1)

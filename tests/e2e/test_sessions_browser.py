@@ -4,14 +4,13 @@ them in at the door by scanning it, and someone else from the list."""
 import re
 import shutil
 import subprocess
-from datetime import time, timedelta
+from datetime import time
 
 import pytest
 from factories import sessions as make
 from factories.sessions import phone
 from playwright.sync_api import expect
 
-from hubapp import clock
 from tests.conftest import PASSWORD
 
 
@@ -26,9 +25,7 @@ def decode_qr(locator, tmp_path) -> str:
 def test_a_visitor_signs_up_on_a_phone_and_staff_check_them_in(
     app, users, live_server, phone_page, page, page_watch, tmp_path
 ):
-    # Starting within the hour, so that the door is open; the hall is open round the clock, so
-    # that this holds at any time of day.
-    session = make.session(make.hall(opens=time(0), closes=time(0)), capacity=30, start=clock.now() + timedelta(minutes=30))
+    session = make.session(make.hall(opens=time(0), closes=time(0)), capacity=30, **make.door_open_now())
     session_id = session.id
     make.registration(session, phone(7), name="刘洋", enterprise="威海蓝创软件有限公司")
     server = live_server(workers=2)
@@ -102,9 +99,7 @@ def write_y4m(path, text: str, width: int = 640, height: int = 480) -> None:
 def test_staff_check_in_with_the_camera(app, users, live_server, browser, tmp_path):
     from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
-    # Starting within the hour, so that the door is open; the hall is open round the clock, so
-    # that this holds at any time of day.
-    session = make.session(make.hall(opens=time(0), closes=time(0)), capacity=30, start=clock.now() + timedelta(minutes=30))
+    session = make.session(make.hall(opens=time(0), closes=time(0)), capacity=30, **make.door_open_now())
     session_id = session.id
     registration = make.registration(session, phone(8), name="赵静", enterprise="威海海纳数据有限公司")
     token = registration.token

@@ -39,6 +39,17 @@ def hall(name: str = "办事大厅洽谈区", capacity: int = 50, **extra) -> Ro
     return facilities.room(name, capacity=capacity, kind="办事大厅", **extra)
 
 
+def door_open_now() -> dict:
+    """``start`` (and ``check_in_opens_minutes``) of a two-hour session whose door is open now, at
+    any time of day, in a hall open round the clock: within the hour; or, late in the evening,
+    when two hours would run past midnight (no room is booked across it), just after midnight,
+    with the door open a day ahead."""
+    start = clock.now().replace(second=0) + timedelta(minutes=30)
+    if (start + timedelta(hours=2)).date() == start.date():
+        return {"start": start}
+    return {"start": datetime.combine(start.date() + timedelta(days=1), time(0, 5)), "check_in_opens_minutes": 24 * 60}
+
+
 def plan(room: Room, kind: str = TAX, capacity: int = 10, start: datetime | None = None, **extra) -> SessionPlan:
     """Two hours from ``start`` (a week from today at 14:00 unless given)."""
     start = start or day(7, 14)
