@@ -1,6 +1,6 @@
 """Chinese formats that users check: dates without leading zeros, weekdays, money."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask import Flask
@@ -14,6 +14,12 @@ def chinese_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def days_label(start: date, end: date) -> str:
+    """A half-open range of days (``params.between_args``), as a heading says it:
+    "2026年1月1日至2026年11月30日"."""
+    return f"{chinese_date(start)}至{chinese_date(end - timedelta(days=1))}"
 
 
 def chinese_datetime(value: datetime | None) -> str:

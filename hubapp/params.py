@@ -16,7 +16,7 @@ from flask import current_app, request
 from hubapp import clock
 from hubapp.errors import chinese_abort
 from hubapp.extensions import db
-from hubapp.formatting import chinese_date, quoted
+from hubapp.formatting import days_label, quoted
 
 #: Past this page number a list is certainly mistyped; it also keeps the offset inside 64 bits.
 MAX_PAGE = 100_000
@@ -203,8 +203,3 @@ def days_for_download() -> DownloadDays:
         return DownloadDays(*days, days_label(*days), is_month=False)
     month = month_for_download()
     return DownloadDays(month, shift_month(month, 1), month_label(month), is_month=True)
-
-
-def days_label(start: date, end: date) -> str:
-    """The half-open range ``between_args`` gives, as a heading says it: "2026年1月1日至2026年11月30日"."""
-    return f"{chinese_date(start)}至{chinese_date(end - timedelta(days=1))}"

@@ -4,7 +4,7 @@ close, 满意率, 不满意, 退单 and 延期 counts, and the outcomes summed. 
 *collected* in it (the month a demand was received, its list, …), so a line's closed ≤ collected."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Date, case, extract, func, select
@@ -29,7 +29,7 @@ from hubapp.blueprints.demands.models import (
 from hubapp.blueprints.demands.statistics import _rate
 from hubapp.blueprints.directory.models import Department, Grid
 from hubapp.extensions import db
-from hubapp.formatting import chinese_date, plain_number
+from hubapp.formatting import days_label, plain_number
 from hubapp.workdays import WorkingDayCounter
 
 DIMENSIONS = {
@@ -95,8 +95,7 @@ class Breakdown:
     @property
     def title(self) -> str:
         if self.received is not None:
-            first, end = self.received
-            return DIMENSIONS[self.dimension] + f"（{chinese_date(first)}至{chinese_date(end - timedelta(days=1))}收集的诉求）"
+            return DIMENSIONS[self.dimension] + f"（{days_label(*self.received)}收集的诉求）"
         return DIMENSIONS[self.dimension] + ("（各年度）" if self.dimension == "year" else f"（{self.year}年收集的诉求）")
 
 

@@ -39,6 +39,7 @@ from hubapp.blueprints.demands.models import (
 from hubapp.blueprints.directory import services as directory
 from hubapp.errors import chinese_abort
 from hubapp.extensions import db
+from hubapp.formatting import days_label
 from hubapp.forms import is_mobile, options
 from hubapp.htmx import is_htmx, render
 from hubapp.params import month_arg, page_of
@@ -150,7 +151,7 @@ def ledger():
         kept = {name: request.args[name] for name in ("since", "until") if request.args.get(name)}
     return render(
         "demands/visits.html", "demands/_visit_rows.html",
-        month=shown.month if shown else None, period=shown.label if shown else params.days_label(start, end),
+        month=shown.month if shown else None, period=shown.label if shown else days_label(start, end),
         previous_month=shown.previous if shown else None,
         next_month=shown.following if shown and shown.month < this_month else None,
         is_this_month=shown is not None and shown.month == this_month, kept=kept,

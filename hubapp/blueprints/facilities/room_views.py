@@ -15,10 +15,10 @@ from hubapp.blueprints.facilities.forms import ClosureForm, NewRoomForm, PhotoFo
 from hubapp.blueprints.facilities.models import Closure, Room, SpecialOpening
 from hubapp.errors import chinese_abort
 from hubapp.extensions import db
-from hubapp.formatting import quoted
+from hubapp.formatting import days_label, quoted
 from hubapp.forms import options
 from hubapp.htmx import render
-from hubapp.params import between_args, days_for_download, days_label, month_arg
+from hubapp.params import between_args, days_for_download, month_arg
 
 
 def room_choices(all_label: str):

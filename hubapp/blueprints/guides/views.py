@@ -18,6 +18,7 @@ from hubapp.blueprints.guides.forms import GuideForm, KeywordsForm, apply_row_op
 from hubapp.blueprints.guides.models import ARCHIVED, CATEGORIES, GUIDE_STATES, PUBLISHED, Matter
 from hubapp.errors import chinese_abort
 from hubapp.extensions import db
+from hubapp.formatting import days_label
 from hubapp.htmx import render
 from hubapp.params import page_of
 
@@ -247,7 +248,7 @@ def views():
     start, end = days
     rows = visitors.views_by_guide_between(start, end)
     return render(
-        "guides/views.html", rows=rows, total=sum(count for _, count in rows), period=params.days_label(start, end),
+        "guides/views.html", rows=rows, total=sum(count for _, count in rows), period=days_label(start, end),
         since=start, until=end - timedelta(days=1),
     )  # fmt: skip
 
