@@ -66,8 +66,7 @@ class _OneTypePerElement:
 def _one_array_type_per_element() -> None:
     from weasyprint.pdf import fonts
 
-    if not isinstance(fonts.ffi, _OneTypePerElement):
-        fonts.ffi = _OneTypePerElement(fonts.ffi)
+    fonts.ffi = _OneTypePerElement(fonts.ffi)
 
 
 # --- Lines break between words ---------------------------------------------------------------

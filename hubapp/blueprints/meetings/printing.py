@@ -29,14 +29,6 @@ def _room_below(document, css_class: str) -> float | None:
     return None
 
 
-def _render_minutes(template: str, **context) -> bytes:
-    first = layout(template, spacer_mm=0, justify=Justify(), **context)
-    room = _room_below(first, "banji")
-    # A hair less than measured, so that rounding never pushes the 版记 onto a page of its own.
-    spacer = round(room - 0.3, 2) if room is not None and room >= 0.5 else 0
-    return layout(template, spacer_mm=spacer, justify=Justify(justified_lines(first)), **context).write_pdf()
-
-
 MINUTES = "meetings/pdf/minutes.html"
 
 
@@ -44,15 +36,25 @@ def _minutes_context(meeting: Meeting, version: MinutesVersion) -> dict:
     return {"m": printed_minutes(meeting, version), "draft": version.status != ISSUED, "ordinal": chinese_ordinal}
 
 
+def _first_pass(context: dict):
+    """The 纪要 laid out as it comes: where its lines break and the room left below the 版记."""
+    return layout(MINUTES, spacer_mm=0, justify=Justify(), **context)
+
+
 def minutes_pdf(meeting: Meeting, version: MinutesVersion) -> tuple[bytes, str]:
     """The 纪要 of ``version`` (an issued one as it was issued, else marked as a draft) and its file name."""
     context = _minutes_context(meeting, version)
-    return _render_minutes(MINUTES, **context), f"{context['m']['title']}纪要（第{version.version}版）.pdf"
+    first = _first_pass(context)
+    room = _room_below(first, "banji")
+    # A hair less than measured, so that rounding never pushes the 版记 onto a page of its own.
+    spacer = round(room - 0.3, 2) if room is not None and room >= 0.5 else 0
+    data = layout(MINUTES, spacer_mm=spacer, justify=Justify(justified_lines(first)), **context).write_pdf()
+    return data, f"{context['m']['title']}纪要（第{version.version}版）.pdf"
 
 
 def minutes_pages(meeting: Meeting, version: MinutesVersion) -> int:
     """How many pages the 纪要 of ``version`` fills (its first pass: the second never adds one)."""
-    return len(layout(MINUTES, spacer_mm=0, justify=Justify(), **_minutes_context(meeting, version)).pages)
+    return len(_first_pass(_minutes_context(meeting, version)).pages)
 
 
 #: "王强（副局长）": a name with its title in brackets, as 纪要 list representatives.
