@@ -53,7 +53,8 @@ def minutes_pdf(meeting: Meeting, version: MinutesVersion) -> tuple[bytes, str]:
 
 
 def minutes_pages(meeting: Meeting, version: MinutesVersion) -> int:
-    """How many pages the 纪要 of ``version`` fills (its first pass: the second never adds one)."""
+    """How many pages the 纪要 of ``version`` fills as first laid out, before its 版记 is moved to the
+    foot of the last page (on the demo minutes that move adds a page: see the note on issue 17)."""
     return len(_first_pass(_minutes_context(meeting, version)).pages)
 
 
